@@ -1,0 +1,10 @@
+-- Keep every rejected row, with its reason and raw text (secrets masked), for `recount rejects`.
+INSERT INTO rejects (import_id, source_file, source_line, format, reason, raw)
+SELECT $import_id, r.source_file, r.source_line, f.format, r.reason,
+       regexp_replace(r.raw, '(sk-(?:ant-)?[A-Za-z0-9]{0,3})[A-Za-z0-9_\-]{12,}', '\1…masked', 'g')
+FROM (
+  SELECT source_file, source_line, reason, raw FROM staged_usage WHERE row_kind = 'reject'
+  UNION ALL
+  SELECT source_file, source_line, reason, raw FROM staged_invoice WHERE row_kind = 'reject'
+) AS r
+JOIN stage_files f ON f.path = r.source_file

@@ -1,0 +1,21 @@
+-- spend_by_model: spend and token buckets per provider and canonical model, costliest first.
+-- grain: one row per (provider, model)
+-- params: since DATE = NULL, until DATE = NULL, tz VARCHAR = 'UTC'
+SELECT
+  provider,
+  model,
+  CAST(count(*) AS BIGINT)                                   AS records,
+  CAST(coalesce(sum(requests), 0) AS BIGINT)                 AS requests,
+  CAST(sum(input_tokens) AS BIGINT)                          AS input_tokens,
+  CAST(sum(cache_read_tokens) AS BIGINT)                     AS cache_read_tokens,
+  CAST(sum(cache_write_5m_tokens) AS BIGINT)                 AS cache_write_5m_tokens,
+  CAST(sum(cache_write_1h_tokens) AS BIGINT)                 AS cache_write_1h_tokens,
+  CAST(sum(output_tokens) AS BIGINT)                         AS output_tokens,
+  CAST(sum(billed_cost_usd) AS DOUBLE)                       AS billed_cost_usd,
+  CAST(sum(list_cost_usd) AS DOUBLE)                         AS list_cost_usd,
+  CAST(sum(cost_usd) AS DOUBLE)                              AS cost_usd,
+  CAST(count(*) FILTER (WHERE price_status = 'unpriced') AS BIGINT) AS unpriced_records
+FROM usage_priced
+WHERE in_period(started_at, $since, $until, $tz)
+GROUP BY provider, model
+ORDER BY cost_usd DESC NULLS LAST, model

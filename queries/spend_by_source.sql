@@ -1,0 +1,23 @@
+-- spend_by_source: spend and token buckets per importer (source format) and provider.
+-- grain: one row per (source, provider)
+-- params: since DATE = NULL, until DATE = NULL, tz VARCHAR = 'UTC'
+SELECT
+  source,
+  provider,
+  CAST(count(*) AS BIGINT)                                   AS records,
+  CAST(coalesce(sum(requests), 0) AS BIGINT)                 AS requests,
+  CAST(sum(input_tokens) AS BIGINT)                          AS input_tokens,
+  CAST(sum(cache_read_tokens) AS BIGINT)                     AS cache_read_tokens,
+  CAST(sum(cache_write_5m_tokens) AS BIGINT)                 AS cache_write_5m_tokens,
+  CAST(sum(cache_write_1h_tokens) AS BIGINT)                 AS cache_write_1h_tokens,
+  CAST(sum(output_tokens) AS BIGINT)                         AS output_tokens,
+  CAST(sum(billed_cost_usd) AS DOUBLE)                       AS billed_cost_usd,
+  CAST(sum(list_cost_usd) AS DOUBLE)                         AS list_cost_usd,
+  CAST(sum(cost_usd) AS DOUBLE)                              AS cost_usd,
+  CAST(count(*) FILTER (WHERE price_status = 'unpriced') AS BIGINT) AS unpriced_records,
+  min(started_at)                                            AS first_at,
+  max(started_at)                                            AS last_at
+FROM usage_priced
+WHERE in_period(started_at, $since, $until, $tz)
+GROUP BY source, provider
+ORDER BY cost_usd DESC NULLS LAST, source

@@ -1,0 +1,20 @@
+-- summary: one row of totals over the period; unpriced rows are counted and their models named.
+-- grain: the whole period
+-- params: since DATE = NULL, until DATE = NULL, tz VARCHAR = 'UTC'
+SELECT
+  CAST(count(*) AS BIGINT)                                         AS records,
+  CAST(coalesce(sum(requests), 0) AS BIGINT)                       AS requests,
+  CAST(coalesce(sum(input_tokens), 0) AS BIGINT)                   AS input_tokens,
+  CAST(coalesce(sum(cache_read_tokens), 0) AS BIGINT)              AS cache_read_tokens,
+  CAST(coalesce(sum(cache_write_5m_tokens), 0) AS BIGINT)          AS cache_write_5m_tokens,
+  CAST(coalesce(sum(cache_write_1h_tokens), 0) AS BIGINT)          AS cache_write_1h_tokens,
+  CAST(coalesce(sum(output_tokens), 0) AS BIGINT)                  AS output_tokens,
+  CAST(coalesce(sum(billed_cost_usd), 0) AS DOUBLE)                AS billed_cost_usd,
+  CAST(coalesce(sum(list_cost_usd), 0) AS DOUBLE)                  AS list_cost_usd,
+  CAST(coalesce(sum(cost_usd), 0) AS DOUBLE)                       AS cost_usd,
+  CAST(count(*) FILTER (WHERE price_status = 'unpriced') AS BIGINT) AS unpriced_records,
+  list_sort(coalesce(list(DISTINCT coalesce(model, '(no model)')) FILTER (WHERE price_status = 'unpriced'), [])) AS unpriced_models,
+  min(started_at)                                                  AS first_at,
+  max(started_at)                                                  AS last_at
+FROM usage_priced
+WHERE in_period(started_at, $since, $until, $tz)

@@ -1,0 +1,100 @@
+import { Command, Option } from 'commander';
+import { RecountError } from './errors.js';
+import { importCommand } from './commands/import.js';
+import { sourcesCommand } from './commands/sources.js';
+import { rejectsCommand } from './commands/rejects.js';
+import { summaryCommand } from './commands/summary.js';
+import { queryCommand } from './commands/query.js';
+import { exportCommand } from './commands/export.js';
+import { pricesCommand } from './commands/prices.js';
+import { version } from './version.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function withDb(cmd: Command): Command {
+  return cmd.addOption(new Option('--db <path>', 'ledger file (default ./recount.duckdb, or $RECOUNT_DB)'));
+}
+
+function withPrices(cmd: Command): Command {
+  return cmd.addOption(new Option('--prices <file>', 'price overrides, CSV or YAML (or $RECOUNT_PRICES)'));
+}
+
+function withPeriod(cmd: Command): Command {
+  return cmd
+    .option('--since <date>', 'first day, YYYY-MM-DD')
+    .option('--until <date>', 'last day (inclusive), YYYY-MM-DD')
+    .option('--month <yyyy-mm>', 'one calendar month')
+    .option('--last-month', 'the previous calendar month')
+    .option('--tz <zone>', 'where days begin for daily grouping (IANA zone)', 'UTC');
+}
+
+export function buildProgram(): Command {
+  const program = new Command('recount')
+    .description('Offline LLM cost forensics: where did the money go, and what would another routing policy have cost?')
+    .version(version)
+    .option('--debug', 'show stack traces for errors')
+    .showHelpAfterError('(run with --help for usage)');
+
+  withDb(program.command('import').argument('[paths...]', 'export files or folders').description('import usage exports, gateway logs or agent transcripts into the ledger'))
+    .option('--format <id>', 'force one format for every file (see recount sources)')
+    .option('--claude-code', 'also read local Claude Code transcripts ($CLAUDE_CONFIG_DIR, ~/.claude, ~/.config/claude)')
+    .option('--json', 'machine-readable output')
+    .action((paths: string[], flags) => importCommand(paths, flags));
+
+  program
+    .command('sources')
+    .description('list the supported formats, how they dedupe, and an example file for each')
+    .option('--json', 'machine-readable output')
+    .action((flags) => sourcesCommand(flags));
+
+  withDb(program.command('rejects').description('show rows that imports could not use, with file, line and reason'))
+    .option('--import <id>', 'only this import run')
+    .option('--limit <n>', 'at most this many rows', '100')
+    .option('--json', 'machine-readable output')
+    .action((flags) => rejectsCommand(flags));
+
+  withPeriod(withPrices(withDb(program.command('summary').description('totals for a period: tokens, cost, and what has no price'))))
+    .option('--json', 'machine-readable output')
+    .action((flags) => summaryCommand(flags));
+
+  withPeriod(withPrices(withDb(program.command('query').argument('[name]', 'a query in queries/ (omit to list them)').description('run a named SQL query with bound parameters'))))
+    .option('--param <key=value>', 'a query parameter (repeatable)', collect)
+    .option('--json', 'JSON output')
+    .option('--csv', 'CSV output')
+    .action((name: string | undefined, flags) => queryCommand(name, flags));
+
+  withPeriod(withPrices(withDb(program.command('export').description('write the priced ledger or a query result as Parquet, Arrow IPC or CSV'))))
+    .option('--query <name>', 'export this named query instead of the ledger rows')
+    .option('--param <key=value>', 'a query parameter (repeatable)', collect)
+    .requiredOption('--format <format>', 'parquet | arrow | csv')
+    .option('--out <path>', 'output file')
+    .action((flags) => exportCommand(flags));
+
+  withPrices(program.command('prices').description('show the price catalog (with overrides) and its fingerprint'))
+    .option('--model <id>', 'one model (raw or canonical name)')
+    .option('--json', 'machine-readable output')
+    .action((flags) => pricesCommand(flags));
+
+  return program;
+}
+
+/** Entry point: one place turns errors into a message, a hint and an exit code. */
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    const debug = argv.includes('--debug');
+    if (err instanceof RecountError) {
+      process.stderr.write(`recount: ${err.message}\n`);
+      if (err.hint) process.stderr.write(`hint: ${err.hint}\n`);
+      if (debug) process.stderr.write(`${err.stack}\n`);
+      process.exitCode = err.exitCode;
+    } else {
+      const message = err instanceof Error ? err.message : String(err);
+      process.stderr.write(`recount: internal error: ${message.split('\n')[0]}\n`);
+      process.stderr.write(debug && err instanceof Error ? `${err.stack}\n` : 'hint: run again with --debug for details, and please report it\n');
+      process.exitCode = 70;
+    }
+  }
+}

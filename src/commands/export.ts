@@ -1,0 +1,50 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { withSession } from '../ledger/session.js';
+import { bindParams, parseParamFlags, readQuery } from '../ledger/named-query.js';
+import { sql } from '../ledger/sql.js';
+import { resolvePeriod, type PeriodFlags } from '../period.js';
+import { writeArrowFile } from '../export/arrow-ipc.js';
+import { RecountError } from '../errors.js';
+
+export interface ExportFlags extends PeriodFlags {
+  db?: string;
+  prices?: string;
+  query?: string;
+  param?: string[];
+  format: string;
+  out?: string;
+}
+
+const FORMATS = ['parquet', 'arrow', 'csv'];
+
+/** Writes the priced ledger (or one named query's result) for notebooks and warehouses. */
+export async function exportCommand(flags: ExportFlags): Promise<void> {
+  if (!FORMATS.includes(flags.format)) throw new RecountError(`--format '${flags.format}' is not one of ${FORMATS.join(', ')}`, 'e.g. --format parquet');
+  if (!flags.out) throw new RecountError('--out PATH is required', `e.g. --out ledger.${flags.format}`);
+  const out = path.resolve(flags.out);
+  const period = resolvePeriod(flags);
+  const source = flags.query ? readQuery(flags.query) : readQuery('ledger_rows');
+  const values = bindParams(source, parseParamFlags(flags.param ?? []), period);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const tmp = `${out}.tmp-${process.pid}`;
+  await withSession(flags, async ({ ledger }) => {
+    let rows: number;
+    if (flags.format === 'arrow') {
+      rows = await writeArrowFile(ledger.conn, source.sql, values, tmp);
+    } else {
+      // COPY takes no bound parameters, so the result is materialized in a temp table first
+      await ledger.run(`CREATE OR REPLACE TEMP TABLE export_rows AS ${source.sql}`, values);
+      await ledger.run(sql(flags.format === 'parquet' ? 'ledger/copy_export_parquet' : 'ledger/copy_export_csv').replace('$out', quoteLiteral(tmp)));
+      rows = (await ledger.one<{ n: number }>('SELECT count(*) AS n FROM export_rows')).n;
+    }
+    fs.renameSync(tmp, out);
+    process.stderr.write(`wrote ${rows.toLocaleString('en-US')} rows to ${out}\n`);
+    process.stdout.write(`${out}\n`);
+  }).finally(() => fs.rmSync(tmp, { force: true }));
+}
+
+/** COPY's target must be a literal; the path is ours (resolved, temp-suffixed), quoted safely. */
+function quoteLiteral(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}

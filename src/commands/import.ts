@@ -1,0 +1,58 @@
+import { claudeCodeDirs, discoverFiles } from '../importers/discover.js';
+import { importFiles } from '../ledger/import-run.js';
+import { Ledger, resolveDbPath } from '../ledger/ledger.js';
+import { loadCatalog } from '../pricing/catalog.js';
+import { RecountError } from '../errors.js';
+import { progressReporter } from '../format/progress.js';
+import { renderTable, toJson } from '../format/table.js';
+import path from 'node:path';
+
+export interface ImportFlags {
+  db?: string;
+  format?: string;
+  claudeCode?: boolean;
+  json?: boolean;
+}
+
+export async function importCommand(paths: string[], flags: ImportFlags): Promise<void> {
+  const inputs = [...paths, ...(flags.claudeCode ? claudeCodeDirs() : [])];
+  if (!inputs.length) throw new RecountError('nothing to import', 'pass files or folders (recount import PATH…), or --claude-code for local Claude Code logs');
+  const files = discoverFiles(inputs);
+  const ledger = await Ledger.open(resolveDbPath(flags.db));
+  const progress = progressReporter();
+  const started = Date.now();
+  try {
+    const report = await importFiles(ledger, files, { format: flags.format, modelIds: loadCatalog().modelIds, onProgress: progress.report });
+    progress.done();
+    for (const w of report.warnings) process.stderr.write(`warning: ${w}\n`);
+    if (flags.json) {
+      process.stdout.write(toJson({ import_id: report.import_id, files: report.files.map(({ skipped: _s, ...f }) => f), totals: report.totals }));
+      return;
+    }
+    const cwd = process.cwd();
+    process.stdout.write(
+      renderTable(
+        report.files.map((f) => ({ ...f, path: path.relative(cwd, f.path) || f.path })),
+        [
+          { key: 'path' },
+          { key: 'format' },
+          { key: 'rows_read', label: 'read' },
+          { key: 'imported' },
+          { key: 'duplicates' },
+          { key: 'rejected' },
+        ],
+      ),
+    );
+    const t = report.totals;
+    const seconds = (Date.now() - started) / 1000;
+    process.stdout.write(
+      `\n${t.files} file${t.files === 1 ? '' : 's'}: ${t.rows_read.toLocaleString('en-US')} rows read, ${t.imported.toLocaleString('en-US')} imported, ` +
+        `${t.duplicates.toLocaleString('en-US')} duplicates, ${t.rejected.toLocaleString('en-US')} rejected ` +
+        `(${seconds.toFixed(1)} s, ${Math.round(t.rows_read / Math.max(seconds, 0.001)).toLocaleString('en-US')} rows/s)\n`,
+    );
+    if (t.rejected) process.stdout.write(`see the rejected rows with: recount rejects --import ${report.import_id}\n`);
+  } finally {
+    progress.done();
+    ledger.close();
+  }
+}

@@ -1,0 +1,38 @@
+import { withSession } from '../ledger/session.js';
+import { bindParams, listQueries, parseParamFlags, readQuery } from '../ledger/named-query.js';
+import { resolvePeriod, type PeriodFlags } from '../period.js';
+import { formatCell, renderTable, toJson } from '../format/table.js';
+
+export interface QueryFlags extends PeriodFlags {
+  db?: string;
+  prices?: string;
+  param?: string[];
+  json?: boolean;
+  csv?: boolean;
+}
+
+export async function queryCommand(name: string | undefined, flags: QueryFlags): Promise<void> {
+  if (!name) {
+    const rows = listQueries().map((q) => ({ name: q.name, params: q.params.map((p) => p.name).join(', '), description: q.description }));
+    process.stdout.write(flags.json ? toJson(rows) : renderTable(rows));
+    return;
+  }
+  const query = readQuery(name);
+  const values = bindParams(query, parseParamFlags(flags.param ?? []), resolvePeriod(flags));
+  await withSession(flags, async ({ ledger }) => {
+    const rows = await ledger.all(query.sql, values);
+    if (flags.json) process.stdout.write(toJson(rows));
+    else if (flags.csv) process.stdout.write(csvOf(rows));
+    else process.stdout.write(renderTable(rows));
+  });
+}
+
+function csvOf(rows: Record<string, unknown>[]): string {
+  if (!rows.length) return '';
+  const columns = Object.keys(rows[0]);
+  const cell = (v: unknown) => {
+    const text = v == null ? '' : typeof v === 'number' ? String(v) : formatCell(v);
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  return [columns, ...rows.map((r) => columns.map((c) => cell(r[c])))].map((line) => line.join(',')).join('\n') + '\n';
+}

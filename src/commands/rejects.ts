@@ -1,0 +1,29 @@
+import { resolveDbPath, Ledger } from '../ledger/ledger.js';
+import { sql } from '../ledger/sql.js';
+import { renderTable, toJson } from '../format/table.js';
+
+export interface RejectsFlags {
+  db?: string;
+  import?: string;
+  limit?: string;
+  json?: boolean;
+}
+
+export async function rejectsCommand(flags: RejectsFlags): Promise<void> {
+  const ledger = await Ledger.open(resolveDbPath(flags.db), { readOnly: true });
+  try {
+    const rows = await ledger.all(sql('ledger/list_rejects'), { import_id: flags.import ?? null, limit: Number(flags.limit ?? 100) });
+    if (flags.json) {
+      process.stdout.write(toJson(rows));
+      return;
+    }
+    process.stdout.write(
+      renderTable(
+        rows.map((r) => ({ ...r, raw: String(r.raw ?? '').slice(0, 80) })),
+        [{ key: 'source_file', label: 'file' }, { key: 'source_line', label: 'line' }, { key: 'format' }, { key: 'reason' }, { key: 'raw' }],
+      ),
+    );
+  } finally {
+    ledger.close();
+  }
+}

@@ -1,0 +1,14 @@
+import { jsonMentions } from './file-head.js';
+import type { Importer } from './types.js';
+
+/** Anthropic Admin API cost report: amounts are decimal strings in cents (goes to invoice_lines). */
+export const anthropicCostApi: Importer = {
+  id: 'anthropic-cost-api',
+  title: 'Anthropic cost report (JSON, cents)',
+  provider: 'anthropic',
+  target: 'invoice_lines',
+  merge: 'replace',
+  sample: 'samples/anthropic/cost-report.json',
+  detect: (head) =>
+    jsonMentions(head, 'data', 'starting_at', 'amount') && (head.text.includes('"cost_type"') || head.text.includes('"token_type"')),
+};

@@ -1,0 +1,13 @@
+import { hasColumns } from './file-head.js';
+import type { Importer } from './types.js';
+
+/** Anthropic Console cost export (CSV, dollars; goes to invoice_lines). */
+export const anthropicCostCsv: Importer = {
+  id: 'anthropic-cost-csv',
+  title: 'Anthropic Console cost export (CSV)',
+  provider: 'anthropic',
+  target: 'invoice_lines',
+  merge: 'replace',
+  sample: 'samples/anthropic/console-cost.csv',
+  detect: (head) => hasColumns(head, 'usage_date_utc', 'token_type', 'cost_usd'),
+};

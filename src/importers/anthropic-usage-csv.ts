@@ -1,0 +1,13 @@
+import { hasColumns } from './file-head.js';
+import type { Importer } from './types.js';
+
+/** Anthropic Console usage export (CSV), current and older single-cache-write variants. */
+export const anthropicUsageCsv: Importer = {
+  id: 'anthropic-usage-csv',
+  title: 'Anthropic Console usage export (CSV)',
+  provider: 'anthropic',
+  target: 'usage',
+  merge: 'replace',
+  sample: 'samples/anthropic/console-usage.csv',
+  detect: (head) => hasColumns(head, 'usage_date_utc', 'model_version', 'usage_input_tokens_no_cache'),
+};

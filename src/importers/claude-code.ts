@@ -1,0 +1,18 @@
+import { jsonLines } from './file-head.js';
+import type { Importer } from './types.js';
+
+/** Claude Code session transcripts: ~/.claude/projects/<cwd>/<session>.jsonl and subagent files. */
+export const claudeCode: Importer = {
+  id: 'claude-code',
+  title: 'Claude Code session transcripts (JSONL)',
+  provider: 'anthropic',
+  target: 'usage',
+  merge: 'keep-best',
+  sample: 'samples/claude-code',
+  detect: (head) =>
+    jsonLines(head).some(
+      (o) =>
+        (typeof o.sessionId === 'string' && ['user', 'assistant', 'system'].includes(o.type as string)) ||
+        (o.type === 'summary' && typeof o.leafUuid === 'string'),
+    ),
+};

@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { RecountError } from '../errors.js';
+
+const DATA_FILE = /\.(jsonl|ndjson|json|csv)$/i;
+
+export interface FoundFile {
+  path: string;
+  explicit: boolean; // named on the command line (an unknown format is an error) or found in a folder (a warning)
+}
+
+/** Expands files and folders (recursively) into the data files to import, sorted within each folder. */
+export function discoverFiles(inputs: string[]): FoundFile[] {
+  const out: FoundFile[] = [];
+  const seen = new Set<string>();
+  const add = (p: string, explicit: boolean) => {
+    const abs = path.resolve(p);
+    if (!seen.has(abs)) {
+      seen.add(abs);
+      out.push({ path: abs, explicit });
+    }
+  };
+  for (const input of inputs) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(input);
+    } catch {
+      throw new RecountError(`${input}: no such file or folder`, 'check the path; recount import takes files and folders');
+    }
+    if (stat.isDirectory()) for (const f of walk(input)) add(f, false);
+    else add(input, true);
+  }
+  return out;
+}
+
+function walk(dir: string): string[] {
+  const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  const files: string[] = [];
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) files.push(...walk(p));
+    else if (e.isFile() && DATA_FILE.test(e.name)) files.push(p);
+  }
+  return files;
+}
+
+/** Claude Code's transcript folders: $CLAUDE_CONFIG_DIR (comma-separated), ~/.claude, ~/.config/claude. */
+export function claudeCodeDirs(env: NodeJS.ProcessEnv = process.env): string[] {
+  const configured = (env.CLAUDE_CONFIG_DIR ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const home = env.HOME ?? os.homedir();
+  const candidates = configured.length ? configured : [path.join(home, '.claude'), path.join(home, '.config', 'claude')];
+  const dirs = candidates.map((d) => path.join(d, 'projects')).filter((d) => fs.existsSync(d));
+  if (!dirs.length) {
+    throw new RecountError(
+      `no Claude Code transcripts found (looked in ${candidates.map((d) => path.join(d, 'projects')).join(', ')})`,
+      'set CLAUDE_CONFIG_DIR to your Claude config folder, or pass the folder: recount import PATH',
+    );
+  }
+  return dirs;
+}

@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import type { FileHead } from './types.js';
+
+const HEAD_BYTES = 64 * 1024;
+
+/** Reads the first bytes of a file for content-based detection. */
+export function readHead(filePath: string): FileHead {
+  const fd = fs.openSync(filePath, 'r');
+  let text: string;
+  try {
+    const buf = Buffer.alloc(HEAD_BYTES);
+    const n = fs.readSync(fd, buf, 0, HEAD_BYTES, 0);
+    text = buf.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '');
+  } finally {
+    fs.closeSync(fd);
+  }
+  const parts = text.split(/\r?\n/);
+  const lines = parts.length > 1 ? parts.slice(0, -1) : parts; // the last part may be cut off
+  return { path: filePath, text, lines, csvHeader: parseCsvHeader(lines[0]) };
+}
+
+function parseCsvHeader(line: string | undefined): string[] | null {
+  if (!line || line.trimStart().startsWith('{') || line.trimStart().startsWith('[')) return null;
+  try {
+    const [row] = parse(line, { relax_quotes: true, relax_column_count: true }) as string[][];
+    return row && row.length > 1 ? row.map((c) => c.trim().toLowerCase()) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The first JSON values among the head's lines (for JSONL detection). */
+export function jsonLines(head: FileHead, max = 20): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const line of head.lines) {
+    if (out.length >= max) break;
+    const t = line.trim();
+    if (!t.startsWith('{')) continue;
+    try {
+      out.push(JSON.parse(t) as Record<string, unknown>);
+    } catch {
+      /* a truncated or bad line: detection looks at the others */
+    }
+  }
+  return out;
+}
+
+export function hasColumns(head: FileHead, ...columns: string[]): boolean {
+  return head.csvHeader != null && columns.every((c) => head.csvHeader!.includes(c));
+}
+
+/** True when the head looks like one JSON document (not JSONL) and mentions every key. */
+export function jsonMentions(head: FileHead, ...keys: string[]): boolean {
+  const t = head.text.trimStart();
+  return (t.startsWith('{') || t.startsWith('[')) && keys.every((k) => head.text.includes(`"${k}"`));
+}

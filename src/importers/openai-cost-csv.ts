@@ -1,0 +1,13 @@
+import { hasColumns } from './file-head.js';
+import type { Importer } from './types.js';
+
+/** OpenAI dashboard cost export (CSV, dollars; goes to invoice_lines). */
+export const openaiCostCsv: Importer = {
+  id: 'openai-cost-csv',
+  title: 'OpenAI dashboard cost export (CSV)',
+  provider: 'openai',
+  target: 'invoice_lines',
+  merge: 'replace',
+  sample: 'samples/openai/cost-dashboard.csv',
+  detect: (head) => hasColumns(head, 'start_time', 'amount_value', 'line_item'),
+};

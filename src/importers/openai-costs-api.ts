@@ -1,0 +1,16 @@
+import { jsonMentions } from './file-head.js';
+import type { Importer } from './types.js';
+
+/** OpenAI Costs API pages: GET /v1/organization/costs (goes to invoice_lines). */
+export const openaiCostsApi: Importer = {
+  id: 'openai-costs-api',
+  title: 'OpenAI Costs API (JSON pages)',
+  provider: 'openai',
+  target: 'invoice_lines',
+  merge: 'replace',
+  sample: 'samples/openai/costs-api.json',
+  detect: (head) =>
+    jsonMentions(head, 'data') &&
+    (head.text.includes('organization.costs.result') ||
+      (head.text.includes('"bucket"') && head.text.includes('"line_item"') && head.text.includes('"amount"'))),
+};

@@ -1,0 +1,16 @@
+import { jsonMentions } from './file-head.js';
+import type { Importer } from './types.js';
+
+/** OpenAI Usage API pages: GET /v1/organization/usage/completions. */
+export const openaiUsageApi: Importer = {
+  id: 'openai-usage-api',
+  title: 'OpenAI Usage API, completions (JSON pages)',
+  provider: 'openai',
+  target: 'usage',
+  merge: 'replace',
+  sample: 'samples/openai/usage-api-completions.json',
+  detect: (head) =>
+    jsonMentions(head, 'data') &&
+    (head.text.includes('organization.usage.completions.result') ||
+      (head.text.includes('"bucket"') && head.text.includes('"num_model_requests"'))),
+};

@@ -1,0 +1,13 @@
+import { hasColumns } from './file-head.js';
+import type { Importer } from './types.js';
+
+/** OpenAI dashboard usage export (CSV). */
+export const openaiUsageCsv: Importer = {
+  id: 'openai-usage-csv',
+  title: 'OpenAI dashboard usage export (CSV)',
+  provider: 'openai',
+  target: 'usage',
+  merge: 'replace',
+  sample: 'samples/openai/usage-dashboard.csv',
+  detect: (head) => hasColumns(head, 'start_time', 'num_model_requests', 'input_tokens', 'output_tokens'),
+};

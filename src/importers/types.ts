@@ -1,0 +1,26 @@
+/** What detection sees of a file: its first bytes, decoded, and what could be parsed from them. */
+export interface FileHead {
+  path: string;
+  text: string; // first ~64 KiB, BOM removed
+  lines: string[]; // complete lines within `text`
+  csvHeader: string[] | null; // lower-cased header cells when the first line parses as CSV
+}
+
+/**
+ * One source format. Staging is a single SQL statement in queries/import/stage_<id>.sql that reads
+ * `$files` with DuckDB's own readers and inserts into staged_usage or staged_invoice; the shared
+ * merge then dedupes against the ledger by `merge`.
+ */
+export interface Importer {
+  id: string; // also the `source` column
+  title: string;
+  provider: string;
+  target: 'usage' | 'invoice_lines';
+  /**
+   * keep-best: per-request records; a copy is a duplicate unless it is more complete (main chain
+   *   over sidechain, then more tokens). replace: re-pulled aggregates; the latest pull of a bucket wins.
+   */
+  merge: 'keep-best' | 'replace';
+  sample: string; // example file under samples/
+  detect(head: FileHead): boolean;
+}

@@ -1,0 +1,129 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { RecountError } from '../errors.js';
+import { listMigrations, migrate } from './migrate.js';
+
+export type Params = Record<string, DuckDBValue>;
+export type Row = Record<string, unknown>;
+
+export const DEFAULT_DB = 'recount.duckdb';
+
+/** Ledger path: --db, else $RECOUNT_DB, else ./recount.duckdb. */
+export function resolveDbPath(flag?: string): string {
+  return path.resolve(flag ?? process.env.RECOUNT_DB ?? DEFAULT_DB);
+}
+
+/** An open ledger file: one DuckDB connection plus the helpers every module uses. */
+export class Ledger {
+  private constructor(
+    readonly path: string,
+    private readonly instance: DuckDBInstance,
+    readonly conn: DuckDBConnection,
+  ) {}
+
+  /** Opens (creating if needed) and migrates the ledger at `dbPath`. */
+  static async open(dbPath: string, opts: { readOnly?: boolean } = {}): Promise<Ledger> {
+    if (opts.readOnly && dbPath !== ':memory:' && !fs.existsSync(dbPath)) {
+      throw new RecountError(`no ledger at ${dbPath}`, 'import something first: recount import PATH (or pass --db)');
+    }
+    if (dbPath !== ':memory:') fs.mkdirSync(path.dirname(dbPath), { recursive: true });
+    if (opts.readOnly && (await needsMigration(dbPath))) (await Ledger.open(dbPath)).close();
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(dbPath, opts.readOnly ? { access_mode: 'READ_ONLY' } : {});
+    } catch (err) {
+      throw translateOpenError(dbPath, err);
+    }
+    const conn = await instance.connect();
+    const ledger = new Ledger(dbPath, instance, conn);
+    if (!opts.readOnly) await migrate(ledger);
+    return ledger;
+  }
+
+  async run(sql: string, params?: Params): Promise<void> {
+    await this.conn.run(sql, params);
+  }
+
+  /** Runs a query and returns plain JS rows: BIGINTs that fit become numbers, timestamps Dates. */
+  async all<T = Row>(sql: string, params?: Params): Promise<T[]> {
+    const reader = await this.conn.runAndReadAll(sql, params);
+    return reader.getRowObjectsJS().map((row) => plainRow(row) as T);
+  }
+
+  async one<T = Row>(sql: string, params?: Params): Promise<T> {
+    const rows = await this.all<T>(sql, params);
+    return rows[0];
+  }
+
+  /** Runs `fn` in one transaction: all of it lands, or none of it. */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.run('BEGIN TRANSACTION');
+    try {
+      const result = await fn();
+      await this.run('COMMIT');
+      return result;
+    } catch (err) {
+      await this.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  }
+
+  close(): void {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** True when the file predates the current schema (a read-only open must upgrade it first). */
+async function needsMigration(dbPath: string): Promise<boolean> {
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(dbPath, { access_mode: 'READ_ONLY' });
+  } catch (err) {
+    throw translateOpenError(dbPath, err);
+  }
+  const conn = await instance.connect();
+  try {
+    const reader = await conn.runAndReadAll(
+      "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'schema_migrations'",
+    );
+    if (Number(reader.getRows()[0][0]) === 0) return true;
+    const applied = await conn.runAndReadAll('SELECT max(version) FROM schema_migrations');
+    const latest = Math.max(...listMigrations().map((m) => m.version));
+    return Number(applied.getRows()[0][0] ?? 0) < latest;
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+function plainRow(row: Record<string, unknown>): Row {
+  const out: Row = {};
+  for (const [key, value] of Object.entries(row)) out[key] = plainValue(value);
+  return out;
+}
+
+function plainValue(value: unknown): unknown {
+  if (typeof value === 'bigint') {
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value.toString();
+  }
+  if (Array.isArray(value)) return value.map(plainValue);
+  return value;
+}
+
+function translateOpenError(dbPath: string, err: unknown): Error {
+  const message = err instanceof Error ? err.message : String(err);
+  const lock = /Conflicting lock is held in (.*?)(?: \(PID (\d+)\))?(?:\.|$)/m.exec(message);
+  if (/Could not set lock|Conflicting lock/.test(message)) {
+    const who = lock?.[2] ? `process ${lock[2]} (${lock[1]})` : 'another process';
+    return new RecountError(
+      `ledger ${dbPath} is locked by ${who}`,
+      'wait for that recount command to finish, or point this one at another ledger with --db PATH',
+    );
+  }
+  if (/not a valid DuckDB database|file is not a/i.test(message)) {
+    return new RecountError(`${dbPath} is not a recount ledger (not a DuckDB file)`, 'pass --db with a ledger path, or remove the file');
+  }
+  return err instanceof Error ? err : new Error(message);
+}

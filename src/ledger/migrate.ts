@@ -1,0 +1,35 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { queriesDir } from '../paths.js';
+import type { Ledger } from './ledger.js';
+
+interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Schema migrations: queries/schema/NNN_name.sql, one statement each, applied in order once. */
+export function listMigrations(): Migration[] {
+  const dir = path.join(queriesDir, 'schema');
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /^\d+_.*\.sql$/.test(f))
+    .sort()
+    .map((f) => ({ version: Number.parseInt(f, 10), name: f.replace(/\.sql$/, ''), sql: fs.readFileSync(path.join(dir, f), 'utf8') }));
+}
+
+/** Brings an older (or new, empty) ledger file up to the current schema. */
+export async function migrate(ledger: Ledger): Promise<void> {
+  await ledger.run(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ DEFAULT now())',
+  );
+  const done = new Set((await ledger.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version));
+  for (const m of listMigrations()) {
+    if (done.has(m.version)) continue;
+    await ledger.transaction(async () => {
+      await ledger.run(m.sql);
+      await ledger.run('INSERT INTO schema_migrations (version, name) VALUES ($version, $name)', { version: m.version, name: m.name });
+    });
+  }
+}

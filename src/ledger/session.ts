@@ -1,0 +1,30 @@
+import { installPricing, loadPriceBook, type PriceBook } from '../pricing/install.js';
+import { Ledger, resolveDbPath } from './ledger.js';
+import { sql } from './sql.js';
+
+export interface SessionOptions {
+  db?: string;
+  prices?: string;
+  readOnly?: boolean;
+}
+
+export interface Session {
+  ledger: Ledger;
+  prices: PriceBook;
+}
+
+/**
+ * Opens the ledger for reading queries: the price book loaded and the usage_priced view and
+ * period macros defined, so every query file can use them.
+ */
+export async function withSession<T>(opts: SessionOptions, fn: (s: Session) => Promise<T>): Promise<T> {
+  const prices = loadPriceBook(opts.prices);
+  const ledger = await Ledger.open(resolveDbPath(opts.db), { readOnly: opts.readOnly ?? true });
+  try {
+    await installPricing(ledger, prices);
+    await ledger.run(sql('pricing/create_period_macros'));
+    return await fn({ ledger, prices });
+  } finally {
+    ledger.close();
+  }
+}

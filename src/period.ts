@@ -1,0 +1,74 @@
+import { addDays, format, parseISO, startOfMonth, subMonths, addMonths, isValid } from 'date-fns';
+import { RecountError } from './errors.js';
+
+/** A reporting period: whole local days in `tz`, both ends inclusive; null = open. */
+export interface Period {
+  since: string | null; // YYYY-MM-DD
+  until: string | null; // YYYY-MM-DD, inclusive
+  tz: string;
+}
+
+export interface PeriodFlags {
+  since?: string;
+  until?: string;
+  month?: string;
+  lastMonth?: boolean;
+  tz?: string;
+}
+
+/** "Now" for period shorthands; RECOUNT_NOW pins it (tests, reproducible reports). */
+export function now(): Date {
+  const pinned = process.env.RECOUNT_NOW;
+  if (!pinned) return new Date();
+  const d = new Date(pinned);
+  if (Number.isNaN(d.getTime())) throw new RecountError(`RECOUNT_NOW '${pinned}' is not a timestamp`, 'use ISO 8601, e.g. 2026-11-01T00:00:00Z');
+  return d;
+}
+
+export function resolvePeriod(flags: PeriodFlags, clock: () => Date = now): Period {
+  const tz = flags.tz ?? 'UTC';
+  if (!isValidZone(tz)) throw new RecountError(`unknown time zone '${tz}'`, 'use an IANA zone such as UTC, Europe/Berlin or America/New_York');
+  const chosen = [flags.month != null, flags.lastMonth === true, flags.since != null || flags.until != null].filter(Boolean).length;
+  if (chosen > 1) throw new RecountError('choose one of --month, --last-month, or --since/--until', 'they all set the same period');
+  if (flags.month != null) {
+    if (!/^\d{4}-\d{2}$/.test(flags.month)) throw new RecountError(`--month '${flags.month}' is not a month`, 'write it as YYYY-MM, e.g. --month 2026-10');
+    return monthPeriod(parseISO(`${flags.month}-01`), tz);
+  }
+  if (flags.lastMonth) {
+    const today = parseISO(localDate(clock(), tz));
+    return monthPeriod(subMonths(startOfMonth(today), 1), tz);
+  }
+  const since = flags.since != null ? checkDate('--since', flags.since) : null;
+  const until = flags.until != null ? checkDate('--until', flags.until) : null;
+  if (since && until && since > until) throw new RecountError(`--since ${since} is after --until ${until}`, 'swap them');
+  return { since, until, tz };
+}
+
+function monthPeriod(first: Date, tz: string): Period {
+  return { since: format(first, 'yyyy-MM-dd'), until: format(addDays(addMonths(first, 1), -1), 'yyyy-MM-dd'), tz };
+}
+
+function checkDate(flag: string, value: string): string {
+  const d = parseISO(value);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !isValid(d)) throw new RecountError(`${flag} '${value}' is not a date`, 'write dates as YYYY-MM-DD');
+  return value;
+}
+
+/** The calendar date of an instant in a zone, as YYYY-MM-DD. */
+export function localDate(instant: Date, tz: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+}
+
+function isValidZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function describePeriod(p: Period): string {
+  const range = p.since || p.until ? `${p.since ?? '…'} to ${p.until ?? '…'}` : 'all time';
+  return p.tz === 'UTC' ? range : `${range} (${p.tz})`;
+}
