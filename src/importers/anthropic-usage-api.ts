@@ -9,5 +9,6 @@ export const anthropicUsageApi: Importer = {
   target: 'usage',
   merge: 'replace',
   sample: 'samples/anthropic/usage-report.json',
-  detect: (head) => jsonMentions(head, 'data', 'starting_at') && head.text.includes('"uncached_input_tokens"'),
+  // the cost report names the same token types as values, but only it has amounts
+  detect: (head) => jsonMentions(head, 'data', 'starting_at', 'uncached_input_tokens') && !head.text.includes('"amount"'),
 };

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { queriesDir } from '../paths.js';
 import { DuckDBTimestampTZValue, listValue } from '@duckdb/node-api';
 import { RecountError } from '../errors.js';
 import { readHead } from '../importers/file-head.js';
@@ -48,6 +51,7 @@ export async function importFiles(ledger: Ledger, files: FoundFile[], opts: Impo
     await ledger.run(sql('import/create_staged_usage'));
     await ledger.run(sql('import/create_staged_invoice'));
     await ledger.run(sql('import/create_stage_files'));
+    await ledger.run(sql('import/create_import_macros'));
     await insertStageFiles(ledger, plan);
 
     for (const [importer, paths] of groupByImporter(plan)) {
@@ -114,6 +118,10 @@ function planFormats(files: FoundFile[], forced: string | undefined, warnings: s
   const forcedImporter = forced ? importerById(forced) : undefined;
   const plan: PlannedFile[] = [];
   for (const file of files) {
+    if (fs.statSync(file.path).size === 0) {
+      warnings.push(`${file.path}: empty file, nothing to import`);
+      continue;
+    }
     const importer = forcedImporter ?? detectImporter(readHead(file.path));
     if (importer) {
       plan.push({ path: file.path, importer });
@@ -126,7 +134,7 @@ function planFormats(files: FoundFile[], forced: string | undefined, warnings: s
       warnings.push(`${file.path}: skipped, not a supported format`);
     }
   }
-  if (!plan.length) throw new RecountError('nothing to import: no supported files found', 'pass export files or folders (see recount sources)');
+  if (!plan.length) throw new RecountError(`nothing to import: no supported files among ${files.length} file${files.length === 1 ? '' : 's'}`, 'pass export files or folders (see recount sources)');
   return plan;
 }
 
@@ -143,6 +151,7 @@ async function insertStageFiles(ledger: Ledger, plan: PlannedFile[]): Promise<vo
     appender.appendInteger(i);
     appender.appendVarchar(importer.id);
     appender.appendVarchar(importer.merge);
+    appender.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(Math.round(fs.statSync(path).mtimeMs)) * 1000n));
     appender.endRow();
   });
   appender.flushSync();
@@ -151,8 +160,12 @@ async function insertStageFiles(ledger: Ledger, plan: PlannedFile[]): Promise<vo
 
 async function stage(ledger: Ledger, importer: Importer, paths: string[], importId: string): Promise<void> {
   const stageSql = sql(`import/stage_${importer.id.replace(/-/g, '_')}`);
+  // CSV formats read a header-only template first, so with union_by_name every column the SQL names
+  // exists even when an export leaves optional columns out
+  const template = path.join(queriesDir, 'import', 'headers', `${importer.id}.csv`);
+  const files = fs.existsSync(template) ? [template, ...paths] : paths;
   try {
-    await ledger.run(stageSql, { files: listValue(paths), import_id: importId });
+    await ledger.run(stageSql, { files: listValue(files), import_id: importId });
   } catch (err) {
     throw readerError(importer, paths, err);
   }
@@ -161,6 +174,8 @@ async function stage(ledger: Ledger, importer: Importer, paths: string[], import
 /** A reader failure (a whole file unreadable as its format) becomes one error naming the file. */
 function readerError(importer: Importer, paths: string[], err: unknown): Error {
   const message = err instanceof Error ? err.message : String(err);
+  // Binder and catalog errors are bugs in recount's SQL, not problems with the file
+  if (!/^(Invalid Input|Conversion|IO|Parser) Error/i.test(message)) return err instanceof Error ? err : new Error(message);
   const named = paths.find((p) => message.includes(p)) ?? (paths.length === 1 ? paths[0] : undefined);
   const where = named ?? `one of ${paths.length} ${importer.id} files`;
   const line = /line (\d+)/i.exec(message)?.[1];

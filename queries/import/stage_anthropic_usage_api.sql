@@ -1,0 +1,54 @@
+-- Stage the Anthropic usage report: one row per bucket result. Buckets are already disjoint
+-- (uncached input, cache read, 5m and 1h cache writes); the report has no request counts.
+-- params: $files VARCHAR[], $import_id VARCHAR
+INSERT INTO staged_usage BY NAME
+WITH pages AS (
+  SELECT filename, row_number() OVER () AS page_no, json AS page
+  FROM read_json_objects($files, format = 'auto', filename = true, maximum_object_size = 1073741824)
+),
+buckets AS (
+  SELECT filename, row_number() OVER () AS bucket_no, bucket
+  FROM (SELECT filename, page_no, unnest(json_extract(page, '$.data[*]')) AS bucket FROM pages)
+),
+results AS (
+  SELECT filename, row_number() OVER () AS result_no, bucket, r
+  FROM (SELECT filename, bucket_no, bucket, unnest(json_extract(bucket, '$.results[*]')) AS r FROM buckets)
+),
+fields AS (
+  SELECT filename AS source_file,
+         row_number() OVER (PARTITION BY filename ORDER BY result_no) AS source_line,
+         r,
+         bucket->>'starting_at' AS bucket_start,
+         try_cast(bucket->>'starting_at' AS TIMESTAMPTZ) AS starts,
+         try_cast(bucket->>'ending_at' AS TIMESTAMPTZ) AS ends,
+         try_cast(r->>'uncached_input_tokens' AS BIGINT) AS uncached,
+         try_cast(r->>'output_tokens' AS BIGINT) AS out_tokens
+  FROM results
+)
+SELECT
+  CASE WHEN starts IS NULL OR uncached IS NULL OR out_tokens IS NULL THEN 'reject' ELSE 'usage' END AS row_kind,
+  CASE WHEN starts IS NULL THEN 'bucket starting_at is missing or not a timestamp'
+       WHEN uncached IS NULL OR out_tokens IS NULL THEN 'uncached_input_tokens or output_tokens is missing or not a number' END AS reason,
+  r::VARCHAR AS raw,
+  concat_ws('|', bucket_start, r->>'api_key_id', r->>'workspace_id', r->>'model', r->>'service_tier', r->>'context_window', r->>'inference_geo') AS record_key,
+  'anthropic-usage-api' AS source,
+  source_file,
+  source_line,
+  $import_id AS import_id,
+  starts AS started_at,
+  CASE CAST(epoch(ends) - epoch(starts) AS BIGINT) WHEN 60 THEN '1m' WHEN 3600 THEN '1h' WHEN 86400 THEN '1d' END AS bucket_width,
+  'anthropic' AS provider,
+  r->>'model' AS model_raw,
+  uncached AS input_tokens,
+  coalesce(try_cast(r->>'cache_read_input_tokens' AS BIGINT), 0) AS cache_read_tokens,
+  coalesce(try_cast(r->'cache_creation'->>'ephemeral_5m_input_tokens' AS BIGINT), 0) AS cache_write_5m_tokens,
+  coalesce(try_cast(r->'cache_creation'->>'ephemeral_1h_input_tokens' AS BIGINT), 0) AS cache_write_1h_tokens,
+  out_tokens AS output_tokens,
+  try_cast(r->'server_tool_use'->>'web_search_requests' AS BIGINT) AS web_search_requests,
+  coalesce(r->>'service_tier', 'standard') AS service_tier,
+  r->>'context_window' AS context_window,
+  r->>'api_key_id' AS api_key,
+  r->>'workspace_id' AS workspace,
+  CASE WHEN r->>'inference_geo' IS NOT NULL THEN json_object('inference_geo', r->>'inference_geo') END AS tags,
+  'ok' AS status
+FROM fields

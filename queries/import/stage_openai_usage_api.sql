@@ -1,0 +1,67 @@
+-- Stage OpenAI Usage API (completions) pages: one row per bucket result. input_tokens there includes
+-- cached and cache-write tokens, so the uncached bucket is what is left. Keyed by the bucket and every
+-- group-by field: a re-pull of the same bucket replaces it.
+-- params: $files VARCHAR[], $import_id VARCHAR
+INSERT INTO staged_usage BY NAME
+WITH pages AS (
+  SELECT filename, row_number() OVER () AS page_no, json AS page
+  FROM read_json_objects($files, format = 'auto', filename = true, maximum_object_size = 1073741824)
+),
+buckets AS (
+  SELECT filename, page_no, row_number() OVER () AS bucket_no, bucket
+  FROM (SELECT filename, page_no, unnest(json_extract(page, '$.data[*]')) AS bucket FROM pages)
+),
+results AS (
+  SELECT filename, bucket_no, row_number() OVER () AS result_no, bucket, r
+  FROM (SELECT filename, bucket_no, bucket, unnest(json_extract(bucket, '$.results[*]')) AS r FROM buckets)
+),
+fields AS (
+  SELECT filename AS source_file,
+         row_number() OVER (PARTITION BY filename ORDER BY result_no) AS source_line,
+         r,
+         try_cast(bucket->>'start_time' AS BIGINT) AS start_s,
+         try_cast(bucket->>'end_time' AS BIGINT) AS end_s,
+         try_cast(r->>'input_tokens' AS BIGINT) AS in_total,
+         coalesce(try_cast(r->>'input_cached_tokens' AS BIGINT), 0) AS in_cached,
+         coalesce(try_cast(r->>'input_cache_write_tokens' AS BIGINT), 0) AS in_write,
+         try_cast(r->>'input_uncached_tokens' AS BIGINT) AS in_uncached,
+         try_cast(r->>'output_tokens' AS BIGINT) AS out_tokens,
+         try_cast(r->>'num_model_requests' AS BIGINT) AS n_requests
+  FROM results
+),
+checked AS (
+  SELECT *,
+         CASE
+           WHEN start_s IS NULL THEN 'bucket start_time is missing or not a number'
+           WHEN in_total IS NULL OR out_tokens IS NULL THEN 'input_tokens or output_tokens is missing or not a number'
+           WHEN in_cached + in_write > in_total THEN 'input_cached_tokens + input_cache_write_tokens exceed input_tokens'
+         END AS reason
+  FROM fields
+)
+SELECT
+  CASE WHEN reason IS NULL THEN 'usage' ELSE 'reject' END AS row_kind,
+  reason,
+  CASE WHEN reason IS NOT NULL THEN r::VARCHAR END AS raw,
+  concat_ws('|', start_s, end_s, r->>'project_id', r->>'user_id', r->>'api_key_id', r->>'model', r->>'batch', r->>'service_tier') AS record_key,
+  'openai-usage-api' AS source,
+  source_file,
+  source_line,
+  $import_id AS import_id,
+  to_timestamp(start_s) AS started_at,
+  CASE end_s - start_s WHEN 60 THEN '1m' WHEN 3600 THEN '1h' WHEN 86400 THEN '1d' ELSE (end_s - start_s) || 's' END AS bucket_width,
+  'openai' AS provider,
+  r->>'model' AS model_raw,
+  n_requests AS requests,
+  coalesce(in_uncached, in_total - in_cached - in_write) AS input_tokens,
+  in_cached AS cache_read_tokens,
+  in_write AS cache_write_5m_tokens,
+  0 AS cache_write_1h_tokens,
+  out_tokens AS output_tokens,
+  CASE WHEN try_cast(r->>'batch' AS BOOLEAN) THEN 'batch'
+       WHEN coalesce(r->>'service_tier', 'default') IN ('default', 'auto') THEN 'standard'
+       ELSE r->>'service_tier' END AS service_tier,
+  r->>'project_id' AS project,
+  r->>'api_key_id' AS api_key,
+  r->>'user_id' AS user_id,
+  'ok' AS status
+FROM checked
