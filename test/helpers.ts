@@ -1,0 +1,61 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ledger } from '../src/ledger/ledger.js';
+import { importFiles, type ImportReport } from '../src/ledger/import-run.js';
+import { discoverFiles } from '../src/importers/discover.js';
+import { loadCatalog } from '../src/pricing/catalog.js';
+import { installPricing, loadPriceBook } from '../src/pricing/install.js';
+import { sql } from '../src/ledger/sql.js';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const samples = (...p: string[]) => path.join(root, 'samples', ...p);
+export const fixtures = (...p: string[]) => path.join(root, 'test', 'fixtures', ...p);
+
+/** A fresh temp folder, removed when the process exits. */
+export function tempDir(prefix = 'recount-test-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A new ledger file in a temp folder. */
+export async function newLedger(): Promise<Ledger> {
+  return Ledger.open(path.join(tempDir(), 'ledger.duckdb'));
+}
+
+export async function importPaths(ledger: Ledger, paths: string[], format?: string): Promise<ImportReport> {
+  return importFiles(ledger, discoverFiles(paths), { format, modelIds: loadCatalog().modelIds, now: new Date('2026-11-15T12:00:00Z') });
+}
+
+/** Defines usage_priced and the period macros on an open ledger (what read commands do). */
+export async function priceLedger(ledger: Ledger, pricesFile?: string): Promise<void> {
+  await installPricing(ledger, loadPriceBook(pricesFile));
+  await ledger.run(sql('pricing/create_period_macros'));
+}
+
+/** Writes a file into a temp folder and returns its path. */
+export function writeTemp(name: string, content: string | Buffer, dir = tempDir()): string {
+  const p = path.join(dir, name);
+  fs.mkdirSync(path.dirname(p), { recursive: true });
+  fs.writeFileSync(p, content);
+  return p;
+}
+
+export interface CliResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI (bin/recount.js → dist) with a pinned clock and zone. */
+export function runCli(args: string[], env: Record<string, string> = {}, cwd = root): CliResult {
+  const r = spawnSync(process.execPath, [path.join(root, 'bin', 'recount.js'), ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, TZ: 'UTC', RECOUNT_NOW: '2026-11-15T12:00:00Z', NO_COLOR: '1', CI: '1', ...env },
+  });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
