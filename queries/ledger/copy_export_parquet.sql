@@ -1,2 +1,3 @@
--- Write the staged export rows as Parquet ($out is replaced by a quoted path: COPY takes no parameters).
+-- Write the staged export rows as Parquet. COPY takes no bound parameters: the export command
+-- substitutes the quoted output path for the placeholder after TO.
 COPY export_rows TO $out (FORMAT parquet, COMPRESSION zstd)

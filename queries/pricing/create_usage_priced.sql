@@ -56,7 +56,6 @@ SELECT * EXCLUDE (in_rate, out_rate, read_rate, write_5m_rate, write_1h_rate, ti
                   cache_write_1h_usd_per_mtok, long_context_above_tokens, lc_input_usd_per_mtok, lc_output_usd_per_mtok,
                   lc_cache_read_usd_per_mtok, lc_cache_write_5m_usd_per_mtok, lc_cache_write_1h_usd_per_mtok,
                   web_search_usd_per_request),
-       list_cost_usd,
        coalesce(billed_cost_usd, list_cost_usd) AS cost_usd,
        CASE WHEN list_cost_usd IS NULL THEN 'unpriced' WHEN price_source = 'override' THEN 'override' ELSE 'priced' END AS price_status
 FROM (

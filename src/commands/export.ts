@@ -35,7 +35,7 @@ export async function exportCommand(flags: ExportFlags): Promise<void> {
     } else {
       // COPY takes no bound parameters, so the result is materialized in a temp table first
       await ledger.run(`CREATE OR REPLACE TEMP TABLE export_rows AS ${source.sql}`, values);
-      await ledger.run(sql(flags.format === 'parquet' ? 'ledger/copy_export_parquet' : 'ledger/copy_export_csv').replace('$out', quoteLiteral(tmp)));
+      await ledger.run(sql(flags.format === 'parquet' ? 'ledger/copy_export_parquet' : 'ledger/copy_export_csv').replace(/\bTO \$out\b/, `TO ${quoteLiteral(tmp)}`));
       rows = (await ledger.one<{ n: number }>('SELECT count(*) AS n FROM export_rows')).n;
     }
     fs.renameSync(tmp, out);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance, DuckDBTypeId, type DuckDBValue } from '@duckdb/node-api';
 import { RecountError } from '../errors.js';
 import { listMigrations, migrate } from './migrate.js';
 
@@ -48,7 +48,8 @@ export class Ledger {
   /** Runs a query and returns plain JS rows: BIGINTs that fit become numbers, timestamps Dates. */
   async all<T = Row>(sql: string, params?: Params): Promise<T[]> {
     const reader = await this.conn.runAndReadAll(sql, params);
-    return reader.getRowObjectsJS().map((row) => plainRow(row) as T);
+    const dateColumns = reader.columnNames().filter((_, i) => reader.columnTypeId(i) === DuckDBTypeId.DATE);
+    return reader.getRowObjectsJS().map((row) => plainRow(row, dateColumns) as T);
   }
 
   async one<T = Row>(sql: string, params?: Params): Promise<T> {
@@ -98,9 +99,11 @@ async function needsMigration(dbPath: string): Promise<boolean> {
   }
 }
 
-function plainRow(row: Record<string, unknown>): Row {
+function plainRow(row: Record<string, unknown>, dateColumns: string[]): Row {
   const out: Row = {};
   for (const [key, value] of Object.entries(row)) out[key] = plainValue(value);
+  // a DATE is a calendar day, not an instant: keep it as YYYY-MM-DD
+  for (const key of dateColumns) if (out[key] instanceof Date) out[key] = (out[key] as Date).toISOString().slice(0, 10);
   return out;
 }
 

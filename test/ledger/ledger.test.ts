@@ -1,0 +1,61 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { Ledger } from '../../src/ledger/ledger.js';
+import { listMigrations } from '../../src/ledger/migrate.js';
+import { runCli, samples, tempDir } from '../helpers.js';
+
+describe('ledger file', () => {
+  it('creates the schema with the public column names', async () => {
+    const ledger = await Ledger.open(path.join(tempDir(), 'l.duckdb'));
+    const cols = (await ledger.all<{ column_name: string }>("SELECT column_name FROM information_schema.columns WHERE table_name = 'usage' ORDER BY ordinal_position")).map((c) => c.column_name);
+    expect(cols).toEqual(expect.arrayContaining([
+      'record_key', 'source', 'source_file', 'source_line', 'import_id', 'started_at', 'bucket_width', 'provider', 'model', 'model_raw',
+      'requests', 'input_tokens', 'cache_read_tokens', 'cache_write_5m_tokens', 'cache_write_1h_tokens', 'output_tokens',
+      'reasoning_tokens', 'web_search_requests', 'service_tier', 'billed_cost_usd', 'session_id', 'project', 'api_key', 'user_id',
+      'workspace', 'agent_id', 'is_sidechain', 'tags', 'tools', 'task_type', 'status', 'latency_ms',
+    ]));
+    ledger.close();
+  });
+
+  it('upgrades an older ledger file when it opens', async () => {
+    const file = path.join(tempDir(), 'old.duckdb');
+    // a ledger written by a version that only had the first migration
+    const instance = await DuckDBInstance.create(file);
+    const conn = await instance.connect();
+    await conn.run('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ DEFAULT now())');
+    const [first] = listMigrations();
+    await conn.run(first.sql);
+    await conn.run(`INSERT INTO schema_migrations (version, name) VALUES (${first.version}, '${first.name}')`);
+    conn.closeSync();
+    instance.closeSync();
+
+    const ledger = await Ledger.open(file, { readOnly: true });
+    const versions = (await ledger.all<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).map((r) => r.version);
+    expect(versions).toEqual(listMigrations().map((m) => m.version));
+    ledger.close();
+  });
+
+  it('tells a second process that the ledger is locked, without a stack trace', async () => {
+    const file = path.join(tempDir(), 'locked.duckdb');
+    const holder = await Ledger.open(file);
+    try {
+      const r = runCli(['import', samples('openai', 'usage-dashboard.csv'), '--db', file]);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/^recount: ledger .*locked\.duckdb is locked by process \d+/);
+      expect(r.stderr).toContain('hint: ');
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      holder.close();
+    }
+  });
+
+  it('refuses a file that is not a ledger', () => {
+    const file = path.join(tempDir(), 'notes.duckdb');
+    fs.writeFileSync(file, 'hello, not a database');
+    const r = runCli(['summary', '--db', file]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('is not a recount ledger');
+  });
+});
