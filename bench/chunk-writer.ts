@@ -20,8 +20,10 @@ export class ChunkWriter {
     if (this.pending >= this.chunkChars) this.flush();
   }
 
+  /** Flushes, syncs to disk (so write-back does not slow the timed runs that follow) and closes. */
   close(): void {
     this.flush();
+    fs.fsyncSync(this.fd);
     fs.closeSync(this.fd);
   }
 
@@ -33,4 +35,12 @@ export class ChunkWriter {
     this.parts = [];
     this.pending = 0;
   }
+}
+
+/** Writes a whole file and syncs it to disk before returning. */
+export function writeFileSynced(file: string, text: string): number {
+  const out = new ChunkWriter(file);
+  out.write(text);
+  out.close();
+  return out.bytes;
 }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileSynced } from './chunk-writer.js';
 import { BASE62, Rng } from './random.js';
 
 /** What the generator wrote, to check recount's import (one record per API response) against. */
@@ -84,11 +85,10 @@ export function generateClaudeCodeProjects(configDir: string, assistantLines: nu
   while (plan.assistantLines < assistantLines) {
     const session = newSession(rng, rng.pick(cwds));
     writeSession(session, rng.int(1, 10), assistantLines, plan);
-    const text = session.lines.join('\n') + '\n';
-    fs.writeFileSync(path.join(projectDir(configDir, session.cwd), `${session.sessionId}.jsonl`), text);
+    const file = path.join(projectDir(configDir, session.cwd), `${session.sessionId}.jsonl`);
+    plan.bytes += writeFileSynced(file, session.lines.join('\n') + '\n');
     plan.sessions++;
     plan.lines += session.lines.length;
-    plan.bytes += Buffer.byteLength(text);
   }
   return plan;
 }

@@ -4,7 +4,6 @@ SELECT *,
        NULL::VARCHAR AS row_kind,
        NULL::VARCHAR AS reason,
        NULL::VARCHAR AS raw,
-       NULL::BIGINT  AS row_count,
-       NULL::VARCHAR AS action
+       NULL::BIGINT  AS row_count
 FROM invoice_lines
 LIMIT 0

@@ -4,7 +4,6 @@ SELECT *,
        NULL::VARCHAR AS row_kind,  -- usage | reject | skip
        NULL::VARCHAR AS reason,    -- why a row was rejected
        NULL::VARCHAR AS raw,       -- the rejected line or record, as read
-       NULL::BIGINT  AS row_count, -- source rows folded into this one (summed CSV rows); NULL = 1
-       NULL::VARCHAR AS action     -- set by the merge: insert | replace | duplicate
+       NULL::BIGINT  AS row_count  -- source rows folded into this one (summed CSV rows); NULL = 1
 FROM usage
 LIMIT 0

@@ -1,3 +1,3 @@
--- Remove ledger rows that a staged row replaces (see judge_staged_usage.sql).
+-- Remove ledger rows that a planned row replaces (see plan_usage_merge.sql).
 DELETE FROM usage
-WHERE (source, record_key) IN (SELECT source, record_key FROM staged_usage WHERE action = 'replace')
+WHERE (source, record_key) IN (SELECT source, record_key FROM usage_plan WHERE action = 'replace')

@@ -27,7 +27,7 @@ fields AS (
          cost_usd
   FROM raw_rows
 ),
-checked AS (
+checked AS MATERIALIZED (
   SELECT *,
          CASE
            WHEN model_name IS NULL AND cost_usd IS NULL THEN 'skip'

@@ -37,7 +37,7 @@ fields AS (
            OR (usage_input_tokens_cache_write_1h IS NOT NULL AND try_cast(usage_input_tokens_cache_write_1h AS DOUBLE) IS NULL) AS bad_number
   FROM raw_rows
 ),
-checked AS (
+checked AS MATERIALIZED (
   SELECT *,
          CASE
            WHEN model IS NULL AND uncached IS NULL AND out_tokens IS NULL AND NOT bad_number THEN 'skip'

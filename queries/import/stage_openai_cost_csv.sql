@@ -21,7 +21,7 @@ fields AS (
          amount_value
   FROM raw_rows
 ),
-checked AS (
+checked AS MATERIALIZED (
   SELECT *,
          CASE
            WHEN line_item IS NULL AND amount_value IS NULL THEN 'skip'

@@ -32,7 +32,7 @@ fields AS (
            OR (num_model_requests IS NOT NULL AND try_cast(num_model_requests AS DOUBLE) IS NULL) AS bad_number
   FROM raw_rows
 ),
-checked AS (
+checked AS MATERIALIZED (
   SELECT *,
          CASE
            WHEN model IS NULL AND in_total IS NULL AND out_tokens IS NULL AND NOT bad_number THEN 'skip'

@@ -3,7 +3,7 @@ import { importFiles } from '../ledger/import-run.js';
 import { Ledger, resolveDbPath } from '../ledger/ledger.js';
 import { loadCatalog } from '../pricing/catalog.js';
 import { RecountError } from '../errors.js';
-import { progressReporter } from '../format/progress.js';
+import { progressBar } from '../format/progress.js';
 import { renderTable, toJson } from '../format/table.js';
 import path from 'node:path';
 
@@ -19,10 +19,10 @@ export async function importCommand(paths: string[], flags: ImportFlags): Promis
   if (!inputs.length) throw new RecountError('nothing to import', 'pass files or folders (recount import PATH…), or --claude-code for local Claude Code logs');
   const files = discoverFiles(inputs);
   const ledger = await Ledger.open(resolveDbPath(flags.db));
-  const progress = progressReporter();
+  const progress = progressBar();
   const started = Date.now();
   try {
-    const report = await importFiles(ledger, files, { format: flags.format, modelIds: loadCatalog().modelIds, onProgress: progress.report });
+    const report = await importFiles(ledger, files, { format: flags.format, modelIds: loadCatalog().modelIds, onProgress: progress.listener });
     progress.done();
     for (const w of report.warnings) process.stderr.write(`warning: ${w}\n`);
     if (flags.json) {

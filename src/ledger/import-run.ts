@@ -9,6 +9,7 @@ import type { FoundFile } from '../importers/discover.js';
 import { detectImporter, importerById, importers } from '../importers/registry.js';
 import type { Importer } from '../importers/types.js';
 import type { ModelIds } from '../pricing/model-ids.js';
+import type { ProgressListener } from '../format/progress.js';
 import type { Ledger } from './ledger.js';
 import { sql } from './sql.js';
 
@@ -33,7 +34,7 @@ export interface ImportOptions {
   format?: string; // force one importer for every file
   modelIds: ModelIds;
   now?: Date;
-  onProgress?: (message: string) => void;
+  onProgress?: ProgressListener;
 }
 
 /**
@@ -54,18 +55,16 @@ export async function importFiles(ledger: Ledger, files: FoundFile[], opts: Impo
     await ledger.run(sql('import/create_import_macros'));
     await insertStageFiles(ledger, plan);
 
+    let staged = 0;
     for (const [importer, paths] of groupByImporter(plan)) {
-      opts.onProgress?.(`reading ${paths.length} ${importer.id} file${paths.length === 1 ? '' : 's'}`);
-      await stage(ledger, importer, paths, importId);
+      const phase = `reading ${paths.length} ${importer.id} file${paths.length === 1 ? '' : 's'}`;
+      await stage(ledger, importer, paths, importId, (percent) => opts.onProgress?.({ phase, percent, rows: staged || undefined }));
+      staged = (await ledger.one<{ n: number }>(sql('import/staged_row_count'))).n;
     }
-    opts.onProgress?.('deduplicating');
-    await canonicalizeModels(ledger, opts.modelIds);
-    await ledger.run(sql('import/mask_staged_secrets'));
-    await ledger.run(sql('import/mask_staged_invoice_secrets'));
-    await ledger.run(sql('import/rank_staged_usage'));
-    await ledger.run(sql('import/judge_staged_usage'));
-    await ledger.run(sql('import/rank_staged_invoice'));
-    await ledger.run(sql('import/judge_staged_invoice'));
+    opts.onProgress?.({ phase: 'deduplicating and merging', percent: null, rows: staged });
+    await mapModelNames(ledger, opts.modelIds);
+    await ledger.run(sql('import/plan_usage_merge'));
+    await ledger.run(sql('import/plan_invoice_merge'));
     await ledger.run(sql('import/delete_replaced_usage'));
     await ledger.run(sql('import/insert_staged_usage'));
     await ledger.run(sql('import/delete_replaced_invoice'));
@@ -158,14 +157,14 @@ async function insertStageFiles(ledger: Ledger, plan: PlannedFile[]): Promise<vo
   appender.closeSync();
 }
 
-async function stage(ledger: Ledger, importer: Importer, paths: string[], importId: string): Promise<void> {
+async function stage(ledger: Ledger, importer: Importer, paths: string[], importId: string, onTick: (percent: number | null) => void): Promise<void> {
   const stageSql = sql(`import/stage_${importer.id.replace(/-/g, '_')}`);
   // CSV formats read a header-only template first, so with union_by_name every column the SQL names
   // exists even when an export leaves optional columns out
   const template = path.join(queriesDir, 'import', 'headers', `${importer.id}.csv`);
   const files = fs.existsSync(template) ? [template, ...paths] : paths;
   try {
-    await ledger.run(stageSql, { files: listValue(files), import_id: importId });
+    await ledger.runWatched(stageSql, { files: listValue(files), import_id: importId }, onTick);
   } catch (err) {
     throw readerError(importer, paths, err);
   }
@@ -186,7 +185,8 @@ function readerError(importer: Importer, paths: string[], err: unknown): Error {
   );
 }
 
-async function canonicalizeModels(ledger: Ledger, modelIds: ModelIds): Promise<void> {
+/** Fills model_map with the canonical id of every raw model name staged in this run. */
+async function mapModelNames(ledger: Ledger, modelIds: ModelIds): Promise<void> {
   await ledger.run(sql('import/create_model_map'));
   const names = await ledger.all<{ model_raw: string }>(sql('import/staged_model_names'));
   if (!names.length) return;
@@ -198,6 +198,4 @@ async function canonicalizeModels(ledger: Ledger, modelIds: ModelIds): Promise<v
   }
   appender.flushSync();
   appender.closeSync();
-  await ledger.run(sql('import/apply_model_map_usage'));
-  await ledger.run(sql('import/apply_model_map_invoice'));
 }

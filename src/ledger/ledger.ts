@@ -42,7 +42,23 @@ export class Ledger {
   }
 
   async run(sql: string, params?: Params): Promise<void> {
+    const t = process.env.RECOUNT_TRACE_SQL ? Date.now() : 0;
     await this.conn.run(sql, params);
+    if (t) process.stderr.write(`[sql ${Date.now() - t} ms] ${sql.split('\n').find((l) => !l.startsWith('--'))?.slice(0, 80)}\n`);
+  }
+
+  /** Runs a statement while `onTick` receives DuckDB's progress (percent done, or null) a few times a second. */
+  async runWatched(sql: string, params: Params | undefined, onTick: (percent: number | null) => void): Promise<void> {
+    await this.run("SET enable_progress_bar = true; SET enable_progress_bar_print = false; SET progress_bar_time = 0");
+    const timer = setInterval(() => {
+      const p = this.conn.progress.percentage;
+      onTick(p >= 0 ? p : null);
+    }, 200);
+    try {
+      await this.run(sql, params);
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   /** Runs a query and returns plain JS rows: BIGINTs that fit become numbers, timestamps Dates. */

@@ -1,0 +1,83 @@
+// `npm run bench`: recount's import speed and memory against baselines measured in the same run.
+//   1. a 1M-row OpenAI dashboard usage CSV: `recount import` vs DuckDB's bare read_csv into a table
+//   2. ~300k Claude Code transcript lines: `recount import` vs `ccusage claude daily --offline --json`
+// Data is generated into a temp folder (removed at the end). Every contender runs as a child process
+// (`node -r bench/maxrss.cjs …`), so each figure includes Node start-up; times are the best of
+// RECOUNT_BENCH_ROUNDS runs (default 2), peak RSS the highest. Nothing is asserted, only printed.
+// Sizes: RECOUNT_BENCH_CSV_ROWS (default 1000000), RECOUNT_BENCH_CLAUDE_LINES (default 300000).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { installCcusage } from './ccusage.js';
+import { benchClaudeCode, type ClaudeCodeResult } from './claude-code-bench.js';
+import { compact, int, log, mib, renderTable, secs, speedup } from './format.js';
+import { benchOpenAiCsv, type OpenAiCsvResult } from './openai-csv-bench.js';
+
+const CSV_ROWS = positiveInt('RECOUNT_BENCH_CSV_ROWS', 1_000_000);
+const CLAUDE_LINES = positiveInt('RECOUNT_BENCH_CLAUDE_LINES', 300_000);
+const ROUNDS = positiveInt('RECOUNT_BENCH_ROUNDS', 2);
+const RAW_RATIO_GOAL = 0.5;
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'recount-bench-'));
+  const cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
+  process.once('SIGINT', () => {
+    cleanup();
+    process.exit(130);
+  });
+  log(`recount bench: node ${process.version}, ${os.cpus().length} CPUs, ${int(os.totalmem() / 2 ** 30)} GiB RAM; temp ${dir}`);
+  log(`times are the best of ${ROUNDS} run${ROUNDS === 1 ? '' : 's'} (child processes, Node start-up included); peak RSS the highest\n`);
+  try {
+    const install = installCcusage(path.join(dir, 'ccusage')); // downloads while the CSV is generated
+    const openai = await settle(() => benchOpenAiCsv(dir, CSV_ROWS, ROUNDS));
+    log();
+    const claude = await settle(() => benchClaudeCode(dir, CLAUDE_LINES, ROUNDS, install));
+    log();
+    printSummary(openai, claude);
+  } finally {
+    cleanup();
+  }
+}
+
+/** A failed benchmark prints its error and yields null, so the other one still runs. */
+async function settle<T>(fn: () => Promise<T>): Promise<T | null> {
+  try {
+    return await fn();
+  } catch (err) {
+    log(`  FAILED: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+    return null;
+  }
+}
+
+function printSummary(openai: OpenAiCsvResult | null, claude: ClaudeCodeResult | null): void {
+  const rows: (string[] | null)[] = [['benchmark', 'recount', 'baseline', 'ratio']];
+  if (openai) {
+    const recountRate = openai.plan.rows / openai.recount.seconds;
+    const rawRate = openai.plan.rows / openai.raw.seconds;
+    const ratio = recountRate / rawRate;
+    rows.push(
+      [`${compact(openai.plan.rows)}-row OpenAI usage CSV import`, `${int(recountRate)} rows/s`, `${int(rawRate)} rows/s (raw read_csv)`,
+        `${ratio.toFixed(2)} (goal ≥ ${RAW_RATIO_GOAL.toFixed(2)}: ${ratio >= RAW_RATIO_GOAL ? 'met' : 'not met'})`],
+      ['  wall time', secs(openai.recount.seconds), secs(openai.raw.seconds), ''],
+      ['  peak RSS', mib(openai.recount.rssKiB), mib(openai.raw.rssKiB), ''],
+    );
+  }
+  if (claude) {
+    const cc = claude.ccusage;
+    rows.push(
+      [`~${compact(Math.round(claude.plan.assistantLines / 1000) * 1000)} Claude Code lines`, secs(claude.recount.seconds),
+        cc ? `${secs(cc.seconds)} (ccusage daily)` : 'ccusage not available', cc ? speedup(claude.recount.seconds, cc.seconds) : ''],
+      ['  peak RSS', mib(claude.recount.rssKiB), cc ? `${mib(cc.childRssKiB)} (+ ${mib(cc.rssKiB)} Node launcher)` : '', ''],
+    );
+  }
+  log(renderTable(rows));
+}
+
+function positiveInt(name: string, fallback: number): number {
+  const n = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer`);
+  return n;
+}
+
+await main();
