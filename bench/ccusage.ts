@@ -31,7 +31,7 @@ export function installCcusage(prefix: string): Promise<CcusageInstall> {
     child.stderr.on('data', (b: Buffer) => (output += b));
     child.on('error', (err) => resolve({ error: err.message }));
     child.on('close', (code) => {
-      if (code !== 0) return resolve({ error: `npm exited with ${code}: ${lastLines(output, 3)}` });
+      if (code !== 0) return resolve({ error: `npm exited with ${code}: ${npmErrorSummary(output)}` });
       try {
         resolve({ entry: entryScript(prefix) });
       } catch (err) {
@@ -60,6 +60,12 @@ export function parseCcusageTotals(stdout: string): CcusageTotals | null {
   }
 }
 
-function lastLines(text: string, n: number): string {
-  return text.trim().split('\n').slice(-n).join(' | ');
+/** The first lines of npm's error report (e.g. "code ECONNREFUSED | FetchError: …"), warnings left out. */
+function npmErrorSummary(output: string): string {
+  const errors = output
+    .split('\n')
+    .filter((line) => /^npm (error|ERR!)/.test(line))
+    .map((line) => line.replace(/^npm (error|ERR!)\s*/, '').trim())
+    .filter(Boolean);
+  return (errors.length ? errors.slice(0, 3) : [output.trim().split('\n').at(-1) ?? '']).join(' | ');
 }

@@ -39,8 +39,10 @@ export function runNode(script: string, args: string[], opts: RunOptions): Promi
     child.stdout.on('data', (b: Buffer) => stdout.push(b));
     child.stderr.on('data', (b: Buffer) => stderr.push(b));
     let seconds = 0;
+    let childPeakKiB: number | null = null;
     child.on('exit', () => {
       seconds = (performance.now() - started) / 1000;
+      childPeakKiB = sampler ? sampler.stop() : null;
     });
     child.on('error', reject);
     child.on('close', (exitCode) => {
@@ -50,7 +52,7 @@ export function runNode(script: string, args: string[], opts: RunOptions): Promi
         stdout: Buffer.concat(stdout).toString('utf8'),
         stderr: Buffer.concat(stderr).toString('utf8'),
         maxRssKiB: readKiB(rssFile),
-        childPeakKiB: sampler ? sampler.stop() : null,
+        childPeakKiB,
       });
     });
   });

@@ -60,7 +60,7 @@ function printSummary(openai: OpenAiCsvResult | null, claude: ClaudeCodeResult |
       [`${compact(openai.plan.rows)}-row OpenAI usage CSV import`, `${int(recountRate)} rows/s`, `${int(rawRate)} rows/s (raw read_csv)`,
         `${ratio.toFixed(2)} (goal ≥ ${RAW_RATIO_GOAL.toFixed(2)}: ${ratio >= RAW_RATIO_GOAL ? 'met' : 'not met'})`],
       ['  wall time', secs(openai.recount.seconds), secs(openai.raw.seconds), ''],
-      ['  peak RSS', mib(openai.recount.rssKiB), mib(openai.raw.rssKiB), ''],
+      ['  peak RSS', mib(openai.recount.rssKiB), mib(openai.raw.rssKiB), times(openai.recount.rssKiB, openai.raw.rssKiB)],
     );
   }
   if (claude) {
@@ -68,10 +68,16 @@ function printSummary(openai: OpenAiCsvResult | null, claude: ClaudeCodeResult |
     rows.push(
       [`~${compact(Math.round(claude.plan.assistantLines / 1000) * 1000)} Claude Code lines`, secs(claude.recount.seconds),
         cc ? `${secs(cc.seconds)} (ccusage daily)` : 'ccusage not available', cc ? speedup(claude.recount.seconds, cc.seconds) : ''],
-      ['  peak RSS', mib(claude.recount.rssKiB), cc ? `${mib(cc.childRssKiB)} (+ ${mib(cc.rssKiB)} Node launcher)` : '', ''],
+      ['  peak RSS', mib(claude.recount.rssKiB), cc ? `${mib(cc.childRssKiB)} (+ ${mib(cc.rssKiB)} Node launcher)` : '',
+        cc ? `${times(claude.recount.rssKiB, (cc.childRssKiB ?? 0) + (cc.rssKiB ?? 0))} (vs both)` : ''],
     );
   }
   log(renderTable(rows));
+}
+
+/** recount's peak RSS as a multiple of the baseline's, e.g. "6.5× baseline". */
+function times(recountKiB: number | null, baselineKiB: number | null): string {
+  return recountKiB && baselineKiB ? `${(recountKiB / baselineKiB).toFixed(1)}× baseline` : '';
 }
 
 function positiveInt(name: string, fallback: number): number {

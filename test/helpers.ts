@@ -14,10 +14,13 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const samples = (...p: string[]) => path.join(root, 'samples', ...p);
 export const fixtures = (...p: string[]) => path.join(root, 'test', 'fixtures', ...p);
 
+const tempDirs: string[] = [];
+process.on('exit', () => tempDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
 /** A fresh temp folder, removed when the process exits. */
 export function tempDir(prefix = 'recount-test-'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  tempDirs.push(dir);
   return dir;
 }
 

@@ -2,7 +2,7 @@
 -- a row already kept from an earlier import of the same file is not added again.
 INSERT INTO rejects (import_id, source_file, source_line, format, reason, raw)
 SELECT $import_id, r.source_file, r.source_line, f.format, r.reason,
-       regexp_replace(r.raw, '(sk-(?:ant-)?[A-Za-z0-9]{0,3})[A-Za-z0-9_\-]{12,}', '\1…masked', 'g')
+       mask_secrets(r.raw)
 FROM (
   SELECT source_file, source_line, reason, raw FROM staged_usage WHERE row_kind = 'reject'
   UNION ALL

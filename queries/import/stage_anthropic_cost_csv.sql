@@ -15,7 +15,7 @@ fields AS (
          try_cast(usage_date_utc AS DATE) AS day,
          nullif(trim(model), '') AS model_name,
          nullif(trim(workspace), '') AS workspace,
-         nullif(trim(api_key), '') AS key_name,
+         hide_key(nullif(trim(api_key), '')) AS key_name,
          lower(coalesce(nullif(trim(usage_type), ''), 'standard')) AS usage_type,
          CASE WHEN context_window IS NULL OR trim(context_window) = '' THEN NULL
               WHEN regexp_matches(context_window, '^\s*(>|200k)') THEN '200k-1M' ELSE '0-200k' END AS context_window,

@@ -30,7 +30,7 @@ SELECT
   CASE WHEN starts IS NULL THEN 'bucket starting_at is missing or not a timestamp'
        WHEN uncached IS NULL OR out_tokens IS NULL THEN 'uncached_input_tokens or output_tokens is missing or not a number' END AS reason,
   r::VARCHAR AS raw,
-  concat_ws('|', bucket_start, r->>'api_key_id', r->>'workspace_id', r->>'model', r->>'service_tier', r->>'context_window', r->>'inference_geo') AS record_key,
+  concat_ws('|', bucket_start, hide_key(r->>'api_key_id'), r->>'workspace_id', r->>'model', r->>'service_tier', r->>'context_window', r->>'inference_geo') AS record_key,
   'anthropic-usage-api' AS source,
   source_file,
   source_line,
@@ -47,7 +47,7 @@ SELECT
   try_cast(r->'server_tool_use'->>'web_search_requests' AS BIGINT) AS web_search_requests,
   coalesce(r->>'service_tier', 'standard') AS service_tier,
   r->>'context_window' AS context_window,
-  r->>'api_key_id' AS api_key,
+  hide_key(r->>'api_key_id') AS api_key,
   r->>'workspace_id' AS workspace,
   CASE WHEN r->>'inference_geo' IS NOT NULL THEN json_object('inference_geo', r->>'inference_geo') END AS tags,
   'ok' AS status

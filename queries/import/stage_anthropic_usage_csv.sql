@@ -16,7 +16,7 @@ fields AS (
                    usage_input_tokens_cache_write, usage_input_tokens_cache_read, usage_output_tokens, web_search_count, speed) AS raw,
          try_cast(usage_date_utc AS DATE) AS day,
          nullif(trim(model_version), '') AS model,
-         nullif(trim(api_key), '') AS key_name,
+         hide_key(nullif(trim(api_key), '')) AS key_name,
          nullif(trim(workspace), '') AS workspace,
          lower(coalesce(nullif(trim(usage_type), ''), 'standard')) AS usage_type,
          -- '≤ 200k' / '> 200k' as the usage report writes them

@@ -44,7 +44,10 @@ SELECT 'usage' AS row_kind, NULL AS reason, NULL AS raw,
        line_item,
        token_type_of(item_kind) AS token_type,
        CASE WHEN token_type_of(item_kind) = 'web_search' THEN 'web_search' WHEN token_type_of(item_kind) IS NOT NULL THEN 'tokens' ELSE 'other' END AS cost_type,
-       CASE WHEN regexp_matches(lower(item_kind), 'batch') THEN 'batch' ELSE 'standard' END AS service_tier,
+       CASE WHEN regexp_matches(lower(item_kind), 'batch') THEN 'batch'
+       WHEN regexp_matches(lower(item_kind), 'flex') THEN 'flex'
+       WHEN regexp_matches(lower(item_kind), 'priority') THEN 'priority'
+       ELSE 'standard' END AS service_tier,
        project_id AS project,
        CAST(sum(amount) AS DOUBLE) AS amount_usd,
        count(*) AS row_count

@@ -32,7 +32,7 @@ SELECT
        WHEN amount IS NULL THEN 'amount.value is missing or not a number'
        WHEN currency <> 'usd' THEN 'amount is not in USD' END AS reason,
   r::VARCHAR AS raw,
-  concat_ws('|', start_s, line_item, r->>'project_id', r->>'api_key_id') AS record_key,
+  concat_ws('|', start_s, line_item, r->>'project_id', hide_key(r->>'api_key_id')) AS record_key,
   'openai-costs-api' AS source,
   source_file,
   source_line,
@@ -43,8 +43,11 @@ SELECT
   line_item,
   token_type_of(item_kind) AS token_type,
   CASE WHEN token_type_of(item_kind) = 'web_search' THEN 'web_search' WHEN token_type_of(item_kind) IS NOT NULL THEN 'tokens' ELSE 'other' END AS cost_type,
-  CASE WHEN regexp_matches(lower(item_kind), 'batch') THEN 'batch' ELSE 'standard' END AS service_tier,
+  CASE WHEN regexp_matches(lower(item_kind), 'batch') THEN 'batch'
+       WHEN regexp_matches(lower(item_kind), 'flex') THEN 'flex'
+       WHEN regexp_matches(lower(item_kind), 'priority') THEN 'priority'
+       ELSE 'standard' END AS service_tier,
   r->>'project_id' AS project,
-  r->>'api_key_id' AS api_key,
+  hide_key(r->>'api_key_id') AS api_key,
   amount AS amount_usd
 FROM fields

@@ -42,7 +42,7 @@ SELECT
   CASE WHEN reason IS NULL THEN 'usage' ELSE 'reject' END AS row_kind,
   reason,
   CASE WHEN reason IS NOT NULL THEN r::VARCHAR END AS raw,
-  concat_ws('|', start_s, end_s, r->>'project_id', r->>'user_id', r->>'api_key_id', r->>'model', r->>'batch', r->>'service_tier') AS record_key,
+  concat_ws('|', start_s, end_s, r->>'project_id', hide_key(r->>'user_id'), hide_key(r->>'api_key_id'), r->>'model', r->>'batch', r->>'service_tier') AS record_key,
   'openai-usage-api' AS source,
   source_file,
   source_line,
@@ -61,7 +61,7 @@ SELECT
        WHEN coalesce(r->>'service_tier', 'default') IN ('default', 'auto') THEN 'standard'
        ELSE r->>'service_tier' END AS service_tier,
   r->>'project_id' AS project,
-  r->>'api_key_id' AS api_key,
-  r->>'user_id' AS user_id,
+  hide_key(r->>'api_key_id') AS api_key,
+  hide_key(r->>'user_id') AS user_id,
   'ok' AS status
 FROM checked

@@ -16,8 +16,8 @@ fields AS (
          try_cast(start_time AS BIGINT) AS start_s,
          try_cast(end_time AS BIGINT) AS end_s,
          nullif(trim(project_id), '') AS project_id,
-         nullif(trim(user_id), '') AS user_id,
-         nullif(trim(api_key_id), '') AS api_key_id,
+         hide_key(nullif(trim(user_id), '')) AS user_id,
+         hide_key(nullif(trim(api_key_id), '')) AS api_key_id,
          nullif(trim(model), '') AS model,
          upper(trim(coalesce(batch, ''))) IN ('TRUE', '1') AS is_batch,
          nullif(trim(service_tier), '') AS tier,
@@ -38,13 +38,15 @@ checked AS MATERIALIZED (
            WHEN model IS NULL AND in_total IS NULL AND out_tokens IS NULL AND NOT bad_number THEN 'skip'
            WHEN start_s IS NULL THEN 'reject'
            WHEN bad_number THEN 'reject'
-           WHEN in_cached + in_write > coalesce(in_total, 0) THEN 'reject'
+           WHEN in_total IS NULL OR out_tokens IS NULL THEN 'reject'
+           WHEN in_cached + in_write > in_total THEN 'reject'
            ELSE 'usage'
          END AS kind,
          CASE
            WHEN start_s IS NULL THEN 'start_time is missing or not a Unix timestamp'
            WHEN bad_number THEN 'a token or request count is not a number'
-           WHEN in_cached + in_write > coalesce(in_total, 0) THEN 'input_cached_tokens exceed input_tokens'
+           WHEN in_total IS NULL OR out_tokens IS NULL THEN 'input_tokens or output_tokens is missing (a row cut off?)'
+           WHEN in_cached + in_write > in_total THEN 'input_cached_tokens exceed input_tokens'
          END AS why
   FROM fields
 )
@@ -55,11 +57,11 @@ SELECT 'usage' AS row_kind,
        CASE end_s - start_s WHEN 60 THEN '1m' WHEN 3600 THEN '1h' WHEN 86400 THEN '1d' ELSE (end_s - start_s) || 's' END AS bucket_width,
        'openai' AS provider, model AS model_raw,
        CAST(sum(n_requests) AS BIGINT) AS requests,
-       CAST(sum(coalesce(in_total, 0) - in_cached - in_write) AS BIGINT) AS input_tokens,
+       CAST(sum(in_total - in_cached - in_write) AS BIGINT) AS input_tokens,
        CAST(sum(in_cached) AS BIGINT) AS cache_read_tokens,
        CAST(sum(in_write) AS BIGINT) AS cache_write_5m_tokens,
        0 AS cache_write_1h_tokens,
-       CAST(sum(coalesce(out_tokens, 0)) AS BIGINT) AS output_tokens,
+       CAST(sum(out_tokens) AS BIGINT) AS output_tokens,
        CASE WHEN is_batch THEN 'batch' WHEN coalesce(tier, 'default') IN ('default', 'auto') THEN 'standard' ELSE tier END AS service_tier,
        project_id AS project, api_key_id AS api_key, user_id, 'ok' AS status,
        count(*) AS row_count

@@ -14,5 +14,12 @@ export const claudeCode: Importer = {
       (o) =>
         (typeof o.sessionId === 'string' && ['user', 'assistant', 'system'].includes(o.type as string)) ||
         (o.type === 'summary' && typeof o.leafUuid === 'string'),
-    ),
+    ) || startsLikeTranscriptLine(head.text),
+
 };
+
+/** A first line too long for the head (a pasted image in the first prompt) still shows its keys early. */
+function startsLikeTranscriptLine(text: string): boolean {
+  const firstLine = text.slice(0, 4096);
+  return firstLine.startsWith('{') && /"sessionId":\s*"/.test(firstLine) && /"type":\s*"(user|assistant|system)"/.test(firstLine);
+}

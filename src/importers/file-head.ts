@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import type { FileHead } from './types.js';
 
-const HEAD_BYTES = 64 * 1024;
+// enough for a transcript's first lines or an API page's first buckets, even with empty buckets first
+const HEAD_BYTES = 256 * 1024;
 
 /** Reads the first bytes of a file for content-based detection. */
 export function readHead(filePath: string): FileHead {

@@ -1,7 +1,7 @@
 /** What detection sees of a file: its first bytes, decoded, and what could be parsed from them. */
 export interface FileHead {
   path: string;
-  text: string; // first ~64 KiB, BOM removed
+  text: string; // the file's first bytes (see file-head.ts), BOM removed
   lines: string[]; // complete lines within `text`
   csvHeader: string[] | null; // lower-cased header cells when the first line parses as CSV
 }

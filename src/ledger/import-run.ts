@@ -52,7 +52,7 @@ export async function importFiles(ledger: Ledger, files: FoundFile[], opts: Impo
     await ledger.run(sql('import/create_staged_usage'));
     await ledger.run(sql('import/create_staged_invoice'));
     await ledger.run(sql('import/create_stage_files'));
-    await ledger.run(sql('import/create_import_macros'));
+    for (const macro of ['token_type_of', 'hide_key', 'mask_secrets']) await ledger.run(sql(`import/macros/${macro}`));
     await insertStageFiles(ledger, plan);
 
     let staged = 0;
@@ -133,7 +133,10 @@ function planFormats(files: FoundFile[], forced: string | undefined, warnings: s
       warnings.push(`${file.path}: skipped, not a supported format`);
     }
   }
-  if (!plan.length) throw new RecountError(`nothing to import: no supported files among ${files.length} file${files.length === 1 ? '' : 's'}`, 'pass export files or folders (see recount sources)');
+  if (!plan.length) {
+    const why = files.length === 1 && warnings.length === 1 ? warnings[0] : `no supported files among ${files.length} file${files.length === 1 ? '' : 's'}`;
+    throw new RecountError(`nothing to import: ${why}`, 'pass export files or folders (see recount sources)');
+  }
   return plan;
 }
 

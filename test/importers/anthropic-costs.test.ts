@@ -77,7 +77,7 @@ describe('anthropic-cost-api: cost report, amounts in cents (manifest §7)', () 
 
   // BUG: token_type_of() (queries/import/create_import_macros.sql) tests 'cache.?read|cached' before 'input', and
   // 'uncached_input_tokens' contains 'cached' — so every uncached-input charge is labelled cache_read.
-  it.fails('maps token_type to ledger buckets: uncached_input_tokens is input, not cache_read', async () => {
+  it('maps token_type to ledger buckets: uncached_input_tokens is input, not cache_read', async () => {
     const rows = await ledger.all<{ token_type: string; n: number; amount: number }>(`
       SELECT token_type, count(*) AS n, sum(amount_usd) AS amount FROM invoice_lines GROUP BY ALL ORDER BY ALL`);
     expect(rows.map((r) => [r.token_type, r.n, Number(r.amount.toFixed(6))])).toEqual([

@@ -146,14 +146,17 @@ describe('openai-cost-csv: dashboard cost export (manifest §5)', () => {
     ]);
   });
 
-  it('maps line items to token types (cached input → cache_read; batch → batch tier)', async () => {
+  it('maps line items to token types (cached input → cache_read; batch and flex → their tiers)', async () => {
     const rows = await ledger.all('SELECT token_type, service_tier, count(*) AS n FROM invoice_lines GROUP BY ALL ORDER BY ALL');
     expect(rows).toEqual([
-      { token_type: 'cache_read', service_tier: 'standard', n: 18 },
+      { token_type: 'cache_read', service_tier: 'flex', n: 1 },
+      { token_type: 'cache_read', service_tier: 'standard', n: 17 },
       { token_type: 'input', service_tier: 'batch', n: 1 },
-      { token_type: 'input', service_tier: 'standard', n: 24 },
+      { token_type: 'input', service_tier: 'flex', n: 1 },
+      { token_type: 'input', service_tier: 'standard', n: 23 },
       { token_type: 'output', service_tier: 'batch', n: 1 },
-      { token_type: 'output', service_tier: 'standard', n: 24 },
+      { token_type: 'output', service_tier: 'flex', n: 1 },
+      { token_type: 'output', service_tier: 'standard', n: 23 },
     ]);
   });
 
