@@ -1,7 +1,6 @@
--- Write the planned invoice lines, with canonical model ids (keys were hidden while staging).
+-- Write the planned invoice lines, with canonical model ids from $model_map (keys were hidden while staging).
 INSERT INTO invoice_lines BY NAME
-SELECT s.* EXCLUDE (row_kind, reason, raw, row_count, model),
-       coalesce(m.model, s.model) AS model
-FROM staged_invoice s
-SEMI JOIN invoice_plan p ON p.stage_row = s.rowid AND p.action IN ('insert', 'replace')
-LEFT JOIN model_map m ON m.model_raw = s.model_raw
+SELECT * EXCLUDE (row_kind, reason, raw, row_count, model),
+       coalesce(map_extract_value($model_map, model_raw), model) AS model
+FROM staged_invoice
+WHERE rowid IN (SELECT stage_row FROM invoice_plan WHERE action IN ('insert', 'replace'))

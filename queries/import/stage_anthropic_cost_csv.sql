@@ -1,6 +1,7 @@
 -- Stage the Anthropic Console cost CSV into invoice lines; cost_usd and list_price_usd are DOLLARS
 -- and model is a display name ('Claude Haiku 4.5'). Rows with identical dimensions are summed.
--- params: $files VARCHAR[] (the first is queries/import/headers/anthropic-cost-csv.csv), $import_id VARCHAR
+-- params: $files VARCHAR[] (the header template queries/import/headers/anthropic-cost-csv.csv, then the one file whose lines
+--         row_number() counts), $import_id VARCHAR
 INSERT INTO staged_invoice BY NAME
 WITH raw_rows AS (
   SELECT *, row_number() OVER () AS gidx
@@ -9,7 +10,7 @@ WITH raw_rows AS (
 ),
 fields AS (
   SELECT filename AS source_file,
-         gidx - min(gidx) OVER (PARTITION BY filename) + 2 AS source_line,
+         gidx + 1 AS source_line,
          concat_ws(',', usage_date_utc, model, workspace, api_key, usage_type, context_window, token_type, cost_usd,
                    list_price_usd, cost_type, speed) AS raw,
          try_cast(usage_date_utc AS DATE) AS day,
@@ -27,7 +28,7 @@ fields AS (
          cost_usd
   FROM raw_rows
 ),
-checked AS MATERIALIZED (
+checked AS (
   SELECT *,
          CASE
            WHEN model_name IS NULL AND cost_usd IS NULL THEN 'skip'

@@ -1,7 +1,8 @@
 -- Stage the Anthropic Console usage CSV (one row per day, model, key, workspace, usage type and
 -- context window). The older variant has one cache-write column with no TTL split: it counts as 5m.
 -- api_key is the key's name. Rows with identical dimensions are summed.
--- params: $files VARCHAR[] (the first is queries/import/headers/anthropic-usage-csv.csv), $import_id VARCHAR
+-- params: $files VARCHAR[] (the header template queries/import/headers/anthropic-usage-csv.csv, then the one file whose lines
+--         row_number() counts), $import_id VARCHAR
 INSERT INTO staged_usage BY NAME
 WITH raw_rows AS (
   SELECT *, row_number() OVER () AS gidx
@@ -10,7 +11,7 @@ WITH raw_rows AS (
 ),
 fields AS (
   SELECT filename AS source_file,
-         gidx - min(gidx) OVER (PARTITION BY filename) + 2 AS source_line,
+         gidx + 1 AS source_line,
          concat_ws(',', usage_date_utc, model_version, api_key, workspace, usage_type, context_window,
                    usage_input_tokens_no_cache, usage_input_tokens_cache_write_5m, usage_input_tokens_cache_write_1h,
                    usage_input_tokens_cache_write, usage_input_tokens_cache_read, usage_output_tokens, web_search_count, speed) AS raw,
@@ -37,7 +38,7 @@ fields AS (
            OR (usage_input_tokens_cache_write_1h IS NOT NULL AND try_cast(usage_input_tokens_cache_write_1h AS DOUBLE) IS NULL) AS bad_number
   FROM raw_rows
 ),
-checked AS MATERIALIZED (
+checked AS (
   SELECT *,
          CASE
            WHEN model IS NULL AND uncached IS NULL AND out_tokens IS NULL AND NOT bad_number THEN 'skip'

@@ -1,6 +1,7 @@
 -- Stage the OpenAI dashboard cost CSV into invoice lines (amount_value in dollars, up to 17 decimals).
 -- Rows sharing bucket, line item and project are summed, as in the usage CSV.
--- params: $files VARCHAR[] (the first is queries/import/headers/openai-cost-csv.csv), $import_id VARCHAR
+-- params: $files VARCHAR[] (the header template queries/import/headers/openai-cost-csv.csv, then the one file whose lines
+--         row_number() counts), $import_id VARCHAR
 INSERT INTO staged_invoice BY NAME
 WITH raw_rows AS (
   SELECT *, row_number() OVER () AS gidx
@@ -9,7 +10,7 @@ WITH raw_rows AS (
 ),
 fields AS (
   SELECT filename AS source_file,
-         gidx - min(gidx) OVER (PARTITION BY filename) + 2 AS source_line,
+         gidx + 1 AS source_line,
          concat_ws(',', start_time, end_time, amount_value, amount_currency, line_item, project_id) AS raw,
          try_cast(start_time AS BIGINT) AS start_s,
          try_cast(amount_value AS DECIMAL(38, 17)) AS amount,
@@ -21,7 +22,7 @@ fields AS (
          amount_value
   FROM raw_rows
 ),
-checked AS MATERIALIZED (
+checked AS (
   SELECT *,
          CASE
            WHEN line_item IS NULL AND amount_value IS NULL THEN 'skip'

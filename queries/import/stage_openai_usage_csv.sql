@@ -1,61 +1,53 @@
--- Stage the OpenAI dashboard usage CSV. Rows that share every visible dimension are parts of one
+-- Stage one OpenAI dashboard usage CSV. Rows that share every visible dimension are parts of one
 -- bucket and are summed (not deduped); a day with no usage (only the time columns) is skipped.
 -- Counts may be written as floats ('388.0'); input_tokens includes cached tokens.
--- params: $files VARCHAR[] (the first is queries/import/headers/openai-usage-csv.csv), $import_id VARCHAR
+-- params: $files VARCHAR[] (the header template queries/import/headers/openai-usage-csv.csv, then the
+--         one file: row_number() over the single file is its line number), $import_id VARCHAR
 INSERT INTO staged_usage BY NAME
-WITH raw_rows AS (
-  SELECT *, row_number() OVER () AS gidx
-  FROM read_csv($files, header = true, all_varchar = true, filename = true, union_by_name = true,
-                null_padding = true, strict_mode = false)
-),
-fields AS (
+WITH fields AS (
   SELECT filename AS source_file,
-         gidx - min(gidx) OVER (PARTITION BY filename) + 2 AS source_line,
-         concat_ws(',', start_time, end_time, project_id, num_model_requests, user_id, api_key_id, model, batch, service_tier,
-                   input_tokens, output_tokens, input_cached_tokens) AS raw,
+         row_number() OVER () + 1 AS source_line,
+         *,
          try_cast(start_time AS BIGINT) AS start_s,
          try_cast(end_time AS BIGINT) AS end_s,
-         nullif(trim(project_id), '') AS project_id,
-         hide_key(nullif(trim(user_id), '')) AS user_id,
-         hide_key(nullif(trim(api_key_id), '')) AS api_key_id,
-         nullif(trim(model), '') AS model,
+         nullif(trim(project_id), '') AS project,
+         hide_key(nullif(trim(user_id), '')) AS user_key,
+         hide_key(nullif(trim(api_key_id), '')) AS key_id,
+         nullif(trim(model), '') AS model_name,
          upper(trim(coalesce(batch, ''))) IN ('TRUE', '1') AS is_batch,
          nullif(trim(service_tier), '') AS tier,
          try_cast(num_model_requests AS DOUBLE) AS n_requests,
          try_cast(input_tokens AS DOUBLE) AS in_total,
          coalesce(try_cast(input_cached_tokens AS DOUBLE), 0) AS in_cached,
          coalesce(try_cast(input_cache_write_tokens AS DOUBLE), 0) AS in_write,
-         try_cast(output_tokens AS DOUBLE) AS out_tokens,
-         (input_tokens IS NOT NULL AND try_cast(input_tokens AS DOUBLE) IS NULL)
-           OR (output_tokens IS NOT NULL AND try_cast(output_tokens AS DOUBLE) IS NULL)
-           OR (input_cached_tokens IS NOT NULL AND try_cast(input_cached_tokens AS DOUBLE) IS NULL)
-           OR (num_model_requests IS NOT NULL AND try_cast(num_model_requests AS DOUBLE) IS NULL) AS bad_number
-  FROM raw_rows
+         try_cast(output_tokens AS DOUBLE) AS out_tokens
+  FROM read_csv($files, header = true, all_varchar = true, filename = true, union_by_name = true,
+                null_padding = true, strict_mode = false)
 ),
-checked AS MATERIALIZED (
+checked AS (
   SELECT *,
          CASE
-           WHEN model IS NULL AND in_total IS NULL AND out_tokens IS NULL AND NOT bad_number THEN 'skip'
-           WHEN start_s IS NULL THEN 'reject'
-           WHEN bad_number THEN 'reject'
-           WHEN in_total IS NULL OR out_tokens IS NULL THEN 'reject'
-           WHEN in_cached + in_write > in_total THEN 'reject'
-           ELSE 'usage'
-         END AS kind,
-         CASE
            WHEN start_s IS NULL THEN 'start_time is missing or not a Unix timestamp'
-           WHEN bad_number THEN 'a token or request count is not a number'
+           WHEN (input_tokens IS NOT NULL AND in_total IS NULL) OR (output_tokens IS NOT NULL AND out_tokens IS NULL)
+                OR (input_cached_tokens IS NOT NULL AND try_cast(input_cached_tokens AS DOUBLE) IS NULL)
+                OR (num_model_requests IS NOT NULL AND n_requests IS NULL) THEN 'a token or request count is not a number'
+           WHEN model_name IS NULL AND in_total IS NULL AND out_tokens IS NULL THEN NULL -- a day with no usage
            WHEN in_total IS NULL OR out_tokens IS NULL THEN 'input_tokens or output_tokens is missing (a row cut off?)'
            WHEN in_cached + in_write > in_total THEN 'input_cached_tokens exceed input_tokens'
-         END AS why
+         END AS why,
+         CASE
+           WHEN why IS NOT NULL THEN 'reject'
+           WHEN model_name IS NULL AND in_total IS NULL AND out_tokens IS NULL THEN 'skip'
+           ELSE 'usage'
+         END AS kind
   FROM fields
 )
 SELECT 'usage' AS row_kind,
-       concat_ws('|', start_s, end_s, project_id, user_id, api_key_id, model, is_batch, tier) AS record_key,
+       concat_ws('|', start_s, end_s, project, user_key, key_id, model_name, is_batch, tier) AS record_key,
        'openai-usage-csv' AS source, source_file, min(source_line) AS source_line, $import_id AS import_id,
        to_timestamp(start_s) AS started_at,
        CASE end_s - start_s WHEN 60 THEN '1m' WHEN 3600 THEN '1h' WHEN 86400 THEN '1d' ELSE (end_s - start_s) || 's' END AS bucket_width,
-       'openai' AS provider, model AS model_raw,
+       'openai' AS provider, model_name AS model_raw,
        CAST(sum(n_requests) AS BIGINT) AS requests,
        CAST(sum(in_total - in_cached - in_write) AS BIGINT) AS input_tokens,
        CAST(sum(in_cached) AS BIGINT) AS cache_read_tokens,
@@ -63,13 +55,15 @@ SELECT 'usage' AS row_kind,
        0 AS cache_write_1h_tokens,
        CAST(sum(out_tokens) AS BIGINT) AS output_tokens,
        CASE WHEN is_batch THEN 'batch' WHEN coalesce(tier, 'default') IN ('default', 'auto') THEN 'standard' ELSE tier END AS service_tier,
-       project_id AS project, api_key_id AS api_key, user_id, 'ok' AS status,
+       project, key_id AS api_key, user_key AS user_id, 'ok' AS status,
        count(*) AS row_count
 FROM checked
 WHERE kind = 'usage'
-GROUP BY source_file, start_s, end_s, project_id, user_id, api_key_id, model, is_batch, tier
+GROUP BY source_file, start_s, end_s, project, user_key, key_id, model_name, is_batch, tier
 UNION ALL BY NAME
-SELECT kind AS row_kind, why AS reason, CASE WHEN kind = 'reject' THEN raw END AS raw, 'openai-usage-csv' AS source,
-       source_file, source_line, $import_id AS import_id, 'openai' AS provider, 1 AS row_count
+SELECT kind AS row_kind, why AS reason,
+       CASE WHEN kind = 'reject' THEN concat_ws(',', start_time, end_time, project_id, num_model_requests, user_id, api_key_id,
+                                                model, batch, service_tier, input_tokens, output_tokens, input_cached_tokens) END AS raw,
+       'openai-usage-csv' AS source, source_file, source_line, $import_id AS import_id, 'openai' AS provider, 1 AS row_count
 FROM checked
 WHERE kind <> 'usage'

@@ -8,6 +8,7 @@ export const anthropicCostApi: Importer = {
   provider: 'anthropic',
   target: 'invoice_lines',
   merge: 'replace',
+  staging: 'all-files',
   sample: 'samples/anthropic/cost-report.json',
   detect: (head) =>
     jsonMentions(head, 'data', 'starting_at', 'amount') && (head.text.includes('"cost_type"') || head.text.includes('"token_type"')),

@@ -8,6 +8,7 @@ export const anthropicCostCsv: Importer = {
   provider: 'anthropic',
   target: 'invoice_lines',
   merge: 'replace',
+  staging: 'one-file',
   sample: 'samples/anthropic/console-cost.csv',
   detect: (head) => hasColumns(head, 'usage_date_utc', 'token_type', 'cost_usd'),
 };

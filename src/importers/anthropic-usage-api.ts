@@ -8,6 +8,7 @@ export const anthropicUsageApi: Importer = {
   provider: 'anthropic',
   target: 'usage',
   merge: 'replace',
+  staging: 'all-files',
   sample: 'samples/anthropic/usage-report.json',
   // the cost report names the same token types as values, but only it has amounts
   detect: (head) => jsonMentions(head, 'data', 'starting_at', 'uncached_input_tokens') && !head.text.includes('"amount"'),

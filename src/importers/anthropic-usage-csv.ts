@@ -8,6 +8,7 @@ export const anthropicUsageCsv: Importer = {
   provider: 'anthropic',
   target: 'usage',
   merge: 'replace',
+  staging: 'one-file',
   sample: 'samples/anthropic/console-usage.csv',
   detect: (head) => hasColumns(head, 'usage_date_utc', 'model_version', 'usage_input_tokens_no_cache'),
 };

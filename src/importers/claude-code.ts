@@ -8,6 +8,8 @@ export const claudeCode: Importer = {
   provider: 'anthropic',
   target: 'usage',
   merge: 'keep-best',
+  staging: 'all-files',
+  prestage: ['stage_claude_code_lines'],
   sample: 'samples/claude-code',
   detect: (head) =>
     jsonLines(head).some(

@@ -2,16 +2,17 @@ import fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import type { FileHead } from './types.js';
 
-// enough for a transcript's first lines or an API page's first buckets, even with empty buckets first
-const HEAD_BYTES = 256 * 1024;
+/** Head sizes tried in turn: most files are recognized from their first lines; an API page that
+ * starts with many empty buckets, or a transcript with a huge first line, needs more. */
+export const HEAD_SIZES = [16 * 1024, 256 * 1024];
 
-/** Reads the first bytes of a file for content-based detection. */
-export function readHead(filePath: string): FileHead {
+/** Reads the first `bytes` of a file for content-based detection. */
+export function readHead(filePath: string, bytes = HEAD_SIZES[0]): FileHead {
   const fd = fs.openSync(filePath, 'r');
   let text: string;
   try {
-    const buf = Buffer.alloc(HEAD_BYTES);
-    const n = fs.readSync(fd, buf, 0, HEAD_BYTES, 0);
+    const buf = Buffer.alloc(bytes);
+    const n = fs.readSync(fd, buf, 0, bytes, 0);
     text = buf.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '');
   } finally {
     fs.closeSync(fd);

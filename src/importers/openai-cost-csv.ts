@@ -8,6 +8,7 @@ export const openaiCostCsv: Importer = {
   provider: 'openai',
   target: 'invoice_lines',
   merge: 'replace',
+  staging: 'one-file',
   sample: 'samples/openai/cost-dashboard.csv',
   detect: (head) => hasColumns(head, 'start_time', 'amount_value', 'line_item'),
 };

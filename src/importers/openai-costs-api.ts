@@ -8,6 +8,7 @@ export const openaiCostsApi: Importer = {
   provider: 'openai',
   target: 'invoice_lines',
   merge: 'replace',
+  staging: 'all-files',
   sample: 'samples/openai/costs-api.json',
   detect: (head) =>
     jsonMentions(head, 'data') &&

@@ -8,6 +8,7 @@ export const openaiUsageApi: Importer = {
   provider: 'openai',
   target: 'usage',
   merge: 'replace',
+  staging: 'all-files',
   sample: 'samples/openai/usage-api-completions.json',
   detect: (head) =>
     jsonMentions(head, 'data') &&

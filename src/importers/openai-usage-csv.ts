@@ -8,6 +8,7 @@ export const openaiUsageCsv: Importer = {
   provider: 'openai',
   target: 'usage',
   merge: 'replace',
+  staging: 'one-file',
   sample: 'samples/openai/usage-dashboard.csv',
   detect: (head) => hasColumns(head, 'start_time', 'num_model_requests', 'input_tokens', 'output_tokens'),
 };

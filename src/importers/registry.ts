@@ -8,7 +8,8 @@ import { openaiCostCsv } from './openai-cost-csv.js';
 import { openaiCostsApi } from './openai-costs-api.js';
 import { openaiUsageApi } from './openai-usage-api.js';
 import { openaiUsageCsv } from './openai-usage-csv.js';
-import type { FileHead, Importer } from './types.js';
+import { HEAD_SIZES, readHead } from './file-head.js';
+import type { Importer } from './types.js';
 
 /** Every importer, in detection order (most specific first). */
 export const importers: readonly Importer[] = [
@@ -30,6 +31,11 @@ export function importerById(id: string): Importer {
 }
 
 /** The importer whose detector recognizes the file's content, or undefined. */
-export function detectImporter(head: FileHead): Importer | undefined {
-  return importers.find((i) => i.detect(head));
+export function detectImporter(filePath: string): Importer | undefined {
+  for (const bytes of HEAD_SIZES) {
+    const head = readHead(filePath, bytes);
+    const found = importers.find((i) => i.detect(head));
+    if (found || head.text.length < bytes / 2) return found; // the whole file was read
+  }
+  return undefined;
 }

@@ -7,9 +7,9 @@ export interface FileHead {
 }
 
 /**
- * One source format. Staging is a single SQL statement in queries/import/stage_<id>.sql that reads
- * `$files` with DuckDB's own readers and inserts into staged_usage or staged_invoice; the shared
- * merge then dedupes against the ledger by `merge`.
+ * One source format. Staging is a SQL statement in queries/import/stage_<id>.sql that reads `$files`
+ * with DuckDB's own readers (optionally after `prestage` statements) and inserts into staged_usage or
+ * staged_invoice; the shared merge then dedupes against the ledger by `merge`.
  */
 export interface Importer {
   id: string; // also the `source` column
@@ -21,6 +21,10 @@ export interface Importer {
    *   over sidechain, then more tokens). replace: re-pulled aggregates; the latest pull of a bucket wins.
    */
   merge: 'keep-best' | 'replace';
+  /** one-file: the stage SQL reads one file per run and numbers its lines with row_number() (CSV). */
+  staging: 'one-file' | 'all-files';
+  /** SQL run before stage_<id>.sql with the same files (e.g. to split and parse lines once). */
+  prestage?: string[];
   sample: string; // example file under samples/
   detect(head: FileHead): boolean;
 }

@@ -1,10 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
-import { queriesDir } from '../paths.js';
-import { DuckDBTimestampTZValue, listValue } from '@duckdb/node-api';
+import { DuckDBTimestampTZValue, MAP, VARCHAR } from '@duckdb/node-api';
 import { RecountError } from '../errors.js';
-import { readHead } from '../importers/file-head.js';
 import type { FoundFile } from '../importers/discover.js';
 import { detectImporter, importerById, importers } from '../importers/registry.js';
 import type { Importer } from '../importers/types.js';
@@ -12,6 +9,7 @@ import type { ModelIds } from '../pricing/model-ids.js';
 import type { ProgressListener } from '../format/progress.js';
 import type { Ledger } from './ledger.js';
 import { sql } from './sql.js';
+import { stagedModelMap, stageFiles, type PlannedFile } from './staging.js';
 
 export interface FileOutcome {
   path: string;
@@ -38,9 +36,9 @@ export interface ImportOptions {
 }
 
 /**
- * Imports files into the ledger in one transaction: every file is detected, staged through DuckDB's
- * readers, deduplicated within the run and against the ledger, and counted. On any error the
- * ledger is left as it was.
+ * Imports files into the ledger: every file is detected and staged through DuckDB's readers, then one
+ * transaction dedupes the staged rows within the run and against the ledger, writes them and counts
+ * them. On any error the ledger is left as it was.
  */
 export async function importFiles(ledger: Ledger, files: FoundFile[], opts: ImportOptions): Promise<ImportReport> {
   const warnings: string[] = [];
@@ -48,27 +46,20 @@ export async function importFiles(ledger: Ledger, files: FoundFile[], opts: Impo
   const importId = `imp_${(opts.now ?? new Date()).toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}_${randomBytes(3).toString('hex')}`;
   const importedAt = opts.now ?? new Date();
 
-  const outcomes = await ledger.transaction(async () => {
-    await ledger.run(sql('import/create_staged_usage'));
-    await ledger.run(sql('import/create_staged_invoice'));
-    await ledger.run(sql('import/create_stage_files'));
-    for (const macro of ['token_type_of', 'hide_key', 'mask_secrets']) await ledger.run(sql(`import/macros/${macro}`));
-    await insertStageFiles(ledger, plan);
+  await stageFiles(ledger, plan, importId, opts.onProgress);
+  const modelMap = await stagedModelMap(ledger, opts.modelIds);
 
-    let staged = 0;
-    for (const [importer, paths] of groupByImporter(plan)) {
-      const phase = `reading ${paths.length} ${importer.id} file${paths.length === 1 ? '' : 's'}`;
-      await stage(ledger, importer, paths, importId, (percent) => opts.onProgress?.({ phase, percent, rows: staged || undefined }));
-      staged = (await ledger.one<{ n: number }>(sql('import/staged_row_count'))).n;
-    }
-    opts.onProgress?.({ phase: 'deduplicating and merging', percent: null, rows: staged });
-    await mapModelNames(ledger, opts.modelIds);
+  const outcomes = await ledger.transaction(async () => {
     await ledger.run(sql('import/plan_usage_merge'));
     await ledger.run(sql('import/plan_invoice_merge'));
     await ledger.run(sql('import/delete_replaced_usage'));
-    await ledger.run(sql('import/insert_staged_usage'));
     await ledger.run(sql('import/delete_replaced_invoice'));
-    await ledger.run(sql('import/insert_staged_invoice'));
+    // a first import of new data inserts every staged row: skip the plan filter, which slows DuckDB's bulk insert
+    const { kept_all } = await ledger.one<{ kept_all: boolean }>(sql('import/plan_keeps_all_usage'));
+    const mapParam = { model_map: modelMap };
+    const mapType = { model_map: MAP(VARCHAR, VARCHAR) }; // named, so an empty map still binds
+    await ledger.run(sql(kept_all ? 'import/insert_all_staged_usage' : 'import/insert_staged_usage'), mapParam, mapType);
+    await ledger.run(sql('import/insert_staged_invoice'), mapParam, mapType);
     await ledger.run(sql('import/insert_rejects'), { import_id: importId });
 
     const counts = new Map((await ledger.all<FileOutcome>(sql('import/file_counts'))).map((c) => [c.path, c]));
@@ -82,13 +73,7 @@ export async function importFiles(ledger: Ledger, files: FoundFile[], opts: Impo
       skipped: 0,
       ...counts.get(path),
     }));
-    for (const f of result) {
-      await ledger.run(sql('import/insert_import_file'), {
-        import_id: importId,
-        imported_at: new DuckDBTimestampTZValue(BigInt(importedAt.getTime()) * 1000n),
-        ...f,
-      });
-    }
+    await recordFiles(ledger, importId, importedAt, result);
     return result;
   });
 
@@ -108,10 +93,6 @@ export async function importFiles(ledger: Ledger, files: FoundFile[], opts: Impo
   };
 }
 
-interface PlannedFile {
-  path: string;
-  importer: Importer;
-}
 
 function planFormats(files: FoundFile[], forced: string | undefined, warnings: string[]): PlannedFile[] {
   const forcedImporter = forced ? importerById(forced) : undefined;
@@ -121,7 +102,7 @@ function planFormats(files: FoundFile[], forced: string | undefined, warnings: s
       warnings.push(`${file.path}: empty file, nothing to import`);
       continue;
     }
-    const importer = forcedImporter ?? detectImporter(readHead(file.path));
+    const importer = forcedImporter ?? detectImporter(file.path);
     if (importer) {
       plan.push({ path: file.path, importer });
     } else if (file.explicit) {
@@ -140,65 +121,23 @@ function planFormats(files: FoundFile[], forced: string | undefined, warnings: s
   return plan;
 }
 
-function groupByImporter(plan: PlannedFile[]): Map<Importer, string[]> {
-  const groups = new Map<Importer, string[]>();
-  for (const { path, importer } of plan) groups.set(importer, [...(groups.get(importer) ?? []), path]);
-  return groups;
-}
 
-async function insertStageFiles(ledger: Ledger, plan: PlannedFile[]): Promise<void> {
-  const appender = await ledger.conn.createAppender('stage_files', 'main', 'temp');
-  plan.forEach(({ path, importer }, i) => {
-    appender.appendVarchar(path);
-    appender.appendInteger(i);
-    appender.appendVarchar(importer.id);
-    appender.appendVarchar(importer.merge);
-    appender.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(Math.round(fs.statSync(path).mtimeMs)) * 1000n));
-    appender.endRow();
-  });
-  appender.flushSync();
-  appender.closeSync();
-}
 
-async function stage(ledger: Ledger, importer: Importer, paths: string[], importId: string, onTick: (percent: number | null) => void): Promise<void> {
-  const stageSql = sql(`import/stage_${importer.id.replace(/-/g, '_')}`);
-  // CSV formats read a header-only template first, so with union_by_name every column the SQL names
-  // exists even when an export leaves optional columns out
-  const template = path.join(queriesDir, 'import', 'headers', `${importer.id}.csv`);
-  const files = fs.existsSync(template) ? [template, ...paths] : paths;
-  try {
-    await ledger.runWatched(stageSql, { files: listValue(files), import_id: importId }, onTick);
-  } catch (err) {
-    throw readerError(importer, paths, err);
-  }
-}
 
-/** A reader failure (a whole file unreadable as its format) becomes one error naming the file. */
-function readerError(importer: Importer, paths: string[], err: unknown): Error {
-  const message = err instanceof Error ? err.message : String(err);
-  // Binder and catalog errors are bugs in recount's SQL, not problems with the file
-  if (!/^(Invalid Input|Conversion|IO|Parser) Error/i.test(message)) return err instanceof Error ? err : new Error(message);
-  const named = paths.find((p) => message.includes(p)) ?? (paths.length === 1 ? paths[0] : undefined);
-  const where = named ?? `one of ${paths.length} ${importer.id} files`;
-  const line = /line (\d+)/i.exec(message)?.[1];
-  const detail = message.split('\n')[0].replace(/^[A-Za-z ]+Error: /, '');
-  return new RecountError(
-    `${where}${line ? `:${line}` : ''}: cannot be read as ${importer.title}: ${detail}`,
-    'the file may be truncated or not this format; fix it or leave it out (nothing was imported)',
-  );
-}
 
-/** Fills model_map with the canonical id of every raw model name staged in this run. */
-async function mapModelNames(ledger: Ledger, modelIds: ModelIds): Promise<void> {
-  await ledger.run(sql('import/create_model_map'));
-  const names = await ledger.all<{ model_raw: string }>(sql('import/staged_model_names'));
-  if (!names.length) return;
-  const appender = await ledger.conn.createAppender('model_map', 'main', 'temp');
-  for (const { model_raw } of names) {
-    appender.appendVarchar(model_raw);
-    appender.appendVarchar(modelIds.canonical(model_raw) ?? model_raw);
+/** One import_files row per file, appended in one go (a directory of transcripts has thousands). */
+async function recordFiles(ledger: Ledger, importId: string, importedAt: Date, files: FileOutcome[]): Promise<void> {
+  const appender = await ledger.conn.createAppender('import_files');
+  const at = new DuckDBTimestampTZValue(BigInt(importedAt.getTime()) * 1000n);
+  for (const f of files) {
+    appender.appendVarchar(importId);
+    appender.appendTimestampTZ(at);
+    appender.appendVarchar(f.path);
+    appender.appendVarchar(f.format);
+    for (const n of [f.rows_read, f.imported, f.duplicates, f.rejected, f.skipped]) appender.appendBigInt(BigInt(n));
     appender.endRow();
   }
   appender.flushSync();
   appender.closeSync();
 }
+

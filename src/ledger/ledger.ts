@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DuckDBConnection, DuckDBInstance, DuckDBTypeId, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance, DuckDBTypeId, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { RecountError } from '../errors.js';
 import { listMigrations, migrate } from './migrate.js';
 
@@ -41,9 +41,9 @@ export class Ledger {
     return ledger;
   }
 
-  async run(sql: string, params?: Params): Promise<void> {
+  async run(sql: string, params?: Params, types?: Record<string, DuckDBType>): Promise<void> {
     const t = process.env.RECOUNT_TRACE_SQL ? Date.now() : 0;
-    await this.conn.run(sql, params);
+    await this.conn.run(sql, params, types);
     if (t) process.stderr.write(`[sql ${Date.now() - t} ms] ${sql.split('\n').find((l) => !l.startsWith('--'))?.slice(0, 80)}\n`);
   }
 

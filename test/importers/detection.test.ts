@@ -6,7 +6,7 @@ import { readHead } from '../../src/importers/file-head.js';
 import { detectImporter, importerById, importers } from '../../src/importers/registry.js';
 import { ccAssistant, ccUser, jsonl, outcome, usageTotals } from './util.js';
 
-const detect = (p: string) => detectImporter(readHead(p))?.id;
+const detect = (p: string) => detectImporter(p)?.id;
 
 describe('detection: every sample file is recognized by content', () => {
   it.each([
