@@ -36,6 +36,8 @@ export class Ledger {
       throw translateOpenError(dbPath, err);
     }
     const conn = await instance.connect();
+    // bounded memory: DuckDB spills big sorts and joins to a temp folder instead of growing
+    await conn.run(`SET memory_limit = '${process.env.RECOUNT_MEMORY_LIMIT ?? '1GB'}'`);
     const ledger = new Ledger(dbPath, instance, conn);
     if (!opts.readOnly) await migrate(ledger);
     return ledger;
