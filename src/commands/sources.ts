@@ -2,6 +2,6 @@ import { importers } from '../importers/registry.js';
 import { renderTable, toJson } from '../format/table.js';
 
 export function sourcesCommand(flags: { json?: boolean }): void {
-  const rows = importers.map((i) => ({ format: i.id, provider: i.provider, target: i.target, dedupe: i.merge, title: i.title, example: i.sample }));
+  const rows = importers.map((i) => ({ format: i.id, provider: i.provider, role: i.role, dedupe: i.merge, title: i.title, example: i.sample }));
   process.stdout.write(flags.json ? toJson(rows) : renderTable(rows));
 }

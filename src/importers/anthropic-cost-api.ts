@@ -6,7 +6,7 @@ export const anthropicCostApi: Importer = {
   id: 'anthropic-cost-api',
   title: 'Anthropic cost report (JSON, cents)',
   provider: 'anthropic',
-  target: 'invoice_lines',
+  role: 'invoice',
   merge: 'replace',
   staging: 'all-files',
   sample: 'samples/anthropic/cost-report.json',

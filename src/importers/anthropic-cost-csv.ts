@@ -6,7 +6,7 @@ export const anthropicCostCsv: Importer = {
   id: 'anthropic-cost-csv',
   title: 'Anthropic Console cost export (CSV)',
   provider: 'anthropic',
-  target: 'invoice_lines',
+  role: 'invoice',
   merge: 'replace',
   staging: 'one-file',
   sample: 'samples/anthropic/console-cost.csv',

@@ -6,7 +6,7 @@ export const anthropicUsageApi: Importer = {
   id: 'anthropic-usage-api',
   title: 'Anthropic usage report (JSON)',
   provider: 'anthropic',
-  target: 'usage',
+  role: 'aggregate',
   merge: 'replace',
   staging: 'all-files',
   sample: 'samples/anthropic/usage-report.json',

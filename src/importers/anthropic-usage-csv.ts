@@ -6,7 +6,7 @@ export const anthropicUsageCsv: Importer = {
   id: 'anthropic-usage-csv',
   title: 'Anthropic Console usage export (CSV)',
   provider: 'anthropic',
-  target: 'usage',
+  role: 'aggregate',
   merge: 'replace',
   staging: 'one-file',
   sample: 'samples/anthropic/console-usage.csv',

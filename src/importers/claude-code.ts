@@ -6,7 +6,7 @@ export const claudeCode: Importer = {
   id: 'claude-code',
   title: 'Claude Code session transcripts (JSONL)',
   provider: 'anthropic',
-  target: 'usage',
+  role: 'requests',
   merge: 'keep-best',
   staging: 'all-files',
   prestage: ['stage_claude_code_lines'],

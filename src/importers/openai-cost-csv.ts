@@ -6,7 +6,7 @@ export const openaiCostCsv: Importer = {
   id: 'openai-cost-csv',
   title: 'OpenAI dashboard cost export (CSV)',
   provider: 'openai',
-  target: 'invoice_lines',
+  role: 'invoice',
   merge: 'replace',
   staging: 'one-file',
   sample: 'samples/openai/cost-dashboard.csv',

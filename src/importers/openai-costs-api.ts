@@ -6,7 +6,7 @@ export const openaiCostsApi: Importer = {
   id: 'openai-costs-api',
   title: 'OpenAI Costs API (JSON pages)',
   provider: 'openai',
-  target: 'invoice_lines',
+  role: 'invoice',
   merge: 'replace',
   staging: 'all-files',
   sample: 'samples/openai/costs-api.json',

@@ -6,7 +6,7 @@ export const openaiUsageApi: Importer = {
   id: 'openai-usage-api',
   title: 'OpenAI Usage API, completions (JSON pages)',
   provider: 'openai',
-  target: 'usage',
+  role: 'aggregate',
   merge: 'replace',
   staging: 'all-files',
   sample: 'samples/openai/usage-api-completions.json',

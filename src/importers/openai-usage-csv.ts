@@ -6,7 +6,7 @@ export const openaiUsageCsv: Importer = {
   id: 'openai-usage-csv',
   title: 'OpenAI dashboard usage export (CSV)',
   provider: 'openai',
-  target: 'usage',
+  role: 'aggregate',
   merge: 'replace',
   staging: 'one-file',
   sample: 'samples/openai/usage-dashboard.csv',

@@ -15,7 +15,12 @@ export interface Importer {
   id: string; // also the `source` column
   title: string;
   provider: string;
-  target: 'usage' | 'invoice_lines';
+  /**
+   * requests: one row per request (agent logs, gateway logs); aggregate: usage buckets from the
+   * provider (usage APIs and console exports); invoice: what was charged (goes to invoice_lines).
+   * Two roles can describe the same traffic; summaries pick one per provider and day.
+   */
+  role: 'requests' | 'aggregate' | 'invoice';
   /**
    * keep-best: per-request records; a copy is a duplicate unless it is more complete (main chain
    *   over sidechain, then more tokens). replace: re-pulled aggregates; the latest pull of a bucket wins.
