@@ -38,6 +38,8 @@ export class Ledger {
     const conn = await instance.connect();
     // bounded memory: DuckDB spills big sorts and joins to a temp folder instead of growing
     await conn.run(`SET memory_limit = '${process.env.RECOUNT_MEMORY_LIMIT ?? '1GB'}'`);
+    // a timestamp written without a zone means UTC, whatever the machine's zone
+    await conn.run("SET TimeZone = 'UTC'");
     const ledger = new Ledger(dbPath, instance, conn);
     if (!opts.readOnly) await migrate(ledger);
     return ledger;
