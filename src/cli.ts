@@ -37,6 +37,7 @@ export function buildProgram(): Command {
 
   withDb(program.command('import').argument('[paths...]', 'export files or folders').description('import usage exports, gateway logs or agent transcripts into the ledger'))
     .option('--format <id>', 'force one format for every file (see recount sources)')
+    .option('--mapping <file>', 'read any other CSV or JSONL through a mapping file (YAML or JSON)')
     .option('--claude-code', 'also read local Claude Code transcripts ($CLAUDE_CONFIG_DIR, ~/.claude, ~/.config/claude)')
     .option('--json', 'machine-readable output')
     .action((paths: string[], flags) => importCommand(paths, flags));

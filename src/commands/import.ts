@@ -6,23 +6,28 @@ import { RecountError } from '../errors.js';
 import { progressBar } from '../format/progress.js';
 import { renderTable, toJson } from '../format/table.js';
 import path from 'node:path';
+import { mappingImporter } from '../importers/mapping/mapping-importer.js';
+import { readMapping } from '../importers/mapping/read-mapping.js';
 
 export interface ImportFlags {
   db?: string;
   format?: string;
+  mapping?: string;
   claudeCode?: boolean;
   json?: boolean;
 }
 
 export async function importCommand(paths: string[], flags: ImportFlags): Promise<void> {
   const inputs = [...paths, ...(flags.claudeCode ? claudeCodeDirs() : [])];
+  if (flags.mapping && flags.format) throw new RecountError('--mapping and --format both choose the format', 'use one of them');
   if (!inputs.length) throw new RecountError('nothing to import', 'pass files or folders (recount import PATH…), or --claude-code for local Claude Code logs');
   const files = discoverFiles(inputs);
   const ledger = await Ledger.open(resolveDbPath(flags.db));
   const progress = progressBar();
   const started = Date.now();
   try {
-    const report = await importFiles(ledger, files, { format: flags.format, modelIds: loadCatalog().modelIds, onProgress: progress.listener });
+    const importer = flags.mapping ? mappingImporter(readMapping(flags.mapping)) : undefined;
+    const report = await importFiles(ledger, files, { format: flags.format, importer, modelIds: loadCatalog().modelIds, onProgress: progress.listener });
     progress.done();
     for (const w of report.warnings) process.stderr.write(`warning: ${w}\n`);
     if (flags.json) {

@@ -1,3 +1,5 @@
+import type { Params } from '../ledger/ledger.js';
+
 /** What detection sees of a file: its first bytes, decoded, and what could be parsed from them. */
 export interface FileHead {
   path: string;
@@ -30,6 +32,8 @@ export interface Importer {
   staging: 'one-file' | 'all-files';
   /** SQL run before stage_<id>.sql with the same files (e.g. to split and parse lines once). */
   prestage?: string[];
+  /** Builds the stage statement instead of queries/import/stage_<id>.sql (mapping files do). */
+  stage?: (files: string[], importId: string) => { sql: string; params: Params };
   sample: string; // example file under samples/
   detect(head: FileHead): boolean;
 }

@@ -30,6 +30,7 @@ export interface ImportReport {
 
 export interface ImportOptions {
   format?: string; // force one importer for every file
+  importer?: Importer; // or this one (a mapping file's)
   modelIds: ModelIds;
   now?: Date;
   onProgress?: ProgressListener;
@@ -42,7 +43,7 @@ export interface ImportOptions {
  */
 export async function importFiles(ledger: Ledger, files: FoundFile[], opts: ImportOptions): Promise<ImportReport> {
   const warnings: string[] = [];
-  const plan = planFormats(files, opts.format, warnings);
+  const plan = planFormats(files, opts.importer ?? opts.format, warnings);
   const importId = `imp_${(opts.now ?? new Date()).toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}_${randomBytes(3).toString('hex')}`;
   const importedAt = opts.now ?? new Date();
 
@@ -94,8 +95,8 @@ export async function importFiles(ledger: Ledger, files: FoundFile[], opts: Impo
 }
 
 
-function planFormats(files: FoundFile[], forced: string | undefined, warnings: string[]): PlannedFile[] {
-  const forcedImporter = forced ? importerById(forced) : undefined;
+function planFormats(files: FoundFile[], forced: string | Importer | undefined, warnings: string[]): PlannedFile[] {
+  const forcedImporter = typeof forced === 'string' ? importerById(forced) : forced;
   const plan: PlannedFile[] = [];
   for (const file of files) {
     if (fs.statSync(file.path).size === 0) {

@@ -37,7 +37,7 @@ export class Ledger {
     }
     const conn = await instance.connect();
     // bounded memory: DuckDB spills big sorts and joins to a temp folder instead of growing
-    await conn.run(`SET memory_limit = '${process.env.RECOUNT_MEMORY_LIMIT ?? '1GB'}'`);
+    await conn.run(`SET memory_limit = '${memoryLimit()}'`);
     // a timestamp written without a zone means UTC, whatever the machine's zone
     await conn.run("SET TimeZone = 'UTC'");
     const ledger = new Ledger(dbPath, instance, conn);
@@ -94,6 +94,15 @@ export class Ledger {
     this.conn.closeSync();
     this.instance.closeSync();
   }
+}
+
+/** RECOUNT_MEMORY_LIMIT (default 1GB), checked before it reaches SQL (SET takes no parameters). */
+function memoryLimit(): string {
+  const value = process.env.RECOUNT_MEMORY_LIMIT ?? '1GB';
+  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(value)) {
+    throw new RecountError(`RECOUNT_MEMORY_LIMIT '${value}' is not a size`, "write it like 512MB or 2GB");
+  }
+  return value;
 }
 
 /** True when the file predates the current schema (a read-only open must upgrade it first). */

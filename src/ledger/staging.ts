@@ -65,6 +65,15 @@ async function recordStageFiles(ledger: Ledger, plan: PlannedFile[]): Promise<vo
 }
 
 async function stageBatch(ledger: Ledger, importer: Importer, paths: string[], importId: string, onTick: (percent: number | null) => void): Promise<void> {
+  if (importer.stage) {
+    const built = importer.stage(paths, importId);
+    try {
+      await ledger.runWatched(built.sql, built.params, onTick);
+    } catch (err) {
+      throw readerError(importer, paths, err);
+    }
+    return;
+  }
   const stageSql = sql(`import/stage_${importer.id.replace(/-/g, '_')}`);
   // CSV formats read a header-only template first, so with union_by_name every column the SQL names
   // exists even when an export leaves optional columns out
