@@ -112,7 +112,7 @@ function planFormats(files: FoundFile[], forced: string | Importer | undefined, 
         'check that this is a usage export, or force one with --format ID (list: recount sources)',
       );
     } else {
-      warnings.push(`${file.path}: skipped, not a supported format`);
+      warnings.push(`${file.path}: skipped, not a supported format (a custom CSV or JSONL imports with --mapping)`);
     }
   }
   if (!plan.length) {
