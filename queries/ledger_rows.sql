@@ -1,7 +1,10 @@
--- ledger_rows: every ledger row with its price (the default `recount export`); prompt text is left out.
+-- ledger_rows: every ledger row with its price (the default `recount export`); `counted` tells whether
+-- summaries count it (see usage_counted); prompt text is left out.
 -- grain: one row per usage record
 -- params: since DATE = NULL, until DATE = NULL, tz VARCHAR = 'UTC'
-SELECT * EXCLUDE (prompt_text)
-FROM usage_priced
-WHERE in_period(started_at, $since, $until, $tz)
-ORDER BY started_at, source, record_key
+SELECT a.* EXCLUDE (prompt_text),
+       c.record_key IS NOT NULL AS counted
+FROM usage_priced a
+LEFT JOIN (SELECT source, record_key FROM usage_counted) c ON c.source = a.source AND c.record_key = a.record_key
+WHERE in_period(a.started_at, $since, $until, $tz)
+ORDER BY a.started_at, a.source, a.record_key

@@ -14,7 +14,7 @@ SELECT
   CAST(sum(list_cost_usd) AS DOUBLE)                         AS list_cost_usd,
   CAST(sum(cost_usd) AS DOUBLE)                              AS cost_usd,
   CAST(count(*) FILTER (WHERE price_status = 'unpriced') AS BIGINT) AS unpriced_records
-FROM usage_priced
+FROM usage_counted
 WHERE in_period(started_at, $since, $until, $tz)
 GROUP BY day
 ORDER BY day

@@ -17,7 +17,7 @@ SELECT
   CAST(count(*) FILTER (WHERE price_status = 'unpriced') AS BIGINT) AS unpriced_records,
   min(started_at)                                            AS first_at,
   max(started_at)                                            AS last_at
-FROM usage_priced
+FROM usage_counted
 WHERE in_period(started_at, $since, $until, $tz)
 GROUP BY source, provider
 ORDER BY cost_usd DESC NULLS LAST, source

@@ -16,5 +16,5 @@ SELECT
   list_sort(coalesce(list(DISTINCT coalesce(model, '(no model)')) FILTER (WHERE price_status = 'unpriced'), [])) AS unpriced_models,
   min(started_at)                                                  AS first_at,
   max(started_at)                                                  AS last_at
-FROM usage_priced
+FROM usage_counted
 WHERE in_period(started_at, $since, $until, $tz)

@@ -36,6 +36,7 @@ export async function importPaths(ledger: Ledger, paths: string[], format?: stri
 /** Defines usage_priced and the period macros on an open ledger (what read commands do). */
 export async function priceLedger(ledger: Ledger, pricesFile?: string): Promise<void> {
   await installPricing(ledger, loadPriceBook(pricesFile));
+  await ledger.run(sql('pricing/create_usage_counted'));
   await ledger.run(sql('pricing/create_period_macros'));
 }
 

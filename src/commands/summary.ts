@@ -9,14 +9,45 @@ export interface SummaryFlags extends PeriodFlags {
   json?: boolean;
 }
 
+interface CountedView {
+  provider: string | null;
+  source: string;
+  role: string;
+  records: number;
+  counted_records: number;
+  first_day: string;
+  last_day: string;
+  not_counted_cost_usd: number;
+}
+
+/** One line per provider: which sources its totals come from, and what was left out and why. */
+function describeViews(views: CountedView[]): string[] {
+  const byProvider = new Map<string, CountedView[]>();
+  for (const v of views) byProvider.set(v.provider ?? '(no provider)', [...(byProvider.get(v.provider ?? '(no provider)') ?? []), v]);
+  const lines: string[] = [];
+  for (const [provider, list] of byProvider) {
+    const counted = list.filter((v) => v.counted_records > 0).map((v) => `${v.source} (${v.role}, ${v.first_day} … ${v.last_day})`);
+    const left = list.filter((v) => v.counted_records < v.records);
+    let line = `${(lines.length ? '' : 'counted from').padEnd(16)}${provider}: ${counted.join(' + ') || 'nothing'}`;
+    if (left.length) {
+      const n = left.reduce((a, v) => a + v.records - v.counted_records, 0);
+      line += `; not counted: ${n.toLocaleString('en-US')} records of ${left.map((v) => v.source).join(', ')} on days another view covers (${usd(left.reduce((a, v) => a + v.not_counted_cost_usd, 0))})`;
+    }
+    lines.push(line);
+  }
+  return lines;
+}
+
 export async function summaryCommand(flags: SummaryFlags): Promise<void> {
   const period = resolvePeriod(flags);
   const query = readQuery('summary');
+  const viewsQuery = readQuery('counted_views');
   await withSession(flags, async ({ ledger, prices }) => {
     const row = await ledger.one<Record<string, unknown>>(query.sql, bindParams(query, {}, period));
+    const views = await ledger.all<CountedView>(viewsQuery.sql, bindParams(viewsQuery, {}, period));
     const { first_at: _f, last_at: _l, ...summary } = row;
     if (flags.json) {
-      process.stdout.write(toJson({ ...summary, period, price_catalog: { label: prices.label, fingerprint: prices.fingerprint } }));
+      process.stdout.write(toJson({ ...summary, period, views, price_catalog: { label: prices.label, fingerprint: prices.fingerprint } }));
       return;
     }
     const n = (k: string) => formatCell(row[k]);
@@ -33,6 +64,7 @@ export async function summaryCommand(flags: SummaryFlags): Promise<void> {
     } else {
       lines.push('unpriced        none');
     }
+    lines.push(...describeViews(views));
     lines.push(`prices          ${prices.label} · fingerprint ${prices.fingerprint}`);
     process.stdout.write(lines.join('\n') + '\n');
   });

@@ -14,14 +14,16 @@ export interface Session {
 }
 
 /**
- * Opens the ledger for reading queries: the price book loaded and the usage_priced view and
- * period macros defined, so every query file can use them.
+ * Opens the ledger for reading queries: the price book loaded, the usage_priced (every row, priced)
+ * and usage_counted (one view per provider and day) views and the period macros defined, so every
+ * query file can use them.
  */
 export async function withSession<T>(opts: SessionOptions, fn: (s: Session) => Promise<T>): Promise<T> {
   const prices = loadPriceBook(opts.prices);
   const ledger = await Ledger.open(resolveDbPath(opts.db), { readOnly: opts.readOnly ?? true });
   try {
     await installPricing(ledger, prices);
+    await ledger.run(sql('pricing/create_usage_counted'));
     await ledger.run(sql('pricing/create_period_macros'));
     return await fn({ ledger, prices });
   } finally {

@@ -1,0 +1,18 @@
+-- counted_views: which sources each provider's totals come from, and what was left out as the same
+-- traffic seen from another side (see queries/pricing/create_usage_counted.sql).
+-- grain: one row per (provider, source)
+-- params: since DATE = NULL, until DATE = NULL, tz VARCHAR = 'UTC'
+SELECT a.provider,
+       a.source,
+       CASE WHEN bool_or(a.bucket_width IS NOT NULL) THEN 'aggregate' ELSE 'requests' END AS role,
+       CAST(count(*) AS BIGINT) AS records,
+       CAST(count(c.record_key) AS BIGINT) AS counted_records,
+       CAST(min(timezone($tz, a.started_at)) AS DATE) AS first_day,
+       CAST(max(timezone($tz, a.started_at)) AS DATE) AS last_day,
+       CAST(sum(a.cost_usd) AS DOUBLE) AS cost_usd,
+       CAST(coalesce(sum(a.cost_usd) FILTER (WHERE c.record_key IS NULL), 0) AS DOUBLE) AS not_counted_cost_usd
+FROM usage_priced a
+LEFT JOIN usage_counted c ON c.source = a.source AND c.record_key = a.record_key
+WHERE in_period(a.started_at, $since, $until, $tz)
+GROUP BY a.provider, a.source
+ORDER BY a.provider, a.source

@@ -1,0 +1,25 @@
+-- usage_counted: the rows summaries and queries count. Gateway logs, agent transcripts and provider
+-- exports can describe the same traffic from two sides, so for each provider and UTC day one view
+-- is chosen: the provider's own aggregate buckets when any were imported for that day (the source
+-- with the most tokens, if several), else every per-request source. Per-request rows are aggregate
+-- when bucket_width is set. Rows left out stay in usage_priced for drill-down.
+CREATE OR REPLACE TEMP VIEW usage_counted AS
+WITH per_source AS (
+  SELECT provider, CAST(timezone('UTC', started_at) AS DATE) AS usage_day, source,
+         bool_or(bucket_width IS NOT NULL) AS is_aggregate,
+         sum(input_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens + output_tokens) AS tokens
+  FROM usage
+  GROUP BY ALL
+),
+chosen AS (
+  SELECT provider, usage_day, source
+  FROM per_source
+  QUALIFY is_aggregate = bool_or(is_aggregate) OVER (PARTITION BY provider, usage_day)
+      AND (NOT is_aggregate OR row_number() OVER (PARTITION BY provider, usage_day, is_aggregate ORDER BY tokens DESC, source) = 1)
+)
+SELECT p.*
+FROM usage_priced p
+SEMI JOIN chosen c
+  ON c.provider IS NOT DISTINCT FROM p.provider
+ AND c.usage_day = CAST(timezone('UTC', p.started_at) AS DATE)
+ AND c.source = p.source
