@@ -1,21 +1,25 @@
 // `npm run bench`: recount's import speed and memory against baselines measured in the same run.
 //   1. a 1M-row OpenAI dashboard usage CSV: `recount import` vs DuckDB's bare read_csv into a table
 //   2. ~300k Claude Code transcript lines: `recount import` vs `ccusage claude daily --offline --json`
+//   3. one ~1 GB gateway log (JSONL, through a mapping): rows/s and peak RSS against the file size
 // Data is generated into a temp folder (removed at the end). Every contender runs as a child process
 // (`node -r bench/maxrss.cjs …`), so each figure includes Node start-up; times are the best of
 // RECOUNT_BENCH_ROUNDS runs (default 2), peak RSS the highest. Nothing is asserted, only printed.
-// Sizes: RECOUNT_BENCH_CSV_ROWS (default 1000000), RECOUNT_BENCH_CLAUDE_LINES (default 300000).
+// Sizes: RECOUNT_BENCH_CSV_ROWS (default 1000000), RECOUNT_BENCH_CLAUDE_LINES (default 300000),
+// RECOUNT_BENCH_JSONL_MB (default 1000).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { installCcusage } from './ccusage.js';
 import { benchClaudeCode, type ClaudeCodeResult } from './claude-code-bench.js';
-import { compact, int, log, mib, renderTable, secs, speedup } from './format.js';
+import { compact, int, log, mb, mib, renderTable, secs, speedup } from './format.js';
 import { benchOpenAiCsv, type OpenAiCsvResult } from './openai-csv-bench.js';
+import { benchLargeJsonl, type LargeJsonlResult } from './large-jsonl-bench.js';
 
 const CSV_ROWS = positiveInt('RECOUNT_BENCH_CSV_ROWS', 1_000_000);
 const CLAUDE_LINES = positiveInt('RECOUNT_BENCH_CLAUDE_LINES', 300_000);
 const ROUNDS = positiveInt('RECOUNT_BENCH_ROUNDS', 2);
+const JSONL_MB = positiveInt('RECOUNT_BENCH_JSONL_MB', 1000);
 const RAW_RATIO_GOAL = 0.5;
 
 async function main(): Promise<void> {
@@ -33,7 +37,9 @@ async function main(): Promise<void> {
     log();
     const claude = await settle(() => benchClaudeCode(dir, CLAUDE_LINES, ROUNDS, install));
     log();
-    printSummary(openai, claude);
+    const jsonl = await settle(() => benchLargeJsonl(dir, JSONL_MB));
+    log();
+    printSummary(openai, claude, jsonl);
   } finally {
     cleanup();
   }
@@ -50,7 +56,7 @@ async function settle<T>(fn: () => Promise<T>): Promise<T | null> {
   }
 }
 
-function printSummary(openai: OpenAiCsvResult | null, claude: ClaudeCodeResult | null): void {
+function printSummary(openai: OpenAiCsvResult | null, claude: ClaudeCodeResult | null, jsonl: LargeJsonlResult | null): void {
   const rows: (string[] | null)[] = [['benchmark', 'recount', 'baseline', 'ratio']];
   if (openai) {
     const recountRate = openai.plan.rows / openai.recount.seconds;
@@ -70,6 +76,12 @@ function printSummary(openai: OpenAiCsvResult | null, claude: ClaudeCodeResult |
         cc ? `${secs(cc.seconds)} (ccusage daily)` : 'ccusage not available', cc ? speedup(claude.recount.seconds, cc.seconds) : ''],
       ['  peak RSS', mib(claude.recount.rssKiB), cc ? `${mib(cc.childRssKiB)} (+ ${mib(cc.rssKiB)} Node launcher)` : '',
         cc ? `${times(claude.recount.rssKiB, (cc.childRssKiB ?? 0) + (cc.rssKiB ?? 0))} (vs both)` : ''],
+    );
+  }
+  if (jsonl) {
+    rows.push(
+      [`${mb(jsonl.plan.bytes)} gateway JSONL (--mapping)`, `${int(jsonl.plan.rows / jsonl.recount.seconds)} rows/s`, `${int(jsonl.plan.rows)} lines`, secs(jsonl.recount.seconds)],
+      ['  peak RSS', mib(jsonl.recount.maxRssKiB), `file ${mb(jsonl.plan.bytes)}`, jsonl.recount.maxRssKiB ? `${((jsonl.recount.maxRssKiB * 1024) / jsonl.plan.bytes).toFixed(2)}× file size` : ''],
     );
   }
   log(renderTable(rows));
