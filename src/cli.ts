@@ -7,6 +7,7 @@ import { summaryCommand } from './commands/summary.js';
 import { queryCommand } from './commands/query.js';
 import { exportCommand } from './commands/export.js';
 import { pricesCommand } from './commands/prices.js';
+import { classifyCommand } from './commands/classify.js';
 import { version } from './version.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -70,6 +71,11 @@ export function buildProgram(): Command {
     .requiredOption('--format <format>', 'parquet | arrow | csv')
     .option('--out <path>', 'output file')
     .action((flags) => exportCommand(flags));
+
+  withPrices(withDb(program.command('classify').description('label every ledger row with a task type and routing tier (first matching rule wins)')))
+    .option('--rules <file>', "task-type rules (YAML); they are remembered for later imports ('default' restores the bundled ones)")
+    .option('--json', 'machine-readable output')
+    .action((flags) => classifyCommand(flags));
 
   withPrices(program.command('prices').description('show the price catalog (with overrides) and its fingerprint'))
     .option('--model <id>', 'one model (raw or canonical name)')

@@ -10,6 +10,7 @@ import type { ProgressListener } from '../format/progress.js';
 import type { Ledger } from './ledger.js';
 import { sql } from './sql.js';
 import { stagedModelMap, stageFiles, type PlannedFile } from './staging.js';
+import { classifyLedger, ledgerRules } from '../classify/classify.js';
 
 export interface FileOutcome {
   path: string;
@@ -61,6 +62,7 @@ export async function importFiles(ledger: Ledger, files: FoundFile[], opts: Impo
     const mapType = { model_map: MAP(VARCHAR, VARCHAR) }; // named, so an empty map still binds
     await ledger.run(sql(kept_all ? 'import/insert_all_staged_usage' : 'import/insert_staged_usage'), mapParam, mapType);
     await ledger.run(sql('import/insert_staged_invoice'), mapParam, mapType);
+    await classifyLedger(ledger, (await ledgerRules(ledger)).rules, importId);
     await ledger.run(sql('import/insert_rejects'), { import_id: importId });
 
     const counts = new Map((await ledger.all<FileOutcome>(sql('import/file_counts'))).map((c) => [c.path, c]));

@@ -1,0 +1,2 @@
+-- One ledger setting by key.
+SELECT value FROM settings WHERE key = $key

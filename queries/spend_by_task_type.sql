@@ -1,0 +1,20 @@
+-- spend_by_task_type: spend per task type and routing tier (set by the classifier), costliest first,
+-- with each type's share of the period's cost.
+-- grain: one row per (task_type, tier)
+-- params: since DATE = NULL, until DATE = NULL, tz VARCHAR = 'UTC'
+SELECT
+  coalesce(task_type, 'unclassified')                        AS task_type,
+  tier,
+  CAST(count(*) AS BIGINT)                                   AS records,
+  CAST(coalesce(sum(requests), 0) AS BIGINT)                 AS requests,
+  CAST(sum(input_tokens) AS BIGINT)                          AS input_tokens,
+  CAST(sum(cache_read_tokens) AS BIGINT)                     AS cache_read_tokens,
+  CAST(sum(cache_write_5m_tokens) AS BIGINT)                 AS cache_write_5m_tokens,
+  CAST(sum(cache_write_1h_tokens) AS BIGINT)                 AS cache_write_1h_tokens,
+  CAST(sum(output_tokens) AS BIGINT)                         AS output_tokens,
+  CAST(sum(cost_usd) AS DOUBLE)                              AS cost_usd,
+  CAST(sum(cost_usd) / nullif(sum(sum(cost_usd)) OVER (), 0) AS DOUBLE) AS share_of_cost
+FROM usage_counted
+WHERE in_period(started_at, $since, $until, $tz)
+GROUP BY ALL
+ORDER BY cost_usd DESC NULLS LAST, task_type
