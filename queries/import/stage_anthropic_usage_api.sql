@@ -4,7 +4,7 @@
 INSERT INTO staged_usage BY NAME
 WITH pages AS (
   SELECT filename, row_number() OVER () AS page_no, json AS page
-  FROM read_json_objects($files, format = 'auto', filename = true, maximum_object_size = 134217728)
+  FROM read_json_objects($files, format = 'auto', filename = true, maximum_object_size = 33554432)
 ),
 buckets AS (
   SELECT filename, row_number() OVER () AS bucket_no, bucket

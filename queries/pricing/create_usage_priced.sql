@@ -51,11 +51,16 @@ rates AS (
                   CASE WHEN is_long_context THEN lc_input_usd_per_mtok ELSE input_usd_per_mtok END) AS write_1h_rate
   FROM tiered
 )
-SELECT * EXCLUDE (in_rate, out_rate, read_rate, write_5m_rate, write_1h_rate, tier_multiplier, price_source,
+SELECT * EXCLUDE (in_rate, out_rate, read_rate, write_5m_rate, write_1h_rate, price_source,
                   input_usd_per_mtok, output_usd_per_mtok, cache_read_usd_per_mtok, cache_write_5m_usd_per_mtok,
                   cache_write_1h_usd_per_mtok, long_context_above_tokens, lc_input_usd_per_mtok, lc_output_usd_per_mtok,
-                  lc_cache_read_usd_per_mtok, lc_cache_write_5m_usd_per_mtok, lc_cache_write_1h_usd_per_mtok,
-                  web_search_usd_per_request),
+                  lc_cache_read_usd_per_mtok, lc_cache_write_5m_usd_per_mtok, lc_cache_write_1h_usd_per_mtok),
+       -- the rates this row was priced at (long-context tier chosen; tier_multiplier not yet applied)
+       in_rate AS input_usd_per_mtok,
+       read_rate AS cache_read_usd_per_mtok,
+       write_5m_rate AS cache_write_5m_usd_per_mtok,
+       write_1h_rate AS cache_write_1h_usd_per_mtok,
+       out_rate AS output_usd_per_mtok,
        coalesce(billed_cost_usd, list_cost_usd) AS cost_usd,
        CASE WHEN list_cost_usd IS NULL THEN 'unpriced' WHEN price_source = 'override' THEN 'override' ELSE 'priced' END AS price_status
 FROM (
