@@ -8,6 +8,7 @@ import { queryCommand } from './commands/query.js';
 import { exportCommand } from './commands/export.js';
 import { pricesCommand } from './commands/prices.js';
 import { classifyCommand } from './commands/classify.js';
+import { forensicsCommand } from './commands/forensics.js';
 import { version } from './version.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -71,6 +72,11 @@ export function buildProgram(): Command {
     .requiredOption('--format <format>', 'parquet | arrow | csv')
     .option('--out <path>', 'output file')
     .action((flags) => exportCommand(flags));
+
+  withPeriod(withPrices(withDb(program.command('forensics').description('find where the money went: concentration, cache breaks, runaway sessions, anomalies, invoice gaps'))))
+    .option('--cap <usd>', 'also audit spend per key per day against this cap')
+    .option('--json', 'machine-readable output')
+    .action((flags) => forensicsCommand(flags));
 
   withPrices(withDb(program.command('classify').description('label every ledger row with a task type and routing tier (first matching rule wins)')))
     .option('--rules <file>', "task-type rules (YAML); they are remembered for later imports ('default' restores the bundled ones)")

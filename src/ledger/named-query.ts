@@ -83,3 +83,14 @@ export function parseParamFlags(pairs: string[]): Record<string, string> {
   }
   return out;
 }
+
+/** Runs queries/<name>.sql with its parameters bound from `given`, the period and the defaults. */
+export async function runNamedQuery<T = Record<string, unknown>>(
+  ledger: { all<R>(sql: string, params?: Params): Promise<R[]> },
+  name: string,
+  given: Record<string, string> = {},
+  period?: Period,
+): Promise<T[]> {
+  const query = readQuery(name);
+  return ledger.all<T>(query.sql, bindParams(query, given, period));
+}

@@ -1,0 +1,54 @@
+import { withSession } from '../ledger/session.js';
+import { runNamedQuery } from '../ledger/named-query.js';
+import { describePeriod, resolvePeriod, type PeriodFlags } from '../period.js';
+import { toJson, usd } from '../format/table.js';
+import {
+  anomalyFindings,
+  budgetFindings,
+  cacheBreakFindings,
+  concentrationFindings,
+  rankFindings,
+  reconciliationFindings,
+  runawayFindings,
+  unpricedFindings,
+  type Finding,
+} from '../forensics/findings.js';
+import { RecountError } from '../errors.js';
+
+export interface ForensicsFlags extends PeriodFlags {
+  db?: string;
+  prices?: string;
+  cap?: string;
+  json?: boolean;
+}
+
+/** Runs the forensic queries over the period and prints what they found, biggest dollars first. */
+export async function forensicsCommand(flags: ForensicsFlags): Promise<void> {
+  const period = resolvePeriod(flags);
+  const cap = flags.cap == null ? undefined : Number(flags.cap);
+  if (cap != null && !(cap > 0)) throw new RecountError(`--cap '${flags.cap}' is not a positive number of dollars`, 'e.g. --cap 50 for $50 per key per day');
+  await withSession(flags, async ({ ledger, prices }) => {
+    const q = (name: string, given: Record<string, string> = {}) => runNamedQuery(ledger, name, given, period);
+    const [summary] = await q('summary');
+    const findings: Finding[] = [
+      ...unpricedFindings(summary),
+      ...concentrationFindings(await q('model_tier_mix')),
+      ...cacheBreakFindings(await q('cache_breaks_by_session')),
+      ...runawayFindings(await q('runaway_sessions')),
+      ...anomalyFindings(await q('anomalous_days')),
+      ...reconciliationFindings(await q('reconciliation')),
+      ...(cap ? budgetFindings(await q('budget_audit', { cap_usd: String(cap) }), cap) : []),
+    ];
+    const ranked = rankFindings(findings);
+    if (flags.json) {
+      process.stdout.write(toJson({ period, total_cost_usd: summary.cost_usd, findings: ranked, price_catalog: { label: prices.label, fingerprint: prices.fingerprint } }));
+      return;
+    }
+    process.stdout.write(`forensics for ${describePeriod(period)}: ${usd(Number(summary.cost_usd))} across ${Number(summary.records).toLocaleString('en-US')} records\n\n`);
+    if (!ranked.length) process.stdout.write('nothing stands out: no unpriced models, concentration, cache breaks, runaway sessions, anomalies or invoice gaps\n');
+    ranked.forEach((f, i) => {
+      const impact = f.impact_usd == null ? 'cost unknown' : usd(f.impact_usd);
+      process.stdout.write(`${String(i + 1).padStart(2)}. [${impact}] ${f.title}\n      detail: ${f.query}\n`);
+    });
+  });
+}
