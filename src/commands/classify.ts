@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import { classifyLedger, ledgerRules, storeRules, type RuleSet } from '../classify/classify.js';
 import { DEFAULT_RULES_FILE, parseRules } from '../classify/rules.js';
-import { bindParams, readQuery } from '../ledger/named-query.js';
+import { runNamedQuery } from '../ledger/named-query.js';
 import { withSession } from '../ledger/session.js';
 import { renderTable, toJson } from '../format/table.js';
-import { resolvePeriod } from '../period.js';
 import { RecountError } from '../errors.js';
 
 export interface ClassifyFlags {
@@ -25,11 +24,8 @@ export async function classifyCommand(flags: ClassifyFlags): Promise<void> {
       if (given) await storeRules(ledger, given);
     });
     const seconds = (Date.now() - started) / 1000;
-    const period = resolvePeriod({});
-    const byType = readQuery('spend_by_task_type');
-    const coverage = readQuery('classification_coverage');
-    const types = await ledger.all(byType.sql, bindParams(byType, {}, period));
-    const cover = await ledger.all<{ source: string; coverage_share: number | null; classified_cost_usd: number; cost_usd: number }>(coverage.sql, bindParams(coverage, {}, period));
+    const types = await runNamedQuery(ledger, 'spend_by_task_type');
+    const cover = await runNamedQuery<{ source: string; coverage_share: number | null }>(ledger, 'classification_coverage');
     const all = cover.find((c) => c.source === '(all)');
     if (flags.json) {
       process.stdout.write(toJson({ rules: set.label, rule_count: set.rules.length, seconds, coverage: cover, task_types: types }));

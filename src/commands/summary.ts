@@ -1,5 +1,5 @@
 import { withSession } from '../ledger/session.js';
-import { bindParams, readQuery } from '../ledger/named-query.js';
+import { runNamedQuery } from '../ledger/named-query.js';
 import { describePeriod, resolvePeriod, type PeriodFlags } from '../period.js';
 import { formatCell, toJson, usd } from '../format/table.js';
 
@@ -40,11 +40,9 @@ function describeViews(views: CountedView[]): string[] {
 
 export async function summaryCommand(flags: SummaryFlags): Promise<void> {
   const period = resolvePeriod(flags);
-  const query = readQuery('summary');
-  const viewsQuery = readQuery('counted_views');
   await withSession(flags, async ({ ledger, prices }) => {
-    const row = await ledger.one<Record<string, unknown>>(query.sql, bindParams(query, {}, period));
-    const views = await ledger.all<CountedView>(viewsQuery.sql, bindParams(viewsQuery, {}, period));
+    const [row] = await runNamedQuery(ledger, 'summary', {}, period);
+    const views = await runNamedQuery<CountedView>(ledger, 'counted_views', {}, period);
     const { first_at: _f, last_at: _l, ...summary } = row;
     if (flags.json) {
       process.stdout.write(toJson({ ...summary, period, views, price_catalog: { label: prices.label, fingerprint: prices.fingerprint } }));
