@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { classifyLedger, ledgerRules, storeRules } from '../../src/classify/classify.js';
+import { parseRules, readRules } from '../../src/classify/rules.js';
+import type { Ledger } from '../../src/ledger/ledger.js';
+import { importPaths, newLedger, samples, writeTemp } from '../helpers.js';
+
+async function row(ledger: Ledger, key: string, fields: { tools?: string[]; prompt?: string; tags?: Record<string, string>; api_key?: string; model?: string }) {
+  await ledger.run(
+    `INSERT INTO usage (record_key, source, import_id, started_at, provider, model, model_raw, requests, tools, prompt_text, tags, api_key)
+     VALUES ($key, 'test', 'imp', TIMESTAMPTZ '2026-10-01 00:00:00+00', 'anthropic', $model, $model, 1, $tools::VARCHAR[], $prompt, $tags::JSON, $api_key)`,
+    {
+      key,
+      model: fields.model ?? 'claude-opus-4-6',
+      tools: fields.tools ? JSON.stringify(fields.tools) : null,
+      prompt: fields.prompt ?? null,
+      tags: fields.tags ? JSON.stringify(fields.tags) : null,
+      api_key: fields.api_key ?? null,
+    },
+  );
+}
+
+async function labels(ledger: Ledger) {
+  return Object.fromEntries(
+    (await ledger.all<{ record_key: string; task_type: string; tier: number | null }>('SELECT record_key, task_type, tier FROM usage ORDER BY record_key')).map((r) => [
+      r.record_key,
+      `${r.task_type}/${r.tier ?? '-'}`,
+    ]),
+  );
+}
+
+describe('default task-type rules', () => {
+  it('labels coding-agent steps by tools first, then by the turn prompt, then key names', async () => {
+    const ledger = await newLedger();
+    await row(ledger, 'nav', { tools: ['Read', 'Glob'], prompt: 'refactor the auth module across services' });
+    await row(ledger, 'grep', { tools: ['Grep', 'Read'] });
+    await row(ledger, 'grep-edit', { tools: ['Grep', 'Edit'], prompt: 'fix the flaky retry test' });
+    await row(ledger, 'arch', { tools: ['Edit'], prompt: 'We need a design doc: should we adopt event sourcing?' });
+    await row(ledger, 'refactor', { tools: ['Edit'], prompt: 'refactor the auth module across services' });
+    await row(ledger, 'tests', { tools: ['Write'], prompt: 'write unit tests for parseInvoice' });
+    await row(ledger, 'docs', { prompt: 'add docstrings to the public functions' });
+    await row(ledger, 'edit-only', { tools: ['Edit'] });
+    await row(ledger, 'mcp', { tools: ['mcp__github__get_issue'] });
+    await row(ledger, 'triage', { tags: { task: 'ticket-triage' } });
+    await row(ledger, 'summary-key', { api_key: 'nightly-summarizer' });
+    await row(ledger, 'nothing', {});
+    await classifyLedger(ledger, readRules());
+    expect(await labels(ledger)).toEqual({
+      arch: 'architecture/3',
+      docs: 'docs/1',
+      'edit-only': 'feature/2',
+      grep: 'search/1',
+      'grep-edit': 'bug_fix/2',
+      mcp: 'tool_use/2',
+      nav: 'file_navigation/1',
+      nothing: 'unclassified/-',
+      refactor: 'cross_codebase_refactor/3',
+      'summary-key': 'summarization/1',
+      tests: 'unit_tests/2',
+      triage: 'classification/1',
+    });
+  });
+
+  it('labels the Claude Code sample on import, and coverage is what was matched', async () => {
+    const ledger = await newLedger();
+    await importPaths(ledger, [samples('claude-code')]);
+    const byType = await ledger.all<{ task_type: string; n: number }>('SELECT task_type, count(*) AS n FROM usage GROUP BY ALL ORDER BY n DESC, task_type');
+    expect(byType.reduce((a, r) => a + r.n, 0)).toBe(58);
+    expect(byType.find((r) => r.task_type === 'file_navigation')?.n).toBeGreaterThan(0);
+    expect(byType.find((r) => r.task_type === 'unclassified')?.n ?? 0).toBeLessThan(58 * 0.2);
+  });
+});
+
+describe('user rules', () => {
+  it('re-labels in place and are remembered for later imports', async () => {
+    const ledger = await newLedger();
+    await importPaths(ledger, [samples('claude-code', 'projects', '-home-dev-acme-web')]);
+    const mine = 'version: 1\nrules:\n  - { name: everything-opus, task_type: heavy, tier: 3, when: { model: "opus" } }\n  - { name: rest, task_type: light, tier: 1, when: {} }\n';
+    const set = { label: 'mine.yaml', text: mine, rules: parseRules(mine, 'mine.yaml') };
+    await classifyLedger(ledger, set.rules);
+    await storeRules(ledger, set);
+    expect(await ledger.all('SELECT DISTINCT task_type, tier FROM usage')).toEqual([{ task_type: 'light', tier: 1 }]);
+
+    await importPaths(ledger, [samples('claude-code', 'projects', '-home-dev-acme-api')]);
+    const after = await ledger.all('SELECT DISTINCT task_type, tier FROM usage ORDER BY tier');
+    expect(after).toEqual([{ task_type: 'light', tier: 1 }, { task_type: 'heavy', tier: 3 }]);
+    expect((await ledgerRules(ledger)).label).toBe('mine.yaml');
+  });
+
+  it.each([
+    ['rules:\n  - { name: a, task_type: Bad-Type, tier: 1 }\n', ":2: rule 'a': task_type must be snake_case"],
+    ['rules:\n  - { name: a, task_type: x, tier: 4 }\n', ":2: rule 'a': tier must be 1, 2 or 3"],
+    ['rules:\n  - { name: a, task_type: x, tier: 1 }\n  - { name: b, task_type: y, tier: 1, when: { toolz: [Read] } }\n', ":3: rule 'b': unknown condition 'toolz'"],
+    ['rules:\n  - { name: a, task_type: x, tier: 1, when: { prompt: "(unclosed" } }\n', ":2: rule 'a': prompt is not a valid pattern"],
+    ['rules: []\n', ': no rules'],
+  ])('names the file and line of a mistake: %#', (text, message) => {
+    const file = writeTemp('rules.yaml', text);
+    expect(() => readRules(file)).toThrow(message);
+  });
+});
