@@ -21,7 +21,7 @@ WITH fields AS (
          coalesce(try_cast(input_cached_tokens AS DOUBLE), 0) AS in_cached,
          coalesce(try_cast(input_cache_write_tokens AS DOUBLE), 0) AS in_write,
          try_cast(output_tokens AS DOUBLE) AS out_tokens
-  FROM read_csv($files, header = true, all_varchar = true, filename = true, union_by_name = true,
+  FROM read_csv($files, header = true, all_varchar = true, filename = true, union_by_name = true, delim = ',', quote = '"', escape = '"',
                 null_padding = true, strict_mode = false)
 ),
 checked AS (

@@ -19,6 +19,9 @@ export function normalizeModelName(raw: string): string {
   id = id.replace(/\s+/g, '-'); // display names: 'Claude Haiku 4.5'
   id = id.replace(DATE_SUFFIX, '');
   if (id.startsWith('claude-')) id = id.replace(/(\d)\.(\d)/g, '$1-$2'); // claude-sonnet-4.5 → claude-sonnet-4-5
+  // version-first names of the 4.x+ families (OpenRouter permaslugs): claude-4-5-sonnet → claude-sonnet-4-5;
+  // 3.x keeps version-first ids (claude-3-5-sonnet is that family's own name)
+  id = id.replace(/^claude-([4-9](?:-\d+)?)-(opus|sonnet|haiku)$/, 'claude-$2-$1');
   return id;
 }
 

@@ -14,6 +14,8 @@ describe('canonical model ids', () => {
     ['claude-sonnet-4-5@20250929', 'claude-sonnet-4-5'],
     ['claude-opus-4-8', 'claude-opus-4-8'],
     ['claude-3-5-haiku-20241022', 'claude-3-5-haiku'],
+    ['anthropic/claude-4.5-sonnet-20250929', 'claude-sonnet-4-5'],
+    ['claude-4-opus', 'claude-opus-4-0'],
     ['Claude Opus 4', 'claude-opus-4-0'],
     ['gpt-4.1-mini-2025-04-14', 'gpt-4.1-mini'],
     ['openai/gpt-4.1-2025-04-14', 'gpt-4.1'],

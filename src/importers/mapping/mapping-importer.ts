@@ -58,7 +58,7 @@ function buildStage(m: Mapping, source: string, files: string[], importId: strin
       ? `SELECT filename AS source_file, row_number() OVER () + 1 AS source_line, true AS ok,
                 [${fields.map(quoteIdent).join(', ')}] AS v,
                 concat_ws(',', ${fields.map(quoteIdent).join(', ')}) AS raw
-         FROM read_csv($files, header = true, all_varchar = true, filename = true, null_padding = true, strict_mode = false)`
+         FROM read_csv($files, header = true, all_varchar = true, filename = true, delim = ',', quote = '"', escape = '"', null_padding = true, strict_mode = false)`
       : `SELECT source_file, source_line, json_valid(raw) AS ok,
                 CASE WHEN json_valid(raw) THEN json_extract_string(raw, $paths) END AS v, raw
          FROM (SELECT filename AS source_file, row_number() OVER () AS source_line, raw
