@@ -41,6 +41,7 @@ export function buildProgram(): Command {
     .option('--format <id>', 'force one format for every file (see recount sources)')
     .option('--mapping <file>', 'read any other CSV or JSONL through a mapping file (YAML or JSON)')
     .option('--claude-code', 'also read local Claude Code transcripts ($CLAUDE_CONFIG_DIR, ~/.claude, ~/.config/claude)')
+    .option('--codex', 'also read local Codex CLI rollouts ($CODEX_HOME/sessions and archived_sessions; ~/.codex)')
     .option('--json', 'machine-readable output')
     .action((paths: string[], flags) => importCommand(paths, flags));
 

@@ -1,4 +1,5 @@
 import { claudeCodeDirs, discoverFiles } from '../importers/discover.js';
+import { codexSessionDirs } from '../importers/codex-dirs.js';
 import { importFiles } from '../ledger/import-run.js';
 import { Ledger, resolveDbPath } from '../ledger/ledger.js';
 import { loadCatalog } from '../pricing/catalog.js';
@@ -14,13 +15,14 @@ export interface ImportFlags {
   format?: string;
   mapping?: string;
   claudeCode?: boolean;
+  codex?: boolean;
   json?: boolean;
 }
 
 export async function importCommand(paths: string[], flags: ImportFlags): Promise<void> {
-  const inputs = [...paths, ...(flags.claudeCode ? claudeCodeDirs() : [])];
+  const inputs = [...paths, ...(flags.claudeCode ? claudeCodeDirs() : []), ...(flags.codex ? codexSessionDirs() : [])];
   if (flags.mapping && flags.format) throw new RecountError('--mapping and --format both choose the format', 'use one of them');
-  if (!inputs.length) throw new RecountError('nothing to import', 'pass files or folders (recount import PATH…), or --claude-code for local Claude Code logs');
+  if (!inputs.length) throw new RecountError('nothing to import', 'pass files or folders (recount import PATH…), or --claude-code / --codex for local agent logs');
   const files = discoverFiles(inputs);
   const ledger = await Ledger.open(resolveDbPath(flags.db));
   const progress = progressBar();

@@ -8,6 +8,19 @@ import { openaiCostCsv } from './openai-cost-csv.js';
 import { openaiCostsApi } from './openai-costs-api.js';
 import { openaiUsageApi } from './openai-usage-api.js';
 import { openaiUsageCsv } from './openai-usage-csv.js';
+import { openrouterGenerations } from './openrouter-generations.js';
+import { openrouterGenerationsJson } from './openrouter-generations-json.js';
+import { openrouterActivityCsv } from './openrouter-activity-csv.js';
+import { litellmSpendlogsCsv } from './litellm-spendlogs-csv.js';
+import { litellmSpendlogsJsonl } from './litellm-spendlogs-jsonl.js';
+import { litellmSpendlogsJson } from './litellm-spendlogs-json.js';
+import { codex } from './codex.js';
+import { bedrockInvocationLogs } from './bedrock-invocation-logs.js';
+import { geminiResponses } from './gemini-responses.js';
+import { heliconeJsonl } from './helicone-jsonl.js';
+import { heliconeCsv } from './helicone-csv.js';
+import { portkeyJsonl } from './portkey-jsonl.js';
+import { langfuseObservations } from './langfuse-observations.js';
 import { HEAD_SIZES, readHead } from './file-head.js';
 import type { Importer } from './types.js';
 
@@ -22,6 +35,20 @@ export const importers: readonly Importer[] = [
   anthropicCostApi,
   anthropicUsageCsv,
   anthropicCostCsv,
+  openrouterGenerations,
+  openrouterGenerationsJson,
+  openrouterActivityCsv,
+  litellmSpendlogsCsv,
+  litellmSpendlogsJsonl,
+  litellmSpendlogsJson,
+  codex,
+  bedrockInvocationLogs,
+  heliconeJsonl,
+  heliconeCsv,
+  portkeyJsonl,
+  langfuseObservations,
+  // last: gateway logs can carry a Gemini response inside their own records
+  geminiResponses,
 ];
 
 export function importerById(id: string): Importer {

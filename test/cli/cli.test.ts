@@ -141,6 +141,16 @@ describe('recount CLI errors and listings', () => {
     expect(JSON.parse(r.stdout).totals).toMatchObject({ files: 3, imported: 58 });
   });
 
+  it('reads Codex rollouts from CODEX_HOME with --codex', () => {
+    const db = path.join(tempDir(), 'codex.duckdb');
+    const r = runCli(['import', '--codex', '--db', db, '--json'], { CODEX_HOME: samples('codex') });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).files.every((f: { format: string }) => f.format === 'codex')).toBe(true);
+    const missing = runCli(['import', '--codex', '--db', db], { CODEX_HOME: path.join(tempDir(), 'nothing-here') });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('no Codex sessions found');
+  });
+
   it('uses RECOUNT_DB when --db is not given', () => {
     const db = path.join(tempDir(), 'env.duckdb');
     const r = runCli(['import', samples('openai', 'usage-dashboard.csv')], { RECOUNT_DB: db });

@@ -1,0 +1,113 @@
+-- Stage one file of AWS Bedrock model invocation logs (JSON lines, schemaType "ModelInvocationLog"):
+-- one staged row per invocation, keyed by requestId (the same record can land in both a CloudWatch
+-- and an S3 export: a copy is a duplicate). Read as a stream of lines with bounded memory (big files).
+-- Line forms: the S3 delivery form (one record per line); a CloudWatch event wrapper
+-- ({"timestamp": <ms>, "message": "<the record as a JSON string>", …}, as `aws logs filter-log-events`
+-- or a subscription writes it); and a CloudWatch export line (an ISO timestamp, a space, the record).
+-- Units: input.inputTokenCount EXCLUDES cache reads and writes (Bedrock reports
+-- cacheReadInputTokenCount and cacheWriteInputTokenCount beside it; Converse's totalTokens is their
+-- sum with output), so the buckets are already disjoint: input = inputTokenCount, cache read =
+-- cacheReadInputTokenCount, cache write (no TTL split in the log: 5m) = cacheWriteInputTokenCount.
+-- A failed or throttled call (errorCode present) is kept with status 'error' and zero tokens.
+-- identity.arn: the role (or IAM user) name is the api_key, the role session (or user) name the user.
+-- params: $files VARCHAR[] (one file: row_number() over it is the line number), $import_id VARCHAR
+INSERT INTO staged_usage BY NAME
+WITH lines AS (
+  SELECT filename AS source_file, row_number() OVER () AS source_line, raw
+  FROM read_csv($files, columns = {'raw': 'VARCHAR'}, header = false, delim = E'\x01', quote = '', escape = '',
+                auto_detect = false, max_line_size = 33554432, buffer_size = 67108864, strict_mode = false,
+                filename = true)
+),
+texts AS (  -- blank lines keep their number and are dropped here
+  SELECT source_file, source_line, raw,
+         -- a CloudWatch export line starts with the event's timestamp; a UTF-8 BOM may start the file
+         CASE WHEN regexp_matches(raw, '^\s*\d{4}-\d\d-\d\dT\S+\s+\{') THEN regexp_extract(raw, '^\s*\S+\s+(\{.*)$', 1)
+              ELSE ltrim(raw, chr(65279) || ' ') END AS doc
+  FROM lines
+  WHERE raw IS NOT NULL AND trim(raw, E' \t\r') <> ''
+),
+checked AS (
+  SELECT source_file, source_line, raw, doc, json_valid(doc) AS ok FROM texts
+),
+unwrapped AS (  -- the CloudWatch event wrapper carries the record as a JSON string in "message"
+  SELECT source_file, source_line, raw, ok,
+         CASE WHEN ok AND NOT contains(doc, '"schemaType"') AND json_type(doc, '$.message') = 'VARCHAR'
+                   AND json_valid(json_extract_string(doc, '$.message'))
+              THEN json_extract_string(doc, '$.message') ELSE doc END AS rec
+  FROM checked
+),
+parsed AS (  -- each record is parsed once (records carry whole prompts: parsing is the cost)
+  SELECT source_file, source_line, raw, ok,
+         CASE WHEN ok THEN
+           json_extract_string(rec, ['$.schemaType', '$.timestamp', '$.requestId', '$.modelId', '$.accountId',
+                                     '$.region', '$.operation', '$.inferenceRegion', '$.identity.arn',
+                                     '$.input.inputTokenCount', '$.input.cacheReadInputTokenCount',
+                                     '$.input.cacheWriteInputTokenCount', '$.output.outputTokenCount',
+                                     '$.errorCode', '$.output.outputBodyJson.metrics.latencyMs', '$.schemaVersion',
+                                     '$.requestMetadata'])
+         END AS f
+  FROM unwrapped
+),
+fields AS (
+  SELECT source_file, source_line, raw, ok,
+         CASE WHEN json_valid(f[17]) AND json_type(f[17]) = 'OBJECT' THEN f[17]::JSON END AS request_metadata,
+         coalesce(f[1] = 'ModelInvocationLog', false) AS is_log,
+         try_cast(f[2] AS TIMESTAMPTZ) AS ts, nullif(trim(f[3]), '') AS request_id, f[4] AS model_id,
+         f[5] AS account_id, f[6] AS region, f[7] AS operation, f[8] AS inference_region, f[9] AS arn,
+         f[10] AS in_text, f[11] AS cache_read_text, f[12] AS cache_write_text, f[13] AS out_text,
+         nullif(trim(f[14]), '') AS error_code, try_cast(f[15] AS DOUBLE) AS latency_ms, f[16] AS schema_version,
+         try_cast(f[10] AS BIGINT) AS in_tokens, try_cast(f[11] AS BIGINT) AS cache_read,
+         try_cast(f[12] AS BIGINT) AS cache_write, try_cast(f[13] AS BIGINT) AS out_tokens,
+         -- arn:aws:sts::<account>:assumed-role/<role>/<session>, arn:aws:iam::<account>:user/<name>, …:role/<name>
+         regexp_extract(f[9], ':(assumed-role|role|user)/([^/]+)(?:/(.+))?$', ['kind', 'name', 'session']) AS principal
+  FROM parsed
+),
+checked_fields AS (
+  SELECT *,
+         CASE
+           WHEN NOT ok THEN 'not valid JSON (a truncated or corrupted line)'
+           WHEN NOT is_log THEN NULL  -- valid JSON but not an invocation record: skipped
+           WHEN ts IS NULL THEN 'timestamp is missing or not a valid time'
+           WHEN request_id IS NULL THEN 'requestId is missing'
+           WHEN error_code IS NOT NULL THEN NULL
+           WHEN in_tokens IS NULL OR out_tokens IS NULL THEN 'input.inputTokenCount or output.outputTokenCount is missing or not a number'
+           WHEN (cache_read_text IS NOT NULL AND cache_read IS NULL) OR (cache_write_text IS NOT NULL AND cache_write IS NULL)
+             THEN 'a cache token count is not a number'
+         END AS reason
+  FROM fields
+)
+-- one pass, one staged row per line (a CTE read twice would be materialized or read the file again)
+SELECT CASE WHEN reason IS NOT NULL THEN 'reject' WHEN NOT is_log THEN 'skip' ELSE 'usage' END AS row_kind,
+       reason,
+       CASE WHEN reason IS NOT NULL THEN rtrim(left(raw, 100000), E'\r') END AS raw,
+       request_id AS record_key,
+       'bedrock-invocation-logs' AS source,
+       source_file,
+       source_line,
+       $import_id AS import_id,
+       ts AS started_at,
+       'aws-bedrock' AS provider,
+       model_id AS model_raw,
+       1 AS requests,
+       CASE WHEN error_code IS NULL THEN in_tokens ELSE 0 END AS input_tokens,
+       CASE WHEN error_code IS NULL THEN coalesce(cache_read, 0) ELSE 0 END AS cache_read_tokens,
+       CASE WHEN error_code IS NULL THEN coalesce(cache_write, 0) ELSE 0 END AS cache_write_5m_tokens,
+       0 AS cache_write_1h_tokens,
+       CASE WHEN error_code IS NULL THEN out_tokens ELSE 0 END AS output_tokens,
+       'standard' AS service_tier,
+       hide_key(nullif(CASE WHEN principal['kind'] IN ('assumed-role', 'role') THEN principal['name']
+                            WHEN principal['kind'] = 'user' THEN 'user/' || principal['name']
+                            ELSE arn END, '')) AS api_key,
+       hide_key(nullif(CASE WHEN principal['kind'] = 'assumed-role' THEN principal['session']
+                            WHEN principal['kind'] = 'user' THEN principal['name'] END, '')) AS user_id,
+       account_id AS workspace,
+       -- the log's own fields win over the caller's requestMetadata (per-request tags) of the same name
+       CASE WHEN is_log AND reason IS NULL THEN
+         json_merge_patch(coalesce(request_metadata, '{}'::JSON),
+                          json_object('region', region, 'account_id', account_id, 'operation', operation,
+                                      'inference_region', inference_region, 'identity_arn', arn,
+                                      'error_code', error_code, 'schema_version', schema_version))
+       END AS tags,
+       CASE WHEN error_code IS NULL THEN 'ok' ELSE 'error' END AS status,
+       latency_ms
+FROM checked_fields

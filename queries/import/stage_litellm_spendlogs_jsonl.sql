@@ -1,0 +1,196 @@
+-- Stage LiteLLM proxy spend logs (the LiteLLM_SpendLogs table) exported as JSON lines: one row object
+-- per line (a line may also hold an array of rows, or be one element of a one-row-per-line JSON array
+-- as psql's json_agg writes it). One usage row per request, keyed by request_id (overlapping exports
+-- repeat rows; the merge keeps one). spend is USD. prompt_tokens follows the OpenAI convention and
+-- INCLUDES cache reads and writes: the cache counts come from metadata.usage_object /
+-- metadata.additional_usage_values (cache_read_input_tokens, else prompt_tokens_details.cached_tokens;
+-- cache_creation_input_tokens, with an ephemeral_1h split when written) and uncached input is what is
+-- left. metadata and request_tags may be JSON values or JSON text. A LiteLLM cache hit (cache_hit
+-- "True") stays a request, tagged cache_hit=true and billed as logged. status 'failure' → 'error'.
+-- Rows that only retrieve a stored Responses API response (call_type aget_responses …) re-log the
+-- original's spend under a new id: skipped.
+-- Reads the file as lines (streaming, bounded memory, exact line numbers; blank lines keep their number).
+-- The mapping after the reader is shared with stage_litellm_spendlogs_csv.sql and
+-- stage_litellm_spendlogs_json.sql: keep the three in step.
+-- params: $files VARCHAR[] (one file: staging 'one-file'), $import_id VARCHAR
+INSERT INTO staged_usage BY NAME
+WITH lines AS (
+  SELECT filename AS source_file, row_number() OVER () AS source_line, raw
+  FROM read_csv($files, columns = {'raw': 'VARCHAR'}, header = false, delim = E'\x01', quote = '', escape = '',
+                auto_detect = false, max_line_size = 33554432, buffer_size = 67108864, strict_mode = false, filename = true)
+),
+texts AS (  -- a line as written, and without the punctuation of a one-object-per-line JSON array
+  SELECT source_file, source_line, raw, whole_ok,
+         CASE WHEN whole_ok THEN json_type(raw) = 'ARRAY' ELSE false END AS is_array,
+         rtrim(ltrim(raw, E' \t[,'), E' \t,]') AS stripped
+  FROM (SELECT *, json_valid(raw) AS whole_ok FROM lines WHERE raw IS NOT NULL AND trim(raw, E' \t') <> '')
+),
+records AS (
+  SELECT source_file, source_line, raw, from_array, valid,
+         CASE WHEN valid THEN json_type(rec) = 'OBJECT' ELSE false END AS ok, rec
+  FROM (
+    SELECT *, json_valid(rec) AS valid
+    FROM (
+      SELECT source_file, source_line, raw, is_array AS from_array,
+             unnest(CASE WHEN is_array THEN json_extract(raw, '$[*]')::VARCHAR[]
+                         WHEN whole_ok THEN [raw]
+                         ELSE [stripped] END) AS rec
+      FROM texts
+      WHERE stripped <> ''  -- the '[' and ']' lines of an array
+    )
+  )
+),
+parsed AS (  -- each record parsed once; metadata and request_tags come back as their JSON text
+  SELECT source_file, source_line, valid, ok, CASE WHEN from_array THEN rec ELSE raw END AS raw_text,
+         CASE WHEN ok THEN json_extract_string(rec, [
+           '$.request_id', '$.call_type', '$.api_key', '$.spend', '$.prompt_tokens', '$.completion_tokens',
+           '$.startTime', '$.endTime', '$.model', '$.model_group', '$.custom_llm_provider', '$.user',
+           '$.end_user', '$.team_id', '$.session_id', '$.status', '$.cache_hit', '$.request_tags', '$.metadata']) END AS f
+  FROM records
+),
+spend_rows AS (
+  SELECT source_file, source_line, valid, ok, raw_text,
+         f[1] AS request_id, f[2] AS call_type, f[3] AS api_key, f[4] AS spend, f[5] AS prompt_tokens,
+         f[6] AS completion_tokens, f[7] AS start_time, f[8] AS end_time, f[9] AS model, f[10] AS model_group,
+         f[11] AS custom_llm_provider, f[12] AS user_name, f[13] AS end_user, f[14] AS team_id, f[15] AS session_id,
+         f[16] AS status, f[17] AS cache_hit, f[18] AS request_tags, f[19] AS metadata
+  FROM parsed
+),
+metas AS (  -- metadata and request_tags are JSON (text in CSV exports); parsed once each
+  SELECT *,
+         nullif(nullif(nullif(trim(metadata), ''), 'None'), 'null') AS meta_text,
+         nullif(nullif(nullif(trim(request_tags), ''), 'None'), 'null') AS tags_text
+  FROM spend_rows
+),
+parsed_meta AS (
+  SELECT *,
+         meta_text IS NULL OR json_valid(meta_text) AS meta_ok,
+         tags_text IS NULL OR json_valid(tags_text) AS tags_ok,
+         CASE WHEN json_valid(meta_text) THEN json_extract_string(meta_text, [
+           '$.user_api_key_alias', '$.user_api_key_team_alias', '$.spend_logs_metadata',
+           '$.usage_object.cache_read_input_tokens', '$.additional_usage_values.cache_read_input_tokens',
+           '$.usage_object.prompt_tokens_details.cached_tokens', '$.additional_usage_values.prompt_tokens_details.cached_tokens',
+           '$.usage_object.cache_creation_input_tokens', '$.additional_usage_values.cache_creation_input_tokens',
+           '$.usage_object.cache_creation_token_details.ephemeral_1h_input_tokens',
+           '$.additional_usage_values.cache_creation_token_details.ephemeral_1h_input_tokens',
+           '$.usage_object.completion_tokens_details.reasoning_tokens',
+           '$.additional_usage_values.completion_tokens_details.reasoning_tokens',
+           '$.error_information.error_code', '$.user_api_key_team_id']) END AS mf,
+         CASE WHEN json_valid(tags_text) THEN json_type(tags_text) END AS tags_type
+  FROM metas
+),
+typed AS (
+  SELECT source_file, source_line, valid, ok, raw_text,
+         nullif(trim(request_id), '') AS req_id,
+         lower(nullif(trim(call_type), '')) AS call_kind,
+         CASE WHEN regexp_matches(trim(start_time), '([zZ]|[+-]\d\d(:?\d\d)?)$') THEN try_cast(trim(start_time) AS TIMESTAMPTZ)
+              ELSE make_timestamptz(epoch_us(try_cast(trim(start_time) AS TIMESTAMP))) END AS ts,  -- no zone: UTC
+         CASE WHEN regexp_matches(trim(end_time), '([zZ]|[+-]\d\d(:?\d\d)?)$') THEN try_cast(trim(end_time) AS TIMESTAMPTZ)
+              ELSE make_timestamptz(epoch_us(try_cast(trim(end_time) AS TIMESTAMP))) END AS ts_end,
+         nullif(trim(spend), '') AS spend_text, try_cast(spend AS DOUBLE) AS spend_usd,
+         nullif(trim(prompt_tokens), '') AS prompt_text, try_cast(prompt_tokens AS BIGINT) AS prompt_n,
+         nullif(trim(completion_tokens), '') AS completion_text, try_cast(completion_tokens AS BIGINT) AS completion_n,
+         coalesce(try_cast(coalesce(mf[4], mf[5], mf[6], mf[7]) AS BIGINT), 0) AS cache_read,
+         coalesce(try_cast(coalesce(mf[8], mf[9]) AS BIGINT), 0) AS cache_write,
+         coalesce(try_cast(coalesce(mf[10], mf[11]) AS BIGINT), 0) AS cache_write_1h,
+         try_cast(coalesce(mf[12], mf[13]) AS BIGINT) AS reasoning,
+         nullif(trim(model), '') AS model_name,
+         nullif(trim(model_group), '') AS model_group,
+         lower(nullif(trim(custom_llm_provider), '')) AS llm_provider,
+         coalesce(nullif(mf[1], ''), hide_key(nullif(trim(api_key), ''))) AS key_name,
+         nullif(mf[2], '') AS team_alias,
+         coalesce(nullif(trim(team_id), ''), nullif(mf[15], '')) AS team,
+         nullif(trim(user_name), '') AS user_name,
+         nullif(trim(end_user), '') AS end_user_name,
+         nullif(trim(session_id), '') AS session,
+         lower(trim(status)) AS status_text,
+         lower(trim(cache_hit)) = 'true' AS is_cache_hit,
+         mf[14] AS error_code,
+         meta_ok, tags_ok, tags_type, tags_text,
+         CASE WHEN json_valid(mf[3]) THEN CASE WHEN json_type(mf[3]) = 'OBJECT' THEN mf[3]::JSON END END AS custom_meta,
+         coalesce(request_id, call_type, spend, prompt_tokens, completion_tokens, start_time, model) IS NULL AS empty_row
+  FROM parsed_meta
+),
+checked AS (
+  SELECT *,
+         CASE
+           WHEN NOT valid THEN 'not valid JSON (a truncated or corrupted line)'
+           WHEN NOT ok THEN 'not a JSON object'
+           WHEN empty_row THEN NULL
+           WHEN req_id IS NULL THEN 'request_id is missing'
+           WHEN ts IS NULL THEN 'startTime is missing or not a timestamp'
+           WHEN (prompt_text IS NOT NULL AND prompt_n IS NULL) OR (completion_text IS NOT NULL AND completion_n IS NULL)
+             THEN 'prompt_tokens or completion_tokens is not a number'
+           WHEN spend_text IS NOT NULL AND spend_usd IS NULL THEN 'spend is not a number'
+           WHEN NOT meta_ok THEN 'metadata is not valid JSON'
+           WHEN NOT tags_ok THEN 'request_tags is not valid JSON'
+           WHEN cache_read + cache_write > coalesce(prompt_n, 0) THEN 'cache tokens exceed prompt_tokens'
+         END AS reason,
+         -- retrieving a Responses API response re-logs the original's spend under a new request_id
+         ok AND NOT empty_row AND call_kind IN ('get_responses', 'aget_responses', 'list_input_items', 'alist_input_items',
+                                                 'delete_responses', 'adelete_responses') AS is_retrieval
+  FROM typed
+),
+kinds AS (
+  SELECT *,
+         CASE WHEN reason IS NOT NULL THEN 'reject' WHEN empty_row OR is_retrieval THEN 'skip' ELSE 'usage' END AS kind
+  FROM checked
+)
+-- one pass over the rows (no second read of a large file): usage, reject and skip rows together
+SELECT kind AS row_kind,
+       reason,
+       CASE WHEN kind = 'reject' THEN left(raw_text, 100000) END AS raw,
+       req_id AS record_key,
+       'litellm-spendlogs-jsonl' AS source,
+       source_file,
+       source_line,
+       $import_id AS import_id,
+       ts AS started_at,
+       CASE
+         WHEN llm_provider IN ('openai', 'text-completion-openai', 'chatgpt') THEN 'openai'
+         WHEN llm_provider IN ('anthropic', 'anthropic_text') THEN 'anthropic'
+         WHEN llm_provider LIKE 'bedrock%' OR llm_provider = 'sagemaker' THEN 'aws-bedrock'
+         WHEN llm_provider LIKE 'vertex_ai%' OR llm_provider IN ('gemini', 'google') THEN 'google'
+         WHEN llm_provider LIKE 'azure%' THEN 'azure'
+         WHEN llm_provider IN ('ollama', 'ollama_chat', 'hosted_vllm', 'vllm', 'lm_studio', 'llamafile', 'llamacpp') THEN 'local'
+         WHEN llm_provider IS NOT NULL THEN llm_provider
+         WHEN contains(model_name, '/') THEN lower(split_part(model_name, '/', 1))
+       END AS provider,
+       model_name AS model_raw,
+       1 AS requests,
+       coalesce(prompt_n, 0) - cache_read - cache_write AS input_tokens,
+       cache_read AS cache_read_tokens,
+       cache_write - least(cache_write_1h, cache_write) AS cache_write_5m_tokens,
+       least(cache_write_1h, cache_write) AS cache_write_1h_tokens,
+       coalesce(completion_n, 0) AS output_tokens,
+       reasoning AS reasoning_tokens,
+       spend_usd AS billed_cost_usd,
+       session AS session_id,
+       key_name AS api_key,
+       hide_key(coalesce(user_name, end_user_name)) AS user_id,
+       coalesce(team_alias, team) AS workspace,
+       -- metadata.spend_logs_metadata, then request_tags (["task:ticket-triage", "prod"] →
+       -- {"task": "ticket-triage", "prod": "true"}), then LiteLLM's own fields, which win
+       CASE WHEN kind = 'usage' THEN json_merge_patch(
+         coalesce(custom_meta, '{}'::JSON),
+         CASE tags_type
+           WHEN 'ARRAY' THEN list_reduce(
+             list_transform(list_filter(json_extract_string(tags_text, '$[*]'), x -> nullif(trim(x), '') IS NOT NULL),
+                            x -> CASE WHEN contains(x, ':') THEN json_object(trim(split_part(x, ':', 1)), trim(substr(x, strpos(x, ':') + 1)))
+                                      ELSE json_object(trim(x), 'true') END),
+             (a, b) -> json_merge_patch(a, b), '{}'::JSON)
+           WHEN 'OBJECT' THEN tags_text::JSON
+           ELSE '{}'::JSON
+         END,
+         to_json(map_from_entries(list_filter([
+           {'key': 'model_group', 'value': model_group},
+           {'key': 'call_type', 'value': call_kind},
+           {'key': 'cache_hit', 'value': CASE WHEN is_cache_hit THEN 'true' END},
+           {'key': 'team_alias', 'value': team_alias},
+           {'key': 'team_id', 'value': team},
+           {'key': 'end_user', 'value': hide_key(end_user_name)},
+           {'key': 'error_code', 'value': error_code}
+         ], e -> e.value IS NOT NULL)))) END AS tags,
+       CASE WHEN status_text IN ('failure', 'failed', 'error') THEN 'error' ELSE 'ok' END AS status,
+       CASE WHEN ts_end >= ts THEN (epoch_us(ts_end) - epoch_us(ts)) / 1000.0 END AS latency_ms
+FROM kinds

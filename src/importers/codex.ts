@@ -1,0 +1,26 @@
+import { jsonLines } from './file-head.js';
+import type { Importer } from './types.js';
+
+const LINE_TYPES = ['session_meta', 'turn_context', 'response_item', 'event_msg', 'compacted'];
+
+/** OpenAI Codex CLI rollouts: $CODEX_HOME/sessions/YYYY/MM/DD/rollout-<ts>-<uuid>.jsonl (+ archived_sessions). */
+export const codex: Importer = {
+  id: 'codex',
+  title: 'OpenAI Codex CLI session rollouts (JSONL)',
+  provider: 'openai',
+  role: 'requests',
+  merge: 'keep-best',
+  staging: 'all-files',
+  prestage: ['stage_codex_lines'],
+  sample: 'samples/codex',
+  detect: (head) =>
+    jsonLines(head).some(
+      (o) => LINE_TYPES.includes(o.type as string) && typeof o.timestamp === 'string' && o.payload != null && typeof o.payload === 'object',
+    ) || startsLikeRolloutLine(head.text),
+};
+
+/** A session_meta first line too long for the head (long base instructions) still shows its keys early. */
+function startsLikeRolloutLine(text: string): boolean {
+  const firstLine = text.slice(0, 4096);
+  return firstLine.startsWith('{') && /^\{"timestamp":\s*"[^"]+",\s*"type":\s*"(session_meta|turn_context|response_item|event_msg)",\s*"payload":\s*\{/.test(firstLine);
+}

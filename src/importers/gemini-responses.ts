@@ -1,0 +1,41 @@
+import { jsonLines } from './file-head.js';
+import type { FileHead, Importer } from './types.js';
+
+/** Google Gemini API / Vertex AI responses with usageMetadata: JSON lines, an SSE capture, or a JSON array. */
+export const geminiResponses: Importer = {
+  id: 'gemini-responses',
+  title: 'Google Gemini / Vertex AI responses with usageMetadata (JSONL or JSON array)',
+  provider: 'google',
+  role: 'requests',
+  merge: 'keep-best',
+  staging: 'one-file',
+  sample: 'samples/gemini/vertex-responses.jsonl',
+  detect: (head) =>
+    [...jsonLines(head), ...sseEvents(head)].some((o) => hasUsageMetadata(o) || hasUsageMetadata(o.response)) || opensResponseDocument(head.text),
+};
+
+function hasUsageMetadata(o: unknown): boolean {
+  if (!o || typeof o !== 'object') return false;
+  const usage = (o as Record<string, unknown>).usageMetadata;
+  return !!usage && typeof usage === 'object' && ['promptTokenCount', 'totalTokenCount', 'candidatesTokenCount'].some((k) => k in usage);
+}
+
+/** `data: {…}` lines of a server-sent-events capture (streamGenerateContent?alt=sse). */
+function sseEvents(head: FileHead): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const line of head.lines.slice(0, 40)) {
+    if (!line.startsWith('data:')) continue;
+    try {
+      out.push(JSON.parse(line.slice(5)) as Record<string, unknown>);
+    } catch {
+      /* a cut-off event */
+    }
+  }
+  return out;
+}
+
+/** A JSON array of responses (REST streamGenerateContent) or one pretty-printed response: the first
+ * object opens with a response's own keys and usageMetadata follows. */
+function opensResponseDocument(text: string): boolean {
+  return /^\s*\[?\s*\{\s*"(candidates|usageMetadata|promptFeedback)"\s*:/.test(text) && /"usageMetadata"\s*:\s*\{\s*"(promptTokenCount|candidatesTokenCount|totalTokenCount)"/.test(text);
+}
