@@ -113,7 +113,7 @@ SELECT kind AS row_kind,
        reason,
        CASE WHEN kind = 'reject' THEN left(raw_text, 100000) END AS raw,
        req_id AS record_key,
-       'litellm-spendlogs-csv' AS source,
+       'litellm' AS source,  -- one source kind for every SpendLogs export: a request counts once
        source_file,
        source_line,
        $import_id AS import_id,

@@ -62,7 +62,7 @@ SELECT kind AS row_kind,
        reason,
        CASE WHEN kind = 'reject' THEN raw END AS raw,
        gen_id AS record_key,
-       'openrouter-activity-csv' AS source,
+       'openrouter' AS source,  -- one source kind for every OpenRouter export: a generation counts once
        source_file,
        source_line,
        $import_id AS import_id,

@@ -85,7 +85,7 @@ SELECT kind AS row_kind,
        reason,
        CASE WHEN kind = 'reject' THEN left(raw_text, 100000) END AS raw,
        id AS record_key,
-       'openrouter-generations-json' AS source,
+       'openrouter' AS source,  -- one source kind for every OpenRouter export: a generation counts once
        source_file,
        source_line,
        $import_id AS import_id,

@@ -86,7 +86,7 @@ describe('litellm-spendlogs-csv: LiteLLM_SpendLogs exported with psql (samples/l
     ).toEqual([
       {
         record_key: 'chatcmpl-7585c00b-baf9-479a-a7a2-6248dd39a5cd',
-        source: 'litellm-spendlogs-csv',
+        source: 'litellm',
         started_at: new Date('2026-10-14T08:40:24.178Z'), // '2026-10-14 08:40:24.178' without zone: UTC
         provider: 'anthropic',
         model: 'claude-sonnet-4-5',

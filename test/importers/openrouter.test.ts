@@ -96,7 +96,7 @@ describe('openrouter-generations: polled generation stats, one response per line
     ).toEqual([
       {
         record_key: 'gen-1791883482-zz1DYYCdqm0ppByjTKKB',
-        source: 'openrouter-generations',
+        source: 'openrouter',
         source_line: 4,
         started_at: new Date('2026-10-13T09:24:42.811Z'),
         provider: 'openrouter',
@@ -343,7 +343,7 @@ describe('openrouter-activity-csv: the activity export (samples/openrouter/activ
     ).toEqual([
       {
         record_key: 'gen-1791148859-kznhxfGR919oJpQ9nM6g',
-        source: 'openrouter-activity-csv',
+        source: 'openrouter',
         source_line: 4,
         started_at: new Date('2026-10-04T21:20:59.512Z'), // written '2026-10-04 21:20:59.512', no zone: UTC
         provider: 'openrouter',
@@ -372,8 +372,8 @@ describe('openrouter-activity-csv: the activity export (samples/openrouter/activ
 
   it('keeps dated permaslugs as written and attributes keys, apps and users', async () => {
     expect(await ledger.all('SELECT model_raw, model, count(*) AS n FROM usage GROUP BY ALL ORDER BY ALL')).toEqual([
-      // OpenRouter's Claude permaslug puts the version first: no catalog id matches it yet
-      { model_raw: 'anthropic/claude-4.5-sonnet-20250929', model: 'claude-4-5-sonnet', n: 3 },
+      // the version-first permaslug maps to the catalog id
+      { model_raw: 'anthropic/claude-4.5-sonnet-20250929', model: 'claude-sonnet-4-5', n: 3 },
       { model_raw: 'google/gemini-2.5-flash', model: 'gemini-2.5-flash', n: 3 },
       { model_raw: 'openai/gpt-4.1-2025-04-14', model: 'gpt-4.1', n: 2 },
       { model_raw: 'openai/gpt-4.1-mini-2025-04-14', model: 'gpt-4.1-mini', n: 5 },
