@@ -1,0 +1,27 @@
+-- spend_by_provider: spend and token buckets per provider, costliest first, with the sources counted and its share.
+-- Spend and token buckets per provider (who bills it), costliest first, with the
+-- sources its totals come from (one view per provider and day, see counted_views) and its share of spend.
+-- grain: one row per provider
+-- params: since DATE = NULL, until DATE = NULL, tz VARCHAR = 'UTC'
+SELECT
+  coalesce(provider, '(no provider)')                        AS provider,
+  CAST(count(*) AS BIGINT)                                   AS records,
+  CAST(coalesce(sum(requests), 0) AS BIGINT)                 AS requests,
+  CAST(sum(input_tokens) AS BIGINT)                          AS input_tokens,
+  CAST(sum(cache_read_tokens) AS BIGINT)                     AS cache_read_tokens,
+  CAST(sum(cache_write_5m_tokens) AS BIGINT)                 AS cache_write_5m_tokens,
+  CAST(sum(cache_write_1h_tokens) AS BIGINT)                 AS cache_write_1h_tokens,
+  CAST(sum(output_tokens) AS BIGINT)                         AS output_tokens,
+  CAST(sum(billed_cost_usd) AS DOUBLE)                       AS billed_cost_usd,
+  CAST(sum(list_cost_usd) AS DOUBLE)                         AS list_cost_usd,
+  CAST(sum(cost_usd) AS DOUBLE)                              AS cost_usd,
+  CAST(sum(cost_usd) / nullif(sum(sum(cost_usd)) OVER (), 0) AS DOUBLE) AS share_of_cost,
+  CAST(count(*) FILTER (WHERE price_status = 'unpriced') AS BIGINT) AS unpriced_records,
+  list_sort(list(DISTINCT source))                           AS sources,
+  CAST(count(DISTINCT model) AS BIGINT)                      AS models,
+  min(started_at)                                            AS first_at,
+  max(started_at)                                            AS last_at
+FROM usage_counted
+WHERE in_period(started_at, $since, $until, $tz)
+GROUP BY ALL
+ORDER BY cost_usd DESC NULLS LAST, provider
