@@ -1,5 +1,5 @@
 import { withSession } from '../ledger/session.js';
-import { bindParams, listQueries, parseParamFlags, readQuery } from '../ledger/named-query.js';
+import { listQueries, parseParamFlags, readQuery, runNamedQuery } from '../ledger/named-query.js';
 import { resolvePeriod, type PeriodFlags } from '../period.js';
 import { formatCell, renderTable, toJson } from '../format/table.js';
 
@@ -17,10 +17,11 @@ export async function queryCommand(name: string | undefined, flags: QueryFlags):
     process.stdout.write(flags.json ? toJson(rows) : renderTable(rows));
     return;
   }
-  const query = readQuery(name);
-  const values = bindParams(query, parseParamFlags(flags.param ?? []), resolvePeriod(flags));
+  const given = parseParamFlags(flags.param ?? []);
+  const period = resolvePeriod(flags);
+  readQuery(name); // an unknown name or parameter fails before the ledger opens
   await withSession(flags, async ({ ledger }) => {
-    const rows = await ledger.all(query.sql, values);
+    const rows = await runNamedQuery(ledger, name, given, period);
     if (flags.json) process.stdout.write(toJson(rows));
     else if (flags.csv) process.stdout.write(csvOf(rows));
     else process.stdout.write(renderTable(rows));

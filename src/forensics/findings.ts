@@ -53,13 +53,13 @@ export function concentrationFindings(models: Row[]): Finding[] {
 export function cacheBreakFindings(sessions: Row[]): Finding[] {
   const withBreaks = sessions.filter((s) => n(s.breaks) > 0);
   const breaks = withBreaks.reduce((a, s) => a + n(s.breaks), 0);
-  const cost = withBreaks.reduce((a, s) => a + n(s.break_cost_usd), 0);
+  const cost = withBreaks.reduce((a, s) => a + n(s.prefix_break_cost_usd), 0);
   if (!breaks) return [];
   return [{
     kind: 'cache_breaks',
     title: `${breaks} cache break${breaks === 1 ? '' : 's'} in ${withBreaks.length} session${withBreaks.length === 1 ? '' : 's'} cost ${usd(cost)} more than cache reads would have`,
     impact_usd: cost,
-    evidence: { breaks, sessions: withBreaks.length, break_cost_usd: cost, worst_session: withBreaks[0]?.session_id },
+    evidence: { breaks, sessions: withBreaks.length, prefix_break_cost_usd: cost, worst_session: withBreaks[0]?.session_id },
     query: 'recount query cache_breaks_by_session   (each break: recount query cache_cold_starts)',
   }];
 }
@@ -67,11 +67,11 @@ export function cacheBreakFindings(sessions: Row[]): Finding[] {
 /** "session 7f3c… ran 412 turns over 3.1 hours". */
 export function runawayFindings(sessions: Row[], limit = 3): Finding[] {
   return sessions.slice(0, limit).map((s) => {
-    const hours = n(s.duration_minutes) / 60;
-    const past = n(s.cost_past_thresholds_usd);
+    const hours = n(s.duration_min) / 60;
+    const past = n(s.past_thresholds_usd);
     return {
       kind: 'runaway_session' as const,
-      title: `session ${short(s.session_id)} ran ${n(s.turns).toLocaleString('en-US')} turns over ${hours.toFixed(1)} hours (${usd(n(s.cost_usd))}, ${usd(past)} of it past the runaway thresholds)`,
+      title: `session ${short(s.session_id)} ran ${n(s.requests).toLocaleString('en-US')} turns over ${hours.toFixed(1)} hours (${usd(n(s.cost_usd))}, ${usd(past)} of it past the runaway thresholds)`,
       impact_usd: past,
       evidence: s,
       query: 'recount query runaway_sessions',
@@ -79,9 +79,13 @@ export function runawayFindings(sessions: Row[], limit = 3): Finding[] {
   });
 }
 
-/** Days a model spent far outside its usual range. */
+/** Days a model spent far above its usual range (a model with no spread, MAD 0, has no usual range). */
 export function anomalyFindings(days: Row[], limit = 3): Finding[] {
-  return days.slice(0, limit).map((d) => ({
+  return days
+    .filter((d) => d.robust_z != null && Number.isFinite(n(d.robust_z)) && n(d.excess_usd) > 0)
+    .sort((a, b) => n(b.excess_usd) - n(a.excess_usd))
+    .slice(0, limit)
+    .map((d) => ({
     kind: 'anomalous_day' as const,
     title: `${d.day}: ${d.model} spent ${usd(n(d.cost_usd))}, ${usd(n(d.excess_usd))} above its median day (${usd(n(d.median_usd))}; robust z ${n(d.robust_z).toFixed(1)})`,
     impact_usd: n(d.excess_usd),
@@ -112,10 +116,10 @@ export function reconciliationFindings(gaps: Row[], minUsd = 1, limit = 5): Find
 
 /** Keys or projects that ran past a daily cap. */
 export function budgetFindings(rows: Row[], capUsd: number, limit = 3): Finding[] {
-  return rows.slice(0, limit).map((r) => ({
+  return [...rows].sort((a, b) => n(b.over_cap_usd) - n(a.over_cap_usd)).slice(0, limit).map((r) => ({
     kind: 'budget' as const,
-    title: `${r.key ?? '(no key)'} crossed the $${capUsd} daily cap on ${r.day} and ran ${usd(n(r.spend_past_cap_usd))} past it`,
-    impact_usd: n(r.spend_past_cap_usd),
+    title: `${r.budget_key ?? '(no key)'} crossed the $${capUsd} daily cap on ${r.day} and ran ${usd(n(r.over_cap_usd))} past it`,
+    impact_usd: n(r.over_cap_usd),
     evidence: r,
     query: `recount query budget_audit --param cap_usd=${capUsd}`,
   }));

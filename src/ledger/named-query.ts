@@ -92,5 +92,18 @@ export async function runNamedQuery<T = Record<string, unknown>>(
   period?: Period,
 ): Promise<T[]> {
   const query = readQuery(name);
-  return ledger.all<T>(query.sql, bindParams(query, given, period));
+  try {
+    return await ledger.all<T>(query.sql, bindParams(query, given, period));
+  } catch (err) {
+    throw paramError(query, err);
+  }
+}
+
+/** A value the query refuses (a bad --param, a cast that fails) is the user's to fix, not a crash. */
+export function paramError(query: NamedQuery, err: unknown): Error {
+  const message = err instanceof Error ? err.message : String(err);
+  if (!/^(Invalid Input|Conversion|Out of Range) Error/.test(message)) return err instanceof Error ? err : new Error(message);
+  const detail = message.split('\n')[0].replace(/^[A-Za-z ]+Error: /, '');
+  const params = query.params.map((p) => `${p.name} ${p.type}`).join(', ');
+  return new RecountError(`query '${query.name}': ${detail}`, params ? `check the --param values (${params})` : 'check the period flags');
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  anomalyFindings,
   cacheBreakFindings,
   concentrationFindings,
   rankFindings,
@@ -24,16 +25,16 @@ describe('findings sentences', () => {
 
   it('adds up cache breaks across sessions', () => {
     const [f] = cacheBreakFindings([
-      { session_id: 's1', breaks: 30, break_cost_usd: 50 },
-      { session_id: 's2', breaks: 11, break_cost_usd: 13 },
-      { session_id: 's3', breaks: 0, break_cost_usd: 0 },
+      { session_id: 's1', breaks: 30, prefix_break_cost_usd: 50, break_cost_usd: 55 },
+      { session_id: 's2', breaks: 11, prefix_break_cost_usd: 13, break_cost_usd: 13 },
+      { session_id: 's3', breaks: 0, prefix_break_cost_usd: 0, break_cost_usd: 2 },
     ]);
     expect(f.title).toBe('41 cache breaks in 2 sessions cost $63.00 more than cache reads would have');
     expect(f.impact_usd).toBe(63);
   });
 
   it('names runaway sessions by a short id', () => {
-    const [f] = runawayFindings([{ session_id: '7f3c9a1e-0000-4000-8000-000000000000', turns: 412, duration_minutes: 186, cost_usd: 91.2, cost_past_thresholds_usd: 40.5 }]);
+    const [f] = runawayFindings([{ session_id: '7f3c9a1e-0000-4000-8000-000000000000', requests: 412, duration_min: 186, cost_usd: 91.2, past_thresholds_usd: 40.5 }]);
     expect(f.title).toBe('session 7f3c9a1e… ran 412 turns over 3.1 hours ($91.20, $40.50 of it past the runaway thresholds)');
   });
 
@@ -45,11 +46,20 @@ describe('findings sentences', () => {
     expect(f.title).toBe('invoice for 2026-06-12 is $14.20 above priced usage (anthropic claude-opus-4-8 output): claude-opus-4-8 has no catalog price');
   });
 
+  it('reports only anomalies with a finite robust z above the median', () => {
+    const found = anomalyFindings([
+      { day: '2026-10-01', model: 'gpt-4.1', cost_usd: 2.5, median_usd: 0, mad_usd: 0, robust_z: null, excess_usd: 2.5 },
+      { day: '2026-10-05', model: 'gpt-4o-mini', cost_usd: 9, median_usd: 1, mad_usd: 0.5, robust_z: 10.8, excess_usd: 8 },
+      { day: '2026-10-06', model: 'gpt-4o-mini', cost_usd: 0, median_usd: 1, mad_usd: 0.5, robust_z: -1.3, excess_usd: -1 },
+    ]);
+    expect(found.map((f) => f.title)).toEqual(['2026-10-05: gpt-4o-mini spent $9.00, $8.00 above its median day ($1.00; robust z 10.8)']);
+  });
+
   it('ranks unknown costs first, then by dollars', () => {
     const ranked = rankFindings([
-      ...cacheBreakFindings([{ session_id: 's', breaks: 1, break_cost_usd: 5 }]),
+      ...cacheBreakFindings([{ session_id: 's', breaks: 1, prefix_break_cost_usd: 5 }]),
       ...unpricedFindings({ unpriced_records: 3, unpriced_models: ['gpt-9'] }),
-      ...runawayFindings([{ session_id: 'x', turns: 10, duration_minutes: 60, cost_usd: 20, cost_past_thresholds_usd: 9 }]),
+      ...runawayFindings([{ session_id: 'x', requests: 10, duration_min: 60, cost_usd: 20, past_thresholds_usd: 9 }]),
     ]);
     expect(ranked.map((f) => f.kind)).toEqual(['unpriced', 'runaway_session', 'cache_breaks']);
   });
