@@ -1,0 +1,149 @@
+-- Stage one Helicone request export in JSONL (one request per line) or JSON (an array of requests):
+-- one usage row per request, keyed by request_id (the exporter pages newest-first by offset and
+-- repeats rows at page boundaries: the copies are duplicates), a reject per line that is not JSON or
+-- lacks what a usage record needs. Every Helicone format writes source 'helicone', so a request in
+-- both a JSONL and a CSV export counts once.
+-- Units: cost is USD; delay_ms is milliseconds; request_created_at is ISO 8601 (UTC when it has no zone).
+-- Tokens: Helicone reports prompt_cache_read_tokens and prompt_cache_write_tokens separately. We
+-- assume prompt_tokens INCLUDES them for OpenAI-style providers (OpenAI's own convention, which
+-- Helicone passes through) and EXCLUDES them for provider 'anthropic' (Anthropic's input_tokens are
+-- already disjoint; the same holds for Claude served by Bedrock or Vertex). completion_tokens
+-- includes reasoning_tokens. A Helicone cache hit (cache_reference_id not the all-zero UUID) never
+-- reached the provider: it is kept with its cost as given and tagged helicone_cache_hit = 'true'.
+-- request_properties (custom properties; a 'Helicone-Property-' prefix is dropped) become tags;
+-- the Helicone-Session-Id property is the session.
+-- params: $files VARCHAR[] (one file), $import_id VARCHAR, $json_array BOOLEAN (the file is a JSON
+--         array: its records are numbered 1, 2, … in array order instead of by line)
+INSERT INTO staged_usage BY NAME
+WITH lines AS (  -- JSONL streams through the CSV reader with exact line numbers and bounded memory
+  SELECT filename AS source_file, row_number() OVER () AS source_line, raw
+  FROM read_csv($files, columns = {'raw': 'VARCHAR'}, header = false, delim = E'\x01', quote = '', escape = '',
+                auto_detect = false, max_line_size = 33554432, buffer_size = 67108864, strict_mode = false, filename = true)
+  WHERE NOT $json_array
+),
+elements AS (
+  SELECT filename AS source_file, row_number() OVER () AS source_line, json::VARCHAR AS raw
+  FROM read_json_objects($files, format = 'array', filename = true, maximum_object_size = 67108864)
+  WHERE $json_array
+),
+records AS (
+  SELECT source_file, source_line,
+         rtrim(CASE WHEN source_line = 1 THEN ltrim(raw, chr(65279)) ELSE raw END, E'\r') AS raw  -- BOM, CRLF
+  FROM (SELECT * FROM lines UNION ALL SELECT * FROM elements)
+  WHERE raw IS NOT NULL AND trim(raw, E' \t\r') <> ''  -- blank lines carry nothing
+),
+parsed AS (
+  SELECT source_file, source_line, raw, json_valid(raw) AS ok,
+         CASE WHEN json_valid(raw) THEN
+           json_extract_string(raw, ['$.request_id', '$.request_created_at', '$.request_user_id', '$.request_model', '$.model',
+                                     '$.response_model', '$.provider', '$.delay_ms', '$.prompt_tokens', '$.completion_tokens',
+                                     '$.reasoning_tokens', '$.prompt_cache_read_tokens', '$.prompt_cache_write_tokens', '$.cost',
+                                     '$.costUSD', '$.cache_reference_id', '$.response_status', '$.request_properties',
+                                     '$.response_id', '$.latency', '$.properties'])
+         END AS f
+  FROM records
+),
+fields AS (
+  SELECT source_file, source_line, ok, raw,
+         nullif(trim(coalesce(f[1], f[19])), '') AS request_id,
+         nullif(trim(f[2]), '') AS created_text,
+         hide_key(nullif(trim(f[3]), '')) AS user_key,
+         coalesce(nullif(trim(f[4]), ''), nullif(trim(f[5]), ''), nullif(trim(f[6]), '')) AS model_name,
+         lower(nullif(trim(f[7]), '')) AS provider_raw,
+         nullif(trim(coalesce(f[8], f[20])), '') AS delay_text,
+         nullif(trim(f[9]), '') AS prompt_text_,
+         nullif(trim(f[10]), '') AS completion_text,
+         nullif(trim(f[11]), '') AS reasoning_text,
+         nullif(trim(f[12]), '') AS read_text,
+         nullif(trim(f[13]), '') AS write_text,
+         nullif(trim(coalesce(f[14], f[15])), '') AS cost_text,
+         lower(nullif(trim(f[16]), '')) AS cache_reference_id,
+         try_cast(f[17] AS DOUBLE) AS response_status,
+         nullif(trim(coalesce(f[18], f[21])), '') AS properties_text
+  FROM parsed
+),
+-- everything below is shared word for word with stage_helicone_csv.sql
+typed AS (
+  SELECT *,
+         CASE
+           WHEN created_text IS NULL THEN NULL
+           WHEN regexp_matches(created_text, '\d:\d\d(:\d\d(\.\d+)?)?\s*([zZ]|[+-]\d\d(:?\d\d)?)$') THEN try_cast(created_text AS TIMESTAMPTZ)
+           ELSE try_cast(created_text AS TIMESTAMP) AT TIME ZONE 'UTC'
+         END AS started_at,
+         try_cast(prompt_text_ AS DOUBLE) AS prompt_n,
+         try_cast(completion_text AS DOUBLE) AS completion_n,
+         try_cast(reasoning_text AS DOUBLE) AS reasoning_n,
+         try_cast(read_text AS DOUBLE) AS read_n,
+         try_cast(write_text AS DOUBLE) AS write_n,
+         try_cast(cost_text AS DOUBLE) AS cost_n,
+         try_cast(delay_text AS DOUBLE) AS delay_n,
+         -- a properties map may arrive as an object or as JSON text inside a string
+         CASE WHEN json_valid(properties_text) AND json_type(properties_text) = 'VARCHAR' THEN properties_text->>'$'
+              ELSE properties_text END AS props_json,
+         -- Anthropic's convention: prompt_tokens exclude the cache tokens (also Claude on Bedrock or Vertex)
+         provider_raw = 'anthropic'
+           OR (provider_raw IN ('bedrock', 'aws', 'aws-bedrock', 'vertex', 'vertex-ai', 'google-vertex') AND model_name ILIKE '%claude%') AS disjoint_prompt
+  FROM fields
+),
+mapped AS (
+  SELECT *,
+         CASE WHEN json_valid(props_json) THEN TRY_CAST(props_json::JSON AS MAP(VARCHAR, VARCHAR)) END AS props,
+         coalesce(read_n, 0) AS cache_read,
+         coalesce(write_n, 0) AS cache_write,
+         CASE WHEN disjoint_prompt THEN coalesce(prompt_n, 0)
+              ELSE coalesce(prompt_n, 0) - coalesce(read_n, 0) - coalesce(write_n, 0) END AS uncached_input
+  FROM typed
+),
+checked AS (
+  SELECT *,
+         CASE
+           WHEN NOT ok THEN 'not valid JSON (a truncated or corrupted line)'
+           WHEN request_id IS NULL THEN 'request_id is missing'
+           WHEN started_at IS NULL THEN 'request_created_at is missing or not a timestamp'
+           WHEN (prompt_text_ IS NOT NULL AND prompt_n IS NULL) OR (completion_text IS NOT NULL AND completion_n IS NULL)
+                OR (reasoning_text IS NOT NULL AND reasoning_n IS NULL) OR (read_text IS NOT NULL AND read_n IS NULL)
+                OR (write_text IS NOT NULL AND write_n IS NULL) THEN 'a token count is not a number'
+           WHEN cost_text IS NOT NULL AND cost_n IS NULL THEN 'cost is not a number'
+           WHEN delay_text IS NOT NULL AND delay_n IS NULL THEN 'delay_ms is not a number'
+           WHEN least(prompt_n, completion_n, reasoning_n, read_n, write_n) < 0 THEN 'a token count is negative'
+           WHEN props_json IS NOT NULL AND props IS NULL THEN 'request_properties is not a JSON object of properties'
+           WHEN uncached_input < 0 THEN 'prompt_cache_read_tokens + prompt_cache_write_tokens exceed prompt_tokens'
+         END AS reason,
+         list_transform(map_entries(props), e -> {'key': regexp_replace(e.key, '^(?i)helicone-property-', ''), 'value': e.value}) AS prop_entries
+  FROM mapped
+),
+tagged AS (
+  SELECT *,
+         list_filter(prop_entries, (e, i) -> list_position(list_transform(prop_entries, x -> x.key), e.key) = i) AS tag_entries,
+         cache_reference_id IS NOT NULL AND cache_reference_id <> '00000000-0000-0000-0000-000000000000' AS helicone_hit
+  FROM checked
+)
+SELECT CASE WHEN reason IS NULL THEN 'usage' ELSE 'reject' END AS row_kind,
+       reason,
+       CASE WHEN reason IS NOT NULL THEN left(raw, 100000) END AS raw,
+       request_id AS record_key,
+       'helicone' AS source,  -- one source kind for every Helicone export: a request counts once
+       source_file,
+       source_line,
+       $import_id AS import_id,
+       started_at,
+       CASE WHEN provider_raw IN ('bedrock', 'aws') THEN 'aws-bedrock' WHEN provider_raw IN ('vertex', 'vertex-ai') THEN 'google'
+            WHEN provider_raw = 'x' THEN 'x-ai' ELSE provider_raw END AS provider,  -- Helicone writes OPENAI, ANTHROPIC, BEDROCK, …
+       model_name AS model_raw,
+       1 AS requests,
+       CAST(round(uncached_input) AS BIGINT) AS input_tokens,
+       CAST(round(cache_read) AS BIGINT) AS cache_read_tokens,
+       CAST(round(cache_write) AS BIGINT) AS cache_write_5m_tokens,  -- no TTL split: counts as 5m
+       0 AS cache_write_1h_tokens,
+       CAST(round(coalesce(completion_n, 0)) AS BIGINT) AS output_tokens,
+       CAST(round(reasoning_n) AS BIGINT) AS reasoning_tokens,
+       cost_n AS billed_cost_usd,
+       list_filter(tag_entries, e -> lower(e.key) = 'helicone-session-id')[1].value AS session_id,
+       user_key AS user_id,
+       CASE WHEN len(tag_entries) > 0 OR helicone_hit THEN
+         json_merge_patch(coalesce(to_json(map_from_entries(tag_entries)), '{}'),
+                          CASE WHEN helicone_hit THEN json_object('helicone_cache_hit', 'true') ELSE '{}' END)
+       END AS tags,
+       CASE WHEN response_status IS NULL OR response_status BETWEEN 200 AND 299 THEN 'ok' ELSE 'error' END AS status,
+       delay_n AS latency_ms
+FROM tagged
