@@ -10,6 +10,7 @@ export interface OpenAiCsvResult {
   plan: OpenAiCsvPlan;
   recount: Best;
   raw: Best;
+  classify: Measured; // `recount classify` over the imported ledger: the task-type rules as one SQL pass
 }
 
 /**
@@ -39,8 +40,9 @@ export async function benchOpenAiCsv(dir: string, rows: number, rounds: number):
     recountRuns.push(await timedRun('recount import', `run ${r}/${rounds}`, recountBin, importArgs([file], ledger), opts));
   }
   await checkOpenAi(plan, rawRuns.at(-1)!, recountRuns.at(-1)!, ledger, opts);
+  const classify = await timedRun('recount classify', `${int(plan.rows)} rows`, recountBin, ['classify', '--db', ledger, '--json'], opts);
   removeDb(ledger);
-  return { plan, recount: bestOf(recountRuns), raw: bestOf(rawRuns) };
+  return { plan, recount: bestOf(recountRuns), raw: bestOf(rawRuns), classify };
 }
 
 /** An untimed tiny load, so the first timed run does not pay for reading Node and DuckDB from disk. */

@@ -67,6 +67,7 @@ function printSummary(openai: OpenAiCsvResult | null, claude: ClaudeCodeResult |
         `${ratio.toFixed(2)} (goal ≥ ${RAW_RATIO_GOAL.toFixed(2)}: ${ratio >= RAW_RATIO_GOAL ? 'met' : 'not met'})`],
       ['  wall time', secs(openai.recount.seconds), secs(openai.raw.seconds), ''],
       ['  peak RSS', mib(openai.recount.rssKiB), mib(openai.raw.rssKiB), times(openai.recount.rssKiB, openai.raw.rssKiB)],
+      [`classify ${compact(openai.plan.rows)} ledger rows (task-type rules)`, secs(openai.classify.seconds), 'one SQL pass', `${int(openai.plan.rows / openai.classify.seconds)} rows/s`],
     );
   }
   if (claude) {
