@@ -4,6 +4,7 @@ import path from 'node:path';
 import { RecountError } from '../errors.js';
 
 const DATA_FILE = /\.(jsonl|ndjson|json|csv)$/i;
+const MAPPING_FILE = /\.mapping\.json$/i; // a mapping next to its data file is not data
 
 export interface FoundFile {
   path: string;
@@ -40,7 +41,7 @@ function walk(dir: string): string[] {
   for (const e of entries) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) files.push(...walk(p));
-    else if (e.isFile() && DATA_FILE.test(e.name)) files.push(p);
+    else if (e.isFile() && DATA_FILE.test(e.name) && !MAPPING_FILE.test(e.name)) files.push(p);
   }
   return files;
 }

@@ -11,6 +11,8 @@ import type { Ledger } from './ledger.js';
 import { sql } from './sql.js';
 import { stagedModelMap, stageFiles, type PlannedFile } from './staging.js';
 import { classifyLedger, ledgerRules } from '../classify/classify.js';
+import { mappingImporter } from '../importers/mapping/mapping-importer.js';
+import { readMapping } from '../importers/mapping/read-mapping.js';
 
 export interface FileOutcome {
   path: string;
@@ -105,7 +107,7 @@ function planFormats(files: FoundFile[], forced: string | Importer | undefined, 
       warnings.push(`${file.path}: empty file, nothing to import`);
       continue;
     }
-    const importer = forcedImporter ?? detectImporter(file.path);
+    const importer = forcedImporter ?? siblingMapping(file.path) ?? detectImporter(file.path);
     if (importer) {
       plan.push({ path: file.path, importer });
     } else if (file.explicit) {
@@ -144,3 +146,10 @@ async function recordFiles(ledger: Ledger, importId: string, importedAt: Date, f
   appender.closeSync();
 }
 
+
+/** A folder can carry its own mappings: `<name>.mapping.yaml` (or .yml, .json) next to `<name>.csv` reads it. */
+function siblingMapping(filePath: string): Importer | undefined {
+  const base = filePath.replace(/\.(csv|jsonl|ndjson|json)$/i, '');
+  const mapping = ['.mapping.yaml', '.mapping.yml', '.mapping.json'].map((ext) => base + ext).find((p) => fs.existsSync(p));
+  return mapping ? mappingImporter(readMapping(mapping)) : undefined;
+}

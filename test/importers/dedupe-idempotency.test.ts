@@ -35,9 +35,9 @@ describe('dedupe: all samples, imported twice', () => {
   });
 
   it('the first import reads every sample file', async () => {
-    // the mapped sample imports only with its mapping file (see mapping.test.ts)
-    expect(r1.warnings).toEqual([`${path.join(dir, 'mapping', 'acme-gateway.csv')}: skipped, not a supported format (a custom CSV or JSONL imports with --mapping)`]);
-    expect(r1.totals).toEqual({ files: 35, rows_read: 710, imported: 630, duplicates: 79, rejected: 1, skipped: 215 });
+    // samples/mapping/acme-gateway.csv imports through the mapping file next to it
+    expect(r1.warnings).toEqual([]);
+    expect(r1.totals).toEqual({ files: 36, rows_read: 751, imported: 670, duplicates: 80, rejected: 1, skipped: 215 });
     await expectCountsBalance(ledger, r1);
   });
 
@@ -52,6 +52,7 @@ describe('dedupe: all samples, imported twice', () => {
       { source: 'helicone', n: 39 },
       { source: 'langfuse-observations', n: 16 },
       { source: 'litellm', n: 30 },
+      { source: 'mapping:acme-gateway', n: 40 },
       { source: 'openai-usage-api', n: 26 },
       { source: 'openai-usage-csv', n: 25 },
       { source: 'openrouter', n: 37 },
@@ -70,13 +71,13 @@ describe('dedupe: all samples, imported twice', () => {
   it('re-importing all samples adds nothing: every row is a duplicate, the ledger is unchanged', async () => {
     const before = await ledgerState(ledger);
     const r2 = await importPaths(ledger, [dir]);
-    expect(r2.totals).toEqual({ files: 35, rows_read: 710, imported: 0, duplicates: 709, rejected: 1, skipped: 215 });
+    expect(r2.totals).toEqual({ files: 36, rows_read: 751, imported: 0, duplicates: 750, rejected: 1, skipped: 215 });
     for (const f of r2.files) expect(f.imported, f.path).toBe(0);
     const after = await ledgerState(ledger);
     expect(after.usage).toEqual(before.usage);
     expect(after.invoice_lines).toEqual(before.invoice_lines);
     expect(after.rejects).toEqual(before.rejects); // the cut-off line is kept once
-    expect(after.import_files).toHaveLength(before.import_files.length + 35);
+    expect(after.import_files).toHaveLength(before.import_files.length + 36);
     await expectCountsBalance(ledger, r2);
   });
 
@@ -189,6 +190,6 @@ describe('dedupe: overlapping aggregate exports count each bucket once', () => {
     const rows = await ledger.all<{ n: number; bad: number }>(
       'SELECT count(*) AS n, count(*) FILTER (WHERE rows_read <> imported + duplicates + rejected) AS bad FROM import_files',
     );
-    expect(rows).toEqual([{ n: 5 + 5 + 35, bad: 0 }]);
+    expect(rows).toEqual([{ n: 5 + 5 + 36, bad: 0 }]);
   });
 });

@@ -6,7 +6,7 @@ import { mappingImporter } from '../../src/importers/mapping/mapping-importer.js
 import { readMapping } from '../../src/importers/mapping/read-mapping.js';
 import { loadCatalog } from '../../src/pricing/catalog.js';
 import type { Ledger } from '../../src/ledger/ledger.js';
-import { newLedger, priceLedger, samples, writeTemp, tempDir } from '../helpers.js';
+import { importPaths, newLedger, priceLedger, samples, writeTemp, tempDir } from '../helpers.js';
 
 async function importMapped(ledger: Ledger, file: string, mappingFile: string) {
   const importer = mappingImporter(readMapping(mappingFile));
@@ -27,7 +27,7 @@ function mappingError(text: string, name = 'm.yaml'): RecountError {
 describe('any CSV by mapping (samples/mapping)', () => {
   it('imports the acme-gateway sample: local times, cents, cached tokens out of the prompt', async () => {
     const ledger = await newLedger();
-    const report = await importMapped(ledger, samples('mapping', 'acme-gateway.csv'), samples('mapping', 'acme-gateway.yaml'));
+    const report = await importMapped(ledger, samples('mapping', 'acme-gateway.csv'), samples('mapping', 'acme-gateway.mapping.yaml'));
     expect(report.files[0]).toMatchObject({ format: 'mapping:acme-gateway', rows_read: 41, imported: 40, duplicates: 1, rejected: 0 });
 
     const first = await ledger.one<Record<string, unknown>>(
@@ -49,10 +49,17 @@ describe('any CSV by mapping (samples/mapping)', () => {
     expect(totals.billed).toBeGreaterThan(0.1);
   });
 
+  it('a folder import uses the <name>.mapping.yaml next to <name>.csv', async () => {
+    const ledger = await newLedger();
+    const report = await importPaths(ledger, [samples('mapping')]);
+    expect(report.warnings).toEqual([]);
+    expect(report.files).toEqual([expect.objectContaining({ format: 'mapping:acme-gateway', imported: 40, duplicates: 1 })]);
+  });
+
   it('re-importing adds nothing', async () => {
     const ledger = await newLedger();
-    await importMapped(ledger, samples('mapping', 'acme-gateway.csv'), samples('mapping', 'acme-gateway.yaml'));
-    const again = await importMapped(ledger, samples('mapping', 'acme-gateway.csv'), samples('mapping', 'acme-gateway.yaml'));
+    await importMapped(ledger, samples('mapping', 'acme-gateway.csv'), samples('mapping', 'acme-gateway.mapping.yaml'));
+    const again = await importMapped(ledger, samples('mapping', 'acme-gateway.csv'), samples('mapping', 'acme-gateway.mapping.yaml'));
     expect(again.totals).toMatchObject({ rows_read: 41, imported: 0, duplicates: 41, rejected: 0 });
   });
 });
