@@ -1,7 +1,8 @@
 -- Decide what the merge does with every staged usage row, on a narrow copy (keys and measures only):
 --   * within the run, one row per (source, record_key) wins: for re-pulled aggregates (replace) the
---     newest file; otherwise the main-chain line over a sidechain copy, then the most complete line
---     (largest token total), then the first seen; the rest are duplicates;
+--     newest file — to the minute, since files written together (a checkout, a copy) carry no pull
+--     order — then the more complete bucket; otherwise the main-chain line over a sidechain copy,
+--     then the most complete line (largest token total), then the first seen; the rest are duplicates;
 --   * against the ledger, the winner is an insert (new key), a replace (replace mode: the numbers
 --     changed; keep-best mode: strictly more complete than the stored row) or a duplicate.
 CREATE OR REPLACE TEMP TABLE usage_plan AS
@@ -19,8 +20,7 @@ ranked AS (
   SELECT *,
          row_number() OVER (
            PARTITION BY source, record_key
-           ORDER BY CASE WHEN merge = 'replace' THEN modified_at END DESC NULLS LAST,
-                    CASE WHEN merge = 'replace' THEN file_order END DESC NULLS LAST,
+           ORDER BY CASE WHEN merge = 'replace' THEN date_trunc('minute', modified_at) END DESC NULLS LAST,
                     coalesce(is_sidechain, false),
                     total_tokens DESC,
                     file_order, source_line
