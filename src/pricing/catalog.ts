@@ -42,7 +42,8 @@ export interface Catalog {
 }
 
 // Providers whose models are priced at their own list price, in lookup order: the first to define an id wins.
-const HOME_PROVIDERS = ['anthropic', 'openai', 'google', 'mistral', 'deepseek', 'x-ai', 'cohere', 'moonshotai'];
+// Bedrock comes last, for the models only it sells (Amazon Nova, Llama on AWS).
+const HOME_PROVIDERS = ['anthropic', 'openai', 'google', 'mistral', 'deepseek', 'x-ai', 'cohere', 'moonshotai', 'aws'];
 
 // Documented list-price ratios: Batch API is half price at Anthropic and OpenAI, OpenAI Flex is half,
 // and Claude Code's fast mode on Opus 4.6 bills six times the normal rates.
@@ -64,9 +65,11 @@ export function loadCatalog(): Catalog {
   for (const providerId of HOME_PROVIDERS) {
     const provider = findProvider({ providerId });
     if (!provider) continue;
+    const earlier = new Set(aliases.keys()); // names the providers before this one already price
     for (const info of provider.models) {
-      const model = canonicalIdOf(info);
-      if (seen.has(model)) continue;
+      const model = canonicalIdOf(info, providerId);
+      // a model an earlier provider already prices under another name (Vertex's claude-4-opus) is skipped
+      if (seen.has(model) || earlier.has(normalizeModelName(info.id))) continue;
       seen.add(model);
       prices.push(...priceRowsOf(providerId, model, info));
       for (const alias of aliasesOf(info)) if (!aliases.has(alias)) aliases.set(alias, model);
@@ -92,7 +95,9 @@ export function fingerprintOf(prices: PriceRow[], multipliers: TierMultiplier[],
   return hash.digest('hex').slice(0, 16);
 }
 
-function canonicalIdOf(info: ModelInfo): string {
+function canonicalIdOf(info: ModelInfo, provider: string): string {
+  // Bedrock ids carry region, vendor and version decorations (amazon.nova-pro-v1:0 → nova-pro)
+  if (provider === 'aws') return normalizeModelName(info.id);
   return info.id.toLowerCase().replace(/-latest$/, '');
 }
 

@@ -32,7 +32,8 @@ export class ModelIds {
   canonical(raw: string | null | undefined): string | null {
     if (raw == null || raw.trim() === '') return null;
     const normalized = normalizeModelName(raw);
-    return this.aliases.get(normalized) ?? this.aliases.get(raw.trim().toLowerCase()) ?? normalized;
+    // an exact catalog name first: gpt-4o-2024-05-13 has its own price, unlike its undated neighbour
+    return this.aliases.get(raw.trim().toLowerCase()) ?? this.aliases.get(normalized) ?? normalized;
   }
 
   has(id: string): boolean {

@@ -21,6 +21,9 @@ describe('canonical model ids', () => {
     ['openai/gpt-4.1-2025-04-14', 'gpt-4.1'],
     ['o4-mini-2025-04-16', 'o4-mini'],
     ['gpt-5-2025-08-07', 'gpt-5'],
+    ['gpt-4o-2024-05-13', 'gpt-4o-2024-05-13'], // its own (older, dearer) price
+    ['amazon.nova-pro-v1:0', 'nova-pro'],
+    ['us.amazon.nova-lite-v1:0', 'nova-lite'],
   ])('%s → %s', (raw, canonical) => {
     expect(ids.canonical(raw)).toBe(canonical);
   });
