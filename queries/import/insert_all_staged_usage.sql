@@ -1,9 +1,12 @@
 -- insert_staged_usage.sql for a plan that keeps every staged usage row: the same columns, filtered
 -- on row_kind alone so DuckDB's bulk insert stays a straight scan.
 INSERT INTO usage BY NAME
-SELECT * EXCLUDE (row_kind, reason, raw, row_count, model, tags, prompt_text),
-       coalesce(map_extract_value($model_map, model_raw), model) AS model,
-       CASE WHEN tags IS NOT NULL THEN mask_secrets(tags::VARCHAR)::JSON END AS tags,
-       CASE WHEN prompt_text IS NOT NULL THEN mask_secrets(prompt_text) END AS prompt_text
-FROM staged_usage
-WHERE row_kind = 'usage'
+SELECT s.* EXCLUDE (row_kind, reason, raw, row_count, model, tags, prompt_text, task_type, tier),
+       coalesce(map_extract_value($model_map, s.model_raw), s.model) AS model,
+       coalesce(list_extract($task_types, l.rule_index), 'unclassified') AS task_type,
+       CAST(list_extract($tiers, l.rule_index) AS INTEGER) AS tier,
+       CASE WHEN s.tags IS NOT NULL THEN mask_secrets(s.tags::VARCHAR)::JSON END AS tags,
+       CASE WHEN s.prompt_text IS NOT NULL THEN mask_secrets(s.prompt_text) END AS prompt_text
+FROM staged_usage s
+POSITIONAL JOIN staged_labels l
+WHERE s.row_kind = 'usage'

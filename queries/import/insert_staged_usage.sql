@@ -1,10 +1,15 @@
 -- Write the planned inserts and replacements into the ledger, with canonical model ids from
--- $model_map (raw name → id) and secrets masked in free text (key columns were hidden while
+-- $model_map (raw name → id), task labels from staged_labels (row for row: $task_types and $tiers
+-- turn a rule index into a label) and secrets masked in free text (key columns were hidden while
 -- staging, before record keys were built).
 INSERT INTO usage BY NAME
-SELECT * EXCLUDE (row_kind, reason, raw, row_count, model, tags, prompt_text),
-       coalesce(map_extract_value($model_map, model_raw), model) AS model,
-       CASE WHEN tags IS NOT NULL THEN mask_secrets(tags::VARCHAR)::JSON END AS tags,
-       CASE WHEN prompt_text IS NOT NULL THEN mask_secrets(prompt_text) END AS prompt_text
-FROM staged_usage
-WHERE rowid IN (SELECT stage_row FROM usage_plan WHERE action IN ('insert', 'replace'))
+SELECT s.* EXCLUDE (row_kind, reason, raw, row_count, model, tags, prompt_text, task_type, tier),
+       coalesce(map_extract_value($model_map, s.model_raw), s.model) AS model,
+       coalesce(list_extract($task_types, l.rule_index), 'unclassified') AS task_type,
+       CAST(list_extract($tiers, l.rule_index) AS INTEGER) AS tier,
+       CASE WHEN s.tags IS NOT NULL THEN mask_secrets(s.tags::VARCHAR)::JSON END AS tags,
+       CASE WHEN s.prompt_text IS NOT NULL THEN mask_secrets(s.prompt_text) END AS prompt_text
+FROM staged_usage s
+POSITIONAL JOIN staged_labels l
+-- the plan is the narrow side: filter by its row ids rather than joining the wide staged rows to it
+WHERE s.rowid IN (SELECT stage_row FROM usage_plan WHERE action IN ('insert', 'replace'))

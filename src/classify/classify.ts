@@ -1,7 +1,8 @@
 import fs from 'node:fs';
-import type { Ledger } from '../ledger/ledger.js';
+import type { Ledger, Params } from '../ledger/ledger.js';
 import { sql } from '../ledger/sql.js';
-import { compileClassifier } from './compile.js';
+import { listValue } from '@duckdb/node-api';
+import { classifyLedgerStatement, labelStagedStatement } from './compile.js';
 import { DEFAULT_RULES_FILE, parseRules, type TaskRule } from './rules.js';
 
 export interface RuleSet {
@@ -25,8 +26,18 @@ export async function storeRules(ledger: Ledger, set: RuleSet): Promise<void> {
   await ledger.run(sql('ledger/put_setting'), { key: 'task_rules_source', value: set.label });
 }
 
-/** Labels every ledger row (or one import's rows) with a task type and tier, in one SQL pass. */
-export async function classifyLedger(ledger: Ledger, rules: TaskRule[], importId?: string): Promise<void> {
-  const { sql: statement, params } = compileClassifier(rules, importId);
+/** Labels every ledger row with a task type and tier, in one SQL pass. */
+export async function classifyLedger(ledger: Ledger, rules: TaskRule[]): Promise<void> {
+  const { sql: statement, params } = classifyLedgerStatement(rules);
   await ledger.run(statement, params);
+}
+
+/**
+ * Labels an import's staged rows into staged_labels; returns the bound lists ($task_types, $tiers)
+ * the insert turns rule indexes into labels with.
+ */
+export async function labelStaged(ledger: Ledger, rules: TaskRule[]): Promise<Params> {
+  const { sql: statement, params } = labelStagedStatement(rules);
+  await ledger.run(statement, params);
+  return { task_types: listValue(rules.map((r) => r.taskType)), tiers: listValue(rules.map((r) => r.tier)) };
 }

@@ -3,12 +3,11 @@ import type { Params } from '../ledger/ledger.js';
 import type { TaskRule } from './rules.js';
 
 /**
- * Compiles first-match rules into one UPDATE over the ledger: a CASE picks the first matching rule's
- * index per row, and the task type and tier come from bound lists. Every tool list, pattern and
- * label is a bound parameter; only the rule structure becomes SQL text. `importId` limits the pass
- * to one import's rows (imports classify what they add).
+ * Compiles first-match rules into a CASE that gives each row the (1-based) index of the first rule it
+ * matches. Every tool list, pattern and label is a bound parameter; only the rule structure becomes
+ * SQL text. `$task_types` and `$tiers` (also in `params`) turn an index into a label.
  */
-export function compileClassifier(rules: TaskRule[], importId?: string): { sql: string; params: Params } {
+export function compileRuleIndex(rules: TaskRule[]): { ruleIndexSql: string; params: Params } {
   const params: Params = {
     task_types: listValue(rules.map((r) => r.taskType)),
     tiers: listValue(rules.map((r) => r.tier)),
@@ -27,25 +26,41 @@ export function compileClassifier(rules: TaskRule[], importId?: string): { sql: 
     if (w.tool_prefix) parts.push(`len(list_filter(coalesce(tools, []), t -> starts_with(t, ${bind(w.tool_prefix, p('tool_prefix'))}))) > 0`);
     for (const column of ['prompt', 'model', 'project', 'api_key', 'source'] as const) {
       const pattern = w[column];
-      if (pattern) parts.push(`regexp_matches(coalesce(${column === 'prompt' ? 'prompt_text' : column}, ''), ${bind(pattern, p(column))}, 'i')`);
+      // staged rows carry only model_raw until the insert maps it to a canonical id
+      const value = column === 'prompt' ? 'prompt_text' : column === 'model' ? 'coalesce(model, model_raw)' : column;
+      if (pattern) parts.push(`regexp_matches(coalesce(${value}, ''), ${bind(pattern, p(column))}, 'i')`);
     }
     Object.entries(w.tag ?? {}).forEach(([key, pattern], j) => {
       parts.push(`regexp_matches(coalesce(json_extract_string(tags, '$.' || ${bind(key, p(`tag${j}_key`))}), ''), ${bind(pattern, p(`tag${j}`))}, 'i')`);
     });
     return parts.length ? parts.map((c) => `(${c})`).join(' AND ') : 'true';
   });
-  const firstMatch = `CASE ${conditions.map((c, i) => `WHEN ${c} THEN ${i + 1}`).join('\n            ')} END`;
-  if (importId) params.import_id = importId;
-  const sql = `-- Label ledger rows with the first matching rule's task type and tier (built by src/classify/compile.ts).
+  return { ruleIndexSql: `CASE ${conditions.map((c, i) => `WHEN ${c} THEN ${i + 1}`).join('\n            ')} END`, params };
+}
+
+/** One UPDATE labelling every ledger row (`recount classify`). */
+export function classifyLedgerStatement(rules: TaskRule[]): { sql: string; params: Params } {
+  const { ruleIndexSql, params } = compileRuleIndex(rules);
+  const sql = `-- Label every ledger row with its first matching rule's task type and tier (built by src/classify/compile.ts).
 UPDATE usage
 SET task_type = coalesce(list_extract($task_types, m.rule_index), 'unclassified'),
     tier = list_extract($tiers, m.rule_index)
-FROM (
-  SELECT rowid AS row_id,
-         ${firstMatch} AS rule_index
-  FROM usage
-  ${importId ? 'WHERE import_id = $import_id' : ''}
-) AS m
+FROM (SELECT rowid AS row_id, ${ruleIndexSql} AS rule_index FROM usage) AS m
 WHERE usage.rowid = m.row_id`;
+  return { sql, params };
+}
+
+/**
+ * The rule index of every staged row, in staged order, for an import to write with its rows
+ * (POSITIONAL JOIN): labelling the ledger afterwards would rewrite every row it just wrote.
+ */
+export function labelStagedStatement(rules: TaskRule[]): { sql: string; params: Params } {
+  const { ruleIndexSql, params } = compileRuleIndex(rules);
+  delete params.task_types;
+  delete params.tiers;
+  const sql = `-- The first matching rule of every staged row, row for row (built by src/classify/compile.ts).
+CREATE OR REPLACE TEMP TABLE staged_labels AS
+SELECT ${ruleIndexSql} AS rule_index
+FROM staged_usage`;
   return { sql, params };
 }

@@ -10,7 +10,7 @@ import type { ProgressListener } from '../format/progress.js';
 import type { Ledger } from './ledger.js';
 import { sql } from './sql.js';
 import { stagedModelMap, stageFiles, type PlannedFile } from './staging.js';
-import { classifyLedger, ledgerRules } from '../classify/classify.js';
+import { labelStaged, ledgerRules } from '../classify/classify.js';
 import { mappingImporter } from '../importers/mapping/mapping-importer.js';
 import { readMapping } from '../importers/mapping/read-mapping.js';
 
@@ -51,6 +51,7 @@ export async function importFiles(ledger: Ledger, files: FoundFile[], opts: Impo
   const importedAt = opts.now ?? new Date();
 
   await stageFiles(ledger, plan, importId, opts.onProgress);
+  const labels = await labelStaged(ledger, (await ledgerRules(ledger)).rules);
   const modelMap = await stagedModelMap(ledger, opts.modelIds);
 
   const outcomes = await ledger.transaction(async () => {
@@ -62,9 +63,8 @@ export async function importFiles(ledger: Ledger, files: FoundFile[], opts: Impo
     const { kept_all } = await ledger.one<{ kept_all: boolean }>(sql('import/plan_keeps_all_usage'));
     const mapParam = { model_map: modelMap };
     const mapType = { model_map: MAP(VARCHAR, VARCHAR) }; // named, so an empty map still binds
-    await ledger.run(sql(kept_all ? 'import/insert_all_staged_usage' : 'import/insert_staged_usage'), mapParam, mapType);
+    await ledger.run(sql(kept_all ? 'import/insert_all_staged_usage' : 'import/insert_staged_usage'), { ...mapParam, ...labels }, mapType);
     await ledger.run(sql('import/insert_staged_invoice'), mapParam, mapType);
-    await classifyLedger(ledger, (await ledgerRules(ledger)).rules, importId);
     await ledger.run(sql('import/insert_rejects'), { import_id: importId });
 
     const counts = new Map((await ledger.all<FileOutcome>(sql('import/file_counts'))).map((c) => [c.path, c]));
