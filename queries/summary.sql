@@ -13,6 +13,8 @@ SELECT
   CAST(coalesce(sum(list_cost_usd), 0) AS DOUBLE)                  AS list_cost_usd,
   CAST(coalesce(sum(cost_usd), 0) AS DOUBLE)                       AS cost_usd,
   CAST(count(*) FILTER (WHERE price_status = 'unpriced') AS BIGINT) AS unpriced_records,
+  -- unpriced and not billed by the source either: missing from cost_usd
+  CAST(count(*) FILTER (WHERE price_status = 'unpriced' AND billed_cost_usd IS NULL) AS BIGINT) AS uncosted_records,
   list_sort(coalesce(list(DISTINCT coalesce(model, '(no model)')) FILTER (WHERE price_status = 'unpriced'), [])) AS unpriced_models,
   min(started_at)                                                  AS first_at,
   max(started_at)                                                  AS last_at

@@ -31,7 +31,7 @@ export function resolvePeriod(flags: PeriodFlags, clock: () => Date = now): Peri
   const chosen = [flags.month != null, flags.lastMonth === true, flags.since != null || flags.until != null].filter(Boolean).length;
   if (chosen > 1) throw new RecountError('choose one of --month, --last-month, or --since/--until', 'they all set the same period');
   if (flags.month != null) {
-    if (!/^\d{4}-\d{2}$/.test(flags.month)) throw new RecountError(`--month '${flags.month}' is not a month`, 'write it as YYYY-MM, e.g. --month 2026-10');
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(flags.month)) throw new RecountError(`--month '${flags.month}' is not a month`, 'write it as YYYY-MM, e.g. --month 2026-10');
     return monthPeriod(parseISO(`${flags.month}-01`), tz);
   }
   if (flags.lastMonth) {

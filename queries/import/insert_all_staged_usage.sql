@@ -1,12 +1,14 @@
 -- insert_staged_usage.sql for a plan that keeps every staged usage row: the same columns, filtered
 -- on row_kind alone so DuckDB's bulk insert stays a straight scan.
 INSERT INTO usage BY NAME
-SELECT s.* EXCLUDE (row_kind, reason, raw, row_count, model, tags, prompt_text, task_type, tier),
+SELECT s.* EXCLUDE (row_kind, reason, raw, row_count, model, tags, prompt_text, task_type, tier, session_id, project, workspace, agent_id),
        coalesce(map_extract_value($model_map, s.model_raw), s.model) AS model,
        coalesce(list_extract($task_types, l.rule_index), 'unclassified') AS task_type,
        CAST(list_extract($tiers, l.rule_index) AS INTEGER) AS tier,
        CASE WHEN s.tags IS NOT NULL THEN mask_secrets(s.tags::VARCHAR)::JSON END AS tags,
-       CASE WHEN s.prompt_text IS NOT NULL THEN mask_secrets(s.prompt_text) END AS prompt_text
+       CASE WHEN s.prompt_text IS NOT NULL THEN mask_secrets(s.prompt_text) END AS prompt_text,
+       mask_secrets(s.session_id) AS session_id, mask_secrets(s.project) AS project,
+       mask_secrets(s.workspace) AS workspace, mask_secrets(s.agent_id) AS agent_id
 FROM staged_usage s
 POSITIONAL JOIN staged_labels l
 WHERE s.row_kind = 'usage'

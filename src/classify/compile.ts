@@ -7,7 +7,7 @@ import type { TaskRule } from './rules.js';
  * matches. Every tool list, pattern and label is a bound parameter; only the rule structure becomes
  * SQL text. `$task_types` and `$tiers` (also in `params`) turn an index into a label.
  */
-export function compileRuleIndex(rules: TaskRule[]): { ruleIndexSql: string; params: Params } {
+export function compileRuleIndex(rules: TaskRule[], modelSql = 'model'): { ruleIndexSql: string; params: Params } {
   const params: Params = {
     task_types: listValue(rules.map((r) => r.taskType)),
     tiers: listValue(rules.map((r) => r.tier)),
@@ -26,8 +26,7 @@ export function compileRuleIndex(rules: TaskRule[]): { ruleIndexSql: string; par
     if (w.tool_prefix) parts.push(`len(list_filter(coalesce(tools, []), t -> starts_with(t, ${bind(w.tool_prefix, p('tool_prefix'))}))) > 0`);
     for (const column of ['prompt', 'model', 'project', 'api_key', 'source'] as const) {
       const pattern = w[column];
-      // staged rows carry only model_raw until the insert maps it to a canonical id
-      const value = column === 'prompt' ? 'prompt_text' : column === 'model' ? 'coalesce(model, model_raw)' : column;
+      const value = column === 'prompt' ? 'prompt_text' : column === 'model' ? modelSql : column;
       if (pattern) parts.push(`regexp_matches(coalesce(${value}, ''), ${bind(pattern, p(column))}, 'i')`);
     }
     Object.entries(w.tag ?? {}).forEach(([key, pattern], j) => {
@@ -52,10 +51,12 @@ WHERE usage.rowid = m.row_id`;
 
 /**
  * The rule index of every staged row, in staged order, for an import to write with its rows
- * (POSITIONAL JOIN): labelling the ledger afterwards would rewrite every row it just wrote.
+ * (POSITIONAL JOIN): labelling the ledger afterwards would rewrite every row it just wrote. Row
+ * order holds because DuckDB keeps insertion order (preserve_insertion_order, never turned off here).
  */
 export function labelStagedStatement(rules: TaskRule[]): { sql: string; params: Params } {
-  const { ruleIndexSql, params } = compileRuleIndex(rules);
+  // staged rows carry model_raw; $model_map gives the canonical id the ledger will hold
+  const { ruleIndexSql, params } = compileRuleIndex(rules, 'coalesce(map_extract_value($model_map, model_raw), model_raw)');
   delete params.task_types;
   delete params.tiers;
   const sql = `-- The first matching rule of every staged row, row for row (built by src/classify/compile.ts).

@@ -2,6 +2,7 @@ import { withSession } from '../ledger/session.js';
 import { listQueries, parseParamFlags, readQuery, runNamedQuery } from '../ledger/named-query.js';
 import { resolvePeriod, type PeriodFlags } from '../period.js';
 import { formatCell, renderTable, toJson } from '../format/table.js';
+import { RecountError } from '../errors.js';
 
 export interface QueryFlags extends PeriodFlags {
   db?: string;
@@ -12,6 +13,7 @@ export interface QueryFlags extends PeriodFlags {
 }
 
 export async function queryCommand(name: string | undefined, flags: QueryFlags): Promise<void> {
+  if (flags.json && flags.csv) throw new RecountError('--json and --csv both choose the output', 'use one of them');
   if (!name) {
     const rows = listQueries().map((q) => ({ name: q.name, params: q.params.map((p) => p.name).join(', '), description: q.description }));
     process.stdout.write(flags.json ? toJson(rows) : renderTable(rows));

@@ -1,6 +1,7 @@
 import { resolveDbPath, Ledger } from '../ledger/ledger.js';
 import { sql } from '../ledger/sql.js';
 import { renderTable, toJson } from '../format/table.js';
+import { RecountError } from '../errors.js';
 
 export interface RejectsFlags {
   db?: string;
@@ -10,9 +11,11 @@ export interface RejectsFlags {
 }
 
 export async function rejectsCommand(flags: RejectsFlags): Promise<void> {
+  const limit = Number(flags.limit ?? 100);
+  if (!Number.isInteger(limit) || limit < 1) throw new RecountError(`--limit '${flags.limit}' is not a positive whole number`, 'e.g. --limit 500');
   const ledger = await Ledger.open(resolveDbPath(flags.db), { readOnly: true });
   try {
-    const rows = await ledger.all(sql('ledger/list_rejects'), { import_id: flags.import ?? null, limit: Number(flags.limit ?? 100) });
+    const rows = await ledger.all(sql('ledger/list_rejects'), { import_id: flags.import ?? null, limit });
     if (flags.json) {
       process.stdout.write(toJson(rows));
       return;

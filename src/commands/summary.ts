@@ -57,7 +57,9 @@ export async function summaryCommand(flags: SummaryFlags): Promise<void> {
     ];
     const unpriced = row.unpriced_models as string[];
     if ((row.unpriced_records as number) > 0) {
-      lines.push(`UNPRICED        ${n('unpriced_records')} records have no price and are not in the cost: ${unpriced.join(', ')}`);
+      const missing = row.uncosted_records as number;
+      const where = missing === row.unpriced_records ? 'none is in the cost' : missing === 0 ? 'all are in the cost at what the source billed' : `${n('uncosted_records')} ${missing === 1 ? 'is' : 'are'} not in the cost`;
+      lines.push(`UNPRICED        ${n('unpriced_records')} records have no catalog price (${where}): ${unpriced.join(', ')}`);
       lines.push(`                hint: add their rates with --prices FILE (see recount prices)`);
     } else {
       lines.push('unpriced        none');

@@ -22,9 +22,11 @@ export function unpricedFindings(summary: Row): Finding[] {
   const records = n(summary.unpriced_records);
   if (!records) return [];
   const models = (summary.unpriced_models as string[]) ?? [];
+  const uncosted = n(summary.uncosted_records ?? records);
+  const where = uncosted === records ? 'their cost is not in the totals' : `${uncosted.toLocaleString('en-US')} of them are not in the totals`;
   return [{
     kind: 'unpriced',
-    title: `${records.toLocaleString('en-US')} records of ${models.join(', ')} have no catalog price: their cost is not in the totals`,
+    title: `${records.toLocaleString('en-US')} records of ${models.join(', ')} have no catalog price: ${where}`,
     impact_usd: null,
     evidence: { unpriced_records: records, unpriced_models: models },
     query: 'recount prices --model MODEL   (add rates with --prices FILE)',
@@ -96,12 +98,14 @@ export function anomalyFindings(days: Row[], limit = 3): Finding[] {
 
 /** "invoice for 2026-06-12 is $14.20 above priced usage: claude-opus-4-8 has no catalog price". */
 export function reconciliationFindings(gaps: Row[], minUsd = 1, limit = 5): Finding[] {
+  // an unpriced model has no priced side: its whole invoiced amount is the gap
+  const gapOf = (g: Row) => (g.gap_usd == null && g.likely_reason === 'unpriced model' ? n(g.invoiced_usd) : n(g.gap_usd));
   return gaps
-    .filter((g) => Math.abs(n(g.gap_usd)) >= minUsd)
-    .sort((a, b) => Math.abs(n(b.gap_usd)) - Math.abs(n(a.gap_usd)))
+    .filter((g) => Math.abs(gapOf(g)) >= minUsd)
+    .sort((a, b) => Math.abs(gapOf(b)) - Math.abs(gapOf(a)))
     .slice(0, limit)
     .map((g) => {
-      const gap = n(g.gap_usd);
+      const gap = gapOf(g);
       const reason = String(g.likely_reason ?? 'unexplained');
       const why = reason === 'unpriced model' ? `${g.model} has no catalog price` : reason;
       return {
@@ -127,5 +131,6 @@ export function budgetFindings(rows: Row[], capUsd: number, limit = 3): Finding[
 
 /** Unknown-cost findings first, then by dollars at stake. */
 export function rankFindings(findings: Finding[]): Finding[] {
-  return [...findings].sort((a, b) => (a.impact_usd == null ? -1 : b.impact_usd == null ? 1 : b.impact_usd - a.impact_usd));
+  const rank = (f: Finding) => (f.impact_usd == null ? Infinity : f.impact_usd);
+  return [...findings].sort((a, b) => (rank(a) === rank(b) ? 0 : rank(b) - rank(a)));
 }

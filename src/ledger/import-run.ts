@@ -51,8 +51,8 @@ export async function importFiles(ledger: Ledger, files: FoundFile[], opts: Impo
   const importedAt = opts.now ?? new Date();
 
   await stageFiles(ledger, plan, importId, opts.onProgress);
-  const labels = await labelStaged(ledger, (await ledgerRules(ledger)).rules);
   const modelMap = await stagedModelMap(ledger, opts.modelIds);
+  const labels = await labelStaged(ledger, (await ledgerRules(ledger)).rules, modelMap);
 
   const outcomes = await ledger.transaction(async () => {
     await ledger.run(sql('import/plan_usage_merge'));
@@ -98,7 +98,6 @@ export async function importFiles(ledger: Ledger, files: FoundFile[], opts: Impo
   };
 }
 
-
 function planFormats(files: FoundFile[], forced: string | Importer | undefined, warnings: string[]): PlannedFile[] {
   const forcedImporter = typeof forced === 'string' ? importerById(forced) : forced;
   const plan: PlannedFile[] = [];
@@ -126,10 +125,6 @@ function planFormats(files: FoundFile[], forced: string | Importer | undefined, 
   return plan;
 }
 
-
-
-
-
 /** One import_files row per file, appended in one go (a directory of transcripts has thousands). */
 async function recordFiles(ledger: Ledger, importId: string, importedAt: Date, files: FileOutcome[]): Promise<void> {
   const appender = await ledger.conn.createAppender('import_files');
@@ -145,7 +140,6 @@ async function recordFiles(ledger: Ledger, importId: string, importedAt: Date, f
   appender.flushSync();
   appender.closeSync();
 }
-
 
 /** A folder can carry its own mappings: `<name>.mapping.yaml` (or .yml, .json) next to `<name>.csv` reads it. */
 function siblingMapping(filePath: string): Importer | undefined {

@@ -27,6 +27,9 @@ export class Ledger {
     if (opts.readOnly && dbPath !== ':memory:' && !fs.existsSync(dbPath)) {
       throw new RecountError(`no ledger at ${dbPath}`, 'import something first: recount import PATH (or pass --db)');
     }
+    if (dbPath !== ':memory:' && fs.existsSync(dbPath) && fs.statSync(dbPath).isDirectory()) {
+      throw new RecountError(`${dbPath} is a folder, not a ledger file`, `name a file, e.g. --db ${path.join(dbPath, 'recount.duckdb')}`);
+    }
     if (dbPath !== ':memory:') fs.mkdirSync(path.dirname(dbPath), { recursive: true });
     if (opts.readOnly && (await needsMigration(dbPath))) (await Ledger.open(dbPath)).close();
     let instance: DuckDBInstance;

@@ -36,7 +36,10 @@ export function readQuery(name: string): NamedQuery {
   }
   const sqlText = fs.readFileSync(file, 'utf8');
   const header = sqlText.split('\n').filter((l) => l.startsWith('--')).map((l) => l.replace(/^--\s?/, ''));
-  const description = (header[0] ?? '').replace(new RegExp(`^${name}:\\s*`), '');
+  // the description is the header's first sentence (it may wrap over lines before grain/params)
+  const stop = header.findIndex((l) => /^(grain|params):/.test(l));
+  const paragraph = header.slice(0, stop < 0 ? header.length : stop).join(' ').replace(new RegExp(`^${name}:\\s*`), '');
+  const description = /^.*?[.:](?=\s|$)/.exec(paragraph)?.[0].replace(/[.:]$/, '') ?? paragraph;
   const paramsLine = header.find((l) => l.startsWith('params:'));
   return { name, description, params: paramsLine ? parseParams(paramsLine.slice('params:'.length)) : [], sql: sqlText };
 }

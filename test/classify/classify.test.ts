@@ -43,6 +43,7 @@ describe('default task-type rules', () => {
     await row(ledger, 'triage', { tags: { task: 'ticket-triage' } });
     await row(ledger, 'summary-key', { api_key: 'nightly-summarizer' });
     await row(ledger, 'nothing', {});
+    await row(ledger, 'words-inside-words', { prompt: 'what information is different at this address?' });
     await classifyLedger(ledger, readRules());
     expect(await labels(ledger)).toEqual({
       arch: 'architecture/3',
@@ -57,6 +58,7 @@ describe('default task-type rules', () => {
       'summary-key': 'summarization/1',
       tests: 'unit_tests/2',
       triage: 'classification/1',
+      'words-inside-words': 'unclassified/-', // no 'format', 'diff' or 'add' hiding inside longer words
     });
   });
 

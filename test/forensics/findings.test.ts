@@ -55,6 +55,14 @@ describe('findings sentences', () => {
     expect(found.map((f) => f.title)).toEqual(['2026-10-05: gpt-4o-mini spent $9.00, $8.00 above its median day ($1.00; robust z 10.8)']);
   });
 
+  it('names an invoice for an unpriced model by its whole amount', () => {
+    const [f] = reconciliationFindings([
+      { usage_date: '2026-06-12', provider: 'anthropic', model: 'claude-opus-4-8', token_type: 'output', invoiced_usd: 14.2, priced_usd: null, gap_usd: null, likely_reason: 'unpriced model' },
+    ]);
+    expect(f.title).toBe('invoice for 2026-06-12 is $14.20 above priced usage (anthropic claude-opus-4-8 output): claude-opus-4-8 has no catalog price');
+    expect(f.impact_usd).toBe(14.2);
+  });
+
   it('ranks unknown costs first, then by dollars', () => {
     const ranked = rankFindings([
       ...cacheBreakFindings([{ session_id: 's', breaks: 1, prefix_break_cost_usd: 5 }]),

@@ -22,6 +22,7 @@ describe('periods', () => {
   it.each([
     [{ since: '2026-13-01' }, "--since '2026-13-01' is not a date"],
     [{ month: 'Oct' }, "--month 'Oct' is not a month"],
+    [{ month: '2026-13' }, "--month '2026-13' is not a month"],
     [{ since: '2026-10-05', until: '2026-10-01' }, 'is after --until'],
     [{ month: '2026-10', since: '2026-10-01' }, 'choose one of'],
     [{ tz: 'Mars/Olympus' }, "unknown time zone 'Mars/Olympus'"],
