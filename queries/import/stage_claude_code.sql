@@ -6,7 +6,12 @@
 -- params: $import_id VARCHAR
 INSERT INTO staged_usage BY NAME
 WITH responses AS (
-  SELECT source_file, source_line, bad_raw, list_filter(f[22:29], x -> x IS NOT NULL) AS line_tools,
+  SELECT source_file, source_line, bad_raw,
+         -- tool_use names, plus 'Bash:test' when a Bash call ran a test runner (a classifier signal)
+         list_filter(f[22:29], x -> x IS NOT NULL)
+           || CASE WHEN len(list_filter(f[30:33], c -> regexp_matches(coalesce(c, ''),
+                 '(^|[\s;&|(])(npm (run )?test|yarn test|pnpm test|npx (vitest|jest|mocha)|vitest|jest|pytest|python3? -m (pytest|unittest)|go test|cargo (test|nextest)|mvn\b.*\btest|gradlew?\b.*\btest|make test|rspec|phpunit|dotnet test|ctest)\b'))) > 0
+                   THEN ['Bash:test'] ELSE [] END AS line_tools,
          try_cast(f[2] AS TIMESTAMPTZ) AS ts, f[3] AS session_id, f[4] AS request_id,
          coalesce(try_cast(f[6] AS BOOLEAN), false) AS is_sidechain, f[7] AS agent_id, f[8] AS cwd, f[9] AS git_branch,
          f[10] AS version, f[12] AS model_raw,

@@ -32,7 +32,10 @@ parsed AS (
                                    -- older ones several
                                    '$.message.content[0].name', '$.message.content[1].name', '$.message.content[2].name',
                                    '$.message.content[3].name', '$.message.content[4].name', '$.message.content[5].name',
-                                   '$.message.content[6].name', '$.message.content[7].name'])
+                                   '$.message.content[6].name', '$.message.content[7].name',
+                                   -- Bash commands, to tell a response that runs the test suite
+                                   '$.message.content[0].input.command', '$.message.content[1].input.command',
+                                   '$.message.content[2].input.command', '$.message.content[3].input.command'])
        END AS f
 FROM checked
 )

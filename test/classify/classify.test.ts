@@ -43,6 +43,7 @@ describe('default task-type rules', () => {
     await row(ledger, 'triage', { tags: { task: 'ticket-triage' } });
     await row(ledger, 'summary-key', { api_key: 'nightly-summarizer' });
     await row(ledger, 'nothing', {});
+    await row(ledger, 'ran-tests', { tools: ['Bash', 'Bash:test'] });
     await row(ledger, 'words-inside-words', { prompt: 'what information is different at this address?' });
     await classifyLedger(ledger, readRules());
     expect(await labels(ledger)).toEqual({
@@ -58,6 +59,7 @@ describe('default task-type rules', () => {
       'summary-key': 'summarization/1',
       tests: 'unit_tests/2',
       triage: 'classification/1',
+      'ran-tests': 'unit_tests/2',
       'words-inside-words': 'unclassified/-', // no 'format', 'diff' or 'add' hiding inside longer words
     });
   });
@@ -69,6 +71,26 @@ describe('default task-type rules', () => {
     expect(byType.reduce((a, r) => a + r.n, 0)).toBe(58);
     expect(byType.find((r) => r.task_type === 'file_navigation')?.n).toBeGreaterThan(0);
     expect(byType.find((r) => r.task_type === 'unclassified')?.n ?? 0).toBeLessThan(58 * 0.2);
+  });
+});
+
+describe('Bash running tests', () => {
+  it('marks a Claude Code response whose Bash call ran the test suite', async () => {
+    const line = (id: string, command: string) =>
+      JSON.stringify({
+        type: 'assistant', sessionId: 's', uuid: id, timestamp: '2026-10-22T10:00:05.000Z', requestId: `req_${id}`,
+        message: { id: `msg_${id}`, model: 'claude-sonnet-4-5', content: [{ type: 'tool_use', id: `toolu_${id}`, name: 'Bash', input: { command } }],
+          usage: { input_tokens: 5, cache_read_input_tokens: 0, cache_creation_input_tokens: 0, output_tokens: 40 } },
+      });
+    const file = writeTemp('t.jsonl', [line('a', 'cd api && npm test -- --run'), line('b', 'python -m pytest -q tests/'), line('c', 'git status'), line('d', 'cat latest-test-output.txt')].join('\n'));
+    const ledger = await newLedger();
+    await importPaths(ledger, [file]);
+    expect(await ledger.all('SELECT record_key, tools, task_type FROM usage ORDER BY record_key')).toEqual([
+      { record_key: 'msg:msg_a', tools: ['Bash', 'Bash:test'], task_type: 'unit_tests' },
+      { record_key: 'msg:msg_b', tools: ['Bash', 'Bash:test'], task_type: 'unit_tests' },
+      { record_key: 'msg:msg_c', tools: ['Bash'], task_type: 'unclassified' },
+      { record_key: 'msg:msg_d', tools: ['Bash'], task_type: 'unclassified' },
+    ]);
   });
 });
 
