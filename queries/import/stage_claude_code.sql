@@ -10,7 +10,7 @@ WITH responses AS (
          -- tool_use names, plus 'Bash:test' when a Bash call ran a test runner (a classifier signal)
          list_filter(f[22:29], x -> x IS NOT NULL)
            || CASE WHEN len(list_filter(f[30:33], c -> regexp_matches(coalesce(c, ''),
-                 '(^|[\s;&|(])(npm (run )?test|yarn test|pnpm test|npx (vitest|jest|mocha)|vitest|jest|pytest|python3? -m (pytest|unittest)|go test|cargo (test|nextest)|mvn\b.*\btest|gradlew?\b.*\btest|make test|rspec|phpunit|dotnet test|ctest)\b'))) > 0
+                 '(^|[\s;&|(])((npm|yarn|pnpm)\b[^;&|]*\b(test|vitest|jest)|npx (vitest|jest|mocha)|vitest|jest|pytest|python3? -m (pytest|unittest)|go test|cargo (test|nextest)|mvn\b[^;&|]*\btest|gradlew?\b[^;&|]*\btest|make test|rspec|phpunit|dotnet test|ctest)\b'))) > 0
                    THEN ['Bash:test'] ELSE [] END AS line_tools,
          try_cast(f[2] AS TIMESTAMPTZ) AS ts, f[3] AS session_id, f[4] AS request_id,
          coalesce(try_cast(f[6] AS BOOLEAN), false) AS is_sidechain, f[7] AS agent_id, f[8] AS cwd, f[9] AS git_branch,

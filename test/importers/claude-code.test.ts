@@ -162,6 +162,7 @@ describe('claude-code: the sample transcripts (manifest §1)', () => {
     // distinct tool names per response (one response calls Read twice: 13 Read blocks, 12 responses)
     expect(rows).toEqual([
       { tool: 'Bash', responses: 9 },
+      { tool: 'Bash:test', responses: 6 }, // npm test, npx vitest, pnpm … test: the runs of the test suite
       { tool: 'Edit', responses: 9 },
       { tool: 'Glob', responses: 3 },
       { tool: 'Grep', responses: 5 },
