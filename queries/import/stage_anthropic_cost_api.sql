@@ -1,28 +1,15 @@
 -- Stage the Anthropic cost report into invoice lines. amount is a decimal string in CENTS.
 -- token_type ('cache_creation.ephemeral_1h_input_tokens', …) maps onto the ledger's bucket names.
--- params: $files VARCHAR[], $import_id VARCHAR
+-- Reads the temp table api_results, which read_api_pages.sql fills first (prestage) from the pages.
+-- params: $import_id VARCHAR
 INSERT INTO staged_invoice BY NAME
-WITH pages AS (
-  SELECT filename, row_number() OVER () AS page_no, json AS page
-  FROM read_json_objects($files, format = 'auto', filename = true, maximum_object_size = 33554432)
-),
-buckets AS (
-  SELECT filename, row_number() OVER () AS bucket_no, bucket
-  FROM (SELECT filename, page_no, unnest(json_extract(page, '$.data[*]')) AS bucket FROM pages)
-),
-results AS (
-  SELECT filename, row_number() OVER () AS result_no, bucket, r
-  FROM (SELECT filename, bucket_no, bucket, unnest(json_extract(bucket, '$.results[*]')) AS r FROM buckets)
-),
-fields AS (
-  SELECT filename AS source_file,
-         row_number() OVER (PARTITION BY filename ORDER BY result_no) AS source_line,
-         r,
+WITH fields AS (
+  SELECT source_file, source_line, r,
          bucket->>'starting_at' AS bucket_start,
          try_cast(bucket->>'starting_at' AS TIMESTAMPTZ) AS starts,
          try_cast(r->>'amount' AS DECIMAL(38, 12)) AS amount_cents,
          upper(coalesce(r->>'currency', 'USD')) AS currency
-  FROM results
+  FROM api_results
 )
 SELECT
   CASE WHEN starts IS NULL OR amount_cents IS NULL OR currency <> 'USD' THEN 'reject' ELSE 'usage' END AS row_kind,

@@ -1,30 +1,17 @@
 -- Stage OpenAI Costs API pages into invoice lines: one per bucket result; amount.value is dollars.
 -- line_item reads like 'gpt-4o-2024-08-06, cached input': the model, then the token type.
--- params: $files VARCHAR[], $import_id VARCHAR
+-- Reads the temp table api_results, which read_api_pages.sql fills first (prestage) from the pages.
+-- params: $import_id VARCHAR
 INSERT INTO staged_invoice BY NAME
-WITH pages AS (
-  SELECT filename, row_number() OVER () AS page_no, json AS page
-  FROM read_json_objects($files, format = 'auto', filename = true, maximum_object_size = 33554432)
-),
-buckets AS (
-  SELECT filename, row_number() OVER () AS bucket_no, bucket
-  FROM (SELECT filename, page_no, unnest(json_extract(page, '$.data[*]')) AS bucket FROM pages)
-),
-results AS (
-  SELECT filename, row_number() OVER () AS result_no, bucket, r
-  FROM (SELECT filename, bucket_no, bucket, unnest(json_extract(bucket, '$.results[*]')) AS r FROM buckets)
-),
-fields AS (
-  SELECT filename AS source_file,
-         row_number() OVER (PARTITION BY filename ORDER BY result_no) AS source_line,
-         r,
+WITH fields AS (
+  SELECT source_file, source_line, r,
          try_cast(bucket->>'start_time' AS BIGINT) AS start_s,
          try_cast(r->'amount'->>'value' AS DOUBLE) AS amount,
          lower(coalesce(r->'amount'->>'currency', 'usd')) AS currency,
          r->>'line_item' AS line_item,
          CASE WHEN contains(r->>'line_item', ', ') THEN split_part(r->>'line_item', ', ', 1) END AS item_model,
          CASE WHEN contains(r->>'line_item', ', ') THEN substr(r->>'line_item', strpos(r->>'line_item', ', ') + 2) ELSE r->>'line_item' END AS item_kind
-  FROM results
+  FROM api_results
 )
 SELECT
   CASE WHEN start_s IS NULL OR amount IS NULL OR currency <> 'usd' THEN 'reject' ELSE 'usage' END AS row_kind,

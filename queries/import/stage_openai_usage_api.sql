@@ -1,24 +1,11 @@
 -- Stage OpenAI Usage API (completions) pages: one row per bucket result. input_tokens there includes
 -- cached and cache-write tokens, so the uncached bucket is what is left. Keyed by the bucket and every
 -- group-by field: a re-pull of the same bucket replaces it.
--- params: $files VARCHAR[], $import_id VARCHAR
+-- Reads the temp table api_results, which read_api_pages.sql fills first (prestage) from the pages.
+-- params: $import_id VARCHAR
 INSERT INTO staged_usage BY NAME
-WITH pages AS (
-  SELECT filename, row_number() OVER () AS page_no, json AS page
-  FROM read_json_objects($files, format = 'auto', filename = true, maximum_object_size = 33554432)
-),
-buckets AS (
-  SELECT filename, page_no, row_number() OVER () AS bucket_no, bucket
-  FROM (SELECT filename, page_no, unnest(json_extract(page, '$.data[*]')) AS bucket FROM pages)
-),
-results AS (
-  SELECT filename, bucket_no, row_number() OVER () AS result_no, bucket, r
-  FROM (SELECT filename, bucket_no, bucket, unnest(json_extract(bucket, '$.results[*]')) AS r FROM buckets)
-),
-fields AS (
-  SELECT filename AS source_file,
-         row_number() OVER (PARTITION BY filename ORDER BY result_no) AS source_line,
-         r,
+WITH fields AS (
+  SELECT source_file, source_line, r,
          try_cast(bucket->>'start_time' AS BIGINT) AS start_s,
          try_cast(bucket->>'end_time' AS BIGINT) AS end_s,
          try_cast(r->>'input_tokens' AS BIGINT) AS in_total,
@@ -27,7 +14,7 @@ fields AS (
          try_cast(r->>'input_uncached_tokens' AS BIGINT) AS in_uncached,
          try_cast(r->>'output_tokens' AS BIGINT) AS out_tokens,
          try_cast(r->>'num_model_requests' AS BIGINT) AS n_requests
-  FROM results
+  FROM api_results
 ),
 checked AS (
   SELECT *,

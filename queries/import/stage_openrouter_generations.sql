@@ -1,44 +1,17 @@
--- Stage OpenRouter generation stats saved as JSON lines: one GET /api/v1/generation response
--- ({"data":{…}}, or the bare generation object) per line; a line may also hold an array of them, or
--- be one element of a one-object-per-line JSON array ("[{…}," … "{…}]"). One usage row per
--- generation, keyed by its id (gen-…): polling the same id twice stages two rows and the merge keeps
--- one. Token buckets come from the upstream provider's counts (native_tokens_*), falling back to
--- OpenRouter's own tokens_*: native_tokens_cached is part of native_tokens_prompt (uncached = prompt -
--- cached; there is no cache-write count, so writes stay in input), reasoning is part of completion.
--- total_cost is USD (what OpenRouter charged); latency is milliseconds. Error responses from polling
--- too early ({"error":{…}}) carry no usage and are skipped.
--- Reads the file as lines (streaming, bounded memory, exact line numbers; blank lines keep their number).
--- The mapping after the reader is shared with stage_openrouter_generations_json.sql: keep the two in step.
--- params: $files VARCHAR[] (one file: staging 'one-file'), $import_id VARCHAR
+-- Stage OpenRouter generation stats from the temp table openrouter_generation_records, which the
+-- variant's reader fills first (prestage): read_openrouter_generations_jsonl.sql (JSON lines) or
+-- read_openrouter_generations_json.sql (a JSON document). One usage row per generation, keyed by its
+-- id (gen-…): polling the same id twice stages two rows and the merge keeps one. Token buckets come
+-- from the upstream provider's counts (native_tokens_*), falling back to OpenRouter's own tokens_*:
+-- native_tokens_cached is part of native_tokens_prompt (uncached = prompt - cached; there is no
+-- cache-write count, so writes stay in input), reasoning is part of completion. total_cost is USD
+-- (what OpenRouter charged); latency is milliseconds. Error responses from polling too early
+-- ({"error":{…}}) carry no usage and are skipped; a record that is not valid JSON or not a JSON object
+-- is a reject.
+-- params: $import_id VARCHAR
 INSERT INTO staged_usage BY NAME
-WITH lines AS (
-  SELECT filename AS source_file, row_number() OVER () AS source_line, raw
-  FROM read_csv($files, columns = {'raw': 'VARCHAR'}, header = false, delim = E'\x01', quote = '', escape = '',
-                auto_detect = false, max_line_size = 33554432, buffer_size = 67108864, strict_mode = false, filename = true)
-),
-texts AS (  -- a line as written, and without the punctuation of a one-object-per-line JSON array
-  SELECT source_file, source_line, raw, whole_ok,
-         CASE WHEN whole_ok THEN json_type(raw) = 'ARRAY' ELSE false END AS is_array,
-         rtrim(ltrim(raw, E' \t[,'), E' \t,]') AS stripped
-  FROM (SELECT *, json_valid(raw) AS whole_ok FROM lines WHERE raw IS NOT NULL AND trim(raw, E' \t') <> '')
-),
-records AS (
-  SELECT source_file, source_line, raw, from_array, valid,
-         CASE WHEN valid THEN json_type(rec) = 'OBJECT' ELSE false END AS ok, rec
-  FROM (
-    SELECT *, json_valid(rec) AS valid
-    FROM (
-      SELECT source_file, source_line, raw, is_array AS from_array,
-             unnest(CASE WHEN is_array THEN json_extract(raw, '$[*]')::VARCHAR[]
-                         WHEN whole_ok THEN [raw]
-                         ELSE [stripped] END) AS rec
-      FROM texts
-      WHERE stripped <> ''  -- the '[' and ']' lines of an array
-    )
-  )
-),
-parsed AS (  -- each record parsed once: the generation's fields inside the {"data":…} envelope, then bare
-  SELECT source_file, source_line, valid, ok, CASE WHEN from_array THEN rec ELSE raw END AS raw_text,
+WITH parsed AS (  -- each record parsed once: the generation's fields inside the {"data":…} envelope, then bare
+  SELECT source_file, source_line, valid, ok, coalesce(raw_text, rec) AS raw_text,
          CASE WHEN ok THEN json_extract_string(rec, [
            '$.data.id', '$.data.created_at', '$.data.model', '$.data.provider_name', '$.data.total_cost',
            '$.data.native_tokens_prompt', '$.data.native_tokens_completion', '$.data.native_tokens_reasoning',
@@ -53,7 +26,7 @@ parsed AS (  -- each record parsed once: the generation's fields inside the {"da
            '$.finish_reason', '$.native_finish_reason', '$.streamed', '$.cancelled',
            '$.is_byok', '$.api_type', '$.upstream_id', '$.origin',
            '$.error']) END AS f
-  FROM records
+  FROM openrouter_generation_records
 ),
 fields AS (
   SELECT source_file, source_line, valid, ok, raw_text,

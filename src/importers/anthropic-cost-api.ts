@@ -9,6 +9,7 @@ export const anthropicCostApi: Importer = {
   role: 'invoice',
   merge: 'replace',
   staging: 'all-files',
+  prestage: ['read_api_pages'], // pages → bucket results (api_results), shared by the four API importers
   sample: 'samples/anthropic/cost-report.json',
   detect: (head) =>
     jsonMentions(head, 'data', 'starting_at', 'amount') && (head.text.includes('"cost_type"') || head.text.includes('"token_type"')),

@@ -9,6 +9,7 @@ export const anthropicUsageApi: Importer = {
   role: 'aggregate',
   merge: 'replace',
   staging: 'all-files',
+  prestage: ['read_api_pages'], // pages → bucket results (api_results), shared by the four API importers
   sample: 'samples/anthropic/usage-report.json',
   // the cost report names the same token types as values, but only it has amounts
   detect: (head) => jsonMentions(head, 'data', 'starting_at', 'uncached_input_tokens') && !head.text.includes('"amount"'),

@@ -9,6 +9,8 @@ export const heliconeCsv: Importer = {
   role: 'requests',
   merge: 'keep-best',
   staging: 'one-file',
+  prestage: ['read_helicone_csv'],
+  stageQuery: 'stage_helicone', // the mapping shared with helicone-jsonl
   sample: 'samples/helicone/requests.csv',
   // older exporter versions wrote response_id instead of request_id
   detect: (head) =>

@@ -1,5 +1,3 @@
-import { listValue } from '@duckdb/node-api';
-import { sql } from '../ledger/sql.js';
 import { readHead } from './file-head.js';
 import type { FileHead, Importer } from './types.js';
 
@@ -11,14 +9,13 @@ export const heliconeJsonl: Importer = {
   role: 'requests',
   merge: 'keep-best',
   staging: 'one-file', // the line reader numbers one file's lines with row_number()
+  // one reader for both shapes: JSONL streams through the line reader, a JSON array through the JSON
+  // reader; the bound flag leaves the other reader out of the plan
+  prestage: ['read_helicone_jsonl'],
+  prestageParams: (files) => ({ json_array: isJsonArray(files[0]) }),
+  stageQuery: 'stage_helicone', // the mapping shared with helicone-csv
   sample: 'samples/helicone/requests.jsonl',
   detect: (head) => looksLikeHeliconeJson(head),
-  // one statement for both shapes: JSONL streams through the line reader, a JSON array through the
-  // JSON reader; the bound flag leaves the other reader out of the plan
-  stage: (files, importId) => ({
-    sql: sql('import/stage_helicone_jsonl'),
-    params: { files: listValue(files), import_id: importId, json_array: isJsonArray(files[0]) },
-  }),
 };
 
 function looksLikeHeliconeJson(head: FileHead): boolean {

@@ -9,6 +9,8 @@ export const litellmSpendlogsCsv: Importer = {
   role: 'requests',
   merge: 'keep-best',
   staging: 'one-file',
+  prestage: ['read_litellm_csv'],
+  stageQuery: 'stage_litellm_spendlogs', // the mapping shared by the three LiteLLM variants
   sample: 'samples/litellm/spend-logs.csv',
   detect: (head) => hasColumns(head, 'request_id', 'spend', 'starttime', 'prompt_tokens'),
 };

@@ -10,6 +10,8 @@ export const litellmSpendlogsJson: Importer = {
   role: 'requests',
   merge: 'keep-best',
   staging: 'all-files',
+  prestage: ['read_litellm_json'],
+  stageQuery: 'stage_litellm_spendlogs', // the mapping shared by the three LiteLLM variants
   sample: 'samples/litellm/spend-logs.json',
   detect: (head) => {
     const t = head.text.trimStart();

@@ -14,6 +14,8 @@ export const litellmSpendlogsJsonl: Importer = {
   role: 'requests',
   merge: 'keep-best',
   staging: 'one-file', // a gateway log can be one big file: streamed line by line
+  prestage: ['read_litellm_jsonl'],
+  stageQuery: 'stage_litellm_spendlogs', // the mapping shared by the three LiteLLM variants
   sample: 'samples/litellm/spend-logs.jsonl',
   detect: (head) => jsonRecords(head).some(isSpendLog),
 };

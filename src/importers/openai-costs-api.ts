@@ -9,6 +9,7 @@ export const openaiCostsApi: Importer = {
   role: 'invoice',
   merge: 'replace',
   staging: 'all-files',
+  prestage: ['read_api_pages'], // pages → bucket results (api_results), shared by the four API importers
   sample: 'samples/openai/costs-api.json',
   detect: (head) =>
     jsonMentions(head, 'data') &&

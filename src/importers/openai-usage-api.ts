@@ -9,6 +9,7 @@ export const openaiUsageApi: Importer = {
   role: 'aggregate',
   merge: 'replace',
   staging: 'all-files',
+  prestage: ['read_api_pages'], // pages → bucket results (api_results), shared by the four API importers
   sample: 'samples/openai/usage-api-completions.json',
   detect: (head) =>
     jsonMentions(head, 'data') &&

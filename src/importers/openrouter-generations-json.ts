@@ -9,6 +9,8 @@ export const openrouterGenerationsJson: Importer = {
   role: 'requests',
   merge: 'keep-best',
   staging: 'all-files',
+  prestage: ['read_openrouter_generations_json'],
+  stageQuery: 'stage_openrouter_generations', // the mapping shared with the JSON lines variant
   sample: 'samples/openrouter/generations.json',
   detect: (head) => {
     const t = head.text.trimStart();

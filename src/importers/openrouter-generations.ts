@@ -40,6 +40,7 @@ export const openrouterGenerations: Importer = {
   role: 'requests',
   merge: 'keep-best',
   staging: 'one-file', // a gateway log can be one big file: streamed line by line
+  prestage: ['read_openrouter_generations_jsonl'], // then stage_openrouter_generations.sql, shared with the JSON variant
   sample: 'samples/openrouter/generations.jsonl',
   detect: (head) => jsonRecords(head).some(isGeneration),
 };

@@ -9,9 +9,10 @@ export interface FileHead {
 }
 
 /**
- * One source format. Staging is a SQL statement in queries/import/stage_<id>.sql that reads `$files`
- * with DuckDB's own readers (optionally after `prestage` statements) and inserts into staged_usage or
- * staged_invoice; the shared merge then dedupes against the ledger by `merge`.
+ * One source format. Staging is a SQL statement in queries/import/stage_<id>.sql (or `stageQuery`) that
+ * reads `$files` with DuckDB's own readers, or a temp table that `prestage` statements read them into,
+ * and inserts into staged_usage or staged_invoice; the shared merge then dedupes against the ledger by
+ * `merge`.
  */
 export interface Importer {
   id: string; // also the `source` column
@@ -30,8 +31,18 @@ export interface Importer {
   merge: 'keep-best' | 'replace';
   /** one-file: the stage SQL reads one file per run and numbers its lines with row_number() (CSV). */
   staging: 'one-file' | 'all-files';
-  /** SQL run before stage_<id>.sql with the same files (e.g. to split and parse lines once). */
+  /** SQL run before the stage statement with the same files (e.g. to split and parse lines once). */
   prestage?: string[];
+  /**
+   * Parameters bound to every prestage statement besides $files, from the run's files (without the
+   * header template; e.g. a flag read from the file's head that picks one of two readers).
+   */
+  prestageParams?: (files: string[]) => Params;
+  /**
+   * The stage statement, queries/import/<stageQuery>.sql, when it is not stage_<id>.sql: variants of
+   * one format read their files into a shared temp table (prestage) and share one mapping statement.
+   */
+  stageQuery?: string;
   /** Builds the stage statement instead of queries/import/stage_<id>.sql (mapping files do). */
   stage?: (files: string[], importId: string) => { sql: string; params: Params };
   sample: string; // example file under samples/

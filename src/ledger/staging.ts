@@ -74,13 +74,15 @@ async function stageBatch(ledger: Ledger, importer: Importer, paths: string[], i
     }
     return;
   }
-  const stageSql = sql(`import/stage_${importer.id.replace(/-/g, '_')}`);
+  // stageQuery: variants of one format share a mapping statement (their readers are prestage steps)
+  const stageSql = sql(`import/${importer.stageQuery ?? `stage_${importer.id.replace(/-/g, '_')}`}`);
   // CSV formats read a header-only template first, so with union_by_name every column the SQL names
   // exists even when an export leaves optional columns out
   const template = path.join(queriesDir, 'import', 'headers', `${importer.id}.csv`);
   const files = fs.existsSync(template) ? [template, ...paths] : paths;
   try {
-    for (const step of importer.prestage ?? []) await ledger.runWatched(sql(`import/${step}`), { files: listValue(files) }, onTick);
+    const prestageParams: Params = { files: listValue(files), ...importer.prestageParams?.(paths) };
+    for (const step of importer.prestage ?? []) await ledger.runWatched(sql(`import/${step}`), prestageParams, onTick);
     const params: Params = stageSql.includes('$files') ? { files: listValue(files), import_id: importId } : { import_id: importId };
     await ledger.runWatched(stageSql, params, onTick);
   } catch (err) {

@@ -1,6 +1,7 @@
--- Stage one Helicone request export in JSONL (one request per line) or JSON (an array of requests):
--- one usage row per request, keyed by request_id (the exporter pages newest-first by offset and
--- repeats rows at page boundaries: the copies are duplicates), a reject per line that is not JSON or
+-- Stage one Helicone request export from the temp table helicone_records, which the variant's reader
+-- fills first (prestage): read_helicone_csv.sql (CSV) or read_helicone_jsonl.sql (JSONL or a JSON
+-- array). One usage row per request, keyed by request_id (the exporter pages newest-first by offset and
+-- repeats rows at page boundaries: the copies are duplicates), a reject per record that is not JSON or
 -- lacks what a usage record needs. Every Helicone format writes source 'helicone', so a request in
 -- both a JSONL and a CSV export counts once.
 -- Units: cost is USD; delay_ms is milliseconds; request_created_at is ISO 8601 (UTC when it has no zone).
@@ -12,58 +13,9 @@
 -- reached the provider: it is kept with its cost as given and tagged helicone_cache_hit = 'true'.
 -- request_properties (custom properties; a 'Helicone-Property-' prefix is dropped) become tags;
 -- the Helicone-Session-Id property is the session.
--- params: $files VARCHAR[] (one file), $import_id VARCHAR, $json_array BOOLEAN (the file is a JSON
---         array: its records are numbered 1, 2, … in array order instead of by line)
+-- params: $import_id VARCHAR
 INSERT INTO staged_usage BY NAME
-WITH lines AS (  -- JSONL streams through the CSV reader with exact line numbers and bounded memory
-  SELECT filename AS source_file, row_number() OVER () AS source_line, raw
-  FROM read_csv($files, columns = {'raw': 'VARCHAR'}, header = false, delim = E'\x01', quote = '', escape = '',
-                auto_detect = false, max_line_size = 33554432, buffer_size = 67108864, strict_mode = false, filename = true)
-  WHERE NOT $json_array
-),
-elements AS (
-  SELECT filename AS source_file, row_number() OVER () AS source_line, json::VARCHAR AS raw
-  FROM read_json_objects($files, format = 'array', filename = true, maximum_object_size = 67108864)
-  WHERE $json_array
-),
-records AS (
-  SELECT source_file, source_line,
-         rtrim(CASE WHEN source_line = 1 THEN ltrim(raw, chr(65279)) ELSE raw END, E'\r') AS raw  -- BOM, CRLF
-  FROM (SELECT * FROM lines UNION ALL SELECT * FROM elements)
-  WHERE raw IS NOT NULL AND trim(raw, E' \t\r') <> ''  -- blank lines carry nothing
-),
-parsed AS (
-  SELECT source_file, source_line, raw, json_valid(raw) AS ok,
-         CASE WHEN json_valid(raw) THEN
-           json_extract_string(raw, ['$.request_id', '$.request_created_at', '$.request_user_id', '$.request_model', '$.model',
-                                     '$.response_model', '$.provider', '$.delay_ms', '$.prompt_tokens', '$.completion_tokens',
-                                     '$.reasoning_tokens', '$.prompt_cache_read_tokens', '$.prompt_cache_write_tokens', '$.cost',
-                                     '$.costUSD', '$.cache_reference_id', '$.response_status', '$.request_properties',
-                                     '$.response_id', '$.latency', '$.properties'])
-         END AS f
-  FROM records
-),
-fields AS (
-  SELECT source_file, source_line, ok, raw,
-         nullif(trim(coalesce(f[1], f[19])), '') AS request_id,
-         nullif(trim(f[2]), '') AS created_text,
-         hide_key(nullif(trim(f[3]), '')) AS user_key,
-         coalesce(nullif(trim(f[4]), ''), nullif(trim(f[5]), ''), nullif(trim(f[6]), '')) AS model_name,
-         lower(nullif(trim(f[7]), '')) AS provider_raw,
-         nullif(trim(coalesce(f[8], f[20])), '') AS delay_text,
-         nullif(trim(f[9]), '') AS prompt_text_,
-         nullif(trim(f[10]), '') AS completion_text,
-         nullif(trim(f[11]), '') AS reasoning_text,
-         nullif(trim(f[12]), '') AS read_text,
-         nullif(trim(f[13]), '') AS write_text,
-         nullif(trim(coalesce(f[14], f[15])), '') AS cost_text,
-         lower(nullif(trim(f[16]), '')) AS cache_reference_id,
-         try_cast(f[17] AS DOUBLE) AS response_status,
-         nullif(trim(coalesce(f[18], f[21])), '') AS properties_text
-  FROM parsed
-),
--- everything below is shared word for word with stage_helicone_csv.sql
-typed AS (
+WITH typed AS (
   SELECT *,
          CASE
            WHEN created_text IS NULL THEN NULL
@@ -83,7 +35,7 @@ typed AS (
          -- Anthropic's convention: prompt_tokens exclude the cache tokens (also Claude on Bedrock or Vertex)
          provider_raw = 'anthropic'
            OR (provider_raw IN ('bedrock', 'aws', 'aws-bedrock', 'vertex', 'vertex-ai', 'google-vertex') AND model_name ILIKE '%claude%') AS disjoint_prompt
-  FROM fields
+  FROM helicone_records
 ),
 mapped AS (
   SELECT *,

@@ -1,66 +1,22 @@
--- Stage LiteLLM proxy spend logs (the LiteLLM_SpendLogs table) exported as JSON lines: one row object
--- per line (a line may also hold an array of rows, or be one element of a one-row-per-line JSON array
--- as psql's json_agg writes it). One usage row per request, keyed by request_id (overlapping exports
--- repeat rows; the merge keeps one). spend is USD. prompt_tokens follows the OpenAI convention and
--- INCLUDES cache reads and writes: the cache counts come from metadata.usage_object /
+-- Stage LiteLLM proxy spend logs (the LiteLLM_SpendLogs table) from the temp table litellm_records,
+-- which the variant's reader fills first (prestage): read_litellm_csv.sql, read_litellm_jsonl.sql or
+-- read_litellm_json.sql. One usage row per request, keyed by request_id (overlapping exports repeat
+-- rows; the merge keeps one). spend is USD. prompt_tokens follows the OpenAI convention and INCLUDES
+-- cache reads and writes: the cache counts come from metadata.usage_object /
 -- metadata.additional_usage_values (cache_read_input_tokens, else prompt_tokens_details.cached_tokens;
 -- cache_creation_input_tokens, with an ephemeral_1h split when written) and uncached input is what is
--- left. metadata and request_tags may be JSON values or JSON text. A LiteLLM cache hit (cache_hit
--- "True") stays a request, tagged cache_hit=true and billed as logged. status 'failure' → 'error'.
--- Rows that only retrieve a stored Responses API response (call_type aget_responses …) re-log the
--- original's spend under a new id: skipped.
--- Reads the file as lines (streaming, bounded memory, exact line numbers; blank lines keep their number).
--- The mapping after the reader is shared with stage_litellm_spendlogs_csv.sql and
--- stage_litellm_spendlogs_json.sql: keep the three in step.
--- params: $files VARCHAR[] (one file: staging 'one-file'), $import_id VARCHAR
+-- left. metadata and request_tags hold JSON text. A LiteLLM cache hit (cache_hit "True") stays a
+-- request, tagged cache_hit=true and billed as logged. status 'failure' → 'error'. Rows that only
+-- retrieve a stored Responses API response (call_type aget_responses …) re-log the original's spend
+-- under a new id: skipped. An empty row is skipped; a record that is not valid JSON or not a JSON
+-- object is a reject.
+-- params: $import_id VARCHAR
 INSERT INTO staged_usage BY NAME
-WITH lines AS (
-  SELECT filename AS source_file, row_number() OVER () AS source_line, raw
-  FROM read_csv($files, columns = {'raw': 'VARCHAR'}, header = false, delim = E'\x01', quote = '', escape = '',
-                auto_detect = false, max_line_size = 33554432, buffer_size = 67108864, strict_mode = false, filename = true)
-),
-texts AS (  -- a line as written, and without the punctuation of a one-object-per-line JSON array
-  SELECT source_file, source_line, raw, whole_ok,
-         CASE WHEN whole_ok THEN json_type(raw) = 'ARRAY' ELSE false END AS is_array,
-         rtrim(ltrim(raw, E' \t[,'), E' \t,]') AS stripped
-  FROM (SELECT *, json_valid(raw) AS whole_ok FROM lines WHERE raw IS NOT NULL AND trim(raw, E' \t') <> '')
-),
-records AS (
-  SELECT source_file, source_line, raw, from_array, valid,
-         CASE WHEN valid THEN json_type(rec) = 'OBJECT' ELSE false END AS ok, rec
-  FROM (
-    SELECT *, json_valid(rec) AS valid
-    FROM (
-      SELECT source_file, source_line, raw, is_array AS from_array,
-             unnest(CASE WHEN is_array THEN json_extract(raw, '$[*]')::VARCHAR[]
-                         WHEN whole_ok THEN [raw]
-                         ELSE [stripped] END) AS rec
-      FROM texts
-      WHERE stripped <> ''  -- the '[' and ']' lines of an array
-    )
-  )
-),
-parsed AS (  -- each record parsed once; metadata and request_tags come back as their JSON text
-  SELECT source_file, source_line, valid, ok, CASE WHEN from_array THEN rec ELSE raw END AS raw_text,
-         CASE WHEN ok THEN json_extract_string(rec, [
-           '$.request_id', '$.call_type', '$.api_key', '$.spend', '$.prompt_tokens', '$.completion_tokens',
-           '$.startTime', '$.endTime', '$.model', '$.model_group', '$.custom_llm_provider', '$.user',
-           '$.end_user', '$.team_id', '$.session_id', '$.status', '$.cache_hit', '$.request_tags', '$.metadata']) END AS f
-  FROM records
-),
-spend_rows AS (
-  SELECT source_file, source_line, valid, ok, raw_text,
-         f[1] AS request_id, f[2] AS call_type, f[3] AS api_key, f[4] AS spend, f[5] AS prompt_tokens,
-         f[6] AS completion_tokens, f[7] AS start_time, f[8] AS end_time, f[9] AS model, f[10] AS model_group,
-         f[11] AS custom_llm_provider, f[12] AS user_name, f[13] AS end_user, f[14] AS team_id, f[15] AS session_id,
-         f[16] AS status, f[17] AS cache_hit, f[18] AS request_tags, f[19] AS metadata
-  FROM parsed
-),
-metas AS (  -- metadata and request_tags are JSON (text in CSV exports); parsed once each
+WITH metas AS (  -- metadata and request_tags are JSON (text in CSV exports); parsed once each
   SELECT *,
          nullif(nullif(nullif(trim(metadata), ''), 'None'), 'null') AS meta_text,
          nullif(nullif(nullif(trim(request_tags), ''), 'None'), 'null') AS tags_text
-  FROM spend_rows
+  FROM litellm_records
 ),
 parsed_meta AS (
   SELECT *,
@@ -139,7 +95,12 @@ kinds AS (
 -- one pass over the rows (no second read of a large file): usage, reject and skip rows together
 SELECT kind AS row_kind,
        reason,
-       CASE WHEN kind = 'reject' THEN left(raw_text, 100000) END AS raw,
+       -- the JSON-lines reader keeps the text only of records it sees are broken; for one the mapping
+       -- rejects later (cache tokens over prompt_tokens) the record is rebuilt from its fields
+       CASE WHEN kind = 'reject' THEN left(coalesce(raw_text, json_object(
+         'request_id', req_id, 'startTime', ts, 'model', model_name, 'prompt_tokens', prompt_n,
+         'completion_tokens', completion_n, 'spend', spend_usd, 'cache_read_input_tokens', cache_read,
+         'cache_creation_input_tokens', cache_write)::VARCHAR), 100000) END AS raw,
        req_id AS record_key,
        'litellm' AS source,  -- one source kind for every SpendLogs export: a request counts once
        source_file,
