@@ -10,9 +10,9 @@
 -- grain: one row per (provider, model, local day) flagged
 -- params: since DATE = NULL, until DATE = NULL, tz VARCHAR = 'UTC', min_z DOUBLE = 3.5
 WITH spend AS (
-  SELECT provider, model, CAST(timezone($tz, started_at) AS DATE) AS day, sum(cost_usd) AS cost_usd
+  SELECT provider, model, local_day(started_at, bucket_width, $tz) AS day, sum(cost_usd) AS cost_usd
   FROM usage_counted
-  WHERE in_period(started_at, $since, $until, $tz) AND cost_usd IS NOT NULL
+  WHERE in_period(started_at, bucket_width, $since, $until, $tz) AND cost_usd IS NOT NULL
   GROUP BY ALL
 ),
 ranges AS (

@@ -21,10 +21,10 @@ rows AS (
   SELECT u.started_at, u.bucket_width, u.requests, u.cost_usd,
          CASE WHEN p.per = 'api_key' THEN u.provider END AS budget_provider,
          coalesce(CASE WHEN p.per = 'project' THEN u.project ELSE u.api_key END, '(no ' || p.per || ')') AS budget_key,
-         CAST(timezone($tz, u.started_at) AS DATE) AS day,
+         local_day(u.started_at, u.bucket_width, $tz) AS day,
          p.per, p.cap_usd
   FROM usage_counted u, params p
-  WHERE in_period(u.started_at, $since, $until, $tz)
+  WHERE in_period(u.started_at, u.bucket_width, $since, $until, $tz)
 ),
 running AS (
   SELECT *,

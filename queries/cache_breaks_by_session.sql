@@ -64,7 +64,7 @@ breaks AS (
          coalesce(sum(rewritten_tokens * (paid_usd_per_mtok - cache_read_usd_per_mtok) / 1e6 * tier_multiplier) FILTER (WHERE kind = 'idle_expiry'),
                   CASE WHEN count(*) FILTER (WHERE kind = 'idle_expiry') = 0 THEN 0 END) AS idle_expiry_cost_usd
   FROM cold
-  WHERE kind IN ('prefix_break', 'idle_expiry') AND in_period(started_at, $since, $until, $tz)
+  WHERE kind IN ('prefix_break', 'idle_expiry') AND in_period(started_at, bucket_width, $since, $until, $tz)
   GROUP BY source, session_id
 ),
 sessions AS (
@@ -74,7 +74,7 @@ sessions AS (
          sum(cost_usd)                                  AS session_cost_usd,
          count(*) FILTER (WHERE price_status = 'unpriced') AS unpriced_requests
   FROM req
-  WHERE in_period(started_at, $since, $until, $tz)
+  WHERE in_period(started_at, bucket_width, $since, $until, $tz)
   GROUP BY source, session_id
 )
 SELECT

@@ -90,5 +90,5 @@ SELECT
             THEN rewritten_tokens * (paid_usd_per_mtok - cache_read_usd_per_mtok) / 1e6 * tier_multiplier
             ELSE 0 END AS DOUBLE)                         AS break_cost_usd
 FROM cold
-WHERE in_period(started_at, $since, $until, $tz)
+WHERE in_period(started_at, bucket_width, $since, $until, $tz)
 ORDER BY started_at, source, record_key

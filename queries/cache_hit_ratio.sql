@@ -25,6 +25,6 @@ SELECT
   CAST(sum(cost_usd) AS DOUBLE)                                     AS cost_usd,
   CAST(count(*) FILTER (WHERE price_status = 'unpriced') AS BIGINT) AS unpriced_requests
 FROM usage_priced
-WHERE bucket_width IS NULL AND in_period(started_at, $since, $until, $tz)
+WHERE bucket_width IS NULL AND in_period(started_at, bucket_width, $since, $until, $tz)
 GROUP BY key
 ORDER BY CASE WHEN CAST($grain AS VARCHAR) = 'day' THEN key END, cost_usd DESC NULLS LAST, key

@@ -10,6 +10,6 @@ SELECT
   CAST(coalesce(sum(cost_usd) FILTER (WHERE coalesce(task_type, 'unclassified') <> 'unclassified'), 0)
        / nullif(sum(cost_usd), 0) AS DOUBLE)                                                 AS coverage_share
 FROM usage_counted
-WHERE in_period(started_at, $since, $until, $tz)
+WHERE in_period(started_at, bucket_width, $since, $until, $tz)
 GROUP BY ROLLUP (source)
 ORDER BY source NULLS FIRST

@@ -10,7 +10,7 @@
 WITH rows AS (
   SELECT provider, model, api_key, session_id, cost_usd
   FROM usage_counted
-  WHERE in_period(started_at, $since, $until, $tz) AND cost_usd IS NOT NULL
+  WHERE in_period(started_at, bucket_width, $since, $until, $tz) AND cost_usd IS NOT NULL
 ),
 total AS (
   SELECT sum(cost_usd) AS cost_usd FROM rows
@@ -50,5 +50,5 @@ SELECT
   CAST((SELECT cost_usd FROM top_key) / nullif(t.cost_usd, 0) AS DOUBLE)       AS top_key_share,
   CAST((SELECT count(*) FROM by_key) AS BIGINT)                                AS keys,
   CAST((SELECT count(*) FROM usage_counted u
-        WHERE u.price_status = 'unpriced' AND in_period(u.started_at, $since, $until, $tz)) AS BIGINT) AS unpriced_records
+        WHERE u.price_status = 'unpriced' AND in_period(u.started_at, u.bucket_width, $since, $until, $tz)) AS BIGINT) AS unpriced_records
 FROM total t

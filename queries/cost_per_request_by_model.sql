@@ -12,7 +12,7 @@ WITH rows AS (
          input_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens AS prompt_tokens_all,
          requests IS NOT NULL AND requests > 0 AND cost_usd IS NOT NULL AS per_request_known
   FROM usage_counted
-  WHERE in_period(started_at, $since, $until, $tz)
+  WHERE in_period(started_at, bucket_width, $since, $until, $tz)
 )
 SELECT
   provider,

@@ -7,12 +7,12 @@ SELECT a.provider,
        CASE WHEN bool_or(a.bucket_width IS NOT NULL) THEN 'aggregate' ELSE 'requests' END AS role,
        CAST(count(*) AS BIGINT) AS records,
        CAST(count(c.record_key) AS BIGINT) AS counted_records,
-       CAST(min(timezone($tz, a.started_at)) AS DATE) AS first_day,
-       CAST(max(timezone($tz, a.started_at)) AS DATE) AS last_day,
+       min(local_day(a.started_at, a.bucket_width, $tz)) AS first_day,
+       max(local_day(a.started_at, a.bucket_width, $tz)) AS last_day,
        CAST(sum(a.cost_usd) AS DOUBLE) AS cost_usd,
        CAST(coalesce(sum(a.cost_usd) FILTER (WHERE c.record_key IS NULL), 0) AS DOUBLE) AS not_counted_cost_usd
 FROM usage_priced a
 LEFT JOIN usage_counted c ON c.source = a.source AND c.record_key = a.record_key
-WHERE in_period(a.started_at, $since, $until, $tz)
+WHERE in_period(a.started_at, a.bucket_width, $since, $until, $tz)
 GROUP BY a.provider, a.source
 ORDER BY a.provider, a.source

@@ -6,5 +6,5 @@ SELECT a.* EXCLUDE (prompt_text),
        c.record_key IS NOT NULL AS counted
 FROM usage_priced a
 LEFT JOIN (SELECT source, record_key FROM usage_counted) c ON c.source = a.source AND c.record_key = a.record_key
-WHERE in_period(a.started_at, $since, $until, $tz)
+WHERE in_period(a.started_at, a.bucket_width, $since, $until, $tz)
 ORDER BY a.started_at, a.source, a.record_key

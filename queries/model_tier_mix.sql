@@ -9,7 +9,7 @@ WITH spend AS (
          sum(cost_usd) AS cost_usd,
          sum(sum(cost_usd)) OVER () AS total_cost_usd
   FROM usage_counted
-  WHERE in_period(started_at, $since, $until, $tz) AND model IS NOT NULL
+  WHERE in_period(started_at, bucket_width, $since, $until, $tz) AND model IS NOT NULL
   GROUP BY model
 ),
 calls AS (
@@ -21,7 +21,7 @@ calls AS (
          sum(cost_usd) FILTER (WHERE tier = 1) AS tier1_cost_usd,
          list_sort(list(DISTINCT task_type) FILTER (WHERE tier = 1)) AS tier1_task_types
   FROM usage_priced
-  WHERE in_period(started_at, $since, $until, $tz) AND model IS NOT NULL AND bucket_width IS NULL
+  WHERE in_period(started_at, bucket_width, $since, $until, $tz) AND model IS NOT NULL AND bucket_width IS NULL
   GROUP BY model
 )
 SELECT

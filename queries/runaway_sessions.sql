@@ -26,7 +26,7 @@ req AS (
          sum(coalesce(cost_usd, 0)) OVER (PARTITION BY source, session_id ORDER BY started_at, record_key
                                           ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running_cost
   FROM usage_priced
-  WHERE bucket_width IS NULL AND session_id IS NOT NULL AND in_period(started_at, $since, $until, $tz)
+  WHERE bucket_width IS NULL AND session_id IS NOT NULL AND in_period(started_at, bucket_width, $since, $until, $tz)
 ),
 flagged AS (
   SELECT r.*,

@@ -1,8 +1,9 @@
--- spend_by_day: spend and token buckets per local day (days begin at midnight in $tz).
+-- spend_by_day: spend and token buckets per local day (days begin at midnight in $tz; a provider's
+-- daily bucket keeps its UTC date).
 -- grain: one row per day
 -- params: since DATE = NULL, until DATE = NULL, tz VARCHAR = 'UTC'
 SELECT
-  CAST(timezone($tz, started_at) AS DATE)                    AS day,
+  local_day(started_at, bucket_width, $tz)                   AS day,
   CAST(count(*) AS BIGINT)                                   AS records,
   CAST(coalesce(sum(requests), 0) AS BIGINT)                 AS requests,
   CAST(sum(input_tokens) AS BIGINT)                          AS input_tokens,
@@ -15,6 +16,6 @@ SELECT
   CAST(sum(cost_usd) AS DOUBLE)                              AS cost_usd,
   CAST(count(*) FILTER (WHERE price_status = 'unpriced') AS BIGINT) AS unpriced_records
 FROM usage_counted
-WHERE in_period(started_at, $since, $until, $tz)
+WHERE in_period(started_at, bucket_width, $since, $until, $tz)
 GROUP BY day
 ORDER BY day

@@ -11,7 +11,7 @@ WITH rows AS (
          timezone($tz, started_at) AS local_at,
          coalesce(bucket_width, '') = '1d' AS is_daily
   FROM usage_counted
-  WHERE in_period(started_at, $since, $until, $tz)
+  WHERE in_period(started_at, bucket_width, $since, $until, $tz)
 )
 SELECT
   CASE WHEN NOT is_daily THEN started_at - (local_at - date_trunc('hour', local_at)) END AS hour_start,

@@ -16,6 +16,6 @@ SELECT
   CAST(sum(cost_usd) AS DOUBLE)                              AS cost_usd,
   CAST(count(*) FILTER (WHERE price_status = 'unpriced') AS BIGINT) AS unpriced_records
 FROM usage_counted
-WHERE in_period(started_at, $since, $until, $tz)
+WHERE in_period(started_at, bucket_width, $since, $until, $tz)
 GROUP BY provider, model
 ORDER BY cost_usd DESC NULLS LAST, model

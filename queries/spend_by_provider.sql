@@ -22,6 +22,6 @@ SELECT
   min(started_at)                                            AS first_at,
   max(started_at)                                            AS last_at
 FROM usage_counted
-WHERE in_period(started_at, $since, $until, $tz)
+WHERE in_period(started_at, bucket_width, $since, $until, $tz)
 GROUP BY ALL
 ORDER BY cost_usd DESC NULLS LAST, provider

@@ -29,7 +29,7 @@ SELECT
 FROM usage_priced p
 LEFT JOIN usage_counted c ON c.source = p.source AND c.record_key = p.record_key
 WHERE p.session_id IS NOT NULL
-  AND in_period(p.started_at, $since, $until, $tz)
+  AND in_period(p.started_at, p.bucket_width, $since, $until, $tz)
 GROUP BY p.session_id
 ORDER BY cost_usd DESC NULLS LAST, p.session_id
 LIMIT CAST($limit AS BIGINT)

@@ -15,6 +15,6 @@ SELECT
   CAST(sum(cost_usd) AS DOUBLE)                              AS cost_usd,
   CAST(sum(cost_usd) / nullif(sum(sum(cost_usd)) OVER (), 0) AS DOUBLE) AS share_of_cost
 FROM usage_counted
-WHERE in_period(started_at, $since, $until, $tz)
+WHERE in_period(started_at, bucket_width, $since, $until, $tz)
 GROUP BY ALL
 ORDER BY cost_usd DESC NULLS LAST, task_type

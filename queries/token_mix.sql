@@ -24,7 +24,7 @@ parts AS (
          output_tokens * output_usd_per_mtok / 1e6 * tier_multiplier                  AS output_usd,
          coalesce(web_search_requests, 0) * coalesce(web_search_usd_per_request, 0)   AS web_search_usd
   FROM usage_counted
-  WHERE in_period(started_at, $since, $until, $tz)
+  WHERE in_period(started_at, bucket_width, $since, $until, $tz)
 ),
 sums AS (
   SELECT provider, model,

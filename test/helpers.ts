@@ -37,6 +37,7 @@ export async function importPaths(ledger: Ledger, paths: string[], format?: stri
 export async function priceLedger(ledger: Ledger, pricesFile?: string): Promise<void> {
   await installPricing(ledger, loadPriceBook(pricesFile));
   await ledger.run(sql('pricing/create_usage_counted'));
+  await ledger.run(sql('pricing/create_local_day_macro'));
   await ledger.run(sql('pricing/create_period_macros'));
 }
 

@@ -12,7 +12,7 @@ CREATE OR REPLACE TEMP TABLE openrouter_generation_records AS
 WITH lines AS (
   SELECT filename AS source_file, row_number() OVER () AS source_line, raw
   FROM read_csv($files, columns = {'raw': 'VARCHAR'}, header = false, delim = E'\x01', quote = '', escape = '',
-                auto_detect = false, max_line_size = 33554432, buffer_size = 67108864, strict_mode = false, filename = true)
+                auto_detect = false, max_line_size = 16777216, buffer_size = 33554432, strict_mode = false, filename = true)
 ),
 texts AS (  -- a line as written, and without the punctuation of a one-object-per-line JSON array
   SELECT source_file, source_line, raw, whole_ok,

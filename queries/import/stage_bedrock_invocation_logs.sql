@@ -15,7 +15,7 @@ INSERT INTO staged_usage BY NAME
 WITH lines AS (
   SELECT filename AS source_file, row_number() OVER () AS source_line, raw
   FROM read_csv($files, columns = {'raw': 'VARCHAR'}, header = false, delim = E'\x01', quote = '', escape = '',
-                auto_detect = false, max_line_size = 33554432, buffer_size = 67108864, strict_mode = false,
+                auto_detect = false, max_line_size = 16777216, buffer_size = 33554432, strict_mode = false,
                 filename = true)
 ),
 texts AS (  -- blank lines keep their number and are dropped here

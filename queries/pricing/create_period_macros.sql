@@ -1,4 +1,5 @@
--- in_period(ts, since, until, tz): ts falls on a local day in [since, until] in zone tz; NULL ends are open.
-CREATE OR REPLACE TEMP MACRO in_period(ts, since, until, tz) AS
-  (since IS NULL OR ts >= timezone(tz, CAST(CAST(since AS DATE) AS TIMESTAMP)))
-  AND (until IS NULL OR ts < timezone(tz, CAST(CAST(until AS DATE) + 1 AS TIMESTAMP)))
+-- in_period(ts, bucket, since, until, tz): the row's local day (see local_day) is within [since, until]
+-- in zone tz; NULL ends are open.
+CREATE OR REPLACE TEMP MACRO in_period(ts, bucket, since, until, tz) AS
+  (since IS NULL OR local_day(ts, bucket, tz) >= CAST(since AS DATE))
+  AND (until IS NULL OR local_day(ts, bucket, tz) <= CAST(until AS DATE))

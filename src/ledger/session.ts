@@ -24,6 +24,7 @@ export async function withSession<T>(opts: SessionOptions, fn: (s: Session) => P
   try {
     await installPricing(ledger, prices);
     await ledger.run(sql('pricing/create_usage_counted'));
+    await ledger.run(sql('pricing/create_local_day_macro'));
     await ledger.run(sql('pricing/create_period_macros'));
     return await fn({ ledger, prices });
   } finally {

@@ -57,6 +57,12 @@ describe('recount CLI on the bundled samples', () => {
     expect(s.price_catalog.fingerprint).toMatch(/^[0-9a-f]{16}$/);
   });
 
+  it('a month in another zone keeps the providers\' daily buckets on their UTC dates', () => {
+    const utc = JSON.parse(runCli(['summary', '--db', db, '--json', '--month', '2026-10']).stdout);
+    const ny = JSON.parse(runCli(['summary', '--db', db, '--json', '--month', '2026-10', '--tz', 'America/New_York']).stdout);
+    expect(ny.cost_usd).toBeCloseTo(utc.cost_usd, 6); // nothing slips into September
+  });
+
   it('summary filters by period', () => {
     const s = JSON.parse(runCli(['summary', '--db', db, '--json', '--since', '2026-10-20', '--until', '2026-10-21']).stdout);
     expect(s).toMatchObject({ records: 58, input_tokens: 350, cache_read_tokens: 3_047_720, cache_write_5m_tokens: 114_544, cache_write_1h_tokens: 168_063, output_tokens: 18_061 });

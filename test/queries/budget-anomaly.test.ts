@@ -113,12 +113,14 @@ describe('budget_audit', () => {
     ]);
   });
 
-  it('counts spend per local day in $tz', async () => {
-    // in Los Angeles (UTC-7) the 21st's 00:00Z buckets are the evening of the 20th
+  it('counts spend per local day in $tz; a provider daily bucket keeps its UTC date', async () => {
+    // in Los Angeles (UTC-7) the requests stay on the 20th, while the 21st's daily buckets are a UTC
+    // day's total that cannot be split: they stay on the 21st rather than landing on the evening before
     const rows = await query(ledger, 'budget_audit', { cap_usd: '5', tz: 'America/Los_Angeles' });
     expect(rounded(rows).map((r) => [r.budget_key, r.day, r.cost_usd, r.over_cap_usd, r.tripped_at, r.requests_after_trip, r.cost_after_trip_usd, r.records])).toEqual([
-      ['k1', '2026-10-20', 20, 15, new Date('2026-10-20T10:00:00Z'), 2, 12, 8],
+      ['k1', '2026-10-20', 10, 5, new Date('2026-10-20T10:00:00Z'), 2, 2, 6],
       ['(no api_key)', '2026-10-20', 6, 1, new Date('2026-10-20T14:00:00Z'), 0, 0, 2],
+      ['k1', '2026-10-21', 10, 5, new Date('2026-10-21T00:00:00Z'), 0, 0, 2],
     ]);
   });
 

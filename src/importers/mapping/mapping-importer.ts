@@ -63,7 +63,7 @@ function buildStage(m: Mapping, source: string, files: string[], importId: strin
                 CASE WHEN json_valid(raw) THEN json_extract_string(raw, $paths) END AS v, raw
          FROM (SELECT filename AS source_file, row_number() OVER () AS source_line, raw
                FROM read_csv($files, columns = {'raw': 'VARCHAR'}, header = false, delim = E'\\x01', quote = '', escape = '',
-                             auto_detect = false, max_line_size = 33554432, buffer_size = 67108864, strict_mode = false,
+                             auto_detect = false, max_line_size = 16777216, buffer_size = 33554432, strict_mode = false,
                              filename = true))
          WHERE raw IS NOT NULL AND trim(raw) <> ''`;
 
