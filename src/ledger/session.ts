@@ -26,6 +26,7 @@ export async function withSession<T>(opts: SessionOptions, fn: (s: Session) => P
     await ledger.run(sql('pricing/create_usage_counted'));
     await ledger.run(sql('pricing/create_local_day_macro'));
     await ledger.run(sql('pricing/create_period_macros'));
+    await ledger.run(sql('forensics/create_cold_starts_macro'));
     return await fn({ ledger, prices });
   } finally {
     ledger.close();
