@@ -99,9 +99,9 @@ export class Ledger {
   }
 }
 
-/** RECOUNT_MEMORY_LIMIT (default 512MB), checked before it reaches SQL (SET takes no parameters). */
+/** RECOUNT_MEMORY_LIMIT (default 384MB), checked before it reaches SQL (SET takes no parameters). */
 function memoryLimit(): string {
-  const value = process.env.RECOUNT_MEMORY_LIMIT ?? '512MB';
+  const value = process.env.RECOUNT_MEMORY_LIMIT ?? '384MB';
   if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(value)) {
     throw new RecountError(`RECOUNT_MEMORY_LIMIT '${value}' is not a size`, "write it like 512MB or 2GB");
   }
