@@ -9,6 +9,7 @@ export const claudeCode: Importer = {
   role: 'requests',
   merge: 'keep-best',
   staging: 'all-files',
+  plainFilesOnly: true,
   prestage: ['stage_claude_code_lines'],
   sample: 'samples/claude-code',
   detect: (head) =>

@@ -11,6 +11,7 @@ export const codex: Importer = {
   role: 'requests',
   merge: 'keep-best',
   staging: 'all-files',
+  plainFilesOnly: true,
   prestage: ['stage_codex_lines'],
   sample: 'samples/codex',
   detect: (head) =>

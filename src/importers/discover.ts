@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { RecountError } from '../errors.js';
 
-const DATA_FILE = /\.(jsonl|ndjson|json|csv)$/i;
+const DATA_FILE = /\.(jsonl|ndjson|json|csv)(\.gz)?$/i; // gzip as delivered (Bedrock to S3); DuckDB's readers unpack it
 const MAPPING_FILE = /\.mapping\.json$/i; // a mapping next to its data file is not data
 
 export interface FoundFile {

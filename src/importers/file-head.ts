@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import zlib from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import type { FileHead } from './types.js';
 
@@ -13,13 +14,23 @@ export function readHead(filePath: string, bytes = HEAD_SIZES[0]): FileHead {
   try {
     const buf = Buffer.alloc(bytes);
     const n = fs.readSync(fd, buf, 0, bytes, 0);
-    text = buf.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '');
+    text = decode(filePath, buf.subarray(0, n)).slice(0, bytes).replace(/^\uFEFF/, '');
   } finally {
     fs.closeSync(fd);
   }
   const parts = text.split(/\r?\n/);
   const lines = parts.length > 1 ? parts.slice(0, -1) : parts; // the last part may be cut off
   return { path: filePath, text, lines, csvHeader: parseCsvHeader(lines[0]) };
+}
+
+/** The head's text; a .gz file's first bytes are unpacked as far as they go. */
+function decode(filePath: string, bytes: Buffer): string {
+  if (!/\.gz$/i.test(filePath)) return bytes.toString('utf8');
+  try {
+    return zlib.gunzipSync(bytes, { finishFlush: zlib.constants.Z_SYNC_FLUSH }).toString('utf8');
+  } catch {
+    return ''; // not gzip after all: nothing to recognize
+  }
 }
 
 function parseCsvHeader(line: string | undefined): string[] | null {

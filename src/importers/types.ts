@@ -31,6 +31,8 @@ export interface Importer {
   merge: 'keep-best' | 'replace';
   /** one-file: the stage SQL reads one file per run and numbers its lines with row_number() (CSV). */
   staging: 'one-file' | 'all-files';
+  /** The reader takes whole plain-text files (read_text), so a .gz copy must be unpacked first. */
+  plainFilesOnly?: boolean;
   /** SQL run before the stage statement with the same files (e.g. to split and parse lines once). */
   prestage?: string[];
   /**

@@ -107,6 +107,9 @@ function planFormats(files: FoundFile[], forced: string | Importer | undefined, 
       continue;
     }
     const importer = forcedImporter ?? siblingMapping(file.path) ?? detectImporter(file.path);
+    if (importer?.plainFilesOnly && /\.gz$/i.test(file.path)) {
+      throw new RecountError(`${file.path}: ${importer.title} are read as plain text`, `unpack it first: gunzip -k ${file.path}`);
+    }
     if (importer) {
       plan.push({ path: file.path, importer });
     } else if (file.explicit) {
