@@ -10,4 +10,3 @@ export const packageRoot = (() => {
 })();
 
 export const queriesDir = path.join(packageRoot, 'queries');
-export const samplesDir = path.join(packageRoot, 'samples');

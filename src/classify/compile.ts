@@ -7,7 +7,7 @@ import type { TaskRule } from './rules.js';
  * matches. Every tool list, pattern and label is a bound parameter; only the rule structure becomes
  * SQL text. `$task_types` and `$tiers` (also in `params`) turn an index into a label.
  */
-export function compileRuleIndex(rules: TaskRule[], modelSql = 'model'): { ruleIndexSql: string; params: Params } {
+function compileRuleIndex(rules: TaskRule[], modelSql = 'model'): { ruleIndexSql: string; params: Params } {
   const params: Params = {
     task_types: listValue(rules.map((r) => r.taskType)),
     tiers: listValue(rules.map((r) => r.tier)),

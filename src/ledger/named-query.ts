@@ -103,7 +103,7 @@ export async function runNamedQuery<T = Record<string, unknown>>(
 }
 
 /** A value the query refuses (a bad --param, a cast that fails) is the user's to fix, not a crash. */
-export function paramError(query: NamedQuery, err: unknown): Error {
+function paramError(query: NamedQuery, err: unknown): Error {
   const message = err instanceof Error ? err.message : String(err);
   if (!/^(Invalid Input|Conversion|Out of Range) Error/.test(message)) return err instanceof Error ? err : new Error(message);
   const detail = message.split('\n')[0].replace(/^[A-Za-z ]+Error: /, '');
