@@ -13,5 +13,7 @@ SELECT s.* EXCLUDE (row_kind, reason, raw, row_count, model, tags, prompt_text, 
        mask_secrets(s.workspace) AS workspace, mask_secrets(s.agent_id) AS agent_id
 FROM staged_usage s
 POSITIONAL JOIN staged_labels l
--- the plan is the narrow side: filter by its row ids rather than joining the wide staged rows to it
-WHERE s.rowid IN (SELECT stage_row FROM usage_plan WHERE action IN ('insert', 'replace'))
+-- $keep_all (the plan inserts every staged row, as on a first import) skips the row-id filter, which
+-- would slow DuckDB's bulk insert; otherwise the narrow plan's row ids pick the rows
+WHERE s.row_kind = 'usage'
+  AND ($keep_all OR s.rowid IN (SELECT stage_row FROM usage_plan WHERE action IN ('insert', 'replace')))

@@ -59,11 +59,10 @@ export async function importFiles(ledger: Ledger, files: FoundFile[], opts: Impo
     await ledger.run(sql('import/plan_invoice_merge'));
     await ledger.run(sql('import/delete_replaced_usage'));
     await ledger.run(sql('import/delete_replaced_invoice'));
-    // a first import of new data inserts every staged row: skip the plan filter, which slows DuckDB's bulk insert
     const { kept_all } = await ledger.one<{ kept_all: boolean }>(sql('import/plan_keeps_all_usage'));
     const mapParam = { model_map: modelMap };
     const mapType = { model_map: MAP(VARCHAR, VARCHAR) }; // named, so an empty map still binds
-    await ledger.run(sql(kept_all ? 'import/insert_all_staged_usage' : 'import/insert_staged_usage'), { ...mapParam, ...labels }, mapType);
+    await ledger.run(sql('import/insert_staged_usage'), { ...mapParam, ...labels, keep_all: kept_all }, mapType);
     await ledger.run(sql('import/insert_staged_invoice'), mapParam, mapType);
     await ledger.run(sql('import/insert_rejects'), { import_id: importId });
 
