@@ -9,6 +9,7 @@ import { exportCommand } from './commands/export.js';
 import { pricesCommand } from './commands/prices.js';
 import { classifyCommand } from './commands/classify.js';
 import { forensicsCommand } from './commands/forensics.js';
+import { whatifCommand } from './commands/whatif.js';
 import { version } from './version.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -78,6 +79,11 @@ export function buildProgram(): Command {
     .option('--cap <usd>', 'also audit spend per key per day against this cap')
     .option('--json', 'machine-readable output')
     .action((flags) => forensicsCommand(flags));
+
+  withPeriod(withPrices(withDb(program.command('whatif').description('replay the history under routing policies: what would each have cost?'))))
+    .option('--policy <file>', 'a policy file (YAML or JSON); repeat to compare several', collect)
+    .option('--json', 'machine-readable output')
+    .action((flags) => whatifCommand(flags));
 
   withPrices(withDb(program.command('classify').description('label every ledger row with a task type and routing tier (first matching rule wins)')))
     .option('--rules <file>', "task-type rules (YAML); they are remembered for later imports ('default' restores the bundled ones)")

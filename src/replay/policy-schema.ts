@@ -250,7 +250,9 @@ function parseTransforms(ctx: Ctx, entry: Entry | undefined): Transform[] {
   });
 }
 
-const ASSUMPTION_KEYS = ['cache', 'output_ratio', 'tokenizer_ratio', 'fail_rate', 'repeat_fail_rate'];
+const ASSUMPTION_KEYS = ['cache', 'output_ratio', 'tokenizer_ratio', 'fail_rate', 'repeat_fail_rate', 'subagent_context_tokens'];
+// A subagent starts from its own system prompt and tools: the logs cannot show how big, so a range.
+const SUBAGENT_CONTEXT_TOKENS: Triple = { low: 5000, central: 10000, high: 20000 };
 
 function parseAssumptions(ctx: Ctx, entry: Entry | undefined): Assumptions {
   const e = entry ? entries(ctx, entry.value, 'assumptions') : [];
@@ -289,6 +291,7 @@ function parseAssumptions(ctx: Ctx, entry: Entry | undefined): Assumptions {
     tokenizerRatio: ratios('tokenizer_ratio'),
     failRate: rates('fail_rate'),
     repeatFailRate: rates('repeat_fail_rate'),
+    subagentContextTokens: get('subagent_context_tokens') ? triple(ctx, get('subagent_context_tokens')!.value, 'subagent_context_tokens', false) : SUBAGENT_CONTEXT_TOKENS,
   };
 }
 

@@ -68,6 +68,7 @@ export interface Assumptions {
   tokenizerRatio: Record<string, Triple>; // always has 'default'
   failRate: Record<string, Record<string, Triple>>;
   repeatFailRate: Record<string, Record<string, Triple>>;
+  subagentContextTokens: Triple; // the prompt a subagent starts from (scope: subagent)
 }
 
 export interface Policy {
@@ -195,11 +196,31 @@ function valueOf(row: ConditionRow, field: Field): Value | null {
  */
 export function conditionToSql(cond: Condition): { sql: string; params: Record<string, Value> } {
   const params: Record<string, Value> = {};
-  const bind = (v: Value) => {
+  return { sql: conditionSql(cond, binder(params)), params };
+}
+
+/**
+ * The policy's first-match rules as one query over replay_rows: the matching rule's index per row,
+ * in replay order (the default rule is last, so every row gets one).
+ */
+export function ruleIndexSql(rules: readonly Rule[]): { sql: string; params: Record<string, Value> } {
+  const params: Record<string, Value> = {};
+  const bind = binder(params);
+  const cases = rules.map((r, i) => (r.isDefault ? '' : `WHEN ${conditionSql(r.when, bind)} THEN ${i} `)).join('');
+  const fallback = rules.findIndex((r) => r.isDefault);
+  const pick = cases ? `CASE ${cases}ELSE ${fallback} END` : String(fallback);
+  return { sql: `SELECT CAST(${pick} AS SMALLINT) AS rule_ix FROM replay_rows ORDER BY row_ix`, params };
+}
+
+function binder(params: Record<string, Value>): (v: Value) => string {
+  return (v: Value) => {
     const name = `p${Object.keys(params).length}`;
     params[name] = v;
     return `$${name}`;
   };
+}
+
+function conditionSql(cond: Condition, bind: (v: Value) => string): string {
   const walk = (c: Condition): string => {
     if ('args' in c) {
       if (!c.args.length) return c.op === '$and' ? 'true' : 'false';
@@ -228,6 +249,5 @@ export function conditionToSql(cond: Condition): { sql: string; params: Record<s
       case '$regex': return `coalesce(regexp_matches(${col}, ${bind(c.pattern)}, 'i'), false)`;
     }
   };
-  const sql = walk(cond);
-  return { sql, params };
+  return walk(cond);
 }

@@ -1,0 +1,23 @@
+-- read_replay_rows: the numeric columns of replay_rows, in replay order, for the engine's typed arrays.
+-- Observed break kind: 0 none, 1 prefix_break, 2 context_reset. Aggregate buckets carry their
+-- vendor long-context bucket (is_long_bucket) since they have no per-request prompt size.
+SELECT
+  CAST(epoch(started_at) AS DOUBLE)            AS t_s,
+  CAST(requests AS DOUBLE)                     AS requests,
+  CAST(input_tokens AS DOUBLE)                 AS input_tokens,
+  CAST(cache_read_tokens AS DOUBLE)            AS cache_read_tokens,
+  CAST(cache_write_5m_tokens AS DOUBLE)        AS cache_write_5m_tokens,
+  CAST(cache_write_1h_tokens AS DOUBLE)        AS cache_write_1h_tokens,
+  CAST(output_tokens AS DOUBLE)                AS output_tokens,
+  CAST(web_search_requests AS DOUBLE)          AS web_search_requests,
+  CAST(coalesce(list_cost_usd, 'NaN') AS DOUBLE) AS list_cost_usd,
+  CAST(coalesce(cost_usd, 'NaN') AS DOUBLE)    AS cost_usd,
+  CAST(break_cost_usd AS DOUBLE)               AS break_cost_usd,
+  CAST(rewritten_tokens AS DOUBLE)             AS rewritten_tokens,
+  CAST(CASE observed_break WHEN 'prefix_break' THEN 1 WHEN 'context_reset' THEN 2 ELSE 0 END AS INTEGER) AS observed_break,
+  CAST(bucket_width IS NOT NULL AS INTEGER)    AS is_bucket,
+  CAST(bucket_width IS NOT NULL AND context_window = '200k-1M' AS INTEGER) AS is_long_bucket,
+  CAST(coalesce(tier, 0) AS INTEGER)           AS task_tier,
+  thread_ix, session_ix, model_ix, task_type_ix, key_ix, project_ix, service_tier_ix, day_ix
+FROM replay_rows
+ORDER BY row_ix

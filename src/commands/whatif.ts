@@ -1,0 +1,89 @@
+import { withSession } from '../ledger/session.js';
+import { describePeriod, resolvePeriod, type PeriodFlags } from '../period.js';
+import { renderTable, toJson, usd } from '../format/table.js';
+import { readPolicy } from '../replay/policy.js';
+import { runWhatIf, type PolicyOutcome, type Range, type WhatIfReport } from '../replay/whatif.js';
+import { RecountError } from '../errors.js';
+
+export interface WhatIfFlags extends PeriodFlags {
+  db?: string;
+  prices?: string;
+  policy?: string[];
+  json?: boolean;
+}
+
+/** Replays the period under each --policy and prints what each would have cost. */
+export async function whatifCommand(flags: WhatIfFlags): Promise<void> {
+  const period = resolvePeriod(flags);
+  if (!flags.policy?.length) throw new RecountError('no policy to replay', 'pass --policy FILE (e.g. samples/policies/cheap-by-default.yaml); repeat it to compare several');
+  await withSession(flags, async ({ ledger, prices }) => {
+    const policies = flags.policy!.map((file) => readPolicy(file, prices));
+    const report = await runWhatIf(ledger, prices, period, policies);
+    process.stdout.write(flags.json ? toJson(report) : renderWhatIf(report, describePeriod(period)));
+  });
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const range = (r: Range) => (Math.abs(r.high - r.low) < 0.005 ? usd(r.central) : `${usd(r.low)} – ${usd(r.high)}`);
+
+export function renderWhatIf(r: WhatIfReport, periodText: string): string {
+  const h = r.history;
+  const out: string[] = [
+    `what-if for ${periodText}: ${h.requests.toLocaleString('en-US')} requests; history at list prices ${usd(h.list_cost_usd)}, billed ${usd(h.billed_cost_usd)}` +
+      (h.unpriced_requests ? `; ${h.unpriced_requests.toLocaleString('en-US')} requests of unpriced models left out` : ''),
+    `prices: ${r.price_catalog.label} (fingerprint ${r.price_catalog.fingerprint})`,
+    '',
+    renderTable(
+      r.policies.map((p) => ({
+        policy: p.name,
+        cost_usd: p.cost_usd.central,
+        bounds: range(p.cost_usd),
+        savings_usd: p.savings_usd.central,
+        savings: pct(p.savings_pct.central),
+        break_even_fail_rate: p.break_even_fail_rate == null ? '—' : p.break_even_fail_rate >= 1 ? 'any' : pct(p.break_even_fail_rate),
+        evaluated: pct(p.coverage.evaluated_share),
+      })),
+      [
+        { key: 'policy' },
+        { key: 'cost_usd', label: 'cost (central)' },
+        { key: 'bounds', label: 'bounds (low – high)' },
+        { key: 'savings_usd', label: 'savings' },
+        { key: 'savings', label: '%' },
+        { key: 'break_even_fail_rate', label: 'break-even fail rate' },
+        { key: 'evaluated', label: 'evaluated' },
+      ],
+    ).trimEnd(),
+  ];
+  for (const p of r.policies) out.push('', ...renderPolicy(p));
+  out.push('', `caveat: ${r.caveat}`);
+  return out.join('\n') + '\n';
+}
+
+function renderPolicy(p: PolicyOutcome): string[] {
+  const lines = [`── ${p.name}${p.description ? `: ${p.description}` : ''} (${p.file}, fingerprint ${p.fingerprint})`];
+  lines.push(`cost ${usd(p.cost_usd.central)} (bounds ${usd(p.cost_usd.low)} – ${usd(p.cost_usd.high)}) vs ${usd(p.baseline_cost_usd)} at list prices; billed ${usd(p.billed_cost_usd)} (residual ${usd(p.residual_usd)})`);
+  lines.push(`savings ${usd(p.savings_usd.central)} (${pct(p.savings_pct.central)}; bounds ${usd(p.savings_usd.low)} – ${usd(p.savings_usd.high)}); cache-loss penalty ${usd(p.cache_loss_usd)}`);
+  const routed = p.savings_by_rule.filter((x) => x.requests > 0);
+  if (routed.length) lines.push('', renderTable(routed, [{ key: 'rule' }, { key: 'requests' }, { key: 'baseline_cost_usd', label: 'history' }, { key: 'cost_usd', label: 'replayed' }, { key: 'savings_usd', label: 'savings' }]).trimEnd());
+  for (const t of p.savings_by_transform) lines.push(`transform ${t.transform}: saves ${usd(t.savings_usd)}`);
+  if (p.compactions) lines.push(`compactions: ${p.compactions.toLocaleString('en-US')}, costing ${usd(p.compaction_cost_usd)} in summarizing requests`);
+  lines.push('', renderTable(p.tiers.map((t) => ({ tier: t.tier, requests_before: t.before.requests, requests_after: t.after.requests, cost_before_usd: t.before.cost_usd, cost_after_usd: t.after.cost_usd })), [
+    { key: 'tier', label: 'model tier' },
+    { key: 'requests_before', label: 'requests before' },
+    { key: 'requests_after', label: 'after' },
+    { key: 'cost_before_usd', label: 'cost before' },
+    { key: 'cost_after_usd', label: 'after' },
+  ]).trimEnd());
+  const types = p.task_types.slice(0, 8);
+  if (types.length) lines.push('', renderTable(types, [{ key: 'task_type', label: 'task type' }, { key: 'baseline_cost_usd', label: 'history' }, { key: 'cost_usd', label: 'replayed' }]).trimEnd());
+  if (p.budget_events.length) {
+    lines.push('', `budget events: ${p.budget_events.length}`);
+    for (const e of p.budget_events.slice(0, 10)) lines.push(`  ${e.crossed_at} ${e.per} ${e.group ?? '(none)'} crossed ${e.budget} at ${usd(e.spent_at_crossing_usd)}: ${e.action} for ${e.affected_requests.toLocaleString('en-US')} requests (${usd(e.affected_cost_usd)})`);
+  }
+  const c = p.coverage;
+  lines.push('', `coverage: ${c.replayed_requests.toLocaleString('en-US')} requests replayed with cache state, ${c.approximated_requests.toLocaleString('en-US')} re-priced as buckets, ${c.unpriced_requests.toLocaleString('en-US')} unpriced (left out)` +
+    (c.target_unpriced_requests ? `, ${c.target_unpriced_requests.toLocaleString('en-US')} kept (target unpriced that day)` : '') + (c.blocked_requests ? `, ${c.blocked_requests.toLocaleString('en-US')} blocked` : ''));
+  if (p.break_even_fail_rate != null) lines.push(`break-even: saves money while fewer than ${pct(p.break_even_fail_rate)} of routed tasks need redoing`);
+  if (p.sensitivity.length) lines.push(`sensitivity: ${p.sensitivity.map((s) => `${s.assumption} ±${usd(s.swing_usd / 2)}`).join(', ')}`);
+  return lines;
+}

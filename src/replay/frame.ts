@@ -1,0 +1,234 @@
+import { listValue, type DuckDBDataChunk } from '@duckdb/node-api';
+import type { Ledger } from '../ledger/ledger.js';
+import { sql } from '../ledger/sql.js';
+import type { Period } from '../period.js';
+
+/**
+ * The replay's input, loaded once and shared by every policy and scenario: the period's counted
+ * requests in replay order as typed arrays (no per-row JS objects), the dictionaries behind their
+ * ids, and list rates per (model, UTC day). Built by loadReplayFrame from queries/replay/; tests
+ * build frames directly (test/replay-frame.ts) to check the engine's invariants on random ledgers.
+ */
+export interface ReplayFrame {
+  rows: number;
+  tS: Float64Array; // started_at, epoch seconds
+  requests: Float64Array;
+  input: Float64Array; // uncached input tokens (U)
+  cacheRead: Float64Array; // R
+  write5m: Float64Array; // W5
+  write1h: Float64Array; // W1h
+  output: Float64Array; // O
+  webSearch: Float64Array;
+  listCostUsd: Float64Array; // the priced history (NaN = unpriced): identity reproduces it exactly
+  costUsd: Float64Array; // billed where known, else list (NaN = neither)
+  breakCostUsd: Float64Array; // what an observed prefix break cost over a warm read
+  rewrittenTokens: Float64Array; // the tokens a prefix break wrote (or sent uncached) that a warm cache would have read
+  observedBreak: Int8Array; // 0 none, 1 prefix_break, 2 context_reset
+  isBucket: Uint8Array; // a provider's aggregate bucket, not one request
+  isLongBucket: Uint8Array; // aggregate bucket in the vendor's long-context bucket
+  taskTier: Int8Array; // 1..3 from the task-type rules, 0 unclassified
+  threadIx: Int32Array; // -1: no thread (aggregate bucket, or a request without a session)
+  sessionIx: Int32Array;
+  modelIx: Int32Array;
+  taskTypeIx: Int32Array;
+  keyIx: Int32Array;
+  projectIx: Int32Array;
+  serviceTierIx: Int32Array;
+  dayIx: Int32Array;
+  threads: number;
+  days: string[]; // day_ix → YYYY-MM-DD (UTC)
+  /** id → value; null where the rows had none. models also lists policy targets after the rows' own. */
+  models: (string | null)[];
+  taskTypes: (string | null)[];
+  apiKeys: (string | null)[];
+  projects: (string | null)[];
+  sessions: (string | null)[];
+  serviceTiers: (string | null)[];
+  rates: RateTable;
+}
+
+/** List rates, indexed by model_ix * days + day_ix; NaN input = no price that day. */
+export interface RateTable {
+  days: number;
+  input: Float64Array;
+  output: Float64Array;
+  cacheRead: Float64Array;
+  write5m: Float64Array;
+  write1h: Float64Array;
+  hasCacheWrites: Uint8Array; // explicit-cache model (Anthropic-style billed writes)
+  longContextAbove: Float64Array; // NaN: no long-context tier
+  lcInput: Float64Array;
+  lcOutput: Float64Array;
+  lcCacheRead: Float64Array;
+  lcWrite5m: Float64Array;
+  lcWrite1h: Float64Array;
+  webSearch: Float64Array;
+  /** model_ix * serviceTiers + service_tier_ix → multiplier (1 where none applies) */
+  tierMultiplier: Float64Array;
+  serviceTiers: number;
+}
+
+const FLOAT_COLUMNS = [
+  ['tS', 't_s'],
+  ['requests', 'requests'],
+  ['input', 'input_tokens'],
+  ['cacheRead', 'cache_read_tokens'],
+  ['write5m', 'cache_write_5m_tokens'],
+  ['write1h', 'cache_write_1h_tokens'],
+  ['output', 'output_tokens'],
+  ['webSearch', 'web_search_requests'],
+  ['listCostUsd', 'list_cost_usd'],
+  ['costUsd', 'cost_usd'],
+  ['breakCostUsd', 'break_cost_usd'],
+  ['rewrittenTokens', 'rewritten_tokens'],
+] as const;
+const INT_COLUMNS = [
+  ['observedBreak', 'observed_break', Int8Array],
+  ['isBucket', 'is_bucket', Uint8Array],
+  ['isLongBucket', 'is_long_bucket', Uint8Array],
+  ['taskTier', 'task_tier', Int8Array],
+  ['threadIx', 'thread_ix', Int32Array],
+  ['sessionIx', 'session_ix', Int32Array],
+  ['modelIx', 'model_ix', Int32Array],
+  ['taskTypeIx', 'task_type_ix', Int32Array],
+  ['keyIx', 'key_ix', Int32Array],
+  ['projectIx', 'project_ix', Int32Array],
+  ['serviceTierIx', 'service_tier_ix', Int32Array],
+  ['dayIx', 'day_ix', Int32Array],
+] as const;
+
+/**
+ * Builds replay_rows for the period and reads it into a frame. `targets` are the models policies may
+ * route to: they get ids after the rows' own models and rates for every day.
+ * The ledger session must have usage_counted, the period macros and cold_starts installed (withSession).
+ */
+export async function loadReplayFrame(ledger: Ledger, period: Period, targets: string[]): Promise<ReplayFrame> {
+  await ledger.run(sql('replay/create_replay_rows'), { since: period.since, until: period.until, tz: period.tz });
+  const dict = await ledger.all<{ dictionary: string; ix: number; value: string | null }>(sql('replay/replay_dictionary'));
+  const pick = (name: string) => {
+    const out: (string | null)[] = [];
+    for (const d of dict) if (d.dictionary === name) out[d.ix] = d.value;
+    return out;
+  };
+  const models = pick('model');
+  for (const t of targets) if (!models.includes(t)) models.push(t);
+  const days = pick('day') as string[];
+  const serviceTiers = pick('service_tier');
+
+  const result = await ledger.conn.stream(sql('replay/read_replay_rows'));
+  const names = result.columnNames();
+  const columnOf = (name: string) => names.indexOf(name);
+  const chunks: DuckDBDataChunk[] = [];
+  let rows = 0;
+  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    chunks.push(chunk);
+    rows += chunk.rowCount;
+  }
+  const frame: Record<string, unknown> = { rows };
+  for (const [key, column] of FLOAT_COLUMNS) frame[key] = readColumn(chunks, columnOf(column), new Float64Array(rows));
+  for (const [key, column, Type] of INT_COLUMNS) frame[key] = readColumn(chunks, columnOf(column), new Type(rows));
+  const threadIx = frame.threadIx as Int32Array;
+  let threads = 0;
+  for (let i = 0; i < rows; i++) if (threadIx[i] + 1 > threads) threads = threadIx[i] + 1;
+
+  return {
+    ...(frame as unknown as Omit<ReplayFrame, 'threads' | 'days' | 'models' | 'taskTypes' | 'apiKeys' | 'projects' | 'sessions' | 'serviceTiers' | 'rates'>),
+    threads,
+    days,
+    models,
+    taskTypes: pick('task_type'),
+    apiKeys: pick('api_key'),
+    projects: pick('project'),
+    sessions: pick('session'),
+    serviceTiers,
+    rates: await loadRates(ledger, models, days.length, serviceTiers.length),
+  };
+}
+
+function readColumn<T extends Float64Array | Int32Array | Int8Array | Uint8Array>(chunks: DuckDBDataChunk[], column: number, out: T): T {
+  let at = 0;
+  for (const chunk of chunks) {
+    const vector = chunk.getColumnVector(column);
+    for (let i = 0; i < chunk.rowCount; i++) out[at++] = Number(vector.getItem(i) ?? 0);
+  }
+  return out;
+}
+
+interface RateRow {
+  model: string;
+  day_ix: number;
+  input_usd_per_mtok: number;
+  output_usd_per_mtok: number;
+  cache_read_usd_per_mtok: number;
+  cache_write_5m_usd_per_mtok: number;
+  cache_write_1h_usd_per_mtok: number;
+  has_cache_writes: boolean;
+  long_context_above_tokens: number | null;
+  lc_input_usd_per_mtok: number;
+  lc_output_usd_per_mtok: number;
+  lc_cache_read_usd_per_mtok: number;
+  lc_cache_write_5m_usd_per_mtok: number;
+  lc_cache_write_1h_usd_per_mtok: number;
+  web_search_usd_per_request: number;
+}
+
+async function loadRates(ledger: Ledger, models: (string | null)[], days: number, serviceTiers: number): Promise<RateTable> {
+  const named = models.filter((m): m is string => m != null);
+  const table = emptyRateTable(models.length, days, serviceTiers);
+  const rows = await ledger.all<RateRow>(sql('replay/replay_rates'), { models: listValue(named) });
+  for (const r of rows) {
+    const at = models.indexOf(r.model) * days + r.day_ix;
+    table.input[at] = r.input_usd_per_mtok;
+    table.output[at] = r.output_usd_per_mtok;
+    table.cacheRead[at] = r.cache_read_usd_per_mtok;
+    table.write5m[at] = r.cache_write_5m_usd_per_mtok;
+    table.write1h[at] = r.cache_write_1h_usd_per_mtok;
+    table.hasCacheWrites[at] = r.has_cache_writes ? 1 : 0;
+    table.longContextAbove[at] = r.long_context_above_tokens ?? NaN;
+    table.lcInput[at] = r.lc_input_usd_per_mtok;
+    table.lcOutput[at] = r.lc_output_usd_per_mtok;
+    table.lcCacheRead[at] = r.lc_cache_read_usd_per_mtok;
+    table.lcWrite5m[at] = r.lc_cache_write_5m_usd_per_mtok;
+    table.lcWrite1h[at] = r.lc_cache_write_1h_usd_per_mtok;
+    table.webSearch[at] = r.web_search_usd_per_request;
+  }
+  const multipliers = await ledger.all<{ model: string; service_tier_ix: number; multiplier: number }>(sql('replay/replay_tier_multipliers'), {
+    models: listValue(named),
+  });
+  for (const m of multipliers) table.tierMultiplier[models.indexOf(m.model) * serviceTiers + m.service_tier_ix] = m.multiplier;
+  return table;
+}
+
+/** A rate table with no prices (NaN) and multipliers of 1, for `models` × `days`. */
+export function emptyRateTable(models: number, days: number, serviceTiers: number): RateTable {
+  const nan = () => new Float64Array(models * days).fill(NaN);
+  return {
+    days,
+    input: nan(),
+    output: nan(),
+    cacheRead: nan(),
+    write5m: nan(),
+    write1h: nan(),
+    hasCacheWrites: new Uint8Array(models * days),
+    longContextAbove: nan(),
+    lcInput: nan(),
+    lcOutput: nan(),
+    lcCacheRead: nan(),
+    lcWrite5m: nan(),
+    lcWrite1h: nan(),
+    webSearch: new Float64Array(models * days),
+    tierMultiplier: new Float64Array(models * Math.max(serviceTiers, 1)).fill(1),
+    serviceTiers: Math.max(serviceTiers, 1),
+  };
+}
+
+/** Rule index per row for one policy's first-match rules, evaluated in DuckDB over replay_rows. */
+export async function assignRules(ledger: Ledger, ruleSql: { sql: string; params: Record<string, string | number> }): Promise<Int16Array> {
+  const result = await ledger.conn.stream(ruleSql.sql, ruleSql.params);
+  const out: number[] = [];
+  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    const v = chunk.getColumnVector(0);
+    for (let i = 0; i < chunk.rowCount; i++) out.push(Number(v.getItem(i)));
+  }
+  return Int16Array.from(out);
+}
