@@ -6,7 +6,9 @@
 // (`node -r bench/maxrss.cjs …`), so each figure includes Node start-up; times are the best of
 // RECOUNT_BENCH_ROUNDS runs (default 2), peak RSS the highest. Nothing is asserted, only printed.
 // Sizes: RECOUNT_BENCH_CSV_ROWS (default 1000000), RECOUNT_BENCH_CLAUDE_LINES (default 300000),
-// RECOUNT_BENCH_JSONL_MB (default 1000).
+// RECOUNT_BENCH_JSONL_MB (default 1000), RECOUNT_BENCH_REPLAY_REQUESTS (default 1000000).
+//   4. what-if replay of 1M agent requests under five policies vs one plain aggregation over them
+// RECOUNT_BENCH_ONLY=csv,claude,jsonl,replay runs a subset.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,12 +17,16 @@ import { benchClaudeCode, type ClaudeCodeResult } from './claude-code-bench.js';
 import { compact, int, log, mb, mib, renderTable, secs, speedup } from './format.js';
 import { benchOpenAiCsv, type OpenAiCsvResult } from './openai-csv-bench.js';
 import { benchLargeJsonl, type LargeJsonlResult } from './large-jsonl-bench.js';
+import { benchReplay, type ReplayBenchResult } from './replay-bench.js';
 
 const CSV_ROWS = positiveInt('RECOUNT_BENCH_CSV_ROWS', 1_000_000);
 const CLAUDE_LINES = positiveInt('RECOUNT_BENCH_CLAUDE_LINES', 300_000);
 const ROUNDS = positiveInt('RECOUNT_BENCH_ROUNDS', 2);
 const JSONL_MB = positiveInt('RECOUNT_BENCH_JSONL_MB', 1000);
+const REPLAY_REQUESTS = positiveInt('RECOUNT_BENCH_REPLAY_REQUESTS', 1_000_000);
+const ONLY = new Set((process.env.RECOUNT_BENCH_ONLY ?? 'csv,claude,jsonl,replay').split(','));
 const RAW_RATIO_GOAL = 0.5;
+const REPLAY_GOAL_S = 10;
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'recount-bench-'));
@@ -32,14 +38,13 @@ async function main(): Promise<void> {
   log(`recount bench: node ${process.version}, ${os.cpus().length} CPUs, ${int(os.totalmem() / 2 ** 30)} GiB RAM; temp ${dir}`);
   log(`times are the best of ${ROUNDS} run${ROUNDS === 1 ? '' : 's'} (child processes, Node start-up included); peak RSS the highest\n`);
   try {
-    const install = installCcusage(path.join(dir, 'ccusage')); // downloads while the CSV is generated
-    const openai = await settle(() => benchOpenAiCsv(dir, CSV_ROWS, ROUNDS));
+    const install = ONLY.has('claude') ? installCcusage(path.join(dir, 'ccusage')) : null; // downloads while the CSV is generated
+    const openai = ONLY.has('csv') ? await settle(() => benchOpenAiCsv(dir, CSV_ROWS, ROUNDS)) : null;
+    const claude = install ? await settle(() => benchClaudeCode(dir, CLAUDE_LINES, ROUNDS, install)) : null;
+    const jsonl = ONLY.has('jsonl') ? await settle(() => benchLargeJsonl(dir, JSONL_MB)) : null;
+    const replay = ONLY.has('replay') ? await settle(() => benchReplay(dir, REPLAY_REQUESTS, ROUNDS)) : null;
     log();
-    const claude = await settle(() => benchClaudeCode(dir, CLAUDE_LINES, ROUNDS, install));
-    log();
-    const jsonl = await settle(() => benchLargeJsonl(dir, JSONL_MB));
-    log();
-    printSummary(openai, claude, jsonl);
+    printSummary(openai, claude, jsonl, replay);
   } finally {
     cleanup();
   }
@@ -48,7 +53,9 @@ async function main(): Promise<void> {
 /** A failed benchmark prints its error and yields null, so the other one still runs. */
 async function settle<T>(fn: () => Promise<T>): Promise<T | null> {
   try {
-    return await fn();
+    const result = await fn();
+    log();
+    return result;
   } catch (err) {
     log(`  FAILED: ${err instanceof Error ? err.message : String(err)}`);
     process.exitCode = 1;
@@ -56,7 +63,7 @@ async function settle<T>(fn: () => Promise<T>): Promise<T | null> {
   }
 }
 
-function printSummary(openai: OpenAiCsvResult | null, claude: ClaudeCodeResult | null, jsonl: LargeJsonlResult | null): void {
+function printSummary(openai: OpenAiCsvResult | null, claude: ClaudeCodeResult | null, jsonl: LargeJsonlResult | null, replay: ReplayBenchResult | null): void {
   const rows: (string[] | null)[] = [['benchmark', 'recount', 'baseline', 'ratio']];
   if (openai) {
     const recountRate = openai.plan.rows / openai.recount.seconds;
@@ -83,6 +90,14 @@ function printSummary(openai: OpenAiCsvResult | null, claude: ClaudeCodeResult |
     rows.push(
       [`${mb(jsonl.plan.bytes)} gateway JSONL (--mapping)`, `${int(jsonl.plan.rows / jsonl.recount.seconds)} rows/s`, `${int(jsonl.plan.rows)} lines`, secs(jsonl.recount.seconds)],
       ['  peak RSS', mib(jsonl.recount.maxRssKiB), `file ${mb(jsonl.plan.bytes)}`, jsonl.recount.maxRssKiB ? `${((jsonl.recount.maxRssKiB * 1024) / jsonl.plan.bytes).toFixed(2)}× file size` : ''],
+    );
+  }
+  if (replay) {
+    const s = replay.whatif.seconds;
+    rows.push(
+      [`what-if: ${compact(replay.requests)} requests × ${replay.policies} policies`, secs(s), `${secs(replay.floor.seconds)} (one aggregation)`,
+        `${(s / replay.floor.seconds).toFixed(1)}× the floor (goal < ${REPLAY_GOAL_S} s: ${s < REPLAY_GOAL_S ? 'met' : 'not met'})`],
+      ['  peak RSS', mib(replay.whatif.rssKiB), mib(replay.floor.rssKiB), times(replay.whatif.rssKiB, replay.floor.rssKiB)],
     );
   }
   log(renderTable(rows));

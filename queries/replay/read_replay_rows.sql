@@ -2,7 +2,7 @@
 -- Observed break kind: 0 none, 1 prefix_break, 2 context_reset. Aggregate buckets carry their
 -- vendor long-context bucket (is_long_bucket) since they have no per-request prompt size.
 SELECT
-  CAST(epoch(started_at) AS DOUBLE)            AS t_s,
+  t_s,
   CAST(requests AS DOUBLE)                     AS requests,
   CAST(input_tokens AS DOUBLE)                 AS input_tokens,
   CAST(cache_read_tokens AS DOUBLE)            AS cache_read_tokens,
@@ -15,9 +15,9 @@ SELECT
   CAST(break_cost_usd AS DOUBLE)               AS break_cost_usd,
   CAST(rewritten_tokens AS DOUBLE)             AS rewritten_tokens,
   CAST(CASE observed_break WHEN 'prefix_break' THEN 1 WHEN 'context_reset' THEN 2 ELSE 0 END AS INTEGER) AS observed_break,
-  CAST(bucket_width IS NOT NULL AS INTEGER)    AS is_bucket,
-  CAST(bucket_width IS NOT NULL AND context_window = '200k-1M' AS INTEGER) AS is_long_bucket,
+  CAST(is_bucket AS INTEGER)                   AS is_bucket,
+  CAST(is_long_bucket AS INTEGER)              AS is_long_bucket,
   CAST(coalesce(tier, 0) AS INTEGER)           AS task_tier,
   thread_ix, session_ix, model_ix, task_type_ix, key_ix, project_ix, service_tier_ix, day_ix
 FROM replay_rows
-ORDER BY row_ix
+ORDER BY order_us, order_hash

@@ -6,5 +6,5 @@ UNION ALL SELECT DISTINCT 'api_key', key_ix, api_key FROM replay_rows
 UNION ALL SELECT DISTINCT 'project', project_ix, project FROM replay_rows
 UNION ALL SELECT DISTINCT 'service_tier', service_tier_ix, service_tier FROM replay_rows
 UNION ALL SELECT DISTINCT 'session', session_ix, CASE WHEN session_id IS NOT NULL THEN source || ':' || session_id END FROM replay_rows
-UNION ALL SELECT DISTINCT 'day', day_ix, CAST(CAST(timezone('UTC', started_at) AS DATE) AS VARCHAR) FROM replay_rows
+UNION ALL SELECT DISTINCT 'day', day_ix, CAST(usage_day AS VARCHAR) FROM replay_rows
 ORDER BY dictionary, ix

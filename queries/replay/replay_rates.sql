@@ -6,7 +6,7 @@
 -- grain: one row per (model, day_ix) with a price
 -- params: models VARCHAR[]
 WITH days AS (
-  SELECT DISTINCT day_ix, CAST(timezone('UTC', started_at) AS DATE) AS usage_day FROM replay_rows
+  SELECT DISTINCT day_ix, usage_day FROM replay_rows
 ),
 wanted AS (
   SELECT unnest($models) AS model

@@ -26,6 +26,12 @@ export interface ReplayResult {
   /** Σ f·B over routed rows and Σ B: cost at a uniform failure rate f is costUsd − failTermUsd + f·failSlopeUsd */
   failTermUsd: number;
   failSlopeUsd: number;
+  /**
+   * Per (model index × task types + task type index) × MAX_ATTEMPTS + after_failures − 1: the sums of
+   * retry and escalation attempt costs of routed rows. Failure cost is Σ f·(retry·Σₖ f₂^(k−1) +
+   * f₂^(n−1)·strong), so any failure-rate scenario follows from these without replaying.
+   */
+  failures: { retryUsd: Float64Array; strongUsd: Float64Array };
   cacheLossUsd: number; // reads the observed requests had that the replay had to pay for as writes or input
   recoveredBreakUsd: number; // stable_prefix
   compactions: number;
@@ -74,6 +80,8 @@ interface Attempt {
 
 const MAIN = 0;
 const SUB = 1;
+/** after_failures above this are summed with this many (the parser allows 1–5) */
+export const MAX_ATTEMPTS = 5;
 
 export function replay(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array, sc: Scenario, opts: { perRow?: boolean } = {}): ReplayResult {
   const f = frame;
@@ -160,7 +168,12 @@ export function replay(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array,
     const r = rho * f.cacheRead[i];
     let w5 = rho * f.write5m[i];
     let w1h = rho * f.write1h[i];
-    if (!explicitCache(i, model)) [u, w5, w1h] = [u + w5 + w1h, 0, 0]; // implicit caches bill no writes
+    if (!explicitCache(i, model)) {
+      // implicit caches bill no writes
+      u += w5 + w1h;
+      w5 = 0;
+      w1h = 0;
+    }
     const o = (same ? 1 : sc.outputRatio[model]) * f.output[i];
     setAttempt(into, u, r, w5, w1h, o, same ? f.listCostUsd[i] : price(i, model, u, r, w5, w1h, o));
   };
@@ -198,6 +211,10 @@ export function replay(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array,
     const slope = retryUsd * retries + f2 ** (n - 1) * strongUsd;
     res.failSlopeUsd += slope;
     res.failTermUsd += fr * slope;
+    // per (model, task type, attempts) sums, so failure-rate sweeps need no second replay
+    const g = (model * nTypes + f.taskTypeIx[i]) * MAX_ATTEMPTS + Math.min(n, MAX_ATTEMPTS) - 1;
+    res.failures.retryUsd[g] += retryUsd;
+    res.failures.strongUsd[g] += strongUsd;
     return fr * slope;
   };
 
@@ -228,19 +245,21 @@ export function replay(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array,
       if ((spent[k].get(budgetKey(k, i)) ?? 0) < plan.budgets[k].capUsd) continue;
       actedBy = k;
       blocked = plan.budgets[k].downgradeTo < 0;
-      if (!blocked) [target, sub, strong, afterFailures] = [plan.budgets[k].downgradeTo, false, m, 1];
+      if (!blocked) {
+        target = plan.budgets[k].downgradeTo;
+        sub = false;
+        strong = m;
+        afterFailures = 1;
+      }
     }
-    const baselineIndex = () => {
-      res.baselineUsd += base;
-      res.billedUsd += Number.isNaN(f.costUsd[i]) ? base : f.costUsd[i];
-      res.byRule.requests[rule] += req;
-      res.byRule.baselineUsd[rule] += base;
-      res.byTaskType.baselineUsd[f.taskTypeIx[i]] += base;
-      res.byModelBefore.requests[m] += req;
-      res.byModelBefore.tokens[m] += P + O;
-      res.byModelBefore.costUsd[m] += base;
-    };
-    baselineIndex();
+    res.baselineUsd += base;
+    res.billedUsd += Number.isNaN(f.costUsd[i]) ? base : f.costUsd[i];
+    res.byRule.requests[rule] += req;
+    res.byRule.baselineUsd[rule] += base;
+    res.byTaskType.baselineUsd[f.taskTypeIx[i]] += base;
+    res.byModelBefore.requests[m] += req;
+    res.byModelBefore.tokens[m] += P + O;
+    res.byModelBefore.costUsd[m] += base;
     if (blocked) {
       res.requests.blocked += req;
       events[actedBy].get(budgetKey(actedBy, i))!.affectedRequests += req;
@@ -251,7 +270,8 @@ export function replay(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array,
     if (Number.isNaN(rt.input[target * rt.days + f.dayIx[i]])) {
       // the target has no price that day: the request stays as it was, and coverage says so
       res.requests.targetUnpriced += req;
-      [target, sub] = [m, false];
+      target = m;
+      sub = false;
     }
     const wrote1h = f.write1h[i] > 0 && f.write5m[i] === 0;
     let cost: number;
@@ -421,6 +441,7 @@ function emptyResult(f: ReplayFrame, rules: number): ReplayResult {
     costUsd: 0,
     failTermUsd: 0,
     failSlopeUsd: 0,
+    failures: { retryUsd: new Float64Array(f.models.length * f.taskTypes.length * MAX_ATTEMPTS), strongUsd: new Float64Array(f.models.length * f.taskTypes.length * MAX_ATTEMPTS) },
     cacheLossUsd: 0,
     recoveredBreakUsd: 0,
     compactions: 0,

@@ -125,7 +125,7 @@ function parseRule(ctx: Ctx, node: Node): Rule {
     const after = x.find((y) => y.key === 'after_failures');
     if (!to || !after) ctx.fail(escNode, 'escalate needs to and after_failures', 'escalate: { to: claude-opus-4-6, after_failures: 2 }');
     const n = scalar(after.value);
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) ctx.fail(after.value, `after_failures ${String(n)} is not a whole number ≥ 1`, 'after_failures: 2');
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 5) ctx.fail(after.value, `after_failures ${String(n)} is not a whole number from 1 to 5`, 'after_failures: 2');
     escalate = { to: pricedModel(ctx, to.value), afterFailures: n };
   }
   return { name, when, isDefault, route, escalate };

@@ -209,7 +209,7 @@ export function ruleIndexSql(rules: readonly Rule[]): { sql: string; params: Rec
   const cases = rules.map((r, i) => (r.isDefault ? '' : `WHEN ${conditionSql(r.when, bind)} THEN ${i} `)).join('');
   const fallback = rules.findIndex((r) => r.isDefault);
   const pick = cases ? `CASE ${cases}ELSE ${fallback} END` : String(fallback);
-  return { sql: `SELECT CAST(${pick} AS SMALLINT) AS rule_ix FROM replay_rows ORDER BY row_ix`, params };
+  return { sql: `SELECT CAST(${pick} AS SMALLINT) AS rule_ix FROM replay_rows ORDER BY order_us, order_hash`, params };
 }
 
 function binder(params: Record<string, Value>): (v: Value) => string {

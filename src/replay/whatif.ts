@@ -1,9 +1,9 @@
 import type { Ledger } from '../ledger/ledger.js';
 import type { Period } from '../period.js';
 import type { PriceBook } from '../pricing/install.js';
-import { replay, type ReplayResult } from './engine.js';
+import { MAX_ATTEMPTS, replay, type ReplayResult } from './engine.js';
 import { assignRules, loadReplayFrame, type ReplayFrame } from './frame.js';
-import { boundEnds, compilePlan, scenarioFor, sweepEnds, variedGroups, type AssumptionGroup } from './plan.js';
+import { boundEnds, compilePlan, scenarioFor, sweepEnds, variedGroups, type AssumptionGroup, type End, type Scenario } from './plan.js';
 import { ruleIndexSql, type Policy, type Triple } from './policy.js';
 
 /**
@@ -126,22 +126,33 @@ export function policyTargets(policies: Policy[]): string[] {
 /** Runs one policy over a loaded frame: central, bounds, sweeps and transform ablations. Pure. */
 export function evaluatePolicy(frame: ReplayFrame, policy: Policy, ruleIx: Int16Array): PolicyOutcome {
   const plan = compilePlan(policy, frame);
-  const run = (p: Policy, ends = {}) => replay(frame, p === policy ? plan : compilePlan(p, frame), ruleIx, scenarioFor(p, frame, ends));
+  const run = (p: Policy, ends: Partial<Record<AssumptionGroup, End>> = {}) => replay(frame, p === policy ? plan : compilePlan(p, frame), ruleIx, scenarioFor(p, frame, ends));
   const central = run(policy);
   const low = run(policy, boundEnds('optimistic'));
   const high = run(policy, boundEnds('pessimistic'));
   const baseline = central.baselineUsd;
-  const sensitivity = variedGroups(policy)
+  const groups = variedGroups(policy);
+  /** cost with one group at `ends`: failure rates follow from the central run's sums (no budget can
+   *  react to them then); a single varied group is the bounds themselves; else a replay */
+  const costAt = (g: AssumptionGroup, ends: Partial<Record<AssumptionGroup, End>>, bound: ReplayResult): number => {
+    if (groups.length === 1) return bound.costUsd;
+    if ((g === 'fail_rate' || g === 'repeat_fail_rate') && !policy.budgets.length) {
+      return central.costUsd - central.failTermUsd + failureCost(central, frame, scenarioFor(policy, frame, ends));
+    }
+    return run(policy, ends).costUsd;
+  };
+  const sensitivity = groups
     .map((g) => {
       const { cheap, dear } = sweepEnds(g);
-      const c = run(policy, cheap).costUsd;
-      const d = run(policy, dear).costUsd;
+      const c = costAt(g, cheap, low);
+      const d = costAt(g, dear, high);
       return { assumption: g, cost_cheap_usd: c, cost_dear_usd: d, swing_usd: Math.abs(d - c) };
     })
     .sort((x, y) => y.swing_usd - x.swing_usd || x.assumption.localeCompare(y.assumption));
   const savingsByTransform = policy.transforms.map((t, k) => {
     const without = { ...policy, transforms: policy.transforms.filter((_, j) => j !== k) };
-    return { transform: t.kind, savings_usd: run(without).costUsd - central.costUsd };
+    const inert = !without.transforms.length && !without.budgets.length && without.rules.every((r) => !r.route);
+    return { transform: t.kind, savings_usd: (inert ? baseline : run(without).costUsd) - central.costUsd };
   });
   const pct = (x: number) => (baseline > 0 ? x / baseline : 0);
   const savings = { low: baseline - high.costUsd, central: baseline - central.costUsd, high: baseline - low.costUsd };
@@ -197,6 +208,26 @@ export function evaluatePolicy(frame: ReplayFrame, policy: Policy, ruleIx: Int16
     sensitivity,
     assumptions: assumptionRows(policy),
   };
+}
+
+/** Σ over routed rows of f·(retry·Σₖ₌₁ⁿ⁻¹ f₂^(k−1) + f₂^(n−1)·strong), from a run's per-group sums. */
+export function failureCost(r: ReplayResult, frame: ReplayFrame, sc: Scenario): number {
+  const types = frame.taskTypes.length;
+  let usd = 0;
+  for (let g = 0; g < frame.models.length * types; g++) {
+    for (let n = 1; n <= MAX_ATTEMPTS; n++) {
+      const at = g * MAX_ATTEMPTS + n - 1;
+      const retry = r.failures.retryUsd[at];
+      const strong = r.failures.strongUsd[at];
+      if (!retry && !strong) continue;
+      const f = sc.failRate[g];
+      const f2 = sc.repeatFailRate[g];
+      let retries = 0;
+      for (let k = 1; k < n; k++) retries += f2 ** (k - 1);
+      usd += f * (retry * retries + f2 ** (n - 1) * strong);
+    }
+  }
+  return usd;
 }
 
 function usage(x: { requests: Float64Array; tokens: Float64Array; costUsd: Float64Array }, k: number): Usage {
