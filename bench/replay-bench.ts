@@ -63,7 +63,7 @@ async function phaseTimes(db: string): Promise<{ label: string; seconds: number 
     const policies = BENCH_POLICIES.map((p) => readPolicy(p, prices));
     const frame = await time('load the frame (SQL → typed arrays)', () => loadReplayFrame(ledger, { since: null, until: null, tz: 'UTC' }, policyTargets(policies)));
     for (const p of policies) {
-      const ruleIx = await time(`${p.name}: match rules (SQL)`, () => assignRules(ledger, ruleIndexSql(p.rules)));
+      const ruleIx = await time(`${p.name}: match rules (SQL)`, () => assignRules(ledger, frame.rows, ruleIndexSql(p.rules)));
       await time(`${p.name}: replay (all scenarios)`, () => evaluatePolicy(frame, p, ruleIx));
     }
   });

@@ -91,21 +91,28 @@ export function replay(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array,
   const res = emptyResult(f, plan.ruleTarget.length);
   const rows = opts.perRow ? emptyRows(f.rows) : undefined;
 
-  // cache state per (thread, model, context): a slot holding the cached length L, last use, TTL
-  const slots = new Map<number, number>();
+  // cache state per (thread, model, context): a slot holding the cached length L, last use, TTL.
+  // Slots are found through a dense index while threads × models is small, else a map.
+  const keys = f.threads * nModels * 2;
+  const dense = keys <= 1 << 23 ? new Int32Array(keys).fill(-1) : null;
+  const sparse = new Map<number, number>();
+  let used = 0;
   let cacheL: Float64Array<ArrayBuffer> = new Float64Array(1024);
   let cacheT: Float64Array<ArrayBuffer> = new Float64Array(1024);
   let cacheTtl: Float64Array<ArrayBuffer> = new Float64Array(1024);
   const slotOf = (thread: number, model: number, ctx: number, create: boolean): number => {
     const key = (thread * nModels + model) * 2 + ctx;
-    let s = slots.get(key);
-    if (s === undefined) {
-      if (!create) return -1;
-      s = slots.size;
-      if (s >= cacheL.length) [cacheL, cacheT, cacheTtl] = [grow(cacheL), grow(cacheT), grow(cacheTtl)];
-      slots.set(key, s);
-      cacheT[s] = -Infinity;
+    const found = dense ? dense[key] : (sparse.get(key) ?? -1);
+    if (found >= 0 || !create) return found;
+    const s = used++;
+    if (s >= cacheL.length) {
+      cacheL = grow(cacheL);
+      cacheT = grow(cacheT);
+      cacheTtl = grow(cacheTtl);
     }
+    if (dense) dense[key] = s;
+    else sparse.set(key, s);
+    cacheT[s] = -Infinity;
     return s;
   };
   const warmRead = (slot: number, t: number) => (slot >= 0 && t - cacheT[slot] <= cacheTtl[slot] ? cacheL[slot] : 0);

@@ -83,18 +83,18 @@ const FLOAT_COLUMNS = [
   ['rewrittenTokens', 'rewritten_tokens'],
 ] as const;
 const INT_COLUMNS = [
-  ['observedBreak', 'observed_break', Int32Array],
-  ['isBucket', 'is_bucket', Int32Array],
-  ['isLongBucket', 'is_long_bucket', Int32Array],
-  ['taskTier', 'task_tier', Int32Array],
-  ['threadIx', 'thread_ix', Int32Array],
-  ['sessionIx', 'session_ix', Int32Array],
-  ['modelIx', 'model_ix', Int32Array],
-  ['taskTypeIx', 'task_type_ix', Int32Array],
-  ['keyIx', 'key_ix', Int32Array],
-  ['projectIx', 'project_ix', Int32Array],
-  ['serviceTierIx', 'service_tier_ix', Int32Array],
-  ['dayIx', 'day_ix', Int32Array],
+  ['observedBreak', 'observed_break'],
+  ['isBucket', 'is_bucket'],
+  ['isLongBucket', 'is_long_bucket'],
+  ['taskTier', 'task_tier'],
+  ['threadIx', 'thread_ix'],
+  ['sessionIx', 'session_ix'],
+  ['modelIx', 'model_ix'],
+  ['taskTypeIx', 'task_type_ix'],
+  ['keyIx', 'key_ix'],
+  ['projectIx', 'project_ix'],
+  ['serviceTierIx', 'service_tier_ix'],
+  ['dayIx', 'day_ix'],
 ] as const;
 
 /**
@@ -108,7 +108,7 @@ export async function loadReplayFrame(ledger: Ledger, period: Period, targets: s
   // ids are dense over the whole ledger; values absent from the period stay null
   const pick = (name: string) => {
     const found = dict.filter((d) => d.dictionary === name);
-    const out: (string | null)[] = Array.from({ length: Math.max(-1, ...found.map((d) => d.ix)) + 1 }, () => null);
+    const out: (string | null)[] = Array.from({ length: found.reduce((m, d) => Math.max(m, d.ix + 1), 0) }, () => null);
     for (const d of found) out[d.ix] = d.value;
     return out;
   };
@@ -117,18 +117,20 @@ export async function loadReplayFrame(ledger: Ledger, period: Period, targets: s
   const days = pick('day') as string[];
   const serviceTiers = pick('service_tier');
 
+  // columns are allocated once the row count is known and filled chunk by chunk, so DuckDB's chunks
+  // never pile up in memory next to the arrays
+  const [{ rows }] = await ledger.all<{ rows: number }>(sql('replay/replay_row_count'));
+  const frame: Record<string, Float64Array | Int32Array | number> = { rows };
+  for (const [key] of FLOAT_COLUMNS) frame[key] = new Float64Array(rows);
+  for (const [key] of INT_COLUMNS) frame[key] = new Int32Array(rows);
   const result = await ledger.conn.stream(sql('replay/read_replay_rows'));
   const names = result.columnNames();
-  const columnOf = (name: string) => names.indexOf(name);
-  const chunks: DuckDBDataChunk[] = [];
-  let rows = 0;
+  const columns = [...FLOAT_COLUMNS, ...INT_COLUMNS].map(([key, column]) => ({ out: frame[key] as Float64Array | Int32Array, column: names.indexOf(column) }));
+  let at = 0;
   for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-    chunks.push(chunk);
-    rows += chunk.rowCount;
+    for (const c of columns) copyColumn(chunk, c.column, c.out, at);
+    at += chunk.rowCount;
   }
-  const frame: Record<string, unknown> = { rows };
-  for (const [key, column] of FLOAT_COLUMNS) frame[key] = readColumn(chunks, columnOf(column), new Float64Array(rows));
-  for (const [key, column, Type] of INT_COLUMNS) frame[key] = readColumn(chunks, columnOf(column), new Type(rows));
   const threadIx = frame.threadIx as Int32Array;
   let threads = 0;
   for (let i = 0; i < rows; i++) if (threadIx[i] + 1 > threads) threads = threadIx[i] + 1;
@@ -148,23 +150,19 @@ export async function loadReplayFrame(ledger: Ledger, period: Period, targets: s
 }
 
 /**
- * Copies one column of the chunks into `out`. DOUBLE and INTEGER vectors expose their data as a typed
- * array (the client's `items`); copying it whole is ~10× faster than a getItem() call per value, and
- * read_replay_rows.sql coalesces every column so there are no NULLs to mask. Other shapes fall back.
+ * Copies one column of a chunk into `out` at `at`. DOUBLE, INTEGER and SMALLINT vectors hold their
+ * data in a typed array (the client's `items`); copying it whole is ~10× faster than a getItem() call
+ * per value, and the replay's queries coalesce every column, so there are no NULLs to mask.
  */
-function readColumn<T extends Float64Array | Int32Array | Int8Array | Uint8Array>(chunks: DuckDBDataChunk[], column: number, out: T): T {
-  let at = 0;
-  for (const chunk of chunks) {
-    const vector = chunk.getColumnVector(column);
-    const items = (vector as unknown as { items?: unknown }).items;
-    if ((items instanceof Float64Array && out instanceof Float64Array) || (items instanceof Int32Array && out instanceof Int32Array)) {
-      out.set(items.subarray(0, chunk.rowCount), at);
-      at += chunk.rowCount;
-    } else {
-      for (let i = 0; i < chunk.rowCount; i++) out[at++] = Number(vector.getItem(i) ?? 0);
-    }
+function copyColumn(chunk: DuckDBDataChunk, column: number, out: Float64Array | Int32Array | Int16Array, at: number): void {
+  const n = chunk.rowCount;
+  const vector = chunk.getColumnVector(column);
+  const items = (vector as unknown as { items?: unknown }).items;
+  if (items != null && Object.getPrototypeOf(items) === Object.getPrototypeOf(out)) {
+    out.set((items as typeof out).subarray(0, n), at);
+  } else {
+    for (let i = 0; i < n; i++) out[at + i] = Number(vector.getItem(i) ?? 0);
   }
-  return out;
 }
 
 interface RateRow {
@@ -236,12 +234,13 @@ export function emptyRateTable(models: number, days: number, serviceTiers: numbe
 }
 
 /** Rule index per row for one policy's first-match rules, evaluated in DuckDB over replay_rows. */
-export async function assignRules(ledger: Ledger, ruleSql: { sql: string; params: Record<string, string | number> }): Promise<Int16Array> {
+export async function assignRules(ledger: Ledger, rows: number, ruleSql: { sql: string; params: Record<string, string | number> }): Promise<Int16Array> {
+  const out = new Int16Array(rows);
   const result = await ledger.conn.stream(ruleSql.sql, ruleSql.params);
-  const out: number[] = [];
+  let at = 0;
   for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-    const v = chunk.getColumnVector(0);
-    for (let i = 0; i < chunk.rowCount; i++) out.push(Number(v.getItem(i)));
+    copyColumn(chunk, 0, out, at);
+    at += chunk.rowCount;
   }
-  return Int16Array.from(out);
+  return out;
 }

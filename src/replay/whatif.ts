@@ -92,7 +92,7 @@ export async function runWhatIf(ledger: Ledger, prices: PriceBook, period: Perio
   const frame = await loadReplayFrame(ledger, period, policyTargets(policies));
   const outcomes: PolicyOutcome[] = [];
   for (const policy of policies) {
-    const ruleIx = await assignRules(ledger, ruleIndexSql(policy.rules));
+    const ruleIx = await assignRules(ledger, frame.rows, ruleIndexSql(policy.rules));
     outcomes.push(evaluatePolicy(frame, policy, ruleIx));
   }
   const first = outcomes[0];

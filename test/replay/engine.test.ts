@@ -5,7 +5,7 @@ import { replay } from '../../src/replay/engine.js';
 import type { ReplayFrame } from '../../src/replay/frame.js';
 import { boundEnds, compilePlan, scenarioFor, sweepEnds, type AssumptionGroup } from '../../src/replay/plan.js';
 import { matchesCondition, readPolicy, type Policy } from '../../src/replay/policy.js';
-import { evaluatePolicy } from '../../src/replay/whatif.js';
+import { evaluatePolicy, failureCost } from '../../src/replay/whatif.js';
 import { tempDir, writeTemp } from '../helpers.js';
 import { buildFrame, RATES, type RowSpec } from './frame-builder.js';
 
@@ -276,6 +276,20 @@ rules:
     const f = out.break_even_fail_rate!;
     const at = policyOf(ROUTING[1].replace('fail_rate: { claude-haiku-4-5: { default: [0, 0.1, 0.3] } }', `fail_rate: { claude-haiku-4-5: { default: ${f} } }`));
     expect(run(at, specs, frame).costUsd).toBeCloseTo(out.baseline_cost_usd, 6);
+  });
+
+  it('failure-rate sweeps computed from the per-group sums equal a replay at those rates', () => {
+    const specs = randomSpecs(52);
+    const frame = buildFrame(specs);
+    const policy = policyOf(ROUTING[1]);
+    const central = run(policy, specs, frame);
+    expect(failureCost(central, frame, scenarioFor(policy, frame, {}))).toBeCloseTo(central.failTermUsd, 9);
+    for (const g of ['fail_rate', 'repeat_fail_rate'] as const) {
+      for (const ends of Object.values(sweepEnds(g))) {
+        const analytic = central.costUsd - central.failTermUsd + failureCost(central, frame, scenarioFor(policy, frame, ends));
+        expect(analytic).toBeCloseTo(run(policy, specs, frame, ends).costUsd, 9);
+      }
+    }
   });
 
   it('a blocked key never spends more than its cap plus one request (invariant 7)', () => {
