@@ -88,7 +88,7 @@ export async function renderReport(data: ReportData, sections: readonly ReportSe
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta http-equiv="Content-Security-Policy" content="${unsafe(CSP)}">
 <meta name="referrer" content="no-referrer">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="recount ${data.version}">

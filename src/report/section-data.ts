@@ -124,9 +124,8 @@ export function taskTypeData(rows: Row[], topN = 12): TaskTypeSpend {
     t.cost_usd += num(r.cost_usd);
     t.requests += num(r.requests);
   }
-  const tierOrder = (t: string) => (t === 'unclassified' ? '~' : t);
   const byTier = [...tiers]
-    .sort((a, b) => tierOrder(a[0]).localeCompare(tierOrder(b[0])))
+    .sort((a, b) => Number(a[0] === 'unclassified') - Number(b[0] === 'unclassified') || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
     .map(([tier, t]) => ({ tier, cost_usd: t.cost_usd, share: share(t.cost_usd), requests: t.requests }));
   const classified = rows.filter((r) => str(r.task_type) !== 'unclassified').reduce((a, r) => a + num(r.cost_usd), 0);
   return { by_task_type: byTaskType, by_tier: byTier, classified_share: total > 0 ? classified / total : null, total_cost_usd: total };
