@@ -67,10 +67,29 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const compiled = compile(spec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Error });
   try {
-    return await view.toSVG();
+    return roundGeometry(await view.toSVG());
   } finally {
     view.finalize();
   }
+}
+
+const GEOMETRY = / (d|transform|x|y|x1|x2|y1|y2|width|height|points)="([^"]*)"/g;
+
+/**
+ * Vega writes coordinates with full float precision (421.37203428571416); a hundredth of a pixel is
+ * plenty. Only geometry attributes inside tags are touched: text and labels (which may hold ledger
+ * values) stay exactly as vega escaped them. Smaller files, and output that float noise in the last
+ * digits of a sum does not change.
+ */
+export function roundGeometry(svg: string): string {
+  return svg.replace(/<[^<>]*>/g, (tag) =>
+    tag.replace(GEOMETRY, (_m, name: string, value: string) => ` ${name}="${value.replace(/-?\d*\.\d+(?:e-?\d+)?/g, round2)}"`),
+  );
+}
+
+function round2(num: string): string {
+  const r = Math.round(Number(num) * 100) / 100;
+  return String(Object.is(r, -0) ? 0 : r);
 }
 
 /**

@@ -99,3 +99,11 @@ describe('vega with the width table', () => {
     expect(Number(x)).toBeLessThan(0.8 * 11 * label.length); // not the guess
   });
 });
+
+describe('chart SVG geometry', () => {
+  it('rounds coordinates to hundredths, and only in geometry attributes', async () => {
+    const { roundGeometry } = await import('../../src/report/charts.js');
+    const svg = '<g transform="translate(31.428571428571427,16)"><path d="M0,21h421.37203428571416v18h-421.3720342857143Z" aria-label="cost: 0.123456"/><text x="-0.0001">a d="1.23456"</text></g>';
+    expect(roundGeometry(svg)).toBe('<g transform="translate(31.43,16)"><path d="M0,21h421.37v18h-421.37Z" aria-label="cost: 0.123456"/><text x="0">a d="1.23456"</text></g>');
+  });
+});
