@@ -28,6 +28,8 @@ export const CHART_CONFIG = {
     titleFontSize: 11,
     titleFontWeight: 'bold',
     labelLimit: LABEL_LIMIT,
+    labelOverlap: true, // with exact widths, drop labels that would touch…
+    labelSeparation: 8, // …keeping a gap between neighbours
     labelColor: '#333',
     titleColor: '#333',
     domainColor: '#999',

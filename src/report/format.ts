@@ -2,8 +2,8 @@
 import { usd as usdExact } from '../format/table.js';
 import { html, type Html } from './html.js';
 
-/** Dollars as recount prints them; a sum that is zero up to float noise (-1e-13) prints as $0.00, not -$0.0000. */
-export const usd = (value: number | null | undefined): string => usdExact(value != null && Math.abs(value) < 5e-7 ? 0 : value);
+/** Dollars as recount prints them (4 decimals below a cent); an amount that rounds to nothing prints $0.00, not -$0.0000. */
+export const usd = (value: number | null | undefined): string => usdExact(value != null && Math.abs(value) < 0.00005 ? 0 : value);
 
 export const int = (n: number | null | undefined): string => (n == null ? '—' : Math.round(n).toLocaleString('en-US'));
 
@@ -30,6 +30,7 @@ export interface Column<T> {
   cell: (row: T) => unknown;
   num?: boolean; // right-aligned, tabular figures, kept on one line
   nowrap?: boolean; // short identifiers and dates: kept on one line
+  anywhere?: boolean; // long unbroken values (file paths): may wrap at any character
 }
 
 /** A table whose every cell is escaped (cells may also be `Html`). */
@@ -41,6 +42,6 @@ export function table<T>(columns: Column<T>[], rows: T[], caption?: string | Htm
   )}</tbody></table>`;
 }
 
-function cellClass(c: { num?: boolean; nowrap?: boolean }): Html | string {
-  return c.num ? html` class="num"` : c.nowrap ? html` class="nowrap"` : '';
+function cellClass(c: { num?: boolean; nowrap?: boolean; anywhere?: boolean }): Html | string {
+  return c.num ? html` class="num"` : c.nowrap ? html` class="nowrap"` : c.anywhere ? html` class="any"` : '';
 }

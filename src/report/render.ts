@@ -39,7 +39,8 @@ figcaption { color: #55565b; font-size: 12.5px; margin-top: 4px; }
 .pair figure.chart { flex: 1 1 400px; min-width: 0; }
 table { border-collapse: collapse; width: 100%; margin: 12px 0; font-size: 12.5px; break-inside: auto; }
 caption { text-align: left; font-weight: bold; padding: 4px 0; }
-th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #ececf0; vertical-align: top; overflow-wrap: anywhere; }
+th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #ececf0; vertical-align: top; overflow-wrap: break-word; }
+td.any { overflow-wrap: anywhere; }
 th { border-bottom: 1px solid #b9b9c0; font-weight: bold; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
@@ -62,6 +63,8 @@ footer { color: #55565b; font-size: 12px; padding-top: 28px; padding-bottom: 28p
   h2 { margin-top: 22px; }
   section { break-inside: auto; }
   .pair { display: block; }
+  table { font-size: 10.5px; break-inside: avoid; page-break-inside: avoid; }
+  th, td { padding: 3px 5px; }
   a { color: inherit; text-decoration: none; }
 }
 `;

@@ -122,7 +122,7 @@ export const cacheSection: ReportSection = {
     const breaks = c.breaks.length
       ? table(
           [
-            { label: 'session', cell: (b) => b.session_id },
+            { label: 'session', cell: (b) => b.session_id, anywhere: true },
             { label: 'project', cell: (b) => b.project ?? '—' },
             { label: 'source', cell: (b) => b.source, nowrap: true },
             { label: 'requests', cell: (b) => int(b.requests), num: true },
@@ -152,7 +152,7 @@ export const topSessionsSection: ReportSection = {
     if (!d.top_sessions.length) return muted('No sessions in this period (sessions come from request logs and agent transcripts).');
     return table(
       [
-        { label: 'session', cell: (s) => s.session_id },
+        { label: 'session', cell: (s) => s.session_id, anywhere: true },
         { label: 'projects', cell: (s) => s.projects.join(', ') || '—' },
         { label: 'models', cell: (s) => s.models.join(', ') },
         { label: 'started', cell: (s) => utcMinute(s.first_started_at), nowrap: true },
@@ -261,7 +261,7 @@ export const methodologySection: ReportSection = {
     const files = p.files.length
       ? table(
           [
-            { label: 'file', cell: (f) => f.path },
+            { label: 'file', cell: (f) => f.path, anywhere: true },
             { label: 'format', cell: (f) => f.format, nowrap: true },
             { label: 'rows read', cell: (f) => int(f.rows_read), num: true },
             { label: 'imported', cell: (f) => int(f.imported), num: true },

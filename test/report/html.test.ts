@@ -23,3 +23,14 @@ describe('the html tagged template', () => {
     expect(html`${sneaky}`.value).toBe('&lt;img src=x onerror=alert(1)&gt;');
   });
 });
+
+describe('report number formats', () => {
+  it('prints dollars like recount, without a minus on an amount that rounds to nothing', async () => {
+    const { usd, pct, compact, duration, utcMinute } = await import('../../src/report/format.js');
+    expect([usd(1234.5), usd(0.0123), usd(-0.00002), usd(-0.0001), usd(null)]).toEqual(['$1,234.50', '$0.01', '$0.00', '-$0.0001', '—']);
+    expect([pct(0.3788), pct(0.0042, 1), pct(null), pct(Infinity)]).toEqual(['38%', '0.4%', '—', '—']);
+    expect([compact(215_354_741), compact(810_106)]).toEqual(['215.4M', '810.1K']);
+    expect([duration(27.4), duration(300), duration(20_287)]).toEqual(['27 min', '5.0 h', '14.1 d']);
+    expect(utcMinute('2026-10-20T09:01:59.499Z')).toBe('2026-10-20 09:01 UTC');
+  });
+});
