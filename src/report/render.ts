@@ -29,6 +29,7 @@ nav a { color: #2c5fb3; text-decoration: none; }
 .kpis { display: grid; grid-template-columns: repeat(auto-fit, minmax(200px, 1fr)); gap: 12px; margin: 8px 0 16px; break-inside: avoid; }
 .kpi { border: 1px solid #e1e1e6; border-radius: 8px; padding: 12px 14px; }
 .kpi-value { font-size: 24px; font-weight: bold; overflow-wrap: anywhere; }
+.kpi-value.period { font-size: 17px; padding: 4px 0 3px; }
 .kpi-label { color: #55565b; font-size: 12.5px; overflow-wrap: anywhere; }
 .warn { background: #fff6e5; border-left: 4px solid #efb118; padding: 8px 12px; }
 .note { color: #55565b; font-size: 12.5px; }
@@ -44,7 +45,7 @@ td.any { overflow-wrap: anywhere; }
 th { border-bottom: 1px solid #b9b9c0; font-weight: bold; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-td.nowrap { white-space: nowrap; }
+td.nowrap, .nobr { white-space: nowrap; }
 code { font-family: "Liberation Mono", Menlo, Consolas, monospace; font-size: 12px; background: #f4f4f6; padding: 1px 4px; border-radius: 3px; overflow-wrap: anywhere; }
 ol.findings { padding-left: 24px; }
 ol.findings li { margin: 6px 0; break-inside: avoid; }

@@ -23,8 +23,12 @@ export const headlineSection: ReportSection = {
   title: 'Headline',
   async render(d) {
     const h = d.headline;
-    const kpi = (value: string, label: string | Html) => html`<div class="kpi"><div class="kpi-value">${value}</div><div class="kpi-label">${label}</div></div>`;
-    const dataRange = h.first_at ? html`${utcMinute(h.first_at)} to ${utcMinute(h.last_at)}` : 'no data in this period';
+    const kpi = (value: string | Html, label: string | Html, cls = '') => html`<div class="kpi"><div class="kpi-value${cls}">${value}</div><div class="kpi-label">${label}</div></div>`;
+    const p = d.period;
+    const day = (d: string | null) => html`<span class="nobr">${d ?? '…'}</span>`;
+    const range = p.since || p.until ? html`${day(p.since)} to ${day(p.until)}` : 'all time';
+    const days = p.tz === 'UTC' ? '' : `days in ${p.tz}; `;
+    const dataRange = h.first_at ? `${days}data from ${utcMinute(h.first_at)} to ${utcMinute(h.last_at)}` : `${days}no data in this period`;
     const unpriced = h.unpriced_records
       ? html`<p class="warn"><strong>${int(h.unpriced_records)} records have no catalog price</strong> (${h.unpriced_models.join(', ')}): ${
           h.uncosted_records === 0 ? 'all are in the totals at what the source billed' : `${int(h.uncosted_records)} of them are missing from the totals`
@@ -42,7 +46,7 @@ export const headlineSection: ReportSection = {
 ${kpi(usd(h.cost_usd), html`spent (list price ${usd(h.list_cost_usd)}; billed where the source says ${usd(h.billed_cost_usd)})`)}
 ${kpi(int(h.requests), `requests in ${int(h.records)} ledger records`)}
 ${kpi(h.top_model_share == null ? '—' : pct(h.top_model_share), h.top_model ? html`of spend on the top model, <strong>${h.top_model}</strong> (${usd(h.top_model_cost_usd)}), of ${int(h.models)} models` : 'no priced model')}
-${kpi(d.period_label, dataRange)}
+${kpi(range, dataRange, ' period')}
 </div>
 ${unpriced}${chart}`;
   },
