@@ -15,6 +15,16 @@ export const HALF_WIDTH = 260;
 export const PALETTE = ['#4269d0', '#efb118', '#ff725c', '#6cc5b0', '#3ca951', '#ff8ab7', '#a463f2', '#97bbf5', '#9c6b4e', '#2a9d8f'];
 export const OTHER_COLOR = '#9498a0';
 
+/** Labels and titles of axes and legends: the report font at 11px, titles bold, long labels whole. */
+const GUIDE_TEXT = {
+  labelFont: REPORT_FONT,
+  titleFont: REPORT_FONT,
+  labelFontSize: 11,
+  titleFontSize: 11,
+  titleFontWeight: 'bold',
+  labelLimit: LABEL_LIMIT,
+} as const;
+
 /** The vega config every report chart shares: the report's font (which the width table measures), no chrome. */
 export const CHART_CONFIG = {
   font: REPORT_FONT,
@@ -22,12 +32,7 @@ export const CHART_CONFIG = {
   padding: 4,
   view: { stroke: null },
   axis: {
-    labelFont: REPORT_FONT,
-    titleFont: REPORT_FONT,
-    labelFontSize: 11,
-    titleFontSize: 11,
-    titleFontWeight: 'bold',
-    labelLimit: LABEL_LIMIT,
+    ...GUIDE_TEXT,
     labelOverlap: true, // with exact widths, drop labels that would touch…
     labelSeparation: 8, // …keeping a gap between neighbours
     labelColor: '#333',
@@ -36,15 +41,7 @@ export const CHART_CONFIG = {
     tickColor: '#999',
     gridColor: '#e6e6e6',
   },
-  legend: {
-    labelFont: REPORT_FONT,
-    titleFont: REPORT_FONT,
-    labelFontSize: 11,
-    titleFontSize: 11,
-    titleFontWeight: 'bold',
-    labelLimit: LABEL_LIMIT,
-    symbolType: 'square',
-  },
+  legend: { ...GUIDE_TEXT, symbolType: 'square' },
   title: { font: REPORT_FONT, fontSize: 12 },
   text: { font: REPORT_FONT },
 } as const;
