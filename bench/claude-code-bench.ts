@@ -19,7 +19,7 @@ export interface ClaudeCodeResult {
  * what the generator planted and shows ccusage's totals next to it.
  */
 export async function benchClaudeCode(dir: string, assistantLines: number, rounds: number, install: Promise<CcusageInstall>): Promise<ClaudeCodeResult> {
-  log(`[2/3] Claude Code transcripts, ${int(assistantLines)} assistant lines`);
+  log(`[2/5] Claude Code transcripts, ${int(assistantLines)} assistant lines`);
   const configDir = path.join(dir, 'claude');
   const started = performance.now();
   const plan = generateClaudeCodeProjects(configDir, assistantLines);

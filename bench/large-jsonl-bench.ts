@@ -17,7 +17,7 @@ export interface LargeJsonlResult {
  * path (`--mapping`): rows/s and, above all, peak RSS against the file's size.
  */
 export async function benchLargeJsonl(dir: string, megabytes: number): Promise<LargeJsonlResult> {
-  log(`[3/3] one large gateway log (JSONL, read through a mapping), ~${int(megabytes)} MB`);
+  log(`[3/5] one large gateway log (JSONL, read through a mapping), ~${int(megabytes)} MB`);
   const file = path.join(dir, 'gateway.jsonl');
   const mapping = path.join(dir, 'gateway-mapping.json');
   fs.writeFileSync(mapping, JSON.stringify(GATEWAY_MAPPING, null, 2));

@@ -19,7 +19,7 @@ export interface OpenAiCsvResult {
  * into a fresh database file.
  */
 export async function benchOpenAiCsv(dir: string, rows: number, rounds: number): Promise<OpenAiCsvResult> {
-  log(`[1/3] OpenAI dashboard usage CSV (1-minute buckets), ${int(rows)} rows`);
+  log(`[1/5] OpenAI dashboard usage CSV (1-minute buckets), ${int(rows)} rows`);
   const file = path.join(dir, 'openai-usage.csv');
   const started = performance.now();
   const plan = generateOpenAiUsageCsv(file, rows);

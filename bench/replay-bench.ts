@@ -31,7 +31,7 @@ export const BENCH_POLICIES = ['cheap-by-default', 'task-tiers', 'budget-cap', '
  * once) as the floor. Both are child processes; the in-process phases show where the time goes.
  */
 export async function benchReplay(dir: string, requests: number, rounds: number): Promise<ReplayBenchResult> {
-  log(`[4/4] what-if replay: ${int(requests)} agent requests, ${BENCH_POLICIES.length} policies`);
+  log(`[5/5] what-if replay: ${int(requests)} agent requests, ${BENCH_POLICIES.length} policies`);
   const db = freshDb(dir, 'replay');
   const started = performance.now();
   await generateAgentLedger(db, requests);

@@ -2,13 +2,16 @@
 //   1. a 1M-row OpenAI dashboard usage CSV: `recount import` vs DuckDB's bare read_csv into a table
 //   2. ~300k Claude Code transcript lines: `recount import` vs `ccusage claude daily --offline --json`
 //   3. one ~1 GB gateway log (JSONL, through a mapping): rows/s and peak RSS against the file size
+//   4. `recount report` over a ~1M-row ledger vs one plain aggregation (`recount query spend_by_model`)
 // Data is generated into a temp folder (removed at the end). Every contender runs as a child process
 // (`node -r bench/maxrss.cjs …`), so each figure includes Node start-up; times are the best of
 // RECOUNT_BENCH_ROUNDS runs (default 2), peak RSS the highest. Nothing is asserted, only printed.
 // Sizes: RECOUNT_BENCH_CSV_ROWS (default 1000000), RECOUNT_BENCH_CLAUDE_LINES (default 300000),
-// RECOUNT_BENCH_JSONL_MB (default 1000), RECOUNT_BENCH_REPLAY_REQUESTS (default 1000000).
-//   4. what-if replay of 1M agent requests under five policies vs one plain aggregation over them
-// RECOUNT_BENCH_ONLY=csv,claude,jsonl,replay runs a subset.
+// RECOUNT_BENCH_JSONL_MB (default 1000), RECOUNT_BENCH_REPORT_CLAUDE_LINES (default 60000),
+// RECOUNT_BENCH_REPLAY_REQUESTS (default 1000000).
+//   4. the HTML report over a 1M-row ledger vs one plain aggregation
+//   5. what-if replay of 1M agent requests under five policies vs one plain aggregation over them
+// RECOUNT_BENCH_ONLY=csv,claude,jsonl,report,replay runs only those.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,13 +21,15 @@ import { compact, int, log, mb, mib, renderTable, secs, speedup } from './format
 import { benchOpenAiCsv, type OpenAiCsvResult } from './openai-csv-bench.js';
 import { benchLargeJsonl, type LargeJsonlResult } from './large-jsonl-bench.js';
 import { benchReplay, type ReplayBenchResult } from './replay-bench.js';
+import { benchReport, type ReportBenchResult } from './report-bench.js';
 
 const CSV_ROWS = positiveInt('RECOUNT_BENCH_CSV_ROWS', 1_000_000);
 const CLAUDE_LINES = positiveInt('RECOUNT_BENCH_CLAUDE_LINES', 300_000);
 const ROUNDS = positiveInt('RECOUNT_BENCH_ROUNDS', 2);
 const JSONL_MB = positiveInt('RECOUNT_BENCH_JSONL_MB', 1000);
+const REPORT_CLAUDE_LINES = positiveInt('RECOUNT_BENCH_REPORT_CLAUDE_LINES', 60_000);
 const REPLAY_REQUESTS = positiveInt('RECOUNT_BENCH_REPLAY_REQUESTS', 1_000_000);
-const ONLY = new Set((process.env.RECOUNT_BENCH_ONLY ?? 'csv,claude,jsonl,replay').split(','));
+const ONLY = new Set((process.env.RECOUNT_BENCH_ONLY ?? 'csv,claude,jsonl,report,replay').split(',').map((s) => s.trim()));
 const RAW_RATIO_GOAL = 0.5;
 const REPLAY_GOAL_S = 10;
 
@@ -42,9 +47,9 @@ async function main(): Promise<void> {
     const openai = ONLY.has('csv') ? await settle(() => benchOpenAiCsv(dir, CSV_ROWS, ROUNDS)) : null;
     const claude = install ? await settle(() => benchClaudeCode(dir, CLAUDE_LINES, ROUNDS, install)) : null;
     const jsonl = ONLY.has('jsonl') ? await settle(() => benchLargeJsonl(dir, JSONL_MB)) : null;
+    const report = ONLY.has('report') ? await settle(() => benchReport(dir, CSV_ROWS, REPORT_CLAUDE_LINES, ROUNDS)) : null;
     const replay = ONLY.has('replay') ? await settle(() => benchReplay(dir, REPLAY_REQUESTS, ROUNDS)) : null;
-    log();
-    printSummary(openai, claude, jsonl, replay);
+    printSummary(openai, claude, jsonl, report, replay);
   } finally {
     cleanup();
   }
@@ -53,17 +58,23 @@ async function main(): Promise<void> {
 /** A failed benchmark prints its error and yields null, so the other one still runs. */
 async function settle<T>(fn: () => Promise<T>): Promise<T | null> {
   try {
-    const result = await fn();
-    log();
-    return result;
+    return await fn();
   } catch (err) {
     log(`  FAILED: ${err instanceof Error ? err.message : String(err)}`);
     process.exitCode = 1;
     return null;
+  } finally {
+    log();
   }
 }
 
-function printSummary(openai: OpenAiCsvResult | null, claude: ClaudeCodeResult | null, jsonl: LargeJsonlResult | null, replay: ReplayBenchResult | null): void {
+function printSummary(
+  openai: OpenAiCsvResult | null,
+  claude: ClaudeCodeResult | null,
+  jsonl: LargeJsonlResult | null,
+  report: ReportBenchResult | null,
+  replay: ReplayBenchResult | null,
+): void {
   const rows: (string[] | null)[] = [['benchmark', 'recount', 'baseline', 'ratio']];
   if (openai) {
     const recountRate = openai.plan.rows / openai.recount.seconds;
@@ -90,6 +101,14 @@ function printSummary(openai: OpenAiCsvResult | null, claude: ClaudeCodeResult |
     rows.push(
       [`${mb(jsonl.plan.bytes)} gateway JSONL (--mapping)`, `${int(jsonl.plan.rows / jsonl.recount.seconds)} rows/s`, `${int(jsonl.plan.rows)} lines`, secs(jsonl.recount.seconds)],
       ['  peak RSS', mib(jsonl.recount.maxRssKiB), `file ${mb(jsonl.plan.bytes)}`, jsonl.recount.maxRssKiB ? `${((jsonl.recount.maxRssKiB * 1024) / jsonl.plan.bytes).toFixed(2)}× file size` : ''],
+    );
+  }
+  if (report) {
+    rows.push(
+      [`recount report over ${compact(report.records)} ledger rows`, secs(report.report.seconds), `${secs(report.baseline.seconds)} (query spend_by_model)`,
+        `${(report.report.seconds / report.baseline.seconds).toFixed(1)}× one aggregation`],
+      ['  HTML size', `${int(report.bytes / 1024)} KiB (${report.charts} charts)`, 'goal < 1 MB', report.bytes < 1_000_000 ? 'met' : 'not met'],
+      ['  peak RSS', mib(report.report.rssKiB), mib(report.baseline.rssKiB), times(report.report.rssKiB, report.baseline.rssKiB)],
     );
   }
   if (replay) {

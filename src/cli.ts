@@ -10,6 +10,7 @@ import { pricesCommand } from './commands/prices.js';
 import { classifyCommand } from './commands/classify.js';
 import { forensicsCommand } from './commands/forensics.js';
 import { whatifCommand } from './commands/whatif.js';
+import { reportCommand } from './commands/report.js';
 import { version } from './version.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -84,6 +85,13 @@ export function buildProgram(): Command {
     .option('--policy <file>', 'a policy file (YAML or JSON); repeat to compare several', collect)
     .option('--json', 'machine-readable output')
     .action((flags) => whatifCommand(flags));
+
+  withPeriod(withPrices(withDb(program.command('report').description('write a self-contained HTML report of the period (charts, findings, provenance) and print its path'))))
+    .option('--out <path>', 'the HTML file (default reports/recount-<period>.html)')
+    .option('--title <text>', 'the report title')
+    .option('--redact', 'replace API keys, users, projects, sessions and file paths with stable pseudonyms')
+    .option('--json', 'print {path, bytes, …} instead of the path')
+    .action((flags) => reportCommand(flags));
 
   withPrices(withDb(program.command('classify').description('label every ledger row with a task type and routing tier (first matching rule wins)')))
     .option('--rules <file>', "task-type rules (YAML); they are remembered for later imports ('default' restores the bundled ones)")

@@ -2,17 +2,7 @@ import { withSession } from '../ledger/session.js';
 import { runNamedQuery } from '../ledger/named-query.js';
 import { describePeriod, resolvePeriod, type PeriodFlags } from '../period.js';
 import { toJson, usd } from '../format/table.js';
-import {
-  anomalyFindings,
-  budgetFindings,
-  cacheBreakFindings,
-  concentrationFindings,
-  rankFindings,
-  reconciliationFindings,
-  runawayFindings,
-  unpricedFindings,
-  type Finding,
-} from '../forensics/findings.js';
+import { collectFindings } from '../forensics/collect.js';
 import { RecountError } from '../errors.js';
 
 export interface ForensicsFlags extends PeriodFlags {
@@ -29,17 +19,7 @@ export async function forensicsCommand(flags: ForensicsFlags): Promise<void> {
   if (cap != null && !(cap > 0)) throw new RecountError(`--cap '${flags.cap}' is not a positive number of dollars`, 'e.g. --cap 50 for $50 per key per day');
   await withSession(flags, async ({ ledger, prices }) => {
     const q = (name: string, given: Record<string, string> = {}) => runNamedQuery(ledger, name, given, period);
-    const [summary] = await q('summary');
-    const findings: Finding[] = [
-      ...unpricedFindings(summary),
-      ...concentrationFindings(await q('model_tier_mix')),
-      ...cacheBreakFindings(await q('cache_breaks_by_session')),
-      ...runawayFindings(await q('runaway_sessions')),
-      ...anomalyFindings(await q('anomalous_days')),
-      ...reconciliationFindings(await q('reconciliation')),
-      ...(cap ? budgetFindings(await q('budget_audit', { cap_usd: String(cap) }), cap) : []),
-    ];
-    const ranked = rankFindings(findings);
+    const { summary, findings: ranked } = await collectFindings(q, { capUsd: cap });
     if (flags.json) {
       process.stdout.write(toJson({ period, total_cost_usd: summary.cost_usd, findings: ranked, price_catalog: { label: prices.label, fingerprint: prices.fingerprint } }));
       return;

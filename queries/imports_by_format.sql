@@ -1,0 +1,21 @@
+-- imports_by_format: what the imports read, per source format: files, rows read, imported, duplicates removed, rejected rows.
+-- Ledger-wide provenance from import_files (imports are not periods: every import run counts). A file
+-- imported twice counts once in files and twice in file_imports; rows_read = imported + duplicates +
+-- rejected for every file import; skipped_lines are lines that carry no usage (outside rows_read).
+-- grain: one row per format, most rows read first
+-- params:
+SELECT
+  format,
+  CAST(count(DISTINCT path) AS BIGINT)                       AS files,
+  CAST(count(*) AS BIGINT)                                   AS file_imports,
+  CAST(count(DISTINCT import_id) AS BIGINT)                  AS imports,
+  CAST(sum(rows_read) AS BIGINT)                             AS rows_read,
+  CAST(sum(imported) AS BIGINT)                              AS imported,
+  CAST(sum(duplicates) AS BIGINT)                            AS duplicates,
+  CAST(sum(rejected) AS BIGINT)                              AS rejected,
+  CAST(sum(skipped) AS BIGINT)                               AS skipped_lines,
+  min(imported_at)                                           AS first_imported_at,
+  max(imported_at)                                           AS last_imported_at
+FROM import_files
+GROUP BY format
+ORDER BY rows_read DESC, format

@@ -1,0 +1,15 @@
+-- spend_by_day_and_model: spend per local day and canonical model (days begin at midnight in $tz; a
+-- provider's daily bucket keeps its UTC date), for spend over time stacked by model.
+-- grain: one row per (day, model) with rows in the period; unpriced rows count in records, not in cost
+-- params: since DATE = NULL, until DATE = NULL, tz VARCHAR = 'UTC'
+SELECT
+  local_day(started_at, bucket_width, $tz)                   AS day,
+  coalesce(model, '(no model)')                              AS model,
+  CAST(count(*) AS BIGINT)                                   AS records,
+  CAST(coalesce(sum(requests), 0) AS BIGINT)                 AS requests,
+  CAST(coalesce(sum(cost_usd), 0) AS DOUBLE)                 AS cost_usd,
+  CAST(count(*) FILTER (WHERE price_status = 'unpriced') AS BIGINT) AS unpriced_records
+FROM usage_counted
+WHERE in_period(started_at, bucket_width, $since, $until, $tz)
+GROUP BY ALL
+ORDER BY day, cost_usd DESC, model

@@ -1,0 +1,40 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { RecountError } from '../errors.js';
+import { toJson } from '../format/table.js';
+import { withSession } from '../ledger/session.js';
+import { resolvePeriod, type PeriodFlags } from '../period.js';
+import { gatherReportData } from '../report/data.js';
+import { renderReport } from '../report/render.js';
+import { reportFileName, writeFileAtomic } from '../report/write.js';
+
+export interface ReportFlags extends PeriodFlags {
+  db?: string;
+  prices?: string;
+  out?: string;
+  redact?: boolean;
+  title?: string;
+  json?: boolean;
+}
+
+/** Writes the period's HTML report (default reports/recount-<period>.html) and prints its path. */
+export async function reportCommand(flags: ReportFlags): Promise<void> {
+  const period = resolvePeriod(flags);
+  const out = path.resolve(flags.out ?? path.join('reports', reportFileName(period)));
+  if (fs.existsSync(out) && fs.statSync(out).isDirectory()) {
+    throw new RecountError(`--out ${out} is a folder`, `name a file, e.g. --out ${path.join(out, reportFileName(period))}`);
+  }
+  if (flags.title != null && !flags.title.trim()) throw new RecountError('--title is empty', 'give the report a title, or leave --title out');
+  const started = performance.now();
+  const content = await withSession({ ...flags, readOnly: true }, async (session) => {
+    const data = await gatherReportData(session, period, { title: flags.title, redact: flags.redact });
+    return renderReport(data);
+  });
+  writeFileAtomic(out, content);
+  const bytes = Buffer.byteLength(content);
+  if (flags.json) {
+    process.stdout.write(toJson({ path: out, bytes, period, redacted: Boolean(flags.redact), seconds: Number(((performance.now() - started) / 1000).toFixed(2)) }));
+    return;
+  }
+  process.stdout.write(`${out}\n`);
+}

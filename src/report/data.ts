@@ -1,0 +1,102 @@
+import { collectFindings, type QueryRunner } from '../forensics/collect.js';
+import { runNamedQuery } from '../ledger/named-query.js';
+import type { Session } from '../ledger/session.js';
+import { sql } from '../ledger/sql.js';
+import { describePeriod, now, type Period } from '../period.js';
+import { version as recountVersion } from '../version.js';
+import type { ReportData } from './model.js';
+import { Pseudonyms } from './redact.js';
+import {
+  anomalyData,
+  cacheData,
+  findingItems,
+  headlineData,
+  provenanceData,
+  reconciliationData,
+  spendOverTimeData,
+  taskTypeData,
+  tokenMixData,
+  topSessionsData,
+} from './section-data.js';
+
+export interface GatherOptions {
+  title?: string;
+  redact?: boolean;
+  /** When the report is made; default: now() (RECOUNT_NOW pins it). */
+  generatedAt?: Date;
+  /** recount's version as printed; default: package.json's. */
+  version?: string;
+}
+
+type Row = Record<string, unknown>;
+
+/**
+ * A query runner for one report: each named query runs once per parameter set (findings and sections
+ * share the rows), and with `redact` its identifier columns come back as pseudonyms, so nothing
+ * downstream ever sees a real key, user, project, session or path.
+ */
+export function reportQueries(session: Session, period: Period, pseudonyms?: Pseudonyms): QueryRunner {
+  const cache = new Map<string, Promise<Row[]>>();
+  return (name, given = {}) => {
+    const key = `${name}?${JSON.stringify(given)}`;
+    let rows = cache.get(key);
+    if (!rows) {
+      rows = runNamedQuery<Row>(session.ledger, name, given, period).then((r) => (pseudonyms ? pseudonyms.rows(r) : r));
+      cache.set(key, rows);
+    }
+    return rows;
+  };
+}
+
+const materialized = new WeakSet<Session>();
+
+/** Prices every ledger row once for the session (a temp table) instead of once per query. */
+async function materializePricing(session: Session): Promise<void> {
+  if (materialized.has(session)) return;
+  await session.ledger.run(sql('report/materialize_usage_priced'));
+  await session.ledger.run(sql('report/use_materialized_usage_priced'));
+  materialized.add(session);
+}
+
+/**
+ * Gathers every section's data for `period` from the ledger through the named queries (the same ones
+ * `recount query` runs; prompt text is never selected). Queries run one after another, in a fixed order,
+ * so pseudonyms are numbered the same way every time.
+ */
+export async function gatherReportData(session: Session, period: Period, opts: GatherOptions = {}): Promise<ReportData> {
+  await materializePricing(session);
+  const pseudonyms = opts.redact ? new Pseudonyms() : undefined;
+  const q = reportQueries(session, period, pseudonyms);
+  const { summary, findings } = await collectFindings(q);
+  const [concentration] = await q('concentration');
+  const headline = headlineData(summary, concentration, await q('cost_per_request_by_model'));
+  const spendOverTime = spendOverTimeData(await q('spend_by_day_and_model'));
+  const taskTypes = taskTypeData(await q('spend_by_task_type'));
+  const [tokenMix] = await q('token_mix', { grain: 'all' });
+  const cache = cacheData(await q('cache_hit_ratio', { grain: 'day' }), await q('cache_breaks_by_session'));
+  const sessions = topSessionsData(await q('spend_by_session', { limit: '10' }));
+  const anomalies = anomalyData(await q('anomalous_days'));
+  const reconciliation = reconciliationData(await q('reconciliation'));
+  const ledgerPath = pseudonyms ? pseudonyms.of('file', session.ledger.path) : session.ledger.path;
+  const provenance = provenanceData(ledgerPath, await q('counted_views'), await q('imports_by_format'), await q('imported_files', { limit: '20' }));
+  const periodLabel = describePeriod(period);
+  return {
+    title: opts.title ?? `LLM spend, ${periodLabel}`,
+    period,
+    period_label: periodLabel,
+    generated_at: (opts.generatedAt ?? now()).toISOString(),
+    version: opts.version ?? recountVersion,
+    redacted: Boolean(opts.redact),
+    price_catalog: { label: session.prices.label, fingerprint: session.prices.fingerprint },
+    headline,
+    findings: findingItems(findings),
+    spend_over_time: spendOverTime,
+    task_types: taskTypes,
+    token_mix: tokenMixData(tokenMix),
+    cache,
+    top_sessions: sessions,
+    anomalies,
+    reconciliation,
+    provenance,
+  };
+}

@@ -1,0 +1,147 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withSession } from '../../src/ledger/session.js';
+import { resolvePeriod } from '../../src/period.js';
+import { gatherReportData } from '../../src/report/data.js';
+import { renderReport } from '../../src/report/render.js';
+import { textWidth } from '../../src/report/text-width.js';
+import { importPaths, newLedger, samples, tempDir } from '../helpers.js';
+import { HOSTILE, seedHostileLedger } from './hostile-ledger.js';
+
+// The report in a real browser: Debian's Chromium (`apt-get install chromium`; .ci/run installs it),
+// driven by playwright-core. Skipped, saying so, only where no Chromium is installed outside CI.
+const CHROMIUM = process.env.RECOUNT_CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const found = fs.existsSync(CHROMIUM);
+if (!found) {
+  const message = `browser test: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set RECOUNT_CHROMIUM)`;
+  if (process.env.CI) throw new Error(`${message}: CI must run it`);
+  process.stderr.write(`SKIPPED ${message}\n`);
+}
+
+interface PageReport {
+  requests: string[];
+  consoleErrors: string[];
+  dialogs: string[];
+  trapped: number;
+  charts: { id: string; marks: number; emptyPaths: number }[];
+  injected: string[];
+  longLabelWidth: number | null;
+  fontFound: boolean;
+}
+
+describe.skipIf(!found)('the report in Chromium', () => {
+  let browser: Browser;
+  let file = '';
+
+  beforeAll(async () => {
+    const ledger = await newLedger();
+    await importPaths(ledger, [samples()]);
+    await seedHostileLedger(ledger);
+    const db = ledger.path;
+    ledger.close();
+    const data = await withSession({ db }, (s) => gatherReportData(s, resolvePeriod({ month: '2026-10' })));
+    file = path.join(tempDir(), 'report.html');
+    fs.writeFileSync(file, await renderReport(data));
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function open(javaScriptEnabled: boolean): Promise<PageReport> {
+    const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1100, height: 900 } });
+    const url = pathToFileURL(file).href;
+    const requests: string[] = [];
+    const consoleErrors: string[] = [];
+    const dialogs: string[] = [];
+    // every request is recorded; anything but the report itself is refused, so nothing leaves the machine
+    await context.route('**/*', (route) => (route.request().url() === url ? route.continue() : route.abort()));
+    const page = await context.newPage();
+    page.on('request', (r) => requests.push(r.url()));
+    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    // a trap: an injected alert(1) would count here (the init script runs only with JavaScript on)
+    await page.addInitScript(() => {
+      const w = window as unknown as { __trapped: number; alert: unknown; confirm: unknown; prompt: unknown };
+      w.__trapped = 0;
+      w.alert = w.confirm = w.prompt = () => void (w.__trapped += 1);
+    });
+    await page.goto(url, { waitUntil: 'load' });
+    const charts = await page.$$eval('figure.chart svg', (svgs) =>
+      svgs.map((svg) => ({
+        id: svg.getAttribute('data-chart') ?? '',
+        marks: svg.querySelectorAll('g.role-mark path').length,
+        emptyPaths: [...svg.querySelectorAll('g.role-mark path')].filter((p) => !(p.getAttribute('d') ?? '').trim()).length,
+      })),
+    );
+    const injected = await page.$$eval('*', (els) => {
+      const bad: string[] = [];
+      for (const el of els) {
+        if (['SCRIPT', 'IMG', 'IFRAME', 'OBJECT', 'EMBED', 'LINK'].includes(el.tagName.toUpperCase())) bad.push(el.tagName);
+        for (const a of el.getAttributeNames()) if (a.toLowerCase().startsWith('on')) bad.push(`${el.tagName}[${a}]`);
+      }
+      return bad;
+    });
+    const longLabelWidth = await page.$$eval(
+      'figure.chart svg text',
+      (texts, label) => {
+        const t = texts.find((x) => x.textContent === label) as SVGTextElement | undefined;
+        return t ? t.getComputedTextLength() : null;
+      },
+      HOSTILE.longModel,
+    );
+    // is the report's font (or Arial, its metric twin) installed? a monospace fallback would measure differently
+    const fontFound = await page.evaluate(() => {
+      const c = document.createElement('canvas').getContext('2d');
+      if (!c) return true; // no canvas (JavaScript off): the width check alone decides
+      const width = (font: string) => ((c.font = font), c.measureText('mmmmmmmmmmiiiiiWWW').width);
+      return width('20px "Liberation Sans", monospace') !== width('20px monospace') || width('20px Arial, monospace') !== width('20px monospace');
+    }).catch(() => true);
+    const trapped = javaScriptEnabled ? await page.evaluate(() => (window as unknown as { __trapped: number }).__trapped) : 0;
+    await context.close();
+    return { requests, consoleErrors, dialogs, trapped, charts, injected, longLabelWidth, fontFound };
+  }
+
+  it('loads from file:// with no console errors and no request but the file itself', async () => {
+    const r = await open(true);
+    expect(r.consoleErrors).toEqual([]);
+    expect(r.requests).toEqual([pathToFileURL(file).href]);
+  });
+
+  it('draws every chart as SVG with marks, also with JavaScript off', async () => {
+    for (const js of [true, false]) {
+      const r = await open(js);
+      expect(r.charts.map((c) => c.id)).toEqual(['cost-per-request', 'spend-over-time', 'task-types', 'tiers', 'token-mix', 'cache-hit-ratio']);
+      for (const c of r.charts) {
+        expect(c.marks, c.id).toBeGreaterThan(0);
+        expect(c.emptyPaths, c.id).toBe(0);
+      }
+    }
+  });
+
+  it('runs nothing from the hostile ledger values: no dialog, no trapped alert, no injected element or handler', async () => {
+    const r = await open(true);
+    expect(r.dialogs).toEqual([]);
+    expect(r.trapped).toBe(0);
+    expect(r.injected).toEqual([]);
+    expect(fs.readFileSync(file, 'utf8')).toContain('&lt;script&gt;alert(1)&lt;/script&gt;'); // the values were there
+  });
+
+  it('sets chart text in the font the width table measures', async () => {
+    const r = await open(true);
+    expect(r.fontFound, 'Liberation Sans or Arial is installed (Debian: fonts-liberation)').toBe(true);
+    expect(r.longLabelWidth).not.toBeNull();
+    // the browser's own layout of the long model name agrees with the table (kerning may take a hair off)
+    const expected = textWidth(HOSTILE.longModel, 11);
+    expect(Math.abs(r.longLabelWidth! - expected) / expected).toBeLessThan(0.01);
+  });
+});
