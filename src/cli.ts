@@ -11,6 +11,7 @@ import { classifyCommand } from './commands/classify.js';
 import { forensicsCommand } from './commands/forensics.js';
 import { whatifCommand } from './commands/whatif.js';
 import { reportCommand } from './commands/report.js';
+import { demoCommand } from './commands/demo.js';
 import { version } from './version.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -87,11 +88,18 @@ export function buildProgram(): Command {
     .action((flags) => whatifCommand(flags));
 
   withPeriod(withPrices(withDb(program.command('report').description('write a self-contained HTML report of the period (charts, findings, provenance) and print its path'))))
+    .option('--policy <file>', 'also replay this routing policy for the what-if section (repeatable)', collect)
     .option('--out <path>', 'the HTML file (default reports/recount-<period>.html)')
     .option('--title <text>', 'the report title')
     .option('--redact', 'replace API keys, users, projects, sessions and file paths with stable pseudonyms')
     .option('--json', 'print {path, bytes, …} instead of the path')
     .action((flags) => reportCommand(flags));
+
+  program
+    .command('demo')
+    .description('import the bundled samples into reports/demo.duckdb (never your ledger), run forensics and the bundled what-if policies, write reports/demo.html')
+    .option('--out <path>', 'the HTML file (default reports/demo.html; the demo ledger goes next to it)')
+    .action((flags) => demoCommand(flags));
 
   withPrices(withDb(program.command('classify').description('label every ledger row with a task type and routing tier (first matching rule wins)')))
     .option('--rules <file>', "task-type rules (YAML); they are remembered for later imports ('default' restores the bundled ones)")

@@ -6,6 +6,7 @@ import { withSession } from '../ledger/session.js';
 import { resolvePeriod, type PeriodFlags } from '../period.js';
 import { gatherReportData } from '../report/data.js';
 import { renderReport } from '../report/render.js';
+import { readPolicy } from '../replay/policy.js';
 import { reportFileName, writeFileAtomic } from '../report/write.js';
 
 export interface ReportFlags extends PeriodFlags {
@@ -14,6 +15,7 @@ export interface ReportFlags extends PeriodFlags {
   out?: string;
   redact?: boolean;
   title?: string;
+  policy?: string[];
   json?: boolean;
 }
 
@@ -27,7 +29,8 @@ export async function reportCommand(flags: ReportFlags): Promise<void> {
   if (flags.title != null && !flags.title.trim()) throw new RecountError('--title is empty', 'give the report a title, or leave --title out');
   const started = performance.now();
   const content = await withSession({ ...flags, readOnly: true }, async (session) => {
-    const data = await gatherReportData(session, period, { title: flags.title, redact: flags.redact });
+    const policies = (flags.policy ?? []).map((file) => readPolicy(file, session.prices));
+    const data = await gatherReportData(session, period, { title: flags.title, redact: flags.redact, policies });
     return renderReport(data);
   });
   writeFileAtomic(out, content);

@@ -40,7 +40,7 @@ export function renderWhatIf(r: WhatIfReport, periodText: string): string {
         bounds: range(p.cost_usd),
         savings_usd: p.savings_usd.central,
         savings: pct(p.savings_pct.central),
-        break_even_fail_rate: p.break_even_fail_rate == null ? '—' : p.break_even_fail_rate >= 1 ? 'any' : pct(p.break_even_fail_rate),
+        break_even_fail_rate: p.break_even_fail_rate == null ? '—' : p.break_even_fail_rate >= 1 ? 'any' : p.break_even_fail_rate <= 0 ? 'never' : pct(p.break_even_fail_rate),
         evaluated: pct(p.coverage.evaluated_share),
       })),
       [
@@ -83,7 +83,10 @@ function renderPolicy(p: PolicyOutcome): string[] {
   const c = p.coverage;
   lines.push('', `coverage: ${c.replayed_requests.toLocaleString('en-US')} requests replayed with cache state, ${c.approximated_requests.toLocaleString('en-US')} re-priced as buckets, ${c.unpriced_requests.toLocaleString('en-US')} unpriced (left out)` +
     (c.target_unpriced_requests ? `, ${c.target_unpriced_requests.toLocaleString('en-US')} kept (target unpriced that day)` : '') + (c.blocked_requests ? `, ${c.blocked_requests.toLocaleString('en-US')} blocked` : ''));
-  if (p.break_even_fail_rate != null) lines.push(`break-even: saves money while fewer than ${pct(p.break_even_fail_rate)} of routed tasks need redoing`);
+  if (p.break_even_fail_rate != null) {
+    const b = p.break_even_fail_rate;
+    lines.push(b <= 0 ? 'break-even: never saves money, even if no routed task needs redoing' : b >= 1 ? 'break-even: saves money even if every routed task needs redoing once' : `break-even: saves money while fewer than ${pct(b)} of routed tasks need redoing`);
+  }
   if (p.sensitivity.length) lines.push(`sensitivity: ${p.sensitivity.map((s) => `${s.assumption} ±${usd(s.swing_usd / 2)}`).join(', ')}`);
   return lines;
 }

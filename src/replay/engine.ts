@@ -132,9 +132,11 @@ export function replay(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array,
   // budgets: spend per (budget, group, window), and the crossing event of each
   const spent = plan.budgets.map(() => new Map<number, number>());
   const events = plan.budgets.map(() => new Map<number, BudgetEvent>());
+  /** The (group, window) a row's spend counts against, or -1 when it has no key (or project) to cap. */
   const budgetKey = (k: number, i: number) => {
     const b = plan.budgets[k];
-    return (b.perProject ? f.projectIx[i] : f.keyIx[i]) * 1e7 + Math.floor(f.tS[i] / b.windowSeconds);
+    const group = b.perProject ? f.projectIx[i] : f.keyIx[i];
+    return group === b.ungrouped ? -1 : group * 1e7 + Math.floor(f.tS[i] / b.windowSeconds);
   };
 
   const a: Attempt = { u: 0, r: 0, w5: 0, w1h: 0, o: 0, usd: 0 }; // the request's replayed attempt
@@ -249,7 +251,8 @@ export function replay(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array,
     let actedBy = -1;
     let blocked = false;
     for (let k = 0; k < plan.budgets.length && !blocked; k++) {
-      if ((spent[k].get(budgetKey(k, i)) ?? 0) < plan.budgets[k].capUsd) continue;
+      const key = budgetKey(k, i);
+      if (key < 0 || (spent[k].get(key) ?? 0) < plan.budgets[k].capUsd) continue;
       actedBy = k;
       blocked = plan.budgets[k].downgradeTo < 0;
       if (!blocked) {
@@ -353,6 +356,7 @@ export function replay(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array,
     }
     for (let k = 0; k < plan.budgets.length; k++) {
       const key = budgetKey(k, i);
+      if (key < 0) continue;
       const before = spent[k].get(key) ?? 0;
       spent[k].set(key, before + cost);
       if (before < plan.budgets[k].capUsd && before + cost >= plan.budgets[k].capUsd) {

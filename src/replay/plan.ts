@@ -21,6 +21,7 @@ export interface ReplayPlan {
 
 export interface CompiledBudget {
   perProject: boolean; // else per api key
+  ungrouped: number; // the key (or project) index of rows that have none: no cap applies to them
   windowSeconds: number;
   capUsd: number;
   downgradeTo: number; // model index; -1 = block
@@ -68,6 +69,7 @@ export function compilePlan(policy: Policy, frame: ReplayFrame): ReplayPlan {
     afterFailures: Int32Array.from(policy.rules.map((r) => r.escalate?.afterFailures ?? 1)),
     budgets: policy.budgets.map((b) => ({
       perProject: b.per === 'project',
+      ungrouped: (b.per === 'project' ? frame.projects : frame.apiKeys).indexOf(null),
       windowSeconds: b.window === 'hour' ? 3600 : 86400,
       capUsd: b.capUsd,
       downgradeTo: b.onExceed.action === 'route' ? ix(b.onExceed.model) : -1,

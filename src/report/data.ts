@@ -4,6 +4,8 @@ import type { Session } from '../ledger/session.js';
 import { sql } from '../ledger/sql.js';
 import { describePeriod, now, type Period } from '../period.js';
 import { version as recountVersion } from '../version.js';
+import type { Policy } from '../replay/policy.js';
+import { runWhatIf, type WhatIfReport } from '../replay/whatif.js';
 import type { ReportData } from './model.js';
 import { Pseudonyms } from './redact.js';
 import {
@@ -26,6 +28,8 @@ export interface GatherOptions {
   generatedAt?: Date;
   /** recount's version as printed; default: package.json's. */
   version?: string;
+  /** Routing policies to replay over the period for the what-if section. */
+  policies?: Policy[];
 }
 
 type Row = Record<string, unknown>;
@@ -79,6 +83,7 @@ export async function gatherReportData(session: Session, period: Period, opts: G
   const reconciliation = reconciliationData(await q('reconciliation'));
   const ledgerPath = pseudonyms ? pseudonyms.of('file', session.ledger.path) : session.ledger.path;
   const provenance = provenanceData(ledgerPath, await q('counted_views'), await q('imports_by_format'), await q('imported_files', { limit: '20' }));
+  const whatif = opts.policies?.length ? redactWhatIf(await runWhatIf(session.ledger, session.prices, period, opts.policies), pseudonyms) : undefined;
   const periodLabel = describePeriod(period);
   return {
     title: opts.title ?? `LLM spend, ${periodLabel}`,
@@ -98,5 +103,19 @@ export async function gatherReportData(session: Session, period: Period, opts: G
     anomalies,
     reconciliation,
     provenance,
+    ...(whatif ? { whatif } : {}),
+  };
+}
+
+/** With --redact, a what-if's policy paths and budget groups (keys, projects) become pseudonyms too. */
+function redactWhatIf(w: WhatIfReport, pseudonyms: Pseudonyms | undefined): WhatIfReport {
+  if (!pseudonyms) return w;
+  return {
+    ...w,
+    policies: w.policies.map((p) => ({
+      ...p,
+      file: pseudonyms.of('file', p.file),
+      budget_events: p.budget_events.map((e) => ({ ...e, group: e.group == null ? null : pseudonyms.of(e.per === 'project' ? 'project' : 'key', e.group) })),
+    })),
   };
 }

@@ -1,4 +1,5 @@
 import type { Period } from '../period.js';
+import type { WhatIfReport } from '../replay/whatif.js';
 
 /**
  * Everything a report shows, as plain JSON-able data: gathered from the ledger by `gatherReportData`
@@ -24,8 +25,8 @@ export interface ReportData {
   anomalies: Anomalies;
   reconciliation: Reconciliation | null; // null: no invoice lines imported for the period
   provenance: Provenance;
-  /** Routing-policy what-if results; gathered and rendered by the what-if section (see render.ts). */
-  whatif?: unknown;
+  /** `recount whatif` over the period for the report's --policy files; absent without policies. */
+  whatif?: WhatIfReport;
 }
 
 export interface CostPerRequest {

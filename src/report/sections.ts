@@ -8,6 +8,7 @@ import { compact, duration, int, pct, table, usd, utcMinute } from './format.js'
 import { html, type Html } from './html.js';
 import type { ReportData } from './model.js';
 import { OTHER } from './section-data.js';
+import { whatifSection } from './whatif-section.js';
 
 export interface ReportSection {
   id: string; // the section's anchor (#id) and its entry in the contents
@@ -291,10 +292,7 @@ ${views}${formats}${files}
   },
 };
 
-/**
- * The sections in page order. A what-if section goes in with `insertSection(defaultSections, whatif,
- * { before: 'methodology' })` and reads `data.whatif`.
- */
+/** The sections in page order (the what-if section shows only when the report replayed policies). */
 export const defaultSections: readonly ReportSection[] = [
   headlineSection,
   findingsSection,
@@ -305,6 +303,7 @@ export const defaultSections: readonly ReportSection[] = [
   topSessionsSection,
   anomaliesSection,
   reconciliationSection,
+  whatifSection,
   methodologySection,
 ];
 

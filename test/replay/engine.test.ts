@@ -312,6 +312,14 @@ rules:
     }
   });
 
+  it('rows without a key are not capped by a per-key budget', () => {
+    const specs: RowSpec[] = Array.from({ length: 20 }, (_, k) => ({ t: k * 60, model: 'claude-opus-4-6', u: 100_000, o: 1000 }));
+    const r = run(policyOf(`${IDENTITY}budgets:\n  - { per: api_key, window: day, cap_usd: 0.1, on_exceed: { block: true } }\n`), specs);
+    expect(r.requests.blocked).toBe(0);
+    expect(r.budgetEvents).toEqual([]);
+    expect(r.costUsd).toBe(r.baselineUsd);
+  });
+
   it('a downgrade budget moves the rest of the window to the cheaper model and records the event', () => {
     const specs = randomSpecs(64, 20);
     const r = run(policyOf(`${IDENTITY}budgets:\n  - { per: api_key, window: day, cap_usd: 0.5, on_exceed: { route: claude-haiku-4-5 } }\n`), specs);

@@ -8,8 +8,9 @@ import { resolvePeriod } from '../../src/period.js';
 import { gatherReportData } from '../../src/report/data.js';
 import { renderReport } from '../../src/report/render.js';
 import { textWidth } from '../../src/report/text-width.js';
-import { importPaths, newLedger, samples, tempDir } from '../helpers.js';
-import { HOSTILE, seedHostileLedger } from './hostile-ledger.js';
+import { readPolicy } from '../../src/replay/policy.js';
+import { importPaths, newLedger, samples, tempDir, writeTemp } from '../helpers.js';
+import { HOSTILE, PAYLOADS, seedHostileLedger } from './hostile-ledger.js';
 
 // The report in a real browser: Debian's Chromium (`apt-get install chromium`; .ci/run installs it),
 // driven by playwright-core. Skipped, saying so, only where no Chromium is installed outside CI.
@@ -43,7 +44,16 @@ describe.skipIf(!found)('the report in Chromium', () => {
     await seedHostileLedger(ledger);
     const db = ledger.path;
     ledger.close();
-    const data = await withSession({ db }, (s) => gatherReportData(s, resolvePeriod({ month: '2026-10' })));
+    // the what-if section too, with a policy whose name, description and rule name are hostile
+    const hostilePolicy = writeTemp(
+      'hostile-policy.yaml',
+      `version: 1\nname: ${JSON.stringify(PAYLOADS.script)}\ndescription: ${JSON.stringify(PAYLOADS.img)}\nrules:\n  - name: ${JSON.stringify(PAYLOADS.attr)}\n    when: { tier: 1 }\n    route: { model: claude-haiku-4-5 }\n  - { name: default, when: {} }\n`,
+    );
+    const data = await withSession({ db }, (s) =>
+      gatherReportData(s, resolvePeriod({ month: '2026-10' }), {
+        policies: [samples('policies', 'identity.yaml'), samples('policies', 'budget-cap.yaml'), hostilePolicy].map((f) => readPolicy(f, s.prices)),
+      }),
+    );
     file = path.join(tempDir(), 'report.html');
     fs.writeFileSync(file, await renderReport(data));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
@@ -120,7 +130,7 @@ describe.skipIf(!found)('the report in Chromium', () => {
   it('draws every chart as SVG with marks, also with JavaScript off', async () => {
     for (const js of [true, false]) {
       const r = await open(js);
-      expect(r.charts.map((c) => c.id)).toEqual(['cost-per-request', 'spend-over-time', 'task-types', 'tiers', 'token-mix', 'cache-hit-ratio']);
+      expect(r.charts.map((c) => c.id)).toEqual(['cost-per-request', 'spend-over-time', 'task-types', 'tiers', 'token-mix', 'cache-hit-ratio', 'whatif-cost', 'whatif-tiers']);
       for (const c of r.charts) {
         expect(c.marks, c.id).toBeGreaterThan(0);
         expect(c.emptyPaths, c.id).toBe(0);
