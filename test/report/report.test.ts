@@ -38,7 +38,8 @@ beforeAll(async () => {
 describe('recount report over the samples', () => {
   it('renders every section, six charts, no script and nothing to fetch', async () => {
     const { data, page } = await report(samplesDb);
-    for (const s of defaultSections) expect(page, s.id).toContain(`<section id="${s.id}">`);
+    for (const s of defaultSections.filter((x) => x.id !== 'whatif')) expect(page, s.id).toContain(`<section id="${s.id}">`);
+    expect(page).not.toContain('<section id="whatif">'); // only with --policy (test/report/whatif-section.test.ts)
     expect(svgs(page)).toHaveLength(6);
     expect(page).not.toMatch(/<script|<link|<img|<iframe|@import|url\(http|src="http|href="http/i);
     expect(page).toContain("default-src 'none'"); // the CSP forbids loading anything
@@ -114,22 +115,22 @@ describe('a ledger with hostile values', () => {
 });
 
 describe('sections', () => {
-  it('takes an extra section where asked, which reads its own field of the data', async () => {
-    const whatif: ReportSection = {
-      id: 'whatif',
-      title: 'What if',
+  it('takes an extra section where asked', async () => {
+    const appendix: ReportSection = {
+      id: 'appendix',
+      title: 'Appendix',
       async render(d) {
-        return d.whatif ? html`<p>${JSON.stringify(d.whatif)}</p>` : null;
+        return d.title.includes('appendix') ? html`<p>${d.title}</p>` : null;
       },
     };
-    const sections = insertSection(defaultSections, whatif, { before: 'methodology' });
-    expect(sections.map((s) => s.id).slice(-2)).toEqual(['whatif', 'methodology']);
-    expect(insertSection(defaultSections, whatif, { after: 'headline' })[1].id).toBe('whatif');
+    const sections = insertSection(defaultSections, appendix, { before: 'methodology' });
+    expect(sections.map((s) => s.id).slice(-2)).toEqual(['appendix', 'methodology']);
+    expect(insertSection(defaultSections, appendix, { after: 'headline' })[1].id).toBe('appendix');
     const { data } = await report(hostileDb);
-    expect(await renderReport(data, sections)).not.toContain('<section id="whatif">'); // no data: left out
-    const page = await renderReport({ ...data, whatif: [{ policy: '<b>cheap</b>' }] }, sections);
-    expect(page).toMatch(/<section id="whatif">[\s\S]*&lt;b&gt;cheap&lt;\/b&gt;[\s\S]*<section id="methodology">/);
-    expect(page).toContain('<a href="#whatif">What if</a>');
+    expect(await renderReport(data, sections)).not.toContain('<section id="appendix">'); // it returned null: left out
+    const page = await renderReport({ ...data, title: '<b>appendix</b>' }, sections);
+    expect(page).toMatch(/<section id="appendix">[\s\S]*&lt;b&gt;appendix&lt;\/b&gt;[\s\S]*<section id="methodology">/);
+    expect(page).toContain('<a href="#appendix">Appendix</a>');
   });
 });
 
