@@ -5,10 +5,11 @@ import { withSession } from '../../src/ledger/session.js';
 import { resolvePeriod } from '../../src/period.js';
 import { gatherReportData } from '../../src/report/data.js';
 import { renderReport } from '../../src/report/render.js';
+import { readPolicy } from '../../src/replay/policy.js';
 import { importPaths, newLedger, root, samples } from '../helpers.js';
 
 // The whole report of a small ledger (Claude Code transcripts, Anthropic and OpenAI usage and cost
-// exports from samples/) against test/golden/report-october.html, with the clock (RECOUNT_NOW) and the
+// exports from samples/, three bundled what-if policies) against test/golden/report-october.html, with the clock (RECOUNT_NOW) and the
 // version pinned and the machine's paths replaced. On a mismatch the new page is written next to it as
 // report-october-changed.html for review; UPDATE_GOLDEN=1 accepts it.
 const GOLDEN = path.join(root, 'test', 'golden', 'report-october.html');
@@ -24,7 +25,8 @@ describe('golden report', () => {
     ledger.close();
     const data = await withSession({ db }, async (s) => {
       await s.ledger.run('SET threads = 1');
-      return gatherReportData(s, resolvePeriod({ month: '2026-10' }), { version: '0.0.0-golden' });
+      const policies = ['identity', 'task-tiers', 'stable-prefix'].map((p) => readPolicy(samples('policies', `${p}.yaml`), s.prices));
+      return gatherReportData(s, resolvePeriod({ month: '2026-10' }), { version: '0.0.0-golden', policies });
     });
     const page = (await renderReport(data)).split(samples()).join('samples').split(db).join('ledger.duckdb');
     expect(page).not.toContain(root); // nothing of this machine is left
