@@ -83,6 +83,9 @@ function renderPolicy(p: PolicyOutcome): string[] {
   const c = p.coverage;
   lines.push('', `coverage: ${c.replayed_requests.toLocaleString('en-US')} requests replayed with cache state, ${c.approximated_requests.toLocaleString('en-US')} re-priced as buckets, ${c.unpriced_requests.toLocaleString('en-US')} unpriced (left out)` +
     (c.target_unpriced_requests ? `, ${c.target_unpriced_requests.toLocaleString('en-US')} kept (target unpriced that day)` : '') + (c.blocked_requests ? `, ${c.blocked_requests.toLocaleString('en-US')} blocked` : ''));
+  if (c.approximated_sources.length) {
+    lines.push(`  as buckets: ${c.approximated_sources.map((s) => `${s.source} (${s.requests.toLocaleString('en-US')} requests, ${s.bucketed ? 'provider aggregates' : 'no session'})`).join(', ')}`);
+  }
   if (p.break_even_fail_rate != null) {
     const b = p.break_even_fail_rate;
     lines.push(b <= 0 ? 'break-even: never saves money, even if no routed task needs redoing' : b >= 1 ? 'break-even: saves money even if every routed task needs redoing once' : `break-even: saves money while fewer than ${pct(b)} of routed tasks need redoing`);

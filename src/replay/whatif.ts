@@ -1,4 +1,5 @@
 import type { Ledger } from '../ledger/ledger.js';
+import { sql } from '../ledger/sql.js';
 import type { Period } from '../period.js';
 import type { PriceBook } from '../pricing/install.js';
 import { MAX_ATTEMPTS, replay, type ReplayResult } from './engine.js';
@@ -70,6 +71,8 @@ export interface PolicyOutcome {
     target_unpriced_requests: number; // the target had no price that day: kept as they were
     blocked_requests: number;
     evaluated_share: number; // (replayed + approximated) / requests
+    /** which sources could only be re-priced bucket by bucket, and why (bucketed: provider aggregates) */
+    approximated_sources: { source: string; bucketed: boolean; requests: number }[];
   };
   break_even_fail_rate: number | null;
   sensitivity: { assumption: AssumptionGroup; cost_cheap_usd: number; cost_dear_usd: number; swing_usd: number }[];
@@ -90,10 +93,13 @@ export const MODEL_TIERS = [
 
 export async function runWhatIf(ledger: Ledger, prices: PriceBook, period: Period, policies: Policy[]): Promise<WhatIfReport> {
   const frame = await loadReplayFrame(ledger, period, policyTargets(policies));
+  const approximated = await ledger.all<{ source: string; bucketed: boolean; requests: number }>(sql('replay/approximated_sources'));
   const outcomes: PolicyOutcome[] = [];
   for (const policy of policies) {
     const ruleIx = await assignRules(ledger, frame.rows, ruleIndexSql(policy.rules));
-    outcomes.push(evaluatePolicy(frame, policy, ruleIx));
+    const outcome = evaluatePolicy(frame, policy, ruleIx);
+    outcome.coverage.approximated_sources = approximated;
+    outcomes.push(outcome);
   }
   const first = outcomes[0];
   return {
@@ -269,6 +275,7 @@ function coverage(r: ReplayResult): PolicyOutcome['coverage'] {
     target_unpriced_requests: q.targetUnpriced,
     blocked_requests: q.blocked,
     evaluated_share: q.total > 0 ? (q.replayed + q.approximated) / q.total : 0,
+    approximated_sources: [], // filled from the ledger by runWhatIf
   };
 }
 

@@ -89,9 +89,9 @@ function policyDetail(p: PolicyOutcome): Html {
   if (p.sensitivity.length) facts.push(html`most sensitive to ${p.sensitivity.slice(0, 3).map((s, i) => html`${i ? ', ' : ''}${s.assumption} (±${usd(s.swing_usd / 2)})`)}`);
   const c = p.coverage;
   facts.push(
-    html`coverage: ${int(c.replayed_requests)} requests replayed with cache state, ${int(c.approximated_requests)} re-priced as buckets, ${int(c.unpriced_requests)} unpriced (left out)${
-      c.blocked_requests ? html`, ${int(c.blocked_requests)} blocked` : ''
-    }`,
+    html`coverage: ${int(c.replayed_requests)} requests replayed with cache state, ${int(c.approximated_requests)} re-priced as buckets${
+      c.approximated_sources.length ? html` (${c.approximated_sources.slice(0, 4).map((s, i) => html`${i ? ', ' : ''}${s.source}`)}${c.approximated_sources.length > 4 ? ', …' : ''})` : ''
+    }, ${int(c.unpriced_requests)} unpriced (left out)${c.blocked_requests ? html`, ${int(c.blocked_requests)} blocked` : ''}`,
   );
   return html`<h3>${p.name}</h3>
 ${p.description ? html`<p class="note">${p.description}</p>` : ''}
