@@ -133,11 +133,12 @@ export function policyTargets(policies: Policy[]): string[] {
 export function evaluatePolicy(frame: ReplayFrame, policy: Policy, ruleIx: Int16Array): PolicyOutcome {
   const plan = compilePlan(policy, frame);
   const run = (p: Policy, ends: Partial<Record<AssumptionGroup, End>> = {}) => replay(frame, p === policy ? plan : compilePlan(p, frame), ruleIx, scenarioFor(p, frame, ends));
-  const central = run(policy);
-  const low = run(policy, boundEnds('optimistic'));
-  const high = run(policy, boundEnds('pessimistic'));
-  const baseline = central.baselineUsd;
   const groups = variedGroups(policy);
+  const central = run(policy);
+  // with every assumption a point (or unused), the bounds are the central run itself
+  const low = groups.length ? run(policy, boundEnds('optimistic')) : central;
+  const high = groups.length ? run(policy, boundEnds('pessimistic')) : central;
+  const baseline = central.baselineUsd;
   /** cost with one group at `ends`: failure rates follow from the central run's sums (no budget can
    *  react to them then); a single varied group is the bounds themselves; else a replay */
   const costAt = (g: AssumptionGroup, ends: Partial<Record<AssumptionGroup, End>>, bound: ReplayResult): number => {
