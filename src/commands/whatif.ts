@@ -28,6 +28,7 @@ const range = (r: Range) => (Math.abs(r.high - r.low) < 0.005 ? usd(r.central) :
 
 export function renderWhatIf(r: WhatIfReport, periodText: string): string {
   const h = r.history;
+  if (h.requests === 0) return `what-if for ${periodText}: no usage in this period, nothing to replay (see what is there with: recount summary)\n`;
   const out: string[] = [
     `what-if for ${periodText}: ${h.requests.toLocaleString('en-US')} requests; history at list prices ${usd(h.list_cost_usd)}, billed ${usd(h.billed_cost_usd)}` +
       (h.unpriced_requests ? `; ${h.unpriced_requests.toLocaleString('en-US')} requests of unpriced models left out` : ''),

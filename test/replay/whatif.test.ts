@@ -121,6 +121,14 @@ describe('recount whatif (CLI)', () => {
     expect(r.stdout).toMatch(/caveat: The replay re-prices the history as it happened/);
   });
 
+  it('says so when the period has nothing to replay', () => {
+    const r = runCli(['whatif', '--db', a, '--policy', samples('policies', 'identity.yaml'), '--month', '2020-01']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('what-if for 2020-01-01 to 2020-01-31: no usage in this period, nothing to replay (see what is there with: recount summary)\n');
+    const json = JSON.parse(runCli(['whatif', '--db', a, '--policy', samples('policies', 'identity.yaml'), '--month', '2020-01', '--json']).stdout);
+    expect(json.policies[0].cost_usd).toEqual({ low: 0, central: 0, high: 0 });
+  });
+
   it('explains a missing or broken policy in one line with a hint', () => {
     const none = runCli(['whatif', '--db', a]);
     expect(none.status).not.toBe(0);
