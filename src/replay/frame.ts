@@ -186,6 +186,7 @@ interface RateRow {
 async function loadRates(ledger: Ledger, models: (string | null)[], days: number, serviceTiers: number): Promise<RateTable> {
   const named = models.filter((m): m is string => m != null);
   const table = emptyRateTable(models.length, days, serviceTiers);
+  if (!named.length) return table; // nothing to price (an empty period under a policy that routes nowhere)
   const rows = await ledger.all<RateRow>(sql('replay/replay_rates'), { models: listValue(named) });
   for (const r of rows) {
     const at = models.indexOf(r.model) * days + r.day_ix;
