@@ -142,6 +142,7 @@ export const whatifSection: ReportSection = {
   async render(d: ReportData) {
     const w = d.whatif;
     if (!w || !w.policies.length) return null;
+    if (w.history.requests === 0) return html`<p class="note">No usage in this period: nothing to replay under ${w.policies.map((p, i) => html`${i ? ', ' : ''}${p.name}`)}.</p>`;
     const costChart = await renderChart(
       'whatif-cost',
       policyCostSpec(w),
