@@ -68,6 +68,9 @@ export interface RateTable {
   serviceTiers: number;
 }
 
+/** The dictionary entry of an id no row of the period uses. */
+export const ABSENT = '(not in this period)';
+
 const FLOAT_COLUMNS = [
   ['tS', 't_s'],
   ['requests', 'requests'],
@@ -105,10 +108,11 @@ const INT_COLUMNS = [
 export async function loadReplayFrame(ledger: Ledger, period: Period, targets: string[]): Promise<ReplayFrame> {
   await ledger.run(sql('replay/create_replay_rows'), { since: period.since, until: period.until, tz: period.tz });
   const dict = await ledger.all<{ dictionary: string; ix: number; value: string | null }>(sql('replay/replay_dictionary'));
-  // ids are dense over the whole ledger; values absent from the period stay null
+  // ids are dense over the whole ledger; ids of values absent from the period get a placeholder, so
+  // null stays the id of rows that have no value (no key: no per-key budget applies)
   const pick = (name: string) => {
     const found = dict.filter((d) => d.dictionary === name);
-    const out: (string | null)[] = Array.from({ length: found.reduce((m, d) => Math.max(m, d.ix + 1), 0) }, () => null);
+    const out: (string | null)[] = Array.from({ length: found.reduce((m, d) => Math.max(m, d.ix + 1), 0) }, () => ABSENT);
     for (const d of found) out[d.ix] = d.value;
     return out;
   };

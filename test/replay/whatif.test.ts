@@ -58,6 +58,24 @@ describe('replay over a real ledger (samples)', () => {
   });
 });
 
+describe('budgets over a real ledger', () => {
+  it('cap only rows that have a key, even when other keys of the ledger fall outside the period', async () => {
+    const ledger = await newLedger();
+    await importPaths(ledger, [samples()]);
+    await priceLedger(ledger);
+    const file = path.join(tempDir(), 'cap.yaml');
+    fs.writeFileSync(file, 'version: 1\nrules:\n  - { name: default, when: {} }\nbudgets:\n  - { per: api_key, window: day, cap_usd: 0.01, on_exceed: { block: true } }\n');
+    const [{ keyed }] = await ledger.all<{ keyed: number }>('SELECT count(DISTINCT api_key) AS keyed FROM usage_counted');
+    const report = await runWhatIf(ledger, book, { since: '2026-10-05', until: '2026-10-20', tz: 'UTC' }, [readPolicy(file, book)]);
+    ledger.close();
+    const events = report.policies[0].budget_events;
+    expect(keyed).toBeGreaterThan(0);
+    expect(events.length).toBeGreaterThan(0);
+    for (const e of events) expect(e.group).not.toBeNull();
+    expect(report.policies[0].coverage.blocked_requests).toBeGreaterThan(0);
+  });
+});
+
 describe('replay over a synthetic month of agent traffic', () => {
   let ledger: Ledger;
   beforeAll(async () => {
