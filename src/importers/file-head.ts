@@ -45,18 +45,33 @@ function parseCsvHeader(line: string | undefined): string[] | null {
 
 /** The first JSON values among the head's lines (for JSONL detection). */
 export function jsonLines(head: FileHead, max = 20): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
+  return [...eachJsonLine(head, max)];
+}
+
+/**
+ * True when one of the first JSON lines satisfies `test`. Lines are parsed only until one does: a
+ * folder of transcripts is thousands of files, each recognized by its first line or two.
+ */
+export function someJsonLine(head: FileHead, test: (o: Record<string, unknown>) => boolean, max = 20): boolean {
+  for (const o of eachJsonLine(head, max)) if (test(o)) return true;
+  return false;
+}
+
+function* eachJsonLine(head: FileHead, max: number): Generator<Record<string, unknown>> {
+  let n = 0;
   for (const line of head.lines) {
-    if (out.length >= max) break;
+    if (n >= max) return;
     const t = line.trim();
     if (!t.startsWith('{')) continue;
+    let value: Record<string, unknown>;
     try {
-      out.push(JSON.parse(t) as Record<string, unknown>);
+      value = JSON.parse(t) as Record<string, unknown>;
     } catch {
-      /* a truncated or bad line: detection looks at the others */
+      continue; // a truncated or bad line: detection looks at the others
     }
+    n++;
+    yield value;
   }
-  return out;
 }
 
 export function hasColumns(head: FileHead, ...columns: string[]): boolean {
