@@ -38,10 +38,14 @@ export async function stageFiles(ledger: Ledger, plan: PlannedFile[], importId: 
   onProgress?.({ phase: 'deduplicating and merging', percent: null, rows: staged });
 }
 
-/** Canonical ids for every raw model name staged, as a MAP the merge binds (no join on the hot path). */
-export async function stagedModelMap(ledger: Ledger, modelIds: ModelIds): Promise<DuckDBMapValue> {
-  const names = await ledger.all<{ model_raw: string }>(sql('import/staged_model_names'));
-  return mapValue(names.map(({ model_raw }) => ({ key: model_raw, value: modelIds.canonical(model_raw) ?? model_raw })));
+/**
+ * Canonical ids for every raw model name staged (and `moreNames`, sampled from one-pass files), as a
+ * MAP the merge binds (no join on the hot path).
+ */
+export async function stagedModelMap(ledger: Ledger, modelIds: ModelIds, moreNames: string[] = []): Promise<DuckDBMapValue> {
+  const staged = await ledger.all<{ model_raw: string }>(sql('import/staged_model_names'));
+  const names = new Set([...staged.map((n) => n.model_raw), ...moreNames]);
+  return mapValue([...names].map((raw) => ({ key: raw, value: modelIds.canonical(raw) ?? raw })));
 }
 
 function groupByImporter(plan: PlannedFile[]): Map<Importer, string[]> {
@@ -76,10 +80,7 @@ async function stageBatch(ledger: Ledger, importer: Importer, paths: string[], i
   }
   // stageQuery: variants of one format share a mapping statement (their readers are prestage steps)
   const stageSql = sql(`import/${importer.stageQuery ?? `stage_${importer.id.replace(/-/g, '_')}`}`);
-  // CSV formats read a header-only template first, so with union_by_name every column the SQL names
-  // exists even when an export leaves optional columns out
-  const template = path.join(queriesDir, 'import', 'headers', `${importer.id}.csv`);
-  const files = fs.existsSync(template) ? [template, ...paths] : paths;
+  const files = readerFiles(importer, paths);
   try {
     const prestageParams: Params = { files: listValue(files), ...importer.prestageParams?.(paths) };
     for (const step of importer.prestage ?? []) await ledger.runWatched(sql(`import/${step}`), prestageParams, onTick);
@@ -90,8 +91,17 @@ async function stageBatch(ledger: Ledger, importer: Importer, paths: string[], i
   }
 }
 
+/**
+ * The $files a reader statement takes: CSV formats read a header-only template first, so with
+ * union_by_name every column the SQL names exists even when an export leaves optional columns out.
+ */
+export function readerFiles(importer: Importer, paths: string[]): string[] {
+  const template = path.join(queriesDir, 'import', 'headers', `${importer.id}.csv`);
+  return fs.existsSync(template) ? [template, ...paths] : paths;
+}
+
 /** A reader failure (a whole file unreadable as its format) becomes one error naming the file. */
-function readerError(importer: Importer, paths: string[], err: unknown): Error {
+export function readerError(importer: Importer, paths: string[], err: unknown): Error {
   const message = err instanceof Error ? err.message : String(err);
   // Binder and catalog errors are bugs in recount's SQL, not problems with the file
   if (!/^(Invalid Input|Conversion|IO|Parser) Error/i.test(message)) return err instanceof Error ? err : new Error(message);
