@@ -60,23 +60,6 @@ WHERE usage.rowid = m.row_id`;
 }
 
 /**
- * The rule index of every staged row, in staged order, for an import to write with its rows
- * (POSITIONAL JOIN): labelling the ledger afterwards would rewrite every row it just wrote. Row
- * order holds because DuckDB keeps insertion order (preserve_insertion_order, never turned off here).
- */
-export function labelStagedStatement(rules: TaskRule[]): { sql: string; params: Params } {
-  // staged rows carry model_raw; $model_map gives the canonical id the ledger will hold
-  const { ruleIndexSql, params } = compileRuleIndex(rules, { model: 'coalesce(map_extract_value($model_map, model_raw), model_raw)' });
-  delete params.task_types;
-  delete params.tiers;
-  const sql = `-- The first matching rule of every staged row, row for row (built by src/classify/compile.ts).
-CREATE OR REPLACE TEMP TABLE staged_labels AS
-SELECT ${ruleIndexSql} AS rule_index
-FROM staged_usage`;
-  return { sql, params };
-}
-
-/**
  * A statement from queries/ that labels rows as it writes them (a one-pass import): the first-match
  * rule index replaces its `/*rule_index*\/ NULL` marker, over the row's columns or `inputs` (a
  * constant input, such as the NULL tools of an aggregate export, is evaluated once per vector instead

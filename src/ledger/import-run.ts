@@ -8,10 +8,11 @@ import { detectImporter, importerById, importers } from '../importers/registry.j
 import type { Importer } from '../importers/types.js';
 import type { ModelIds } from '../pricing/model-ids.js';
 import type { ProgressListener } from '../format/progress.js';
-import type { Ledger, Params } from './ledger.js';
+import type { Ledger } from './ledger.js';
 import { sql } from './sql.js';
 import { stagedModelMap, stageFiles, type PlannedFile } from './staging.js';
-import { labelStaged, ledgerRules } from '../classify/classify.js';
+import { ledgerRules } from '../classify/classify.js';
+import { withRuleIndex } from '../classify/compile.js';
 import type { TaskRule } from '../classify/rules.js';
 import { DirectFallback, directFiles, insertDirect, sampledModelNames } from './direct-import.js';
 import { mappingImporter } from '../importers/mapping/mapping-importer.js';
@@ -93,13 +94,12 @@ async function mergeRun(
   direct: PlannedFile[],
   run: { importId: string; importedAt: Date; rules: TaskRule[]; opts: ImportOptions },
 ): Promise<FileOutcome[]> {
-  const { importId, importedAt, rules, opts } = run;
+  const { importId, opts } = run;
   await stageFiles(ledger, plan.filter((f) => !direct.includes(f)), importId, opts.onProgress);
   const modelMap = await stagedModelMap(ledger, opts.modelIds, sampledModelNames(direct));
-  const labels = await labelStaged(ledger, rules, modelMap);
 
   try {
-    return await ledger.transaction(() => writeRun(ledger, plan, direct, { ...run, modelMap, labels }));
+    return await ledger.transaction(() => writeRun(ledger, plan, direct, { ...run, modelMap }));
   } finally {
     // a one-pass statement that failed left its setting behind (an aborted transaction takes no SET)
     if (direct.length) await ledger.run('RESET preserve_insertion_order');
@@ -111,9 +111,9 @@ async function writeRun(
   ledger: Ledger,
   plan: PlannedFile[],
   direct: PlannedFile[],
-  run: { importId: string; importedAt: Date; rules: TaskRule[]; opts: ImportOptions; modelMap: DuckDBMapValue; labels: Params },
+  run: { importId: string; importedAt: Date; rules: TaskRule[]; opts: ImportOptions; modelMap: DuckDBMapValue },
 ): Promise<FileOutcome[]> {
-  const { importId, importedAt, rules, opts, modelMap, labels } = run;
+  const { importId, importedAt, rules, opts, modelMap } = run;
   const directRows = await insertDirect(ledger, direct, {
     importId,
     rules,
@@ -123,7 +123,7 @@ async function writeRun(
       opts.onProgress?.({ phase: `reading ${paths.length === 1 ? path.basename(paths[0]) : `${paths.length} files`} (${importer.id}, one pass)`, percent }),
   });
   // one pass for every file: the merge would plan nothing (but join the new rows to find that out)
-  const counts = direct.length < plan.length ? await mergeStaged(ledger, importId, modelMap, labels) : new Map<string, Partial<FileOutcome>>();
+  const counts = direct.length < plan.length ? await mergeStaged(ledger, importId, modelMap, rules) : new Map<string, Partial<FileOutcome>>();
   // a one-pass file's rows are each one source row, all imported
   for (const [file, n] of directRows) counts.set(file, { rows_read: n, imported: n });
   const result: FileOutcome[] = plan.map(({ path, importer }) => ({
@@ -140,8 +140,8 @@ async function writeRun(
   return result;
 }
 
-/** Dedupes the staged rows within the run and against the ledger, writes them; returns per-file counts. */
-async function mergeStaged(ledger: Ledger, importId: string, modelMap: DuckDBMapValue, labels: Params): Promise<Map<string, Partial<FileOutcome>>> {
+/** Dedupes the staged rows within the run and against the ledger, writes them labelled; returns per-file counts. */
+async function mergeStaged(ledger: Ledger, importId: string, modelMap: DuckDBMapValue, rules: TaskRule[]): Promise<Map<string, Partial<FileOutcome>>> {
   await ledger.run(sql('import/plan_usage_merge'));
   await ledger.run(sql('import/plan_invoice_merge'));
   await ledger.run(sql('import/delete_replaced_usage'));
@@ -149,7 +149,9 @@ async function mergeStaged(ledger: Ledger, importId: string, modelMap: DuckDBMap
   const { kept_all } = await ledger.one<{ kept_all: boolean }>(sql('import/plan_keeps_all_usage'));
   const mapParam = { model_map: modelMap };
   const mapType = { model_map: MAP(VARCHAR, VARCHAR) }; // named, so an empty map still binds
-  await ledger.run(sql('import/insert_staged_usage'), { ...mapParam, ...labels, keep_all: kept_all }, mapType);
+  // staged rows carry model_raw; $model_map gives the canonical id the rules see
+  const insert = withRuleIndex(sql('import/insert_staged_usage'), rules, { model: 'coalesce(map_extract_value($model_map, model_raw), model_raw)' });
+  await ledger.run(insert.sql, { ...insert.params, ...mapParam, keep_all: kept_all }, mapType);
   await ledger.run(sql('import/insert_staged_invoice'), mapParam, mapType);
   await ledger.run(sql('import/insert_rejects'), { import_id: importId });
   const counts = await ledger.all<FileOutcome>(sql('import/file_counts'));
