@@ -10,7 +10,7 @@ export const claudeCode: Importer = {
   merge: 'keep-best',
   staging: 'all-files',
   plainFilesOnly: true,
-  prestage: ['stage_claude_code_lines'],
+  fileBatches: 16, // $files_1 … $files_16 in stage_claude_code.sql
   sample: 'samples/claude-code',
   detect: (head) =>
     someJsonLine(

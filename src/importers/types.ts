@@ -34,6 +34,12 @@ export interface Importer {
   staging: 'one-file' | 'all-files';
   /** The reader takes whole plain-text files (read_text), so a .gz copy must be unpacked first. */
   plainFilesOnly?: boolean;
+  /**
+   * The stage statement takes its files as $files_1 … $files_<n>, in batches of similar size (for a
+   * reader that reads its files on one thread and holds them whole: read_text), so they are read in
+   * parallel and in bounded memory.
+   */
+  fileBatches?: number;
   /** SQL run before the stage statement with the same files (e.g. to split and parse lines once). */
   prestage?: string[];
   /**

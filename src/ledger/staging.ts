@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DuckDBTimestampTZValue, listValue, mapValue, type DuckDBMapValue } from '@duckdb/node-api';
+import { DuckDBTimestampTZValue, LIST, listValue, mapValue, VARCHAR, type DuckDBMapValue, type DuckDBType } from '@duckdb/node-api';
 import { RecountError } from '../errors.js';
 import type { ProgressListener } from '../format/progress.js';
 import type { Importer } from '../importers/types.js';
@@ -23,7 +23,7 @@ export async function stageFiles(ledger: Ledger, plan: PlannedFile[], importId: 
   await ledger.run(sql('import/create_staged_usage'));
   await ledger.run(sql('import/create_staged_invoice'));
   await ledger.run(sql('import/create_stage_files'));
-  for (const macro of ['token_type_of', 'hide_key', 'mask_secrets']) await ledger.run(sql(`import/macros/${macro}`));
+  for (const macro of ['token_type_of', 'hide_key', 'mask_secrets', 'claude_code_lines']) await ledger.run(sql(`import/macros/${macro}`));
   await recordStageFiles(ledger, plan);
 
   let staged = 0;
@@ -84,11 +84,33 @@ async function stageBatch(ledger: Ledger, importer: Importer, paths: string[], i
   try {
     const prestageParams: Params = { files: listValue(files), ...importer.prestageParams?.(paths) };
     for (const step of importer.prestage ?? []) await ledger.runWatched(sql(`import/${step}`), prestageParams, onTick);
-    const params: Params = stageSql.includes('$files') ? { files: listValue(files), import_id: importId } : { import_id: importId };
-    await ledger.runWatched(stageSql, params, onTick);
+    if (importer.fileBatches) {
+      const batches = fileBatches(files, importer.fileBatches);
+      await ledger.runWatched(stageSql, { ...batches, import_id: importId }, onTick, fileBatchTypes(batches));
+    } else {
+      const params: Params = stageSql.includes('$files') ? { files: listValue(files), import_id: importId } : { import_id: importId };
+      await ledger.runWatched(stageSql, params, onTick);
+    }
   } catch (err) {
     throw readerError(importer, paths, err);
   }
+}
+
+/** $files_1 … $files_<n>: the files dealt largest first to the lightest batch (some may stay empty). */
+function fileBatches(files: string[], n: number): Params {
+  const batches = Array.from({ length: n }, () => ({ bytes: 0, files: [] as string[] }));
+  const sized = files.map((f) => ({ f, bytes: fs.statSync(f).size })).sort((a, b) => b.bytes - a.bytes);
+  for (const { f, bytes } of sized) {
+    const lightest = batches.reduce((a, b) => (b.bytes < a.bytes ? b : a));
+    lightest.files.push(f);
+    lightest.bytes += bytes;
+  }
+  return Object.fromEntries(batches.map((b, i) => [`files_${i + 1}`, listValue(b.files)]));
+}
+
+/** Each batch is a VARCHAR[] (named, so an empty one still binds). */
+function fileBatchTypes(batches: Params): Record<string, DuckDBType> {
+  return Object.fromEntries(Object.keys(batches).map((name) => [name, LIST(VARCHAR)]));
 }
 
 /**
