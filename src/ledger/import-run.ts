@@ -142,7 +142,8 @@ async function writeRun(
 
 /** Dedupes the staged rows within the run and against the ledger, writes them labelled; returns per-file counts. */
 async function mergeStaged(ledger: Ledger, importId: string, modelMap: DuckDBMapValue, rules: TaskRule[]): Promise<Map<string, Partial<FileOutcome>>> {
-  await ledger.run(sql('import/plan_usage_merge'));
+  const { is_new } = await ledger.one<{ is_new: boolean }>(sql('import/staged_usage_is_new'));
+  await ledger.run(sql(is_new ? 'import/plan_new_usage' : 'import/plan_usage_merge'));
   await ledger.run(sql('import/plan_invoice_merge'));
   await ledger.run(sql('import/delete_replaced_usage'));
   await ledger.run(sql('import/delete_replaced_invoice'));
