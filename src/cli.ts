@@ -1,17 +1,5 @@
 import { Command, Option } from 'commander';
 import { RecountError } from './errors.js';
-import { importCommand } from './commands/import.js';
-import { sourcesCommand } from './commands/sources.js';
-import { rejectsCommand } from './commands/rejects.js';
-import { summaryCommand } from './commands/summary.js';
-import { queryCommand } from './commands/query.js';
-import { exportCommand } from './commands/export.js';
-import { pricesCommand } from './commands/prices.js';
-import { classifyCommand } from './commands/classify.js';
-import { forensicsCommand } from './commands/forensics.js';
-import { whatifCommand } from './commands/whatif.js';
-import { reportCommand } from './commands/report.js';
-import { demoCommand } from './commands/demo.js';
 import { version } from './version.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -33,6 +21,10 @@ function withPeriod(cmd: Command): Command {
     .option('--tz <zone>', 'where days begin for daily grouping (IANA zone)', 'UTC');
 }
 
+/**
+ * The command tree. Each command's module is loaded when it runs, not before: start-up is part of every
+ * command's time, and an import need not load Arrow or date-fns.
+ */
 export function buildProgram(): Command {
   const program = new Command('recount')
     .description('Offline LLM cost forensics: where did the money go, and what would another routing policy have cost?')
@@ -46,46 +38,46 @@ export function buildProgram(): Command {
     .option('--claude-code', 'also read local Claude Code transcripts ($CLAUDE_CONFIG_DIR, ~/.claude, ~/.config/claude)')
     .option('--codex', 'also read local Codex CLI rollouts ($CODEX_HOME/sessions and archived_sessions; ~/.codex)')
     .option('--json', 'machine-readable output')
-    .action((paths: string[], flags) => importCommand(paths, flags));
+    .action(async (paths: string[], flags) => (await import('./commands/import.js')).importCommand(paths, flags));
 
   program
     .command('sources')
     .description('list the supported formats, how they dedupe, and an example file for each')
     .option('--json', 'machine-readable output')
-    .action((flags) => sourcesCommand(flags));
+    .action(async (flags) => (await import('./commands/sources.js')).sourcesCommand(flags));
 
   withDb(program.command('rejects').description('show rows that imports could not use, with file, line and reason'))
     .option('--import <id>', 'only this import run')
     .option('--limit <n>', 'at most this many rows', '100')
     .option('--json', 'machine-readable output')
-    .action((flags) => rejectsCommand(flags));
+    .action(async (flags) => (await import('./commands/rejects.js')).rejectsCommand(flags));
 
   withPeriod(withPrices(withDb(program.command('summary').description('totals for a period: tokens, cost, and what has no price'))))
     .option('--json', 'machine-readable output')
-    .action((flags) => summaryCommand(flags));
+    .action(async (flags) => (await import('./commands/summary.js')).summaryCommand(flags));
 
   withPeriod(withPrices(withDb(program.command('query').argument('[name]', 'a query in queries/ (omit to list them)').description('run a named SQL query with bound parameters'))))
     .option('--param <key=value>', 'a query parameter (repeatable)', collect)
     .option('--json', 'JSON output')
     .option('--csv', 'CSV output')
-    .action((name: string | undefined, flags) => queryCommand(name, flags));
+    .action(async (name: string | undefined, flags) => (await import('./commands/query.js')).queryCommand(name, flags));
 
   withPeriod(withPrices(withDb(program.command('export').description('write the priced ledger or a query result as Parquet, Arrow IPC or CSV'))))
     .option('--query <name>', 'export this named query instead of the ledger rows')
     .option('--param <key=value>', 'a query parameter (repeatable)', collect)
     .requiredOption('--format <format>', 'parquet | arrow | csv')
     .option('--out <path>', 'output file')
-    .action((flags) => exportCommand(flags));
+    .action(async (flags) => (await import('./commands/export.js')).exportCommand(flags));
 
   withPeriod(withPrices(withDb(program.command('forensics').description('find where the money went: concentration, cache breaks, runaway sessions, anomalies, invoice gaps'))))
     .option('--cap <usd>', 'also audit spend per key per day against this cap')
     .option('--json', 'machine-readable output')
-    .action((flags) => forensicsCommand(flags));
+    .action(async (flags) => (await import('./commands/forensics.js')).forensicsCommand(flags));
 
   withPeriod(withPrices(withDb(program.command('whatif').description('replay the history under routing policies: what would each have cost?'))))
     .option('--policy <file>', 'a policy file (YAML or JSON); repeat to compare several', collect)
     .option('--json', 'machine-readable output')
-    .action((flags) => whatifCommand(flags));
+    .action(async (flags) => (await import('./commands/whatif.js')).whatifCommand(flags));
 
   withPeriod(withPrices(withDb(program.command('report').description('write a self-contained HTML report of the period (charts, findings, provenance) and print its path'))))
     .option('--policy <file>', 'also replay this routing policy for the what-if section (repeatable)', collect)
@@ -93,23 +85,23 @@ export function buildProgram(): Command {
     .option('--title <text>', 'the report title')
     .option('--redact', 'replace API keys, users, projects, sessions and file paths with stable pseudonyms')
     .option('--json', 'print {path, bytes, …} instead of the path')
-    .action((flags) => reportCommand(flags));
+    .action(async (flags) => (await import('./commands/report.js')).reportCommand(flags));
 
   program
     .command('demo')
     .description('import the bundled samples into reports/demo.duckdb (never your ledger), run forensics and the bundled what-if policies, write reports/demo.html')
     .option('--out <path>', 'the HTML file (default reports/demo.html; the demo ledger goes next to it)')
-    .action((flags) => demoCommand(flags));
+    .action(async (flags) => (await import('./commands/demo.js')).demoCommand(flags));
 
   withPrices(withDb(program.command('classify').description('label every ledger row with a task type and routing tier (first matching rule wins)')))
     .option('--rules <file>', "task-type rules (YAML); they are remembered for later imports ('default' restores the bundled ones)")
     .option('--json', 'machine-readable output')
-    .action((flags) => classifyCommand(flags));
+    .action(async (flags) => (await import('./commands/classify.js')).classifyCommand(flags));
 
   withPrices(program.command('prices').description('show the price catalog (with overrides) and its fingerprint'))
     .option('--model <id>', 'one model (raw or canonical name)')
     .option('--json', 'machine-readable output')
-    .action((flags) => pricesCommand(flags));
+    .action(async (flags) => (await import('./commands/prices.js')).pricesCommand(flags));
 
   return program;
 }

@@ -17,4 +17,5 @@ SELECT r.stage_row, r.source_file, r.source, r.record_key, r.row_count,
          ELSE 'duplicate'
        END AS action
 FROM ranked r
-LEFT JOIN invoice_lines i ON r.rank_in_run = 1 AND i.source = r.source AND i.record_key = r.record_key
+-- the rank test sits inside an equality so the join stays a hash join (see plan_usage_merge.sql)
+LEFT JOIN invoice_lines i ON i.source = r.source AND i.record_key = CASE WHEN r.rank_in_run = 1 THEN r.record_key END

@@ -47,4 +47,6 @@ SELECT r.stage_row, r.source_file, r.source, r.record_key, r.row_count,
          ELSE 'duplicate'
        END AS action
 FROM ranked r
-LEFT JOIN usage u ON r.rank_in_run = 1 AND u.source = r.source AND u.record_key = r.record_key
+-- only the run's winner is looked up; the rank test sits inside an equality (a NULL key matches nothing)
+-- so the join stays a hash join: beside it, DuckDB plans a nested loop over ledger × staged rows
+LEFT JOIN usage u ON u.source = r.source AND u.record_key = CASE WHEN r.rank_in_run = 1 THEN r.record_key END

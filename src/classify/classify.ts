@@ -1,8 +1,7 @@
 import fs from 'node:fs';
-import type { Ledger, Params } from '../ledger/ledger.js';
+import type { Ledger } from '../ledger/ledger.js';
 import { sql } from '../ledger/sql.js';
-import { listValue, MAP, VARCHAR, type DuckDBMapValue } from '@duckdb/node-api';
-import { classifyLedgerStatement, labelStagedStatement } from './compile.js';
+import { classifyLedgerStatement } from './compile.js';
 import { DEFAULT_RULES_FILE, parseRules, type TaskRule } from './rules.js';
 
 export interface RuleSet {
@@ -30,15 +29,4 @@ export async function storeRules(ledger: Ledger, set: RuleSet): Promise<void> {
 export async function classifyLedger(ledger: Ledger, rules: TaskRule[]): Promise<void> {
   const { sql: statement, params } = classifyLedgerStatement(rules);
   await ledger.run(statement, params);
-}
-
-/**
- * Labels an import's staged rows into staged_labels; returns the bound lists ($task_types, $tiers)
- * the insert turns rule indexes into labels with.
- */
-export async function labelStaged(ledger: Ledger, rules: TaskRule[], modelMap: DuckDBMapValue): Promise<Params> {
-  const { sql: statement, params } = labelStagedStatement(rules);
-  const usesModel = statement.includes('$model_map');
-  await ledger.run(statement, usesModel ? { ...params, model_map: modelMap } : params, usesModel ? { model_map: MAP(VARCHAR, VARCHAR) } : undefined);
-  return { task_types: listValue(rules.map((r) => r.taskType)), tiers: listValue(rules.map((r) => r.tier)) };
 }

@@ -2,12 +2,22 @@ import { listValue } from '@duckdb/node-api';
 import type { Params } from '../ledger/ledger.js';
 import type { TaskRule } from './rules.js';
 
+/** SQL for the row values the rules read, where they are not plain columns of the same names. */
+export interface RuleInputs {
+  model?: string;
+  tools?: string;
+  prompt_text?: string;
+  tags?: string;
+}
+
 /**
  * Compiles first-match rules into a CASE that gives each row the (1-based) index of the first rule it
  * matches. Every tool list, pattern and label is a bound parameter; only the rule structure becomes
  * SQL text. `$task_types` and `$tiers` (also in `params`) turn an index into a label.
  */
-function compileRuleIndex(rules: TaskRule[], modelSql = 'model'): { ruleIndexSql: string; params: Params } {
+function compileRuleIndex(rules: TaskRule[], inputs: RuleInputs = {}): { ruleIndexSql: string; params: Params } {
+  const tools = inputs.tools ?? 'tools';
+  const tags = inputs.tags ?? 'tags';
   const params: Params = {
     task_types: listValue(rules.map((r) => r.taskType)),
     tiers: listValue(rules.map((r) => r.tier)),
@@ -20,17 +30,17 @@ function compileRuleIndex(rules: TaskRule[], modelSql = 'model'): { ruleIndexSql
     const parts: string[] = [];
     const w = rule.when;
     const p = (key: string) => `r${i}_${key}`;
-    if (w.tools_any) parts.push(`list_has_any(coalesce(tools, []), ${bind(w.tools_any, p('tools_any'))})`);
-    if (w.tools_only) parts.push(`len(coalesce(tools, [])) > 0 AND list_has_all(${bind(w.tools_only, p('tools_only'))}, tools)`);
-    if (w.tools_none) parts.push(`NOT list_has_any(coalesce(tools, []), ${bind(w.tools_none, p('tools_none'))})`);
-    if (w.tool_prefix) parts.push(`len(list_filter(coalesce(tools, []), t -> starts_with(t, ${bind(w.tool_prefix, p('tool_prefix'))}))) > 0`);
+    if (w.tools_any) parts.push(`list_has_any(coalesce(${tools}, []), ${bind(w.tools_any, p('tools_any'))})`);
+    if (w.tools_only) parts.push(`len(coalesce(${tools}, [])) > 0 AND list_has_all(${bind(w.tools_only, p('tools_only'))}, ${tools})`);
+    if (w.tools_none) parts.push(`NOT list_has_any(coalesce(${tools}, []), ${bind(w.tools_none, p('tools_none'))})`);
+    if (w.tool_prefix) parts.push(`len(list_filter(coalesce(${tools}, []), t -> starts_with(t, ${bind(w.tool_prefix, p('tool_prefix'))}))) > 0`);
     for (const column of ['prompt', 'model', 'project', 'api_key', 'source'] as const) {
       const pattern = w[column];
-      const value = column === 'prompt' ? 'prompt_text' : column === 'model' ? modelSql : column;
+      const value = column === 'prompt' ? (inputs.prompt_text ?? 'prompt_text') : column === 'model' ? (inputs.model ?? 'model') : column;
       if (pattern) parts.push(`regexp_matches(coalesce(${value}, ''), ${bind(pattern, p(column))}, 'i')`);
     }
     Object.entries(w.tag ?? {}).forEach(([key, pattern], j) => {
-      parts.push(`regexp_matches(coalesce(json_extract_string(tags, '$.' || ${bind(key, p(`tag${j}_key`))}), ''), ${bind(pattern, p(`tag${j}`))}, 'i')`);
+      parts.push(`regexp_matches(coalesce(json_extract_string(${tags}, '$.' || ${bind(key, p(`tag${j}_key`))}), ''), ${bind(pattern, p(`tag${j}`))}, 'i')`);
     });
     return parts.length ? parts.map((c) => `(${c})`).join(' AND ') : 'true';
   });
@@ -50,18 +60,33 @@ WHERE usage.rowid = m.row_id`;
 }
 
 /**
- * The rule index of every staged row, in staged order, for an import to write with its rows
- * (POSITIONAL JOIN): labelling the ledger afterwards would rewrite every row it just wrote. Row
- * order holds because DuckDB keeps insertion order (preserve_insertion_order, never turned off here).
+ * A statement from queries/ that labels rows as it writes them (a one-pass import): the first-match
+ * rule index replaces its `/*rule_index*\/ NULL` marker, over the row's columns or `inputs` (a
+ * constant input, such as the NULL tools of an aggregate export, is evaluated once per vector instead
+ * of once per row). Only the rule structure becomes text; `params` binds every value, $task_types and
+ * $tiers included.
  */
-export function labelStagedStatement(rules: TaskRule[]): { sql: string; params: Params } {
-  // staged rows carry model_raw; $model_map gives the canonical id the ledger will hold
-  const { ruleIndexSql, params } = compileRuleIndex(rules, 'coalesce(map_extract_value($model_map, model_raw), model_raw)');
-  delete params.task_types;
-  delete params.tiers;
-  const sql = `-- The first matching rule of every staged row, row for row (built by src/classify/compile.ts).
-CREATE OR REPLACE TEMP TABLE staged_labels AS
-SELECT ${ruleIndexSql} AS rule_index
-FROM staged_usage`;
+export function withRuleIndex(statement: string, rules: TaskRule[], inputs: RuleInputs): { sql: string; params: Params } {
+  const marker = '/*rule_index*/ NULL';
+  if (!statement.includes(marker)) throw new Error(`statement has no ${marker} marker`);
+  const { ruleIndexSql, params } = compileRuleIndex(rules, inputs);
+  return { sql: statement.replace(marker, `(${ruleIndexSql})`), params };
+}
+
+/**
+ * Completes the rows of one import (and source) whose raw model name a one-pass import's model map
+ * lacked: the canonical id from $model_map, then the task label the model may decide.
+ */
+export function labelUnmappedModelsStatement(rules: TaskRule[]): { sql: string; params: Params } {
+  const { ruleIndexSql, params } = compileRuleIndex(rules, { model: 'coalesce(map_extract_value($model_map, model_raw), model_raw)' });
+  const sql = `-- Canonical model ids and labels for an import's rows whose model the one-pass map lacked (built by src/classify/compile.ts).
+UPDATE usage
+SET model = map_extract_value($model_map, m.model_raw),
+    task_type = coalesce(list_extract($task_types, m.rule_index), 'unclassified'),
+    tier = list_extract($tiers, m.rule_index)
+FROM (SELECT rowid AS row_id, model_raw, ${ruleIndexSql} AS rule_index
+      FROM usage
+      WHERE import_id = $import_id AND source = $source AND model IS NULL AND model_raw IS NOT NULL) AS m
+WHERE usage.rowid = m.row_id`;
   return { sql, params };
 }

@@ -1,4 +1,4 @@
-import { jsonLines } from './file-head.js';
+import { someJsonLine } from './file-head.js';
 import type { Importer } from './types.js';
 
 /** AWS Bedrock model invocation logs (JSON lines from S3 delivery or a CloudWatch Logs export). */
@@ -11,7 +11,7 @@ export const bedrockInvocationLogs: Importer = {
   staging: 'one-file',
   sample: 'samples/bedrock/invocation-logs-s3.jsonl',
   detect: (head) =>
-    jsonLines(head).some((o) => o.schemaType === 'ModelInvocationLog' || wrapsInvocationLog(o.message)) ||
+    someJsonLine(head, (o) => o.schemaType === 'ModelInvocationLog' || wrapsInvocationLog(o.message)) ||
     startsLikeInvocationLog(head.text),
 };
 

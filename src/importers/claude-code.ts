@@ -1,4 +1,4 @@
-import { jsonLines } from './file-head.js';
+import { someJsonLine } from './file-head.js';
 import type { Importer } from './types.js';
 
 /** Claude Code session transcripts: ~/.claude/projects/<cwd>/<session>.jsonl and subagent files. */
@@ -10,10 +10,11 @@ export const claudeCode: Importer = {
   merge: 'keep-best',
   staging: 'all-files',
   plainFilesOnly: true,
-  prestage: ['stage_claude_code_lines'],
+  fileBatches: 16, // $files_1 … $files_16 in stage_claude_code.sql
   sample: 'samples/claude-code',
   detect: (head) =>
-    jsonLines(head).some(
+    someJsonLine(
+      head,
       (o) =>
         (typeof o.sessionId === 'string' && ['user', 'assistant', 'system'].includes(o.type as string)) ||
         (o.type === 'summary' && typeof o.leafUuid === 'string'),

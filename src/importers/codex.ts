@@ -1,4 +1,4 @@
-import { jsonLines } from './file-head.js';
+import { someJsonLine } from './file-head.js';
 import type { Importer } from './types.js';
 
 const LINE_TYPES = ['session_meta', 'turn_context', 'response_item', 'event_msg', 'compacted'];
@@ -15,7 +15,8 @@ export const codex: Importer = {
   prestage: ['stage_codex_lines'],
   sample: 'samples/codex',
   detect: (head) =>
-    jsonLines(head).some(
+    someJsonLine(
+      head,
       (o) => LINE_TYPES.includes(o.type as string) && typeof o.timestamp === 'string' && o.payload != null && typeof o.payload === 'object',
     ) || startsLikeRolloutLine(head.text),
 };

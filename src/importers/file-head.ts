@@ -45,18 +45,33 @@ function parseCsvHeader(line: string | undefined): string[] | null {
 
 /** The first JSON values among the head's lines (for JSONL detection). */
 export function jsonLines(head: FileHead, max = 20): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
+  return [...eachJsonLine(head, max)];
+}
+
+/**
+ * True when one of the first JSON lines satisfies `test`. Lines are parsed only until one does: a
+ * folder of transcripts is thousands of files, each recognized by its first line or two.
+ */
+export function someJsonLine(head: FileHead, test: (o: Record<string, unknown>) => boolean, max = 20): boolean {
+  for (const o of eachJsonLine(head, max)) if (test(o)) return true;
+  return false;
+}
+
+function* eachJsonLine(head: FileHead, max: number): Generator<Record<string, unknown>> {
+  let n = 0;
   for (const line of head.lines) {
-    if (out.length >= max) break;
+    if (n >= max) return;
     const t = line.trim();
     if (!t.startsWith('{')) continue;
+    let value: Record<string, unknown>;
     try {
-      out.push(JSON.parse(t) as Record<string, unknown>);
+      value = JSON.parse(t) as Record<string, unknown>;
     } catch {
-      /* a truncated or bad line: detection looks at the others */
+      continue; // a truncated or bad line: detection looks at the others
     }
+    n++;
+    yield value;
   }
-  return out;
 }
 
 export function hasColumns(head: FileHead, ...columns: string[]): boolean {
@@ -67,4 +82,46 @@ export function hasColumns(head: FileHead, ...columns: string[]): boolean {
 export function jsonMentions(head: FileHead, ...keys: string[]): boolean {
   const t = head.text.trimStart();
   return (t.startsWith('{') || t.startsWith('[')) && keys.every((k) => head.text.includes(`"${k}"`));
+}
+
+/**
+ * Distinct trimmed values of one CSV column, read from `chunks` slices spread over the file (the
+ * first slice after the header, the rest from the first line break on). A sample, not a parse: a
+ * slice that starts inside a quoted field may yield odd values, which only cost a lookup.
+ */
+export function sampleCsvColumn(filePath: string, column: string, chunks = 32, chunkBytes = 32 * 1024): string[] {
+  const head = readHead(filePath);
+  const index = head.csvHeader?.indexOf(column.toLowerCase()) ?? -1;
+  if (index < 0) return [];
+  const size = fs.statSync(filePath).size;
+  const values = new Set<string>();
+  const fd = fs.openSync(filePath, 'r');
+  try {
+    const buf = Buffer.alloc(chunkBytes);
+    for (let i = 0; i < chunks; i++) {
+      const offset = Math.floor((size / chunks) * i);
+      const n = fs.readSync(fd, buf, 0, chunkBytes, offset);
+      const text = buf.subarray(0, n).toString('utf8');
+      const first = text.indexOf('\n') + 1; // the header, or a line cut by the offset
+      const last = text.lastIndexOf('\n');
+      if (first <= 0 || last < first) continue;
+      for (const line of text.slice(first, last).split('\n')) {
+        const value = csvCells(line)?.[index]?.trim();
+        if (value) values.add(value);
+      }
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return [...values];
+}
+
+/** The cells of one CSV line: split on commas, or parsed when it has quotes; null if it does not parse. */
+function csvCells(line: string): string[] | null {
+  if (!line.includes('"')) return line.split(',');
+  try {
+    return (parse(line, { relax_quotes: true, relax_column_count: true }) as string[][])[0] ?? null;
+  } catch {
+    return null; // cut inside a quoted field
+  }
 }

@@ -1,3 +1,4 @@
+import type { RuleInputs } from '../classify/compile.js';
 import type { Params } from '../ledger/ledger.js';
 
 /** What detection sees of a file: its first bytes, decoded, and what could be parsed from them. */
@@ -33,6 +34,12 @@ export interface Importer {
   staging: 'one-file' | 'all-files';
   /** The reader takes whole plain-text files (read_text), so a .gz copy must be unpacked first. */
   plainFilesOnly?: boolean;
+  /**
+   * The stage statement takes its files as $files_1 … $files_<n>, in batches of similar size (for a
+   * reader that reads its files on one thread and holds them whole: read_text), so they are read in
+   * parallel and in bounded memory.
+   */
+  fileBatches?: number;
   /** SQL run before the stage statement with the same files (e.g. to split and parse lines once). */
   prestage?: string[];
   /**
@@ -45,6 +52,15 @@ export interface Importer {
    * one format read their files into a shared temp table (prestage) and share one mapping statement.
    */
   stageQuery?: string;
+  /**
+   * One-pass import for large files (src/ledger/direct-import.ts): queries/import/<query>.sql reads
+   * $files and writes their rows straight into the ledger while the source has none there yet, and
+   * stops with 'recount:direct-fallback' on any row the general path must handle. `ruleInputs`: SQL
+   * for what the task-type rules read that the format never has (constants cost nothing per row).
+   */
+  direct?: { query: string; ruleInputs?: RuleInputs };
+  /** Raw model names sampled from a file, for a one-pass import's model map (names it misses are filled in afterwards). */
+  sampleModelNames?: (filePath: string) => string[];
   /** Builds the stage statement instead of queries/import/stage_<id>.sql (mapping files do). */
   stage?: (files: string[], importId: string) => { sql: string; params: Params };
   sample: string; // example file under samples/

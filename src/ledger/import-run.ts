@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { DuckDBTimestampTZValue, MAP, VARCHAR } from '@duckdb/node-api';
+import path from 'node:path';
+import { DuckDBTimestampTZValue, MAP, VARCHAR, type DuckDBMapValue } from '@duckdb/node-api';
 import { RecountError } from '../errors.js';
 import type { FoundFile } from '../importers/discover.js';
 import { detectImporter, importerById, importers } from '../importers/registry.js';
@@ -10,7 +11,10 @@ import type { ProgressListener } from '../format/progress.js';
 import type { Ledger } from './ledger.js';
 import { sql } from './sql.js';
 import { stagedModelMap, stageFiles, type PlannedFile } from './staging.js';
-import { labelStaged, ledgerRules } from '../classify/classify.js';
+import { ledgerRules } from '../classify/classify.js';
+import { withRuleIndex } from '../classify/compile.js';
+import type { TaskRule } from '../classify/rules.js';
+import { DirectFallback, directFiles, insertDirect, sampledModelNames } from './direct-import.js';
 import { mappingImporter } from '../importers/mapping/mapping-importer.js';
 import { readMapping } from '../importers/mapping/read-mapping.js';
 
@@ -37,12 +41,15 @@ export interface ImportOptions {
   modelIds: ModelIds;
   now?: Date;
   onProgress?: ProgressListener;
+  directMinBytes?: number; // smallest file a one-pass import takes (direct-import.ts; tests lower it)
 }
 
 /**
  * Imports files into the ledger: every file is detected and staged through DuckDB's readers, then one
  * transaction dedupes the staged rows within the run and against the ledger, writes them and counts
- * them. On any error the ledger is left as it was.
+ * them. A large export whose source is new to the ledger is written in one pass instead (see
+ * direct-import.ts); if it turns out to need the general path, the run starts over that way. On any
+ * error the ledger is left as it was.
  */
 export async function importFiles(ledger: Ledger, files: FoundFile[], opts: ImportOptions): Promise<ImportReport> {
   const warnings: string[] = [];
@@ -50,36 +57,15 @@ export async function importFiles(ledger: Ledger, files: FoundFile[], opts: Impo
   const importId = `imp_${(opts.now ?? new Date()).toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}_${randomBytes(3).toString('hex')}`;
   const importedAt = opts.now ?? new Date();
 
-  await stageFiles(ledger, plan, importId, opts.onProgress);
-  const modelMap = await stagedModelMap(ledger, opts.modelIds);
-  const labels = await labelStaged(ledger, (await ledgerRules(ledger)).rules, modelMap);
-
-  const outcomes = await ledger.transaction(async () => {
-    await ledger.run(sql('import/plan_usage_merge'));
-    await ledger.run(sql('import/plan_invoice_merge'));
-    await ledger.run(sql('import/delete_replaced_usage'));
-    await ledger.run(sql('import/delete_replaced_invoice'));
-    const { kept_all } = await ledger.one<{ kept_all: boolean }>(sql('import/plan_keeps_all_usage'));
-    const mapParam = { model_map: modelMap };
-    const mapType = { model_map: MAP(VARCHAR, VARCHAR) }; // named, so an empty map still binds
-    await ledger.run(sql('import/insert_staged_usage'), { ...mapParam, ...labels, keep_all: kept_all }, mapType);
-    await ledger.run(sql('import/insert_staged_invoice'), mapParam, mapType);
-    await ledger.run(sql('import/insert_rejects'), { import_id: importId });
-
-    const counts = new Map((await ledger.all<FileOutcome>(sql('import/file_counts'))).map((c) => [c.path, c]));
-    const result: FileOutcome[] = plan.map(({ path, importer }) => ({
-      path,
-      format: importer.id,
-      rows_read: 0,
-      imported: 0,
-      duplicates: 0,
-      rejected: 0,
-      skipped: 0,
-      ...counts.get(path),
-    }));
-    await recordFiles(ledger, importId, importedAt, result);
-    return result;
-  });
+  const rules = (await ledgerRules(ledger)).rules;
+  const run = (direct: PlannedFile[]) => mergeRun(ledger, plan, direct, { importId, importedAt, rules, opts });
+  let outcomes: FileOutcome[];
+  try {
+    outcomes = await run(await directFiles(ledger, plan, opts.directMinBytes));
+  } catch (err) {
+    if (!(err instanceof DirectFallback)) throw err;
+    outcomes = await run([]); // the transaction was rolled back: every file the general way
+  }
 
   const sum = (k: keyof Omit<FileOutcome, 'path' | 'format'>) => outcomes.reduce((n, f) => n + f[k], 0);
   return {
@@ -95,6 +81,82 @@ export async function importFiles(ledger: Ledger, files: FoundFile[], opts: Impo
     },
     warnings,
   };
+}
+
+/**
+ * Stages the files that are not `direct`, then in one transaction writes the direct ones in one pass
+ * (direct-import.ts), dedupes the staged rows within the run and against the ledger, writes them and
+ * counts every file.
+ */
+async function mergeRun(
+  ledger: Ledger,
+  plan: PlannedFile[],
+  direct: PlannedFile[],
+  run: { importId: string; importedAt: Date; rules: TaskRule[]; opts: ImportOptions },
+): Promise<FileOutcome[]> {
+  const { importId, opts } = run;
+  await stageFiles(ledger, plan.filter((f) => !direct.includes(f)), importId, opts.onProgress);
+  const modelMap = await stagedModelMap(ledger, opts.modelIds, sampledModelNames(direct));
+
+  try {
+    return await ledger.transaction(() => writeRun(ledger, plan, direct, { ...run, modelMap }));
+  } finally {
+    // a one-pass statement that failed left its setting behind (an aborted transaction takes no SET)
+    if (direct.length) await ledger.run('RESET preserve_insertion_order');
+  }
+}
+
+/** The import transaction: one-pass files, then the merge of the staged rows, then the counts. */
+async function writeRun(
+  ledger: Ledger,
+  plan: PlannedFile[],
+  direct: PlannedFile[],
+  run: { importId: string; importedAt: Date; rules: TaskRule[]; opts: ImportOptions; modelMap: DuckDBMapValue },
+): Promise<FileOutcome[]> {
+  const { importId, importedAt, rules, opts, modelMap } = run;
+  const directRows = await insertDirect(ledger, direct, {
+    importId,
+    rules,
+    modelMap,
+    modelIds: opts.modelIds,
+    onTick: (importer, paths, percent) =>
+      opts.onProgress?.({ phase: `reading ${paths.length === 1 ? path.basename(paths[0]) : `${paths.length} files`} (${importer.id}, one pass)`, percent }),
+  });
+  // one pass for every file: the merge would plan nothing (but join the new rows to find that out)
+  const counts = direct.length < plan.length ? await mergeStaged(ledger, importId, modelMap, rules) : new Map<string, Partial<FileOutcome>>();
+  // a one-pass file's rows are each one source row, all imported
+  for (const [file, n] of directRows) counts.set(file, { rows_read: n, imported: n });
+  const result: FileOutcome[] = plan.map(({ path, importer }) => ({
+    path,
+    rows_read: 0,
+    imported: 0,
+    duplicates: 0,
+    rejected: 0,
+    skipped: 0,
+    ...counts.get(path),
+    format: importer.id,
+  }));
+  await recordFiles(ledger, importId, importedAt, result);
+  return result;
+}
+
+/** Dedupes the staged rows within the run and against the ledger, writes them labelled; returns per-file counts. */
+async function mergeStaged(ledger: Ledger, importId: string, modelMap: DuckDBMapValue, rules: TaskRule[]): Promise<Map<string, Partial<FileOutcome>>> {
+  const { is_new } = await ledger.one<{ is_new: boolean }>(sql('import/staged_usage_is_new'));
+  await ledger.run(sql(is_new ? 'import/plan_new_usage' : 'import/plan_usage_merge'));
+  await ledger.run(sql('import/plan_invoice_merge'));
+  await ledger.run(sql('import/delete_replaced_usage'));
+  await ledger.run(sql('import/delete_replaced_invoice'));
+  const { kept_all } = await ledger.one<{ kept_all: boolean }>(sql('import/plan_keeps_all_usage'));
+  const mapParam = { model_map: modelMap };
+  const mapType = { model_map: MAP(VARCHAR, VARCHAR) }; // named, so an empty map still binds
+  // staged rows carry model_raw; $model_map gives the canonical id the rules see
+  const insert = withRuleIndex(sql('import/insert_staged_usage'), rules, { model: 'coalesce(map_extract_value($model_map, model_raw), model_raw)' });
+  await ledger.run(insert.sql, { ...insert.params, ...mapParam, keep_all: kept_all }, mapType);
+  await ledger.run(sql('import/insert_staged_invoice'), mapParam, mapType);
+  await ledger.run(sql('import/insert_rejects'), { import_id: importId });
+  const counts = await ledger.all<FileOutcome>(sql('import/file_counts'));
+  return new Map(counts.map(({ path, ...c }) => [path, c]));
 }
 
 function planFormats(files: FoundFile[], forced: string | Importer | undefined, warnings: string[]): PlannedFile[] {

@@ -51,18 +51,18 @@ export class Ledger {
   async run(sql: string, params?: Params, types?: Record<string, DuckDBType>): Promise<void> {
     const t = process.env.RECOUNT_TRACE_SQL ? Date.now() : 0;
     await this.conn.run(sql, params, types);
-    if (t) process.stderr.write(`[sql ${Date.now() - t} ms] ${sql.split('\n').find((l) => !l.startsWith('--'))?.slice(0, 80)}\n`);
+    if (t) traceSql(sql, t);
   }
 
   /** Runs a statement while `onTick` receives DuckDB's progress (percent done, or null) a few times a second. */
-  async runWatched(sql: string, params: Params | undefined, onTick: (percent: number | null) => void): Promise<void> {
+  async runWatched(sql: string, params: Params | undefined, onTick: (percent: number | null) => void, types?: Record<string, DuckDBType>): Promise<void> {
     await this.run("SET enable_progress_bar = true; SET enable_progress_bar_print = false; SET progress_bar_time = 0");
     const timer = setInterval(() => {
       const p = this.conn.progress.percentage;
       onTick(p >= 0 ? p : null);
     }, 200);
     try {
-      await this.run(sql, params);
+      await this.run(sql, params, types);
     } finally {
       clearInterval(timer);
     }
@@ -70,7 +70,9 @@ export class Ledger {
 
   /** Runs a query and returns plain JS rows: BIGINTs that fit become numbers, timestamps Dates. */
   async all<T = Row>(sql: string, params?: Params): Promise<T[]> {
+    const t = process.env.RECOUNT_TRACE_SQL ? Date.now() : 0;
     const reader = await this.conn.runAndReadAll(sql, params);
+    if (t) traceSql(sql, t);
     const dateColumns = reader.columnNames().filter((_, i) => reader.columnTypeId(i) === DuckDBTypeId.DATE);
     return reader.getRowObjectsJS().map((row) => plainRow(row, dateColumns) as T);
   }
@@ -97,6 +99,11 @@ export class Ledger {
     this.conn.closeSync();
     this.instance.closeSync();
   }
+}
+
+/** RECOUNT_TRACE_SQL: a statement's time and first line on stderr. */
+function traceSql(sql: string, started: number): void {
+  process.stderr.write(`[sql ${Date.now() - started} ms] ${sql.split('\n').find((l) => !l.startsWith('--'))?.slice(0, 80)}\n`);
 }
 
 /** RECOUNT_MEMORY_LIMIT (default 384MB), checked before it reaches SQL (SET takes no parameters). */

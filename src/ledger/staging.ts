@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DuckDBTimestampTZValue, listValue, mapValue, type DuckDBMapValue } from '@duckdb/node-api';
+import { DuckDBTimestampTZValue, LIST, listValue, mapValue, VARCHAR, type DuckDBMapValue, type DuckDBType } from '@duckdb/node-api';
 import { RecountError } from '../errors.js';
 import type { ProgressListener } from '../format/progress.js';
 import type { Importer } from '../importers/types.js';
@@ -23,7 +23,7 @@ export async function stageFiles(ledger: Ledger, plan: PlannedFile[], importId: 
   await ledger.run(sql('import/create_staged_usage'));
   await ledger.run(sql('import/create_staged_invoice'));
   await ledger.run(sql('import/create_stage_files'));
-  for (const macro of ['token_type_of', 'hide_key', 'mask_secrets']) await ledger.run(sql(`import/macros/${macro}`));
+  for (const macro of ['token_type_of', 'hide_key', 'mask_secrets', 'claude_code_lines']) await ledger.run(sql(`import/macros/${macro}`));
   await recordStageFiles(ledger, plan);
 
   let staged = 0;
@@ -38,10 +38,14 @@ export async function stageFiles(ledger: Ledger, plan: PlannedFile[], importId: 
   onProgress?.({ phase: 'deduplicating and merging', percent: null, rows: staged });
 }
 
-/** Canonical ids for every raw model name staged, as a MAP the merge binds (no join on the hot path). */
-export async function stagedModelMap(ledger: Ledger, modelIds: ModelIds): Promise<DuckDBMapValue> {
-  const names = await ledger.all<{ model_raw: string }>(sql('import/staged_model_names'));
-  return mapValue(names.map(({ model_raw }) => ({ key: model_raw, value: modelIds.canonical(model_raw) ?? model_raw })));
+/**
+ * Canonical ids for every raw model name staged (and `moreNames`, sampled from one-pass files), as a
+ * MAP the merge binds (no join on the hot path).
+ */
+export async function stagedModelMap(ledger: Ledger, modelIds: ModelIds, moreNames: string[] = []): Promise<DuckDBMapValue> {
+  const staged = await ledger.all<{ model_raw: string }>(sql('import/staged_model_names'));
+  const names = new Set([...staged.map((n) => n.model_raw), ...moreNames]);
+  return mapValue([...names].map((raw) => ({ key: raw, value: modelIds.canonical(raw) ?? raw })));
 }
 
 function groupByImporter(plan: PlannedFile[]): Map<Importer, string[]> {
@@ -76,22 +80,50 @@ async function stageBatch(ledger: Ledger, importer: Importer, paths: string[], i
   }
   // stageQuery: variants of one format share a mapping statement (their readers are prestage steps)
   const stageSql = sql(`import/${importer.stageQuery ?? `stage_${importer.id.replace(/-/g, '_')}`}`);
-  // CSV formats read a header-only template first, so with union_by_name every column the SQL names
-  // exists even when an export leaves optional columns out
-  const template = path.join(queriesDir, 'import', 'headers', `${importer.id}.csv`);
-  const files = fs.existsSync(template) ? [template, ...paths] : paths;
+  const files = readerFiles(importer, paths);
   try {
     const prestageParams: Params = { files: listValue(files), ...importer.prestageParams?.(paths) };
     for (const step of importer.prestage ?? []) await ledger.runWatched(sql(`import/${step}`), prestageParams, onTick);
-    const params: Params = stageSql.includes('$files') ? { files: listValue(files), import_id: importId } : { import_id: importId };
-    await ledger.runWatched(stageSql, params, onTick);
+    if (importer.fileBatches) {
+      const batches = fileBatches(files, importer.fileBatches);
+      await ledger.runWatched(stageSql, { ...batches, import_id: importId }, onTick, fileBatchTypes(batches));
+    } else {
+      const params: Params = stageSql.includes('$files') ? { files: listValue(files), import_id: importId } : { import_id: importId };
+      await ledger.runWatched(stageSql, params, onTick);
+    }
   } catch (err) {
     throw readerError(importer, paths, err);
   }
 }
 
+/** $files_1 … $files_<n>: the files dealt largest first to the lightest batch (some may stay empty). */
+function fileBatches(files: string[], n: number): Params {
+  const batches = Array.from({ length: n }, () => ({ bytes: 0, files: [] as string[] }));
+  const sized = files.map((f) => ({ f, bytes: fs.statSync(f).size })).sort((a, b) => b.bytes - a.bytes);
+  for (const { f, bytes } of sized) {
+    const lightest = batches.reduce((a, b) => (b.bytes < a.bytes ? b : a));
+    lightest.files.push(f);
+    lightest.bytes += bytes;
+  }
+  return Object.fromEntries(batches.map((b, i) => [`files_${i + 1}`, listValue(b.files)]));
+}
+
+/** Each batch is a VARCHAR[] (named, so an empty one still binds). */
+function fileBatchTypes(batches: Params): Record<string, DuckDBType> {
+  return Object.fromEntries(Object.keys(batches).map((name) => [name, LIST(VARCHAR)]));
+}
+
+/**
+ * The $files a reader statement takes: CSV formats read a header-only template first, so with
+ * union_by_name every column the SQL names exists even when an export leaves optional columns out.
+ */
+export function readerFiles(importer: Importer, paths: string[]): string[] {
+  const template = path.join(queriesDir, 'import', 'headers', `${importer.id}.csv`);
+  return fs.existsSync(template) ? [template, ...paths] : paths;
+}
+
 /** A reader failure (a whole file unreadable as its format) becomes one error naming the file. */
-function readerError(importer: Importer, paths: string[], err: unknown): Error {
+export function readerError(importer: Importer, paths: string[], err: unknown): Error {
   const message = err instanceof Error ? err.message : String(err);
   // Binder and catalog errors are bugs in recount's SQL, not problems with the file
   if (!/^(Invalid Input|Conversion|IO|Parser) Error/i.test(message)) return err instanceof Error ? err : new Error(message);

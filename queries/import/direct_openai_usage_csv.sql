@@ -1,0 +1,71 @@
+-- One-pass import of a large OpenAI dashboard usage CSV (see src/ledger/direct-import.ts): the file is
+-- read in parallel and its rows go straight into the ledger, labelled and with canonical model ids,
+-- without a staging copy or a merge plan. It only runs while the ledger holds no openai-usage-csv
+-- rows, and only for clean files: a row the general path would reject or skip stops the statement
+-- with 'recount:direct-fallback' (the caller then rolls back and stages the file), and the caller
+-- checks afterwards that no bucket key came twice (rows to sum). The expressions are those of
+-- stage_openai_usage_csv.sql and insert_staged_usage.sql, so a clean file yields the same rows,
+-- except that source_line stays NULL: numbering lines would make the read single-threaded.
+-- params: $files VARCHAR[] (the header template, then the files), $import_id VARCHAR,
+--         $model_map MAP(VARCHAR, VARCHAR) (raw → canonical, possibly incomplete: a name it lacks
+--         leaves model NULL for the caller to fill), $task_types, $tiers and the rules' own (the
+--         rule index is spliced in by src/classify/compile.ts where it says /*rule_index*/; bucket
+--         rows have no tools, prompt_text or tags, which the rules read as NULL constants)
+INSERT INTO usage BY NAME
+WITH fields AS (
+  SELECT filename AS source_file,
+         *,
+         try_cast(start_time AS BIGINT) AS start_s,
+         try_cast(end_time AS BIGINT) AS end_s,
+         nullif(trim(project_id), '') AS project,
+         hide_key(nullif(trim(user_id), '')) AS user_key,
+         hide_key(nullif(trim(api_key_id), '')) AS key_id,
+         nullif(trim(model), '') AS model_name,
+         upper(trim(coalesce(batch, ''))) IN ('TRUE', '1') AS is_batch,
+         nullif(trim(service_tier), '') AS tier,
+         try_cast(num_model_requests AS DOUBLE) AS n_requests,
+         try_cast(input_tokens AS DOUBLE) AS in_total,
+         coalesce(try_cast(input_cached_tokens AS DOUBLE), 0) AS in_cached,
+         coalesce(try_cast(input_cache_write_tokens AS DOUBLE), 0) AS in_write,
+         try_cast(output_tokens AS DOUBLE) AS out_tokens
+  FROM read_csv($files, header = true, all_varchar = true, filename = true, union_by_name = true, delim = ',', quote = '"', escape = '"',
+                null_padding = true, strict_mode = false)
+),
+clean AS (  -- the usage rows of stage_openai_usage_csv.sql; anything else ends the statement
+  SELECT *
+  FROM fields
+  WHERE CASE
+          WHEN start_s IS NOT NULL
+               AND NOT ((input_tokens IS NOT NULL AND in_total IS NULL) OR (output_tokens IS NOT NULL AND out_tokens IS NULL)
+                        OR (input_cached_tokens IS NOT NULL AND try_cast(input_cached_tokens AS DOUBLE) IS NULL)
+                        OR (num_model_requests IS NOT NULL AND n_requests IS NULL))
+               AND in_total IS NOT NULL AND out_tokens IS NOT NULL
+               AND in_cached + in_write <= in_total THEN true
+          ELSE error('recount:direct-fallback')::BOOLEAN
+        END
+),
+staged AS (  -- one staged usage row per CSV row, as stage_openai_usage_csv.sql writes it
+  SELECT concat_ws('|', start_s, end_s, project, user_key, key_id, model_name, is_batch, tier) AS record_key,
+         'openai-usage-csv' AS source, source_file, NULL::BIGINT AS source_line, $import_id AS import_id,
+         to_timestamp(start_s) AS started_at,
+         CASE end_s - start_s WHEN 60 THEN '1m' WHEN 3600 THEN '1h' WHEN 86400 THEN '1d' ELSE (end_s - start_s) || 's' END AS bucket_width,
+         'openai' AS provider, model_name AS model_raw,
+         CAST(n_requests AS BIGINT) AS requests,
+         CAST(in_total - in_cached - in_write AS BIGINT) AS input_tokens,
+         CAST(in_cached AS BIGINT) AS cache_read_tokens,
+         CAST(in_write AS BIGINT) AS cache_write_5m_tokens,
+         0 AS cache_write_1h_tokens,
+         CAST(out_tokens AS BIGINT) AS output_tokens,
+         CASE WHEN is_batch THEN 'batch' WHEN coalesce(tier, 'default') IN ('default', 'auto') THEN 'standard' ELSE tier END AS service_tier,
+         project, key_id AS api_key, user_key AS user_id, 'ok' AS status
+  FROM clean
+),
+labelled AS (
+  SELECT *, /*rule_index*/ NULL AS rule_index FROM staged
+)
+SELECT * EXCLUDE (rule_index, project),
+       map_extract_value($model_map, model_raw) AS model,
+       coalesce(list_extract($task_types, rule_index), 'unclassified') AS task_type,
+       CAST(list_extract($tiers, rule_index) AS INTEGER) AS tier,
+       mask_secrets(project) AS project
+FROM labelled

@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { fixtures, newLedger, samples, writeTemp } from '../helpers.js';
+import { discoverFiles } from '../../src/importers/discover.js';
+import { openaiUsageCsv } from '../../src/importers/openai-usage-csv.js';
+import type { Importer } from '../../src/importers/types.js';
+import { importFiles, type ImportReport } from '../../src/ledger/import-run.js';
+import type { Ledger } from '../../src/ledger/ledger.js';
+import { loadCatalog } from '../../src/pricing/catalog.js';
+import { expectCountsBalance } from './util.js';
+
+// The one-pass import (src/ledger/direct-import.ts) takes large exports only; these tests lower the
+// threshold to 0 and compare every ledger row with the general path's on the same files.
+
+const HEADER =
+  'start_time,end_time,start_time_iso,end_time_iso,project_id,num_model_requests,user_id,api_key_id,model,batch,service_tier,input_tokens,output_tokens,input_cached_tokens,input_audio_tokens,output_audio_tokens';
+
+/** Every usage column but import_id, row by row; source_line only where asked. */
+async function ledgerRows(ledger: Ledger, withLine: boolean) {
+  const cols = await ledger.all<{ name: string }>(
+    "SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'usage' AND column_name NOT IN ('import_id', 'source_line') ORDER BY ordinal_position",
+  );
+  const list = [...cols.map((c) => c.name), ...(withLine ? ['source_line'] : [])].join(', ');
+  return ledger.all(`SELECT ${list} FROM usage ORDER BY source, record_key, source_file`);
+}
+
+async function importVia(paths: string[], oneP: boolean, opts: { importer?: Importer; ledger?: Ledger } = {}) {
+  const ledger = opts.ledger ?? (await newLedger());
+  const report = await importFiles(ledger, discoverFiles(paths), {
+    importer: opts.importer,
+    modelIds: loadCatalog().modelIds,
+    now: new Date('2026-11-15T12:00:00Z'),
+    directMinBytes: oneP ? 0 : Number.POSITIVE_INFINITY,
+  });
+  return { ledger, report };
+}
+
+const counts = (r: ImportReport) => r.files.map(({ path: _p, ...c }) => c);
+
+describe('one-pass import of an OpenAI usage CSV', () => {
+  // a BOM, CRLF line ends, a quoted comma, an empty user_id; and float counts, batch, flex, a raw key
+  const clean = [
+    fixtures('bad', 'crlf-bom-usage.csv'),
+    writeTemp(
+      'clean.csv',
+      [
+        HEADER,
+        '1791676800,1791763200,,,proj_a,388.0,user-1,key_a,gpt-5-2025-08-07,FALSE,default,1000.0,10.0,200.0,0,0',
+        '1791676800,1791763200,,,proj_a,12,,sk-proj-abcdefghijklmnopqrstuvwxyz,gpt-5-2025-08-07,TRUE,default,500,5,,0,0',
+        '1791676800,1791763200,,,proj_b,1,user-2,key_b,o4-mini-2025-04-16,FALSE,flex,70,7,0,0,0',
+        '1791763200,1791849600,,,,2,,key_b,unknown-model-x,FALSE,,30,3,0,0,0',
+      ].join('\n') + '\n',
+    ),
+  ];
+
+  it('writes the same rows and counts as the general path, without line numbers', async () => {
+    for (const file of clean) {
+      const general = await importVia([file], false);
+      const onePass = await importVia([file], true);
+      expect(counts(onePass.report)).toEqual(counts(general.report));
+      expect(await ledgerRows(onePass.ledger, false)).toEqual(await ledgerRows(general.ledger, false));
+      expect(await onePass.ledger.all('SELECT DISTINCT source_line FROM usage')).toEqual([{ source_line: null }]);
+      expect(await onePass.ledger.all('SELECT count(*) AS n FROM rejects')).toEqual([{ n: 0 }]);
+      await expectCountsBalance(onePass.ledger, onePass.report);
+    }
+  });
+
+  it('fills in model ids and labels for names the sampled model map missed', async () => {
+    const blind: Importer = { ...openaiUsageCsv, sampleModelNames: () => [] };
+    const general = await importVia([clean[1]], false);
+    const onePass = await importVia([clean[1]], true, { importer: blind });
+    expect(await ledgerRows(onePass.ledger, false)).toEqual(await ledgerRows(general.ledger, false));
+    expect(await onePass.ledger.all('SELECT count(*) AS n FROM usage WHERE model IS NULL')).toEqual([{ n: 0 }]);
+    expect(await onePass.ledger.all('SELECT DISTINCT source_line FROM usage')).toEqual([{ source_line: null }]); // one pass it was
+  });
+
+  it('hands files that need the general path over to it: rows to reject, skip, sum or dedupe', async () => {
+    const collision = writeTemp(
+      'collision.csv',
+      [
+        HEADER,
+        // no project and user 'u', or project 'u' and no user: the same bucket key
+        '1791676800,1791763200,,,,3,u,key_a,gpt-5-2025-08-07,FALSE,default,100,10,0,0,0',
+        '1791676800,1791763200,,,u,4,,key_a,gpt-5-2025-08-07,FALSE,default,200,20,0,0,0',
+      ].join('\n') + '\n',
+    );
+    const files = [
+      samples('openai', 'usage-dashboard.csv'), // a day without usage (skipped), two rows summed
+      fixtures('bad', 'wrong-types.csv'), // a count that is not a number (rejected)
+      collision,
+    ];
+    for (const file of files) {
+      const general = await importVia([file], false);
+      const onePass = await importVia([file], true);
+      expect(onePass.report.totals).toEqual(general.report.totals);
+      expect(await ledgerRows(onePass.ledger, true)).toEqual(await ledgerRows(general.ledger, true));
+      expect(await onePass.ledger.all('SELECT source_line, reason, raw FROM rejects ORDER BY ALL')).toEqual(
+        await general.ledger.all('SELECT source_line, reason, raw FROM rejects ORDER BY ALL'),
+      );
+      await expectCountsBalance(onePass.ledger, onePass.report);
+    }
+  });
+
+  it('runs only while the ledger has no rows of the source: a re-import merges the general way', async () => {
+    const general = await importVia([clean[1]], false);
+    const again = await importVia([clean[1]], false, { ledger: general.ledger });
+    const onePass = await importVia([clean[1]], true);
+    const onePassAgain = await importVia([clean[1]], true, { ledger: onePass.ledger });
+    expect(onePassAgain.report.totals).toEqual(again.report.totals);
+    expect(onePassAgain.report.totals).toMatchObject({ rows_read: 4, imported: 0, duplicates: 4 });
+    expect(await ledgerRows(onePass.ledger, false)).toEqual(await ledgerRows(general.ledger, false));
+  });
+
+  it('imports alongside other formats in one run, and falls back with them', async () => {
+    const claude = samples('claude-code');
+    for (const csv of [clean[1], samples('openai', 'usage-dashboard.csv')]) {
+      const general = await importVia([csv, claude], false);
+      const onePass = await importVia([csv, claude], true);
+      expect(counts(onePass.report)).toEqual(counts(general.report));
+      expect(await ledgerRows(onePass.ledger, false)).toEqual(await ledgerRows(general.ledger, false));
+      expect(await onePass.ledger.all("SELECT count(*) AS n FROM usage WHERE source = 'claude-code' AND source_line IS NULL")).toEqual([{ n: 0 }]);
+      // the clean export went in one pass; the sample (a skipped day, summed rows) the general way
+      const csvLines = await onePass.ledger.all<{ lines: boolean }>("SELECT bool_or(source_line IS NOT NULL) AS lines FROM usage WHERE source = 'openai-usage-csv'");
+      expect(csvLines).toEqual([{ lines: csv !== clean[1] }]);
+      await expectCountsBalance(onePass.ledger, onePass.report);
+    }
+  });
+
+  it('a file that is not CSV at all fails the same way on both paths', async () => {
+    const broken = writeTemp('broken.csv', `${HEADER}\n"1791676800,1791763200,,,proj_a,3\n`);
+    const general = importVia([broken], false, { importer: openaiUsageCsv });
+    const onePass = importVia([broken], true, { importer: openaiUsageCsv });
+    const message = await general.then(() => 'no error', (e: Error) => e.message);
+    await expect(onePass).rejects.toThrow(message);
+  });
+});
