@@ -69,7 +69,7 @@ export interface RateTable {
 }
 
 /** The dictionary entry of an id no row of the period uses. */
-export const ABSENT = '(not in this period)';
+const ABSENT = '(not in this period)';
 
 const FLOAT_COLUMNS = [
   ['tS', 't_s'],
