@@ -4,7 +4,7 @@
  * with the price catalog they were priced with. Data: the `recount whatif` JSON (src/replay/whatif.ts).
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { PolicyOutcome, WhatIfReport } from '../replay/whatif.js';
+import { MODEL_TIERS, type PolicyOutcome, type WhatIfReport } from '../replay/whatif.js';
 import { FULL_WIDTH, PALETTE, withReportConfig } from './charts.js';
 import { renderChart } from './charts.js';
 import { int, pct, table, usd } from './format.js';
@@ -149,7 +149,8 @@ export const whatifSection: ReportSection = {
       'What each policy would have cost over this period (bar: central estimate; whisker: the bounds with every assumption at its optimistic or pessimistic end); the dashed line is the history at list prices.',
       'Bar chart with whiskers: replayed cost per policy',
     );
-    const tierChart = await renderChart('whatif-tiers', tierMixSpec(w), 'Spend by model tier (by output list price: frontier ≥ $20/MTok, mid ≥ $6, small below), history and each policy.', 'Stacked bar chart: spend by model tier per policy');
+    const tierRule = MODEL_TIERS.map((t) => (t.minOutputUsdPerMtok ? `${t.tier} ≥ $${t.minOutputUsdPerMtok}/MTok` : `${t.tier} below`)).join(', ');
+    const tierChart = await renderChart('whatif-tiers', tierMixSpec(w), `Spend by model tier (by output list price: ${tierRule}), history and each policy.`, 'Stacked bar chart: spend by model tier per policy');
     const summary = table(
       [
         { label: 'policy', cell: (p: PolicyOutcome) => p.name, nowrap: true },
