@@ -24,6 +24,7 @@ export async function whatifCommand(flags: WhatIfFlags): Promise<void> {
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const compactNumber = (n: number) => new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 }).format(n);
 const range = (r: Range) => (Math.abs(r.high - r.low) < 0.005 ? usd(r.central) : `${usd(r.low)} – ${usd(r.high)}`);
 
 export function renderWhatIf(r: WhatIfReport, periodText: string): string {
@@ -68,13 +69,26 @@ function renderPolicy(p: PolicyOutcome): string[] {
   if (routed.length) lines.push('', renderTable(routed, [{ key: 'rule' }, { key: 'requests' }, { key: 'baseline_cost_usd', label: 'history' }, { key: 'cost_usd', label: 'replayed' }, { key: 'savings_usd', label: 'savings' }]).trimEnd());
   for (const t of p.savings_by_transform) lines.push(`transform ${t.transform}: saves ${usd(t.savings_usd)}`);
   if (p.compactions) lines.push(`compactions: ${p.compactions.toLocaleString('en-US')}, costing ${usd(p.compaction_cost_usd)} in summarizing requests`);
-  lines.push('', renderTable(p.tiers.map((t) => ({ tier: t.tier, requests_before: t.before.requests, requests_after: t.after.requests, cost_before_usd: t.before.cost_usd, cost_after_usd: t.after.cost_usd })), [
-    { key: 'tier', label: 'model tier' },
-    { key: 'requests_before', label: 'requests before' },
-    { key: 'requests_after', label: 'after' },
-    { key: 'cost_before_usd', label: 'cost before' },
-    { key: 'cost_after_usd', label: 'after' },
-  ]).trimEnd());
+  lines.push('', renderTable(
+    p.tiers.map((t) => ({
+      tier: t.tier,
+      requests_before: t.before.requests,
+      requests_after: t.after.requests,
+      tokens_before: t.before.tokens,
+      tokens_after: t.after.tokens,
+      cost_before_usd: t.before.cost_usd,
+      cost_after_usd: t.after.cost_usd,
+    })),
+    [
+      { key: 'tier', label: 'model tier' },
+      { key: 'requests_before', label: 'requests before' },
+      { key: 'requests_after', label: 'after' },
+      { key: 'tokens_before', label: 'tokens before', format: (v) => compactNumber(v as number) },
+      { key: 'tokens_after', label: 'after', format: (v) => compactNumber(v as number) },
+      { key: 'cost_before_usd', label: 'cost before' },
+      { key: 'cost_after_usd', label: 'after' },
+    ],
+  ).trimEnd());
   const types = p.task_types.slice(0, 8);
   if (types.length) lines.push('', renderTable(types, [{ key: 'task_type', label: 'task type' }, { key: 'baseline_cost_usd', label: 'history' }, { key: 'cost_usd', label: 'replayed' }]).trimEnd());
   if (p.budget_events.length) {
@@ -92,5 +106,7 @@ function renderPolicy(p: PolicyOutcome): string[] {
     lines.push(b <= 0 ? 'break-even: never saves money, even if no routed task needs redoing' : b >= 1 ? 'break-even: saves money even if every routed task needs redoing once' : `break-even: saves money while fewer than ${pct(b)} of routed tasks need redoing`);
   }
   if (p.sensitivity.length) lines.push(`sensitivity: ${p.sensitivity.map((s) => `${s.assumption} ±${usd(s.swing_usd / 2)}`).join(', ')}`);
+  const triple = (a: { low: number; central: number; high: number }) => (a.low === a.high ? `${a.central}` : `${a.low}/${a.central}/${a.high}`);
+  lines.push(`assumptions (low/central/high): ${p.assumptions.map((a) => `${a.assumption}${a.model ? ` ${a.model}` : ''}${a.task_type ? ` ${a.task_type}` : ''} ${triple(a)}`).join('; ')}`);
   return lines;
 }

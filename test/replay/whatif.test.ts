@@ -137,6 +137,8 @@ describe('recount whatif (CLI)', () => {
     expect(r.stdout).toMatch(/cheap-by-default\s+\$[\d,.]+\s+\$[\d,.]+ – \$[\d,.]+/);
     expect(r.stdout).toMatch(/break-even: saves money while fewer than [\d.]+% of routed tasks need redoing/);
     expect(r.stdout).toMatch(/caveat: The replay re-prices the history as it happened/);
+    expect(r.stdout).toMatch(/model tier\s+requests before\s+after\s+tokens before\s+after\s+cost before\s+after/);
+    expect(r.stdout).toMatch(/assumptions \(low\/central\/high\): cache_ttl_seconds 300; .*fail_rate claude-haiku-4-5 file_navigation 0\/0\.02\/0\.08/);
   });
 
   it('says so when the period has nothing to replay', () => {
