@@ -110,6 +110,31 @@ describe('user rules', () => {
     expect((await ledgerRules(ledger)).label).toBe('mine.yaml');
   });
 
+  it('keeps first-match order inside a run of regex rules on one column (gated by one regex)', async () => {
+    const ledger = await newLedger();
+    await row(ledger, 'both', { prompt: 'Tests for the parser, then review', api_key: 'k-digest' }); // 'review' is rule 1, 'tests' rule 2
+    await row(ledger, 'second', { prompt: 'write TESTS please' });
+    await row(ledger, 'neither', { prompt: 'hello', api_key: 'k-digest' });
+    await row(ledger, 'key', { api_key: 'K-CHAT-1' });
+    await row(ledger, 'none', {});
+    const mine = [
+      'rules:',
+      '  - { name: review, task_type: review, tier: 2, when: { prompt: "\\\\breview\\\\b" } }',
+      '  - { name: tests, task_type: tests, tier: 2, when: { prompt: "tests?" } }',
+      '  - { name: opus, task_type: big, tier: 3, when: { model: "sonnet" } }',
+      '  - { name: digest, task_type: digest, tier: 1, when: { api_key: "digest|summar" } }',
+      '  - { name: chat, task_type: chat, tier: 1, when: { api_key: "chat" } }',
+    ].join('\n');
+    await classifyLedger(ledger, parseRules(mine, 'mine.yaml'));
+    expect(await labels(ledger)).toEqual({
+      both: 'review/2',
+      second: 'tests/2',
+      neither: 'digest/1',
+      key: 'chat/1',
+      none: 'unclassified/-',
+    });
+  });
+
   it.each([
     ['rules:\n  - { name: a, task_type: Bad-Type, tier: 1 }\n', ":2: rule 'a': task_type must be snake_case"],
     ['rules:\n  - { name: a, task_type: x, tier: 4 }\n', ":2: rule 'a': tier must be 1, 2 or 3"],
