@@ -58,7 +58,12 @@ function compileRuleIndex(rules: TaskRule[], inputs: RuleInputs = {}): { ruleInd
   const branches: string[] = [];
   for (let i = 0; i < rules.length; ) {
     let end = i + 1;
-    while (regexOnly[i] && regexOnly[end] && regexOnly[end]!.value === regexOnly[i]!.value) end++;
+    let chars = regexOnly[i]?.pattern.length ?? 0;
+    // a long run gets several gates: one huge alternation could outgrow RE2's memory for a program
+    while (regexOnly[i] && regexOnly[end] && regexOnly[end]!.value === regexOnly[i]!.value && chars + regexOnly[end]!.pattern.length <= MAX_GATE_CHARS) {
+      chars += regexOnly[end]!.pattern.length;
+      end++;
+    }
     if (end - i >= 2) {
       const gate = bind(regexOnly.slice(i, end).map((r) => `(?:${r!.pattern})`).join('|'), `r${i}_gate`);
       const inner = conditions.slice(i, end).map((c, k) => `WHEN ${c} THEN ${i + k + 1}`).join(' ');
@@ -72,6 +77,9 @@ function compileRuleIndex(rules: TaskRule[], inputs: RuleInputs = {}): { ruleInd
 }
 
 const REGEX_COLUMNS = ['prompt', 'model', 'project', 'api_key', 'source'] as const;
+
+/** Pattern characters one gate takes at most (the nine bundled prompt rules take about 700). */
+const MAX_GATE_CHARS = 2000;
 
 /** A rule whose only condition is one regex on one value. */
 interface RegexCondition {

@@ -135,6 +135,17 @@ describe('user rules', () => {
     });
   });
 
+  it('splits a long run of regex rules into several gates and still labels by the first match', async () => {
+    const ledger = await newLedger();
+    await row(ledger, 'r7', { prompt: 'please word7 and word30' });
+    await row(ledger, 'r30', { prompt: 'only word30 here' });
+    await row(ledger, 'none', { prompt: 'nothing' });
+    const filler = Array.from({ length: 40 }, (_, k) => `zz${k}q`).join('|'); // ~250 characters per pattern
+    const rules = Array.from({ length: 32 }, (_, k) => `  - { name: r${k}, task_type: t${k}, tier: 1, when: { prompt: "\\\\bword${k}\\\\b|${filler}" } }`);
+    await classifyLedger(ledger, parseRules(['rules:', ...rules].join('\n'), 'long.yaml'));
+    expect(await labels(ledger)).toEqual({ r7: 't7/1', r30: 't30/1', none: 'unclassified/-' });
+  });
+
   it.each([
     ['rules:\n  - { name: a, task_type: Bad-Type, tier: 1 }\n', ":2: rule 'a': task_type must be snake_case"],
     ['rules:\n  - { name: a, task_type: x, tier: 4 }\n', ":2: rule 'a': tier must be 1, 2 or 3"],
