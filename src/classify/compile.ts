@@ -26,6 +26,7 @@ function compileRuleIndex(rules: TaskRule[], inputs: RuleInputs = {}): { ruleInd
     params[name] = Array.isArray(value) ? listValue(value) : value;
     return `$${name}`;
   };
+  const regexOnly: (RegexCondition | undefined)[] = [];
   const conditions = rules.map((rule, i) => {
     const parts: string[] = [];
     const w = rule.when;
@@ -39,12 +40,51 @@ function compileRuleIndex(rules: TaskRule[], inputs: RuleInputs = {}): { ruleInd
       const value = column === 'prompt' ? (inputs.prompt_text ?? 'prompt_text') : column === 'model' ? (inputs.model ?? 'model') : column;
       if (pattern) parts.push(`regexp_matches(coalesce(${value}, ''), ${bind(pattern, p(column))}, 'i')`);
     }
+    const keys = Object.keys(w).filter((k) => (w as Record<string, unknown>)[k] !== undefined);
+    const only = keys.length === 1 ? (keys[0] as (typeof REGEX_COLUMNS)[number]) : undefined;
+    if (only && REGEX_COLUMNS.includes(only)) {
+      const column = only;
+      regexOnly[i] = { value: column === 'prompt' ? (inputs.prompt_text ?? 'prompt_text') : column === 'model' ? (inputs.model ?? 'model') : column, pattern: w[column]! };
+    }
     Object.entries(w.tag ?? {}).forEach(([key, pattern], j) => {
       parts.push(`regexp_matches(coalesce(json_extract_string(${tags}, '$.' || ${bind(key, p(`tag${j}_key`))}), ''), ${bind(pattern, p(`tag${j}`))}, 'i')`);
     });
     return parts.length ? parts.map((c) => `(${c})`).join(' AND ') : 'true';
   });
-  return { ruleIndexSql: `CASE ${conditions.map((c, i) => `WHEN ${c} THEN ${i + 1}`).join('\n            ')} END`, params };
+  // A run of rules that each test one regex on the same value (the bundled prompt and key-name
+  // rules) is gated by one regex of their alternatives: most rows match none of them, and one pass
+  // of one regex costs a fraction of one pass per rule. The gate matches exactly when one of the
+  // rules does, so the first match inside the run is the first match overall.
+  const branches: string[] = [];
+  for (let i = 0; i < rules.length; ) {
+    let end = i + 1;
+    let chars = regexOnly[i]?.pattern.length ?? 0;
+    // a long run gets several gates: one huge alternation could outgrow RE2's memory for a program
+    while (regexOnly[i] && regexOnly[end] && regexOnly[end]!.value === regexOnly[i]!.value && chars + regexOnly[end]!.pattern.length <= MAX_GATE_CHARS) {
+      chars += regexOnly[end]!.pattern.length;
+      end++;
+    }
+    if (end - i >= 2) {
+      const gate = bind(regexOnly.slice(i, end).map((r) => `(?:${r!.pattern})`).join('|'), `r${i}_gate`);
+      const inner = conditions.slice(i, end).map((c, k) => `WHEN ${c} THEN ${i + k + 1}`).join(' ');
+      branches.push(`WHEN regexp_matches(coalesce(${regexOnly[i]!.value}, ''), ${gate}, 'i') THEN (CASE ${inner} END)`);
+    } else {
+      branches.push(`WHEN ${conditions[i]} THEN ${i + 1}`);
+    }
+    i = end;
+  }
+  return { ruleIndexSql: `CASE ${branches.join('\n            ')} END`, params };
+}
+
+const REGEX_COLUMNS = ['prompt', 'model', 'project', 'api_key', 'source'] as const;
+
+/** Pattern characters one gate takes at most (the nine bundled prompt rules take about 700). */
+const MAX_GATE_CHARS = 2000;
+
+/** A rule whose only condition is one regex on one value. */
+interface RegexCondition {
+  value: string;
+  pattern: string;
 }
 
 /** One UPDATE labelling every ledger row (`recount classify`). */

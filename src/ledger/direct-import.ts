@@ -85,13 +85,17 @@ export async function insertDirect(
       throw err;
     }
     await ledger.run('RESET preserve_insertion_order');
-    const check = await ledger.one<{ keys_distinct: boolean; unmapped_models: string[] }>(sql('import/direct_rows_check'), {
+    const check = await ledger.one<{ n: number; keys_distinct: boolean; unmapped_models: string[] }>(sql('import/direct_rows_check'), {
       import_id: opts.importId,
       source: importer.id,
     });
     if (!check.keys_distinct) throw new DirectFallback(`${importer.id}: a bucket key repeats`);
     if (check.unmapped_models.length) await labelUnmappedModels(ledger, importer, check.unmapped_models, opts);
-    const written = await ledger.all<{ path: string; n: number }>(sql('import/direct_file_rows'), { import_id: opts.importId, source: importer.id });
+    // one file (the usual case) wrote every row the check counted: no second scan for the split
+    const written =
+      paths.length === 1
+        ? [{ path: paths[0], n: check.n }]
+        : await ledger.all<{ path: string; n: number }>(sql('import/direct_file_rows'), { import_id: opts.importId, source: importer.id });
     for (const { path, n } of written) rows.set(path, n);
   }
   return rows;

@@ -25,11 +25,14 @@ export async function migrate(ledger: Ledger): Promise<void> {
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ DEFAULT now())',
   );
   const done = new Set((await ledger.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version));
-  for (const m of listMigrations()) {
-    if (done.has(m.version)) continue;
-    await ledger.transaction(async () => {
+  const pending = listMigrations().filter((m) => !done.has(m.version));
+  if (!pending.length) return;
+  // all pending steps in one transaction: one commit (a new ledger has six steps), and a step that
+  // fails leaves the file as it was
+  await ledger.transaction(async () => {
+    for (const m of pending) {
       await ledger.run(m.sql);
       await ledger.run('INSERT INTO schema_migrations (version, name) VALUES ($version, $name)', { version: m.version, name: m.name });
-    });
-  }
+    }
+  });
 }

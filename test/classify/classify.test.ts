@@ -110,6 +110,42 @@ describe('user rules', () => {
     expect((await ledgerRules(ledger)).label).toBe('mine.yaml');
   });
 
+  it('keeps first-match order inside a run of regex rules on one column (gated by one regex)', async () => {
+    const ledger = await newLedger();
+    await row(ledger, 'both', { prompt: 'Tests for the parser, then review', api_key: 'k-digest' }); // 'review' is rule 1, 'tests' rule 2
+    await row(ledger, 'second', { prompt: 'write TESTS please' });
+    await row(ledger, 'neither', { prompt: 'hello', api_key: 'k-digest' });
+    await row(ledger, 'key', { api_key: 'K-CHAT-1' });
+    await row(ledger, 'none', {});
+    const mine = [
+      'rules:',
+      '  - { name: review, task_type: review, tier: 2, when: { prompt: "\\\\breview\\\\b" } }',
+      '  - { name: tests, task_type: tests, tier: 2, when: { prompt: "tests?" } }',
+      '  - { name: opus, task_type: big, tier: 3, when: { model: "sonnet" } }',
+      '  - { name: digest, task_type: digest, tier: 1, when: { api_key: "digest|summar" } }',
+      '  - { name: chat, task_type: chat, tier: 1, when: { api_key: "chat" } }',
+    ].join('\n');
+    await classifyLedger(ledger, parseRules(mine, 'mine.yaml'));
+    expect(await labels(ledger)).toEqual({
+      both: 'review/2',
+      second: 'tests/2',
+      neither: 'digest/1',
+      key: 'chat/1',
+      none: 'unclassified/-',
+    });
+  });
+
+  it('splits a long run of regex rules into several gates and still labels by the first match', async () => {
+    const ledger = await newLedger();
+    await row(ledger, 'r7', { prompt: 'please word7 and word30' });
+    await row(ledger, 'r30', { prompt: 'only word30 here' });
+    await row(ledger, 'none', { prompt: 'nothing' });
+    const filler = Array.from({ length: 40 }, (_, k) => `zz${k}q`).join('|'); // ~250 characters per pattern
+    const rules = Array.from({ length: 32 }, (_, k) => `  - { name: r${k}, task_type: t${k}, tier: 1, when: { prompt: "\\\\bword${k}\\\\b|${filler}" } }`);
+    await classifyLedger(ledger, parseRules(['rules:', ...rules].join('\n'), 'long.yaml'));
+    expect(await labels(ledger)).toEqual({ r7: 't7/1', r30: 't30/1', none: 'unclassified/-' });
+  });
+
   it.each([
     ['rules:\n  - { name: a, task_type: Bad-Type, tier: 1 }\n', ":2: rule 'a': task_type must be snake_case"],
     ['rules:\n  - { name: a, task_type: x, tier: 4 }\n', ":2: rule 'a': tier must be 1, 2 or 3"],
