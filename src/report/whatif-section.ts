@@ -110,7 +110,7 @@ ${changed && rules.length ? table(
 ${p.budget_events.length ? table(
     [
       { label: 'crossed at (UTC)', cell: (e: PolicyOutcome['budget_events'][number]) => e.crossed_at.slice(0, 16).replace('T', ' '), nowrap: true },
-      { label: e0(p), cell: (e) => e.group ?? '—', nowrap: true },
+      { label: 'capped', cell: (e) => `${e.per === 'project' ? 'project' : 'key'} ${e.group ?? '—'}`, nowrap: true },
       { label: 'cap', cell: (e) => e.budget },
       { label: 'action', cell: (e) => e.action },
       { label: 'requests after', cell: (e) => int(e.affected_requests), num: true },
@@ -133,7 +133,6 @@ ${assumptions.length ? table(
   ) : ''}`;
 }
 
-const e0 = (p: PolicyOutcome) => (p.budget_events[0]?.per === 'project' ? 'project' : 'key');
 const num = (x: number) => (Number.isInteger(x) ? int(x) : x.toLocaleString('en-US', { maximumFractionDigits: 3 }));
 
 export const whatifSection: ReportSection = {
