@@ -12,13 +12,13 @@ export function readHead(filePath: string, bytes = HEAD_SIZES[0]): FileHead {
   const fd = fs.openSync(filePath, 'r');
   let text: string;
   try {
-    const buf = Buffer.alloc(bytes);
+    const buf = Buffer.allocUnsafe(bytes); // only the bytes read are used
     const n = fs.readSync(fd, buf, 0, bytes, 0);
     text = decode(filePath, buf.subarray(0, n)).slice(0, bytes).replace(/^\uFEFF/, '');
   } finally {
     fs.closeSync(fd);
   }
-  const parts = text.split(/\r?\n/);
+  const parts = text.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
   const lines = parts.length > 1 ? parts.slice(0, -1) : parts; // the last part may be cut off
   return { path: filePath, text, lines, csvHeader: parseCsvHeader(lines[0]) };
 }
