@@ -4,52 +4,108 @@
 -- human prompt; per file one row counting the other lines of responses (duplicates), a reject per line
 -- that is not JSON or lacks what a usage record needs, and one row counting the lines skipped (human
 -- prompts, tool results, summaries, <synthetic> local errors).
--- params: $files_1 … $files_16 VARCHAR[] (the run's files in batches of similar size; empty ones read
---         nothing), $import_id VARCHAR
+-- Files go through DuckDB's JSON reader ($files_…). A file it cannot number line for line (a blank
+-- line, a line that is not a JSON object) or with a line to reject (whose raw text only the
+-- line-by-line reading keeps) stages nothing but a 'recheck' row; the importer then stages the run
+-- again with such files read line by line ($exact_…). Within a file, lines are ordered by position
+-- (`pos`); a line's number is its position less the file's offset.
+-- params: $files_1 … $files_16, $exact_1 … $exact_16 VARCHAR[] (the files in batches of similar size;
+--         a $files_ batch always starts with the empty template, as read_json needs a file),
+--         $import_id VARCHAR
 INSERT INTO staged_usage BY NAME
-WITH lines AS MATERIALIZED (
-  SELECT * FROM claude_code_lines($files_1) UNION ALL SELECT * FROM claude_code_lines($files_2)
-  UNION ALL SELECT * FROM claude_code_lines($files_3) UNION ALL SELECT * FROM claude_code_lines($files_4)
-  UNION ALL SELECT * FROM claude_code_lines($files_5) UNION ALL SELECT * FROM claude_code_lines($files_6)
-  UNION ALL SELECT * FROM claude_code_lines($files_7) UNION ALL SELECT * FROM claude_code_lines($files_8)
-  UNION ALL SELECT * FROM claude_code_lines($files_9) UNION ALL SELECT * FROM claude_code_lines($files_10)
-  UNION ALL SELECT * FROM claude_code_lines($files_11) UNION ALL SELECT * FROM claude_code_lines($files_12)
-  UNION ALL SELECT * FROM claude_code_lines($files_13) UNION ALL SELECT * FROM claude_code_lines($files_14)
-  UNION ALL SELECT * FROM claude_code_lines($files_15) UNION ALL SELECT * FROM claude_code_lines($files_16)
+WITH file_lines AS MATERIALIZED (  -- per file given to the JSON reader, its lines (newline_counts.sql)
+  SELECT * FROM newline_counts($files_1) UNION ALL SELECT * FROM newline_counts($files_2)
+  UNION ALL SELECT * FROM newline_counts($files_3) UNION ALL SELECT * FROM newline_counts($files_4)
+  UNION ALL SELECT * FROM newline_counts($files_5) UNION ALL SELECT * FROM newline_counts($files_6)
+  UNION ALL SELECT * FROM newline_counts($files_7) UNION ALL SELECT * FROM newline_counts($files_8)
+  UNION ALL SELECT * FROM newline_counts($files_9) UNION ALL SELECT * FROM newline_counts($files_10)
+  UNION ALL SELECT * FROM newline_counts($files_11) UNION ALL SELECT * FROM newline_counts($files_12)
+  UNION ALL SELECT * FROM newline_counts($files_13) UNION ALL SELECT * FROM newline_counts($files_14)
+  UNION ALL SELECT * FROM newline_counts($files_15) UNION ALL SELECT * FROM newline_counts($files_16)
+),
+lines AS MATERIALIZED (  -- every line, its file as the file's order in the run (a path per line would fill memory)
+  SELECT s.file_order, l.* EXCLUDE (source_file)
+  FROM (
+    SELECT * FROM claude_code_lines($files_1, $exact_1)
+    UNION ALL SELECT * FROM claude_code_lines($files_2, $exact_2)
+    UNION ALL SELECT * FROM claude_code_lines($files_3, $exact_3)
+    UNION ALL SELECT * FROM claude_code_lines($files_4, $exact_4)
+    UNION ALL SELECT * FROM claude_code_lines($files_5, $exact_5)
+    UNION ALL SELECT * FROM claude_code_lines($files_6, $exact_6)
+    UNION ALL SELECT * FROM claude_code_lines($files_7, $exact_7)
+    UNION ALL SELECT * FROM claude_code_lines($files_8, $exact_8)
+    UNION ALL SELECT * FROM claude_code_lines($files_9, $exact_9)
+    UNION ALL SELECT * FROM claude_code_lines($files_10, $exact_10)
+    UNION ALL SELECT * FROM claude_code_lines($files_11, $exact_11)
+    UNION ALL SELECT * FROM claude_code_lines($files_12, $exact_12)
+    UNION ALL SELECT * FROM claude_code_lines($files_13, $exact_13)
+    UNION ALL SELECT * FROM claude_code_lines($files_14, $exact_14)
+    UNION ALL SELECT * FROM claude_code_lines($files_15, $exact_15)
+    UNION ALL SELECT * FROM claude_code_lines($files_16, $exact_16)
+  ) l
+  JOIN stage_files s ON s.path = l.source_file
+),
+files AS MATERIALIZED (
+  -- per file: what the JSON reader made of it (rows; clean: every line an object with a type and none
+  -- to reject), the offset from a line's position to its number (the JSON reader's positions run on
+  -- across a batch), usage lines that read (kept or duplicates), lines without usage, and the human
+  -- prompts and lines to reject at their positions
+  SELECT s.path AS source_file, l.*
+  FROM (
+    SELECT file_order,
+           count(*) FILTER (WHERE NOT exact) AS json_rows,
+           coalesce(bool_and(ok AND NOT (is_usage AND reason IS NOT NULL)) FILTER (WHERE NOT exact), true) AS json_clean,
+           coalesce(min(pos) FILTER (WHERE NOT exact) - 1, 0) AS line_offset,
+           count(*) FILTER (WHERE is_usage AND reason IS NULL) AS readable,
+           count(*) FILTER (WHERE ok AND NOT is_usage) AS skipped,
+           list({'pos': pos, 'prompt': prompt}) FILTER (WHERE prompt IS NOT NULL) AS prompts,
+           list({'pos': pos, 'reason': coalesce(reason, 'not valid JSON (a truncated or corrupted line)'), 'raw': bad_raw})
+             FILTER (WHERE NOT ok OR (is_usage AND reason IS NOT NULL)) AS bad_lines  -- a usage line is JSON
+    FROM lines
+    GROUP BY file_order
+  ) l
+  JOIN stage_files s USING (file_order)
+),
+recheck AS MATERIALIZED (  -- files whose JSON rows are not their lines one for one, or not clean
+  SELECT c.source_file
+  FROM file_lines c
+  LEFT JOIN files f USING (source_file)
+  WHERE c.lines > 0 AND (f.json_rows IS DISTINCT FROM c.lines OR NOT f.json_clean)
+),
+read_files AS (  -- the files read exactly
+  SELECT * FROM files WHERE source_file NOT IN (SELECT source_file FROM recheck)
 ),
 best AS (
   -- per response: the line the merge keeps within a run, in plan_usage_merge.sql's order for keep-best
   -- (main chain over sidechain, the largest token total, then the first file and line; the plan then
   -- sees one row per response), and the tool names of all its lines, not just that one
   SELECT key,
-         arg_min({'file': source_file, 'line': source_line},
+         arg_min({'file_order': file_order, 'pos': pos},
                  {'sidechain': is_sidechain,
                   'total': -(input_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens + output_tokens),
-                  'file_order': f.file_order, 'line': source_line}) FILTER (WHERE reason IS NULL) AS pick,
-         list_sort(list_distinct(flatten(list(line_tools)))) AS tools
-  FROM lines l
-  JOIN stage_files f ON f.path = l.source_file
-  WHERE l.is_usage
+                  'file_order': file_order, 'pos': pos}) FILTER (WHERE reason IS NULL) AS pick,
+         coalesce(list_sort(list_distinct(flatten(list(line_tools) FILTER (WHERE line_tools IS NOT NULL)))), []) AS tools
+  FROM lines
+  WHERE is_usage AND file_order IN (SELECT file_order FROM read_files)
   GROUP BY key
 ),
 prompts AS (
-  SELECT source_file, source_line, prompt FROM lines WHERE prompt IS NOT NULL
+  SELECT file_order, p.pos, p.prompt FROM (SELECT file_order, unnest(prompts) AS p FROM read_files)
+),
+picked AS (  -- each response's kept line with the turn's last human prompt before it (joined on narrow rows)
+  SELECT b.pick.file_order AS file_order, b.pick.pos AS pos, b.tools, left(p.prompt, 4000) AS prompt_text
+  FROM best b
+  ASOF LEFT JOIN prompts p ON p.file_order = b.pick.file_order AND b.pick.pos >= p.pos
+  WHERE b.pick IS NOT NULL
 ),
 kept AS (
-  SELECT u.*, b.tools, left(p.prompt, 4000) AS prompt_text  -- the turn's last human prompt before the response
+  SELECT u.*, f.source_file, u.pos - f.line_offset AS source_line, k.tools, k.prompt_text
   FROM lines u
-  JOIN best b ON b.pick.file = u.source_file AND b.pick.line = u.source_line
-  ASOF LEFT JOIN prompts p ON p.source_file = u.source_file AND u.source_line >= p.source_line
-),
-file_lines AS (  -- per file: usage lines that read (kept or duplicates) and lines without usage
-  SELECT source_file,
-         count(*) FILTER (WHERE is_usage AND reason IS NULL) AS readable,
-         count(*) FILTER (WHERE ok AND NOT is_usage) AS skipped
-  FROM lines
-  GROUP BY source_file
+  JOIN picked k USING (file_order, pos)
+  JOIN read_files f USING (file_order)
 ),
 file_kept AS (
-  SELECT pick.file AS source_file, count(*) AS kept FROM best WHERE pick IS NOT NULL GROUP BY ALL
+  SELECT pick.file_order AS file_order, count(*) AS kept FROM best WHERE pick IS NOT NULL GROUP BY ALL
 )
 SELECT 'usage' AS row_kind,
        key AS record_key,
@@ -78,16 +134,20 @@ SELECT 'usage' AS row_kind,
        prompt_text
 FROM kept
 UNION ALL BY NAME
-SELECT 'duplicate' AS row_kind, 'claude-code' AS source, l.source_file, $import_id AS import_id, l.readable - coalesce(k.kept, 0) AS row_count
-FROM file_lines l
-LEFT JOIN file_kept k USING (source_file)
-WHERE l.readable > coalesce(k.kept, 0)
+SELECT 'duplicate' AS row_kind, 'claude-code' AS source, f.source_file, $import_id AS import_id, f.readable - coalesce(k.kept, 0) AS row_count
+FROM files f
+JOIN read_files USING (source_file)
+LEFT JOIN file_kept k ON k.file_order = f.file_order
+WHERE f.readable > coalesce(k.kept, 0)
 UNION ALL BY NAME
-SELECT 'reject' AS row_kind, coalesce(reason, 'not valid JSON (a truncated or corrupted line)') AS reason, bad_raw AS raw,
-       'claude-code' AS source, source_file, source_line, $import_id AS import_id
-FROM lines
-WHERE NOT ok OR (is_usage AND reason IS NOT NULL)  -- a usage line is JSON, so the two never meet
+SELECT 'reject' AS row_kind, b.reason, b.raw, 'claude-code' AS source, source_file, b.pos - line_offset AS source_line,
+       $import_id AS import_id
+FROM (SELECT source_file, line_offset, unnest(bad_lines) AS b FROM read_files)
 UNION ALL BY NAME
-SELECT 'skip' AS row_kind, 'claude-code' AS source, source_file, $import_id AS import_id, skipped AS row_count
-FROM file_lines
-WHERE skipped > 0
+SELECT 'skip' AS row_kind, 'claude-code' AS source, f.source_file, $import_id AS import_id, f.skipped AS row_count
+FROM files f
+JOIN read_files USING (source_file)
+WHERE f.skipped > 0
+UNION ALL BY NAME
+SELECT 'recheck' AS row_kind, 'claude-code' AS source, source_file, $import_id AS import_id
+FROM recheck

@@ -10,7 +10,11 @@ export const claudeCode: Importer = {
   merge: 'keep-best',
   staging: 'all-files',
   plainFilesOnly: true,
-  fileBatches: 16, // $files_1 … $files_16 in stage_claude_code.sql
+  fileBatches: 16, // $files_1 … $files_16 and $exact_1 … $exact_16 in stage_claude_code.sql
+  recheck: true, // a file with a blank line or a line that is not a JSON object is read line by line
+  // the stage statement holds every line's fields until it has picked each response's line: 300k
+  // lines fill about 600MB (peak RSS grows by some 50 MB; below it, spilling cost a second)
+  stagingMemory: '768MB',
   sample: 'samples/claude-code',
   detect: (head) =>
     someJsonLine(

@@ -35,11 +35,20 @@ export interface Importer {
   /** The reader takes whole plain-text files (read_text), so a .gz copy must be unpacked first. */
   plainFilesOnly?: boolean;
   /**
-   * The stage statement takes its files as $files_1 … $files_<n>, in batches of similar size (for a
-   * reader that reads its files on one thread and holds them whole: read_text), so they are read in
-   * parallel and in bounded memory.
+   * The stage statement takes its files as $files_1 … $files_<n>, in batches of similar size (readers
+   * such as read_text take their files on one thread and whole), so they are read in parallel and in
+   * bounded memory. Each batch starts with the format's header template when it has one (read_json
+   * needs a file even for an empty batch). With `recheck`, the statement also takes
+   * $exact_1 … $exact_<n> (empty on the first pass) and marks each file its fast reader could not read
+   * exactly with a row_kind 'recheck' row; those files are staged again as $exact_ batches.
    */
   fileBatches?: number;
+  recheck?: boolean;
+  /**
+   * DuckDB's memory limit while the stage statement runs, when RECOUNT_MEMORY_LIMIT does not set one:
+   * for a statement that must hold every line read before it can pick the rows to keep.
+   */
+  stagingMemory?: string;
   /** SQL run before the stage statement with the same files (e.g. to split and parse lines once). */
   prestage?: string[];
   /**

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { listValue, MAP, mapValue, VARCHAR, type DuckDBMapValue } from '@duckdb/node-api';
 import { labelUnmappedModelsStatement, withRuleIndex } from '../classify/compile.js';
 import { RecountError } from '../errors.js';
@@ -36,7 +35,7 @@ export async function directFiles(ledger: Ledger, plan: PlannedFile[], minBytes 
   const chosen: PlannedFile[] = [];
   for (const [importer, files] of byImporter(plan)) {
     if (!importer.direct) continue;
-    if (!files.every((f) => !/\.gz$/i.test(f.path) && fs.statSync(f.path).size >= minBytes)) continue;
+    if (!files.every((f) => !/\.gz$/i.test(f.path) && f.bytes >= minBytes)) continue;
     const { has_rows } = await ledger.one<{ has_rows: boolean }>(sql('import/source_has_usage'), { source: importer.id });
     if (!has_rows) chosen.push(...files);
   }

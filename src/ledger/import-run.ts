@@ -163,7 +163,8 @@ function planFormats(files: FoundFile[], forced: string | Importer | undefined, 
   const forcedImporter = typeof forced === 'string' ? importerById(forced) : forced;
   const plan: PlannedFile[] = [];
   for (const file of files) {
-    if (fs.statSync(file.path).size === 0) {
+    const stat = fs.statSync(file.path);
+    if (stat.size === 0) {
       warnings.push(`${file.path}: empty file, nothing to import`);
       continue;
     }
@@ -172,7 +173,7 @@ function planFormats(files: FoundFile[], forced: string | Importer | undefined, 
       throw new RecountError(`${file.path}: ${importer.title} are read as plain text`, `unpack it first: gunzip -k ${file.path}`);
     }
     if (importer) {
-      plan.push({ path: file.path, importer });
+      plan.push({ path: file.path, importer, bytes: stat.size, modifiedMs: stat.mtimeMs });
     } else if (file.explicit) {
       throw new RecountError(
         `${file.path}: not a supported format (tried ${importers.map((i) => i.id).join(', ')})`,

@@ -82,6 +82,21 @@ export class Ledger {
     return rows[0];
   }
 
+  /**
+   * Runs `fn` with DuckDB's memory limit raised to `floor` unless RECOUNT_MEMORY_LIMIT sets one: a
+   * statement that holds more than the default limit before it can drop anything spills to disk,
+   * which costs more than the memory it saves.
+   */
+  async withMemoryFloor<T>(floor: string, fn: () => Promise<T>): Promise<T> {
+    if (process.env.RECOUNT_MEMORY_LIMIT) return fn();
+    await this.run(`SET memory_limit = '${checkedSize(floor, 'memory floor')}'`);
+    try {
+      return await fn();
+    } finally {
+      await this.run(`SET memory_limit = '${memoryLimit()}'`);
+    }
+  }
+
   /** Runs `fn` in one transaction: all of it lands, or none of it. */
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     await this.run('BEGIN TRANSACTION');
@@ -103,14 +118,17 @@ export class Ledger {
 
 /** RECOUNT_TRACE_SQL: a statement's time and first line on stderr. */
 function traceSql(sql: string, started: number): void {
-  process.stderr.write(`[sql ${Date.now() - started} ms] ${sql.split('\n').find((l) => !l.startsWith('--'))?.slice(0, 80)}\n`);
+  process.stderr.write(`[at ${Math.round(performance.now())} sql ${Date.now() - started} ms] ${sql.split('\n').find((l) => !l.startsWith('--'))?.slice(0, 80)}\n`);
 }
 
 /** RECOUNT_MEMORY_LIMIT (default 384MB), checked before it reaches SQL (SET takes no parameters). */
 function memoryLimit(): string {
-  const value = process.env.RECOUNT_MEMORY_LIMIT ?? '384MB';
+  return checkedSize(process.env.RECOUNT_MEMORY_LIMIT ?? '384MB', 'RECOUNT_MEMORY_LIMIT');
+}
+
+function checkedSize(value: string, name: string): string {
   if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(value)) {
-    throw new RecountError(`RECOUNT_MEMORY_LIMIT '${value}' is not a size`, "write it like 512MB or 2GB");
+    throw new RecountError(`${name} '${value}' is not a size`, 'write it like 512MB or 2GB');
   }
   return value;
 }

@@ -12,6 +12,8 @@ import { sql } from './sql.js';
 export interface PlannedFile {
   path: string;
   importer: Importer;
+  bytes: number; // size and modification time, read once when the run is planned
+  modifiedMs: number;
 }
 
 /**
@@ -23,15 +25,16 @@ export async function stageFiles(ledger: Ledger, plan: PlannedFile[], importId: 
   await ledger.run(sql('import/create_staged_usage'));
   await ledger.run(sql('import/create_staged_invoice'));
   await ledger.run(sql('import/create_stage_files'));
-  for (const macro of ['token_type_of', 'hide_key', 'mask_secrets', 'claude_code_lines']) await ledger.run(sql(`import/macros/${macro}`));
+  for (const macro of ['token_type_of', 'hide_key', 'mask_secrets', 'claude_code_line', 'claude_code_lines', 'newline_counts']) await ledger.run(sql(`import/macros/${macro}`));
   await recordStageFiles(ledger, plan);
 
+  const sizes = new Map(plan.map((f) => [f.path, f.bytes]));
   let staged = 0;
   for (const [importer, paths] of groupByImporter(plan)) {
     const batches = importer.staging === 'one-file' ? paths.map((p) => [p]) : [paths];
     for (const batch of batches) {
       const phase = `reading ${batch.length === 1 ? path.basename(batch[0]) : `${batch.length} files`} (${importer.id})`;
-      await stageBatch(ledger, importer, batch, importId, (percent) => onProgress?.({ phase, percent, rows: staged || undefined }));
+      await stageBatch(ledger, importer, batch, { importId, sizes }, (percent) => onProgress?.({ phase, percent, rows: staged || undefined }));
       staged = (await ledger.one<{ n: number }>(sql('import/staged_row_count'))).n;
     }
   }
@@ -56,19 +59,25 @@ function groupByImporter(plan: PlannedFile[]): Map<Importer, string[]> {
 
 async function recordStageFiles(ledger: Ledger, plan: PlannedFile[]): Promise<void> {
   const appender = await ledger.conn.createAppender('stage_files', 'main', 'temp');
-  plan.forEach(({ path: p, importer }, i) => {
+  plan.forEach(({ path: p, importer, modifiedMs }, i) => {
     appender.appendVarchar(p);
     appender.appendInteger(i);
     appender.appendVarchar(importer.id);
     appender.appendVarchar(importer.merge);
-    appender.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(Math.round(fs.statSync(p).mtimeMs)) * 1000n));
+    appender.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(Math.round(modifiedMs)) * 1000n));
     appender.endRow();
   });
   appender.flushSync();
   appender.closeSync();
 }
 
-async function stageBatch(ledger: Ledger, importer: Importer, paths: string[], importId: string, onTick: (percent: number | null) => void): Promise<void> {
+interface StageRun {
+  importId: string;
+  sizes: Map<string, number>; // bytes per planned file, for batches of similar size
+}
+
+async function stageBatch(ledger: Ledger, importer: Importer, paths: string[], run: StageRun, onTick: (percent: number | null) => void): Promise<void> {
+  const { importId } = run;
   if (importer.stage) {
     const built = importer.stage(paths, importId);
     try {
@@ -85,8 +94,7 @@ async function stageBatch(ledger: Ledger, importer: Importer, paths: string[], i
     const prestageParams: Params = { files: listValue(files), ...importer.prestageParams?.(paths) };
     for (const step of importer.prestage ?? []) await ledger.runWatched(sql(`import/${step}`), prestageParams, onTick);
     if (importer.fileBatches) {
-      const batches = fileBatches(files, importer.fileBatches);
-      await ledger.runWatched(stageSql, { ...batches, import_id: importId }, onTick, fileBatchTypes(batches));
+      await stageInBatches(ledger, importer, stageSql, paths, run, onTick);
     } else {
       const params: Params = stageSql.includes('$files') ? { files: listValue(files), import_id: importId } : { import_id: importId };
       await ledger.runWatched(stageSql, params, onTick);
@@ -96,21 +104,42 @@ async function stageBatch(ledger: Ledger, importer: Importer, paths: string[], i
   }
 }
 
-/** $files_1 … $files_<n>: the files dealt largest first to the lightest batch (some may stay empty). */
-function fileBatches(files: string[], n: number): Params {
-  const batches = Array.from({ length: n }, () => ({ bytes: 0, files: [] as string[] }));
-  const sized = files.map((f) => ({ f, bytes: fs.statSync(f).size })).sort((a, b) => b.bytes - a.bytes);
+/**
+ * Stages `paths` through a statement that takes them as $files_1 … $files_<n>. With `recheck`, when it
+ * marks files 'recheck' (its fast reader could not read them exactly), the run is staged again with
+ * those as $exact_ batches: one statement still sees every line of a response, whatever its files.
+ */
+async function stageInBatches(ledger: Ledger, importer: Importer, stageSql: string, paths: string[], run: StageRun, onTick: (percent: number | null) => void): Promise<void> {
+  const n = importer.fileBatches!;
+  const template = headerTemplate(importer);
+  const batches = (prefix: string, files: string[]) => fileBatches(prefix, files, n, run.sizes, prefix === 'files' ? template : undefined);
+  const stage = (fast: string[], exact: string[]) => {
+    const lists = { ...batches('files', fast), ...(importer.recheck ? batches('exact', exact) : {}) };
+    const types = Object.fromEntries(Object.keys(lists).map((name): [string, DuckDBType] => [name, LIST(VARCHAR)]));
+    const statement = () => ledger.runWatched(stageSql, { ...lists, import_id: run.importId }, onTick, types);
+    return importer.stagingMemory ? ledger.withMemoryFloor(importer.stagingMemory, statement) : statement();
+  };
+  await stage(paths, []);
+  if (!importer.recheck) return;
+  const rechecked = new Set((await ledger.all<{ source_file: string }>(sql('import/staged_rechecks'))).map((r) => r.source_file));
+  if (!rechecked.size) return;
+  await ledger.run(sql('import/delete_staged_files'), { files: listValue(paths) });
+  await stage(paths.filter((p) => !rechecked.has(p)), [...rechecked]);
+}
+
+/**
+ * <prefix>_1 … <prefix>_<n>: the files dealt largest first to the lightest batch (some may stay
+ * empty), each batch led by `template` when given. Typed VARCHAR[] when bound, so an empty one binds.
+ */
+function fileBatches(prefix: string, files: string[], n: number, sizes: Map<string, number>, template?: string): Params {
+  const batches = Array.from({ length: n }, () => ({ bytes: 0, files: template ? [template] : [] }));
+  const sized = files.map((f) => ({ f, bytes: sizes.get(f) ?? 0 })).sort((a, b) => b.bytes - a.bytes);
   for (const { f, bytes } of sized) {
     const lightest = batches.reduce((a, b) => (b.bytes < a.bytes ? b : a));
     lightest.files.push(f);
     lightest.bytes += bytes;
   }
-  return Object.fromEntries(batches.map((b, i) => [`files_${i + 1}`, listValue(b.files)]));
-}
-
-/** Each batch is a VARCHAR[] (named, so an empty one still binds). */
-function fileBatchTypes(batches: Params): Record<string, DuckDBType> {
-  return Object.fromEntries(Object.keys(batches).map((name) => [name, LIST(VARCHAR)]));
+  return Object.fromEntries(batches.map((b, i) => [`${prefix}_${i + 1}`, listValue(b.files)]));
 }
 
 /**
@@ -118,8 +147,13 @@ function fileBatchTypes(batches: Params): Record<string, DuckDBType> {
  * union_by_name every column the SQL names exists even when an export leaves optional columns out.
  */
 export function readerFiles(importer: Importer, paths: string[]): string[] {
-  const template = path.join(queriesDir, 'import', 'headers', `${importer.id}.csv`);
-  return fs.existsSync(template) ? [template, ...paths] : paths;
+  const template = headerTemplate(importer);
+  return template ? [template, ...paths] : paths;
+}
+
+/** queries/import/headers/<id>.csv (or .jsonl): an empty export of the format, when it has one. */
+function headerTemplate(importer: Importer): string | undefined {
+  return ['csv', 'jsonl'].map((ext) => path.join(queriesDir, 'import', 'headers', `${importer.id}.${ext}`)).find((f) => fs.existsSync(f));
 }
 
 /** A reader failure (a whole file unreadable as its format) becomes one error naming the file. */

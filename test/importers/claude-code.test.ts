@@ -490,6 +490,40 @@ describe('claude-code: one record per API response (hand-written transcripts)', 
     expect(await ledger.all('SELECT source_line, raw FROM rejects')).toEqual([{ source_line: 4, raw: lines[3] }]);
   });
 
+  it('a response split between a clean file and one read line by line keeps the tools of all its lines', async () => {
+    const ledger = await newLedger();
+    const dir = tempDir();
+    const ts = '2026-10-22T20:00:00.000Z';
+    const read = (id: string) => ({ type: 'tool_use', id, name: 'Read', input: { file_path: '/x' } });
+    const bash = (id: string) => ({ type: 'tool_use', id, name: 'Bash', input: { command: 'npm test' } });
+    // the same response streamed into two files; the second has a blank line, so it is read line by line
+    const clean = writeTemp('a.jsonl', jsonl([ccAssistant({ msgId: 'msg_split', ts, usage: { output: 9 }, content: [read('t1')] })]), dir);
+    const blank = writeTemp('b.jsonl', [ccUser('go', ts), '', ccAssistant({ msgId: 'msg_split', ts, usage: { output: 9 }, content: [bash('t2')] })].join('\n') + '\n', dir);
+    const report = await importPaths(ledger, [dir]);
+    expect(outcome(report, clean)).toMatchObject({ rows_read: 1, imported: 1, duplicates: 0 });
+    expect(outcome(report, blank)).toMatchObject({ rows_read: 1, imported: 0, duplicates: 1, skipped: 1 });
+    expect(await ledger.all('SELECT source_file, source_line, tools FROM usage')).toEqual([{ source_file: clean, source_line: 1, tools: ['Bash', 'Bash:test', 'Read'] }]);
+  });
+
+  it('the JSON reader and the line-by-line reading stage the same rows (the samples, each read both ways)', async () => {
+    const fast = await newLedger();
+    await importPaths(fast, [samples('claude-code')]);
+    // a trailing blank line sends every file through the line-by-line reading, without moving a line
+    const dir = tempDir();
+    for (const f of [mainFile, subFile, webFile]) writeTemp(path.basename(f), fs.readFileSync(f, 'utf8') + '\n', dir);
+    const exact = await newLedger();
+    await importPaths(exact, [dir]);
+    const rows = async (ledger: Ledger) =>
+      (await ledger.all(`SELECT * EXCLUDE (import_id, source_file), regexp_extract(source_file, '[^/]+$') AS file FROM usage ORDER BY record_key`)).map((r) =>
+        JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)),
+      );
+    const fastRows = await rows(fast);
+    expect(fastRows).toHaveLength(58);
+    expect(await rows(exact)).toEqual(fastRows);
+    const rejects = async (ledger: Ledger) => ledger.all(`SELECT source_line, reason, raw FROM rejects`);
+    expect(await rejects(exact)).toEqual(await rejects(fast));
+  });
+
   it('masks secrets in prompts and tags', async () => {
     const ledger = await newLedger();
     const key = 'sk-ant-api03-QwErTyUiOpAsDfGhJkLzXcVbNm0123456789-abcdefAA';
