@@ -1,7 +1,7 @@
 // Baseline child process: `node raw-read-csv.js FILE.csv DB.duckdb` loads the CSV with DuckDB's own
 // reader into a fresh database file (CREATE TABLE … AS SELECT * FROM read_csv(…)), then closes it.
 // It prints {"rows": N}. Run as a child like recount so both pay Node and DuckDB start-up.
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance } from '../src/ledger/duckdb.js';
 
 const [csvFile, dbFile] = process.argv.slice(2);
 if (!csvFile || !dbFile) throw new Error('usage: raw-read-csv.js FILE.csv DB.duckdb');

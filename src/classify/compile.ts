@@ -1,4 +1,4 @@
-import { listValue } from '@duckdb/node-api';
+import { listValue } from '../ledger/duckdb.js';
 import type { Params } from '../ledger/ledger.js';
 import type { TaskRule } from './rules.js';
 

@@ -18,7 +18,8 @@ import {
   vectorFromArray,
   type DataType,
 } from 'apache-arrow';
-import { DuckDBTypeId, type DuckDBConnection, type DuckDBType, type DuckDBValue, type DuckDBListType } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBType, DuckDBValue, DuckDBListType } from '@duckdb/node-api';
+import { DuckDBTypeId } from '../ledger/duckdb.js';
 import type { Params } from '../ledger/ledger.js';
 
 /**

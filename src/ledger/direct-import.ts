@@ -1,4 +1,5 @@
-import { listValue, MAP, mapValue, VARCHAR, type DuckDBMapValue } from '@duckdb/node-api';
+import type { DuckDBMapValue } from '@duckdb/node-api';
+import { listValue, MAP, mapValue, VARCHAR } from './duckdb.js';
 import { labelUnmappedModelsStatement, withRuleIndex } from '../classify/compile.js';
 import { RecountError } from '../errors.js';
 import type { TaskRule } from '../classify/rules.js';

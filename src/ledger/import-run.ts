@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DuckDBTimestampTZValue, MAP, VARCHAR, type DuckDBMapValue } from '@duckdb/node-api';
+import type { DuckDBMapValue } from '@duckdb/node-api';
+import { DuckDBTimestampTZValue, MAP, VARCHAR } from './duckdb.js';
 import { RecountError } from '../errors.js';
 import type { FoundFile } from '../importers/discover.js';
 import { detectImporter, importerById, importers } from '../importers/registry.js';

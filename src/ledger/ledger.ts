@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DuckDBConnection, DuckDBInstance, DuckDBTypeId, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance, DuckDBTypeId } from './duckdb.js';
 import { RecountError } from '../errors.js';
 import { listMigrations, migrate } from './migrate.js';
 

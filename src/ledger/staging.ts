@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DuckDBTimestampTZValue, LIST, listValue, mapValue, VARCHAR, type DuckDBMapValue, type DuckDBType } from '@duckdb/node-api';
+import type { DuckDBMapValue, DuckDBType } from '@duckdb/node-api';
+import { DuckDBTimestampTZValue, LIST, listValue, mapValue, VARCHAR } from './duckdb.js';
 import { RecountError } from '../errors.js';
 import type { ProgressListener } from '../format/progress.js';
 import type { Importer } from '../importers/types.js';

@@ -1,4 +1,4 @@
-import { DuckDBDateValue } from '@duckdb/node-api';
+import { DuckDBDateValue } from '../ledger/duckdb.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { sql } from '../ledger/sql.js';
 import { fingerprintOf, loadCatalog, type PriceRow } from './catalog.js';

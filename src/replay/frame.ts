@@ -1,4 +1,5 @@
-import { listValue, type DuckDBDataChunk } from '@duckdb/node-api';
+import type { DuckDBDataChunk } from '@duckdb/node-api';
+import { listValue } from '../ledger/duckdb.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { sql } from '../ledger/sql.js';
 import type { Period } from '../period.js';

@@ -1,4 +1,4 @@
-import { listValue } from '@duckdb/node-api';
+import { listValue } from '../../ledger/duckdb.js';
 import { RecountError } from '../../errors.js';
 import type { Params } from '../../ledger/ledger.js';
 import { readHead } from '../file-head.js';
