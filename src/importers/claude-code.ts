@@ -12,8 +12,8 @@ export const claudeCode: Importer = {
   plainFilesOnly: true,
   fileBatches: 16, // $files_1 … $files_16 and $exact_1 … $exact_16 in stage_claude_code.sql
   recheck: true, // a file with a blank line or a line that is not a JSON object is read line by line
-  // the stage statement holds every line's fields until it has picked each response's line: 300k
-  // lines fill about 600MB (peak RSS grows by some 50 MB; below it, spilling cost a second)
+  // the stage statement holds every line's fields until it has picked each response's line: 400k
+  // lines needed 512–640MB; at the 384MB default it spilled for 0.4–0.9 s, at the same peak RSS
   stagingMemory: '768MB',
   sample: 'samples/claude-code',
   detect: (head) =>

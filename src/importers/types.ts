@@ -40,13 +40,15 @@ export interface Importer {
    * bounded memory. Each batch starts with the format's header template when it has one (read_json
    * needs a file even for an empty batch). With `recheck`, the statement also takes
    * $exact_1 … $exact_<n> (empty on the first pass) and marks each file its fast reader could not read
-   * exactly with a row_kind 'recheck' row; those files are staged again as $exact_ batches.
+   * exactly with a row_kind 'recheck' row; the run is then staged again with those files as $exact_
+   * batches.
    */
   fileBatches?: number;
   recheck?: boolean;
   /**
-   * DuckDB's memory limit while the stage statement runs, when RECOUNT_MEMORY_LIMIT does not set one:
-   * for a statement that must hold every line read before it can pick the rows to keep.
+   * DuckDB's memory limit while the stage statement runs, when RECOUNT_MEMORY_LIMIT does not set one
+   * (it must be above the default): for a statement that holds every line it reads until it can pick
+   * the rows to keep, which spills to disk below that.
    */
   stagingMemory?: string;
   /** SQL run before the stage statement with the same files (e.g. to split and parse lines once). */

@@ -84,13 +84,13 @@ export class Ledger {
   }
 
   /**
-   * Runs `fn` with DuckDB's memory limit raised to `floor` unless RECOUNT_MEMORY_LIMIT sets one: a
-   * statement that holds more than the default limit before it can drop anything spills to disk,
-   * which costs more than the memory it saves.
+   * Runs `fn` with DuckDB's memory limit at `limit` instead of the default, unless RECOUNT_MEMORY_LIMIT
+   * sets one: a statement that holds more than the default before it can drop anything spills to
+   * disk, which costs more time than the memory it saves.
    */
-  async withMemoryFloor<T>(floor: string, fn: () => Promise<T>): Promise<T> {
+  async withMemoryLimit<T>(limit: string, fn: () => Promise<T>): Promise<T> {
     if (process.env.RECOUNT_MEMORY_LIMIT) return fn();
-    await this.run(`SET memory_limit = '${checkedSize(floor, 'memory floor')}'`);
+    await this.run(`SET memory_limit = '${checkedSize(limit, 'memory limit')}'`);
     try {
       return await fn();
     } finally {

@@ -118,7 +118,7 @@ async function stageInBatches(ledger: Ledger, importer: Importer, stageSql: stri
     const lists = { ...batches('files', fast), ...(importer.recheck ? batches('exact', exact) : {}) };
     const types = Object.fromEntries(Object.keys(lists).map((name): [string, DuckDBType] => [name, LIST(VARCHAR)]));
     const statement = () => ledger.runWatched(stageSql, { ...lists, import_id: run.importId }, onTick, types);
-    return importer.stagingMemory ? ledger.withMemoryFloor(importer.stagingMemory, statement) : statement();
+    return importer.stagingMemory ? ledger.withMemoryLimit(importer.stagingMemory, statement) : statement();
   };
   await stage(paths, []);
   if (!importer.recheck) return;
