@@ -6,9 +6,9 @@
 -- prompts, tool results, summaries, <synthetic> local errors).
 -- Files go through DuckDB's JSON reader ($files_…). A file it cannot number line for line (a blank
 -- line, a line that is not a JSON object) or with a line to reject (whose raw text only the
--- line-by-line reading keeps) stages nothing but a 'recheck' row; the importer then stages the run
--- again with such files read line by line ($exact_…). Within a file, lines are ordered by position
--- (`pos`); a line's number is its position less the file's offset.
+-- line-by-line reading keeps) stages nothing but a 'recheck' row; the importer then stages such files
+-- again, read line by line ($exact_…, with $files_… holding only the empty template). Within a file,
+-- lines are ordered by position (`pos`); a line's number is its position less the file's offset.
 -- params: $files_1 … $files_16, $exact_1 … $exact_16 VARCHAR[] (the files in batches of similar size;
 --         a $files_ batch always starts with the empty template, as read_json needs a file),
 --         $import_id VARCHAR

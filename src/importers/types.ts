@@ -40,8 +40,8 @@ export interface Importer {
    * bounded memory. Each batch starts with the format's header template when it has one (read_json
    * needs a file even for an empty batch). With `recheck`, the statement also takes
    * $exact_1 … $exact_<n> (empty on the first pass) and marks each file its fast reader could not read
-   * exactly with a row_kind 'recheck' row; the run is then staged again with those files as $exact_
-   * batches.
+   * exactly with a row_kind 'recheck' row (staging nothing else of them); those files are then staged
+   * again as $exact_ batches.
    */
   fileBatches?: number;
   recheck?: boolean;

@@ -106,9 +106,11 @@ async function stageBatch(ledger: Ledger, importer: Importer, paths: string[], r
 }
 
 /**
- * Stages `paths` through a statement that takes them as $files_1 … $files_<n>. With `recheck`, when it
- * marks files 'recheck' (its fast reader could not read them exactly), the run is staged again with
- * those as $exact_ batches: one statement still sees every line of a response, whatever its files.
+ * Stages `paths` through a statement that takes them as $files_1 … $files_<n>. With `recheck`, the
+ * files it marks 'recheck' (its fast reader could not read them exactly; it staged nothing of them)
+ * are staged again as $exact_ batches. The merge then treats the two passes' rows as one run's, so
+ * a response staged by both counts once; its tool names are those of the pass whose line is kept
+ * (copies of a response in two files carry the same lines, so in practice nothing is lost).
  */
 async function stageInBatches(ledger: Ledger, importer: Importer, stageSql: string, paths: string[], run: StageRun, onTick: (percent: number | null) => void): Promise<void> {
   const n = importer.fileBatches!;
@@ -122,10 +124,10 @@ async function stageInBatches(ledger: Ledger, importer: Importer, stageSql: stri
   };
   await stage(paths, []);
   if (!importer.recheck) return;
-  const rechecked = new Set((await ledger.all<{ source_file: string }>(sql('import/staged_rechecks'))).map((r) => r.source_file));
-  if (!rechecked.size) return;
-  await ledger.run(sql('import/delete_staged_files'), { files: listValue(paths) });
-  await stage(paths.filter((p) => !rechecked.has(p)), [...rechecked]);
+  const rechecked = (await ledger.all<{ source_file: string }>(sql('import/staged_rechecks'))).map((r) => r.source_file);
+  if (!rechecked.length) return;
+  await ledger.run(sql('import/delete_staged_rechecks'));
+  await stage([], rechecked);
 }
 
 /**

@@ -490,19 +490,24 @@ describe('claude-code: one record per API response (hand-written transcripts)', 
     expect(await ledger.all('SELECT source_line, raw FROM rejects')).toEqual([{ source_line: 4, raw: lines[3] }]);
   });
 
-  it('a response split between a clean file and one read line by line keeps the tools of all its lines', async () => {
+  it('a response in a clean file and in one read line by line counts once, from the file whose line is kept', async () => {
     const ledger = await newLedger();
     const dir = tempDir();
     const ts = '2026-10-22T20:00:00.000Z';
     const read = (id: string) => ({ type: 'tool_use', id, name: 'Read', input: { file_path: '/x' } });
-    const bash = (id: string) => ({ type: 'tool_use', id, name: 'Bash', input: { command: 'npm test' } });
-    // the same response streamed into two files; the second has a blank line, so it is read line by line
-    const clean = writeTemp('a.jsonl', jsonl([ccAssistant({ msgId: 'msg_split', ts, usage: { output: 9 }, content: [read('t1')] })]), dir);
-    const blank = writeTemp('b.jsonl', [ccUser('go', ts), '', ccAssistant({ msgId: 'msg_split', ts, usage: { output: 9 }, content: [bash('t2')] })].join('\n') + '\n', dir);
+    // the same response in two files; the second has a blank line, so it is read line by line
+    const line = ccAssistant({ msgId: 'msg_split', ts, usage: { output: 9 }, content: [read('t1')] });
+    const clean = writeTemp('a.jsonl', jsonl([line]), dir);
+    const blank = writeTemp('b.jsonl', [ccUser('go', ts), '', line].join('\n') + '\n', dir);
     const report = await importPaths(ledger, [dir]);
     expect(outcome(report, clean)).toMatchObject({ rows_read: 1, imported: 1, duplicates: 0 });
     expect(outcome(report, blank)).toMatchObject({ rows_read: 1, imported: 0, duplicates: 1, skipped: 1 });
-    expect(await ledger.all('SELECT source_file, source_line, tools FROM usage')).toEqual([{ source_file: clean, source_line: 1, tools: ['Bash', 'Bash:test', 'Read'] }]);
+    expect(await ledger.all('SELECT source_file, source_line, tools FROM usage')).toEqual([{ source_file: clean, source_line: 1, tools: ['Read'] }]);
+    // the other way round, the line read line by line keeps its physical number
+    const alone = await newLedger();
+    await importPaths(alone, [blank]);
+    expect(await alone.all('SELECT source_line, prompt_text FROM usage')).toEqual([{ source_line: 3, prompt_text: 'go' }]);
+    await expectCountsBalance(ledger, report);
   });
 
   it('the JSON reader and the line-by-line reading stage the same rows (the samples, each read both ways)', async () => {
