@@ -1,8 +1,10 @@
 -- claude_code_lines(files, exact_files): the lines of Claude Code transcripts with the few fields
 -- staging needs (stage_claude_code.sql), typed, from one of two readers:
 --   * files: DuckDB's JSON reader (read_json, parallel within and across files). A line's position
---     (`pos`) is its place in reading order across the batch; the stage statement subtracts the file's
---     first (a window here would hold every line). That numbering is exact only when each line of a
+--     (`pos`) is its place in reading order across the batch (row_number() over a scan runs as a
+--     streaming window, in the scan's order; test/importers/claude-code.test.ts checks it against the
+--     line-by-line reading); the stage statement subtracts the file's first (a window here would
+--     hold every line). That numbering is exact only when each line of a
 --     file is one JSON object: the reader skips blank lines, and a line that is not an object comes
 --     back without a type (ok = false). The stage statement checks every file against its newline
 --     count and has the others read again as exact_files.
