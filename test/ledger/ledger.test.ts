@@ -51,6 +51,27 @@ describe('ledger file', () => {
     }
   });
 
+  it('runs a statement with a higher memory limit, unless RECOUNT_MEMORY_LIMIT sets one', async () => {
+    const ledger = await Ledger.open(path.join(tempDir(), 'm.duckdb'));
+    const limit = async () => (await ledger.one<{ v: string }>("SELECT current_setting('memory_limit') AS v")).v;
+    const saved = process.env.RECOUNT_MEMORY_LIMIT;
+    try {
+      delete process.env.RECOUNT_MEMORY_LIMIT;
+      const before = await limit();
+      expect(await ledger.withMemoryLimit('768MB', limit)).not.toBe(before);
+      expect(await limit()).toBe(before); // restored afterwards
+      process.env.RECOUNT_MEMORY_LIMIT = '384MB';
+      expect(await ledger.withMemoryLimit('768MB', limit)).toBe(before); // the user's limit holds
+      await expect(ledger.withMemoryLimit('lots', limit)).resolves.toBe(before);
+      delete process.env.RECOUNT_MEMORY_LIMIT;
+      await expect(ledger.withMemoryLimit('lots', limit)).rejects.toThrow(/memory limit 'lots' is not a size/);
+    } finally {
+      if (saved === undefined) delete process.env.RECOUNT_MEMORY_LIMIT;
+      else process.env.RECOUNT_MEMORY_LIMIT = saved;
+      ledger.close();
+    }
+  });
+
   it('refuses a file that is not a ledger', () => {
     const file = path.join(tempDir(), 'notes.duckdb');
     fs.writeFileSync(file, 'hello, not a database');
