@@ -10,9 +10,7 @@
 --         numbered 1, 2, … in array order instead of by line)
 CREATE OR REPLACE TEMP TABLE helicone_records AS
 WITH lines AS (  -- JSONL streams through the CSV reader with exact line numbers and bounded memory
-  SELECT filename AS source_file, row_number() OVER () AS source_line, raw
-  FROM read_csv($files, columns = {'raw': 'VARCHAR'}, header = false, delim = E'\x01', quote = '', escape = '',
-                auto_detect = false, max_line_size = 16777216, buffer_size = 33554432, strict_mode = false, filename = true)
+  SELECT * FROM jsonl_lines($files)
   WHERE NOT $json_array
 ),
 elements AS (

@@ -4,43 +4,17 @@
 -- one-row-per-line JSON array as psql's json_agg writes it). Each record is parsed once; its fields
 -- come back as text, metadata and request_tags as their JSON text. valid/ok say whether the record
 -- is JSON and a JSON object; raw_text (kept for rejects) is the line, or the element of an array line.
--- Reads the file as lines (streaming, bounded memory, exact line numbers; blank lines keep their number).
+-- Reads the file as lines (jsonl_records: streaming, bounded memory, exact line numbers).
 -- Same columns as read_litellm_csv.sql and read_litellm_json.sql.
 -- params: $files VARCHAR[] (one file: staging 'one-file')
 CREATE OR REPLACE TEMP TABLE litellm_records AS
-WITH lines AS (
-  SELECT filename AS source_file, row_number() OVER () AS source_line, raw
-  FROM read_csv($files, columns = {'raw': 'VARCHAR'}, header = false, delim = E'\x01', quote = '', escape = '',
-                auto_detect = false, max_line_size = 16777216, buffer_size = 33554432, strict_mode = false, filename = true)
-),
-texts AS (  -- a line as written, and without the punctuation of a one-object-per-line JSON array
-  SELECT source_file, source_line, raw, whole_ok,
-         CASE WHEN whole_ok THEN json_type(raw) = 'ARRAY' ELSE false END AS is_array,
-         rtrim(ltrim(raw, E' \t[,'), E' \t,]') AS stripped
-  FROM (SELECT *, json_valid(raw) AS whole_ok FROM lines WHERE raw IS NOT NULL AND trim(raw, E' \t') <> '')
-),
-records AS (
-  SELECT source_file, source_line, raw, from_array, valid,
-         CASE WHEN valid THEN json_type(rec) = 'OBJECT' ELSE false END AS ok, rec
-  FROM (
-    SELECT *, json_valid(rec) AS valid
-    FROM (
-      SELECT source_file, source_line, raw, is_array AS from_array,
-             unnest(CASE WHEN is_array THEN json_extract(raw, '$[*]')::VARCHAR[]
-                         WHEN whole_ok THEN [raw]
-                         ELSE [stripped] END) AS rec
-      FROM texts
-      WHERE stripped <> ''  -- the '[' and ']' lines of an array
-    )
-  )
-),
-parsed AS (  -- each record parsed once; metadata and request_tags come back as their JSON text
+WITH parsed AS (  -- each record parsed once; metadata and request_tags come back as their JSON text
   SELECT source_file, source_line, valid, ok, CASE WHEN from_array THEN rec ELSE raw END AS raw_text,
          CASE WHEN ok THEN json_extract_string(rec, [
            '$.request_id', '$.call_type', '$.api_key', '$.spend', '$.prompt_tokens', '$.completion_tokens',
            '$.startTime', '$.endTime', '$.model', '$.model_group', '$.custom_llm_provider', '$.user',
            '$.end_user', '$.team_id', '$.session_id', '$.status', '$.cache_hit', '$.request_tags', '$.metadata']) END AS f
-  FROM records
+  FROM jsonl_records($files)
 )
 SELECT source_file, source_line, valid, ok,
        -- the text is kept only for records the mapping may reject (a copy of every record would double

@@ -13,10 +13,7 @@
 -- params: $files VARCHAR[] (one file: row_number() over it is the line number), $import_id VARCHAR
 INSERT INTO staged_usage BY NAME
 WITH lines AS (
-  SELECT filename AS source_file, row_number() OVER () AS source_line, raw
-  FROM read_csv($files, columns = {'raw': 'VARCHAR'}, header = false, delim = E'\x01', quote = '', escape = '',
-                auto_detect = false, max_line_size = 16777216, buffer_size = 33554432, strict_mode = false,
-                filename = true)
+  SELECT * FROM jsonl_lines($files)
 ),
 texts AS (  -- blank lines keep their number and are dropped here
   SELECT source_file, source_line, raw,

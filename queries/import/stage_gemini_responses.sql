@@ -20,16 +20,12 @@
 -- params: $files VARCHAR[] (one file), $import_id VARCHAR
 INSERT INTO staged_usage BY NAME
 WITH lines AS NOT MATERIALIZED (  -- a stream, read twice (a document's lines, then the records); never held
-  SELECT filename AS source_file, row_number() OVER () AS source_line, raw
-  FROM read_csv($files, columns = {'raw': 'VARCHAR'}, header = false, delim = E'\x01', quote = '', escape = '',
-                auto_detect = false, max_line_size = 16777216, buffer_size = 33554432, strict_mode = false,
-                filename = true)
+  SELECT * FROM jsonl_lines($files)
 ),
 file_mode AS MATERIALIZED (  -- JSON lines, or one JSON document opened on the first non-blank line?
   SELECT coalesce(any_value(regexp_matches(ltrim(raw, chr(65279)), '^\s*(\[|\{\s*$)')), false) AS is_document
   FROM (SELECT raw
-        FROM read_csv($files, columns = {'raw': 'VARCHAR'}, header = false, delim = E'\x01', quote = '', escape = '',
-                      auto_detect = false, max_line_size = 16777216, buffer_size = 33554432, strict_mode = false)
+        FROM lines
         WHERE raw IS NOT NULL AND trim(raw, E' \t\r') <> ''
         LIMIT 1)
 ),

@@ -16,9 +16,7 @@
 -- params: $files VARCHAR[] (one file), $import_id VARCHAR
 INSERT INTO staged_usage BY NAME
 WITH lines AS (  -- streams through the CSV reader: exact line numbers, bounded memory on a large export
-  SELECT filename AS source_file, row_number() OVER () AS source_line, raw
-  FROM read_csv($files, columns = {'raw': 'VARCHAR'}, header = false, delim = E'\x01', quote = '', escape = '',
-                auto_detect = false, max_line_size = 16777216, buffer_size = 33554432, strict_mode = false, filename = true)
+  SELECT * FROM jsonl_lines($files)
 ),
 records AS (
   SELECT source_file, source_line,

@@ -61,10 +61,7 @@ function buildStage(m: Mapping, source: string, files: string[], importId: strin
          FROM read_csv($files, header = true, all_varchar = true, filename = true, delim = ',', quote = '"', escape = '"', null_padding = true, strict_mode = false)`
       : `SELECT source_file, source_line, json_valid(raw) AS ok,
                 CASE WHEN json_valid(raw) THEN json_extract_string(raw, $paths) END AS v, raw
-         FROM (SELECT filename AS source_file, row_number() OVER () AS source_line, raw
-               FROM read_csv($files, columns = {'raw': 'VARCHAR'}, header = false, delim = E'\\x01', quote = '', escape = '',
-                             auto_detect = false, max_line_size = 16777216, buffer_size = 33554432, strict_mode = false,
-                             filename = true))
+         FROM jsonl_lines($files)
          WHERE raw IS NOT NULL AND trim(raw) <> ''`;
 
   const tsText = at(m.timestamp.column);
