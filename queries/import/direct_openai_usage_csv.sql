@@ -3,9 +3,10 @@
 -- without a staging copy or a merge plan. It only runs while the ledger holds no openai-usage-csv
 -- rows, and only for clean files: a row the general path would reject or skip stops the statement
 -- with 'recount:direct-fallback' (the caller then rolls back and stages the file), and the caller
--- checks afterwards that no bucket key came twice (rows to sum). The expressions are those of
--- stage_openai_usage_csv.sql and insert_staged_usage.sql, so a clean file yields the same rows,
--- except that source_line stays NULL: numbering lines would make the read single-threaded.
+-- checks afterwards that no bucket key came twice (rows to sum). Rows are read by
+-- openai_usage_csv_fields, as in stage_openai_usage_csv.sql, and written as stage_openai_usage_csv.sql
+-- and insert_staged_usage.sql write them, so a clean file yields the same rows, except that
+-- source_line stays NULL: numbering lines would make the read single-threaded.
 -- params: $files VARCHAR[] (the header template, then the files), $import_id VARCHAR,
 --         $model_map MAP(VARCHAR, VARCHAR) (raw → canonical, possibly incomplete: a name it lacks
 --         leaves model NULL for the caller to fill), $task_types, $tiers and the rules' own (the
@@ -13,23 +14,7 @@
 --         rows have no tools, prompt_text or tags, which the rules read as NULL constants)
 INSERT INTO usage BY NAME
 WITH fields AS (
-  SELECT filename AS source_file,
-         *,
-         try_cast(start_time AS BIGINT) AS start_s,
-         try_cast(end_time AS BIGINT) AS end_s,
-         nullif(trim(project_id), '') AS project,
-         hide_key(nullif(trim(user_id), '')) AS user_key,
-         hide_key(nullif(trim(api_key_id), '')) AS key_id,
-         nullif(trim(model), '') AS model_name,
-         upper(trim(coalesce(batch, ''))) IN ('TRUE', '1') AS is_batch,
-         nullif(trim(service_tier), '') AS tier,
-         try_cast(num_model_requests AS DOUBLE) AS n_requests,
-         try_cast(input_tokens AS DOUBLE) AS in_total,
-         coalesce(try_cast(input_cached_tokens AS DOUBLE), 0) AS in_cached,
-         coalesce(try_cast(input_cache_write_tokens AS DOUBLE), 0) AS in_write,
-         try_cast(output_tokens AS DOUBLE) AS out_tokens
-  FROM read_csv($files, header = true, all_varchar = true, filename = true, union_by_name = true, delim = ',', quote = '"', escape = '"',
-                null_padding = true, strict_mode = false)
+  SELECT * FROM openai_usage_csv_fields($files)
 ),
 clean AS (  -- the usage rows of stage_openai_usage_csv.sql; anything else ends the statement
   SELECT *

@@ -1,28 +1,11 @@
 -- Stage one OpenAI dashboard usage CSV. Rows that share every visible dimension are parts of one
 -- bucket and are summed (not deduped); a day with no usage (only the time columns) is skipped.
--- Counts may be written as floats ('388.0'); input_tokens includes cached tokens.
+-- Fields as openai_usage_csv_fields reads them.
 -- params: $files VARCHAR[] (the header template queries/import/headers/openai-usage-csv.csv, then the
 --         one file: row_number() over the single file is its line number), $import_id VARCHAR
 INSERT INTO staged_usage BY NAME
 WITH fields AS (
-  SELECT filename AS source_file,
-         row_number() OVER () + 1 AS source_line,
-         *,
-         try_cast(start_time AS BIGINT) AS start_s,
-         try_cast(end_time AS BIGINT) AS end_s,
-         nullif(trim(project_id), '') AS project,
-         hide_key(nullif(trim(user_id), '')) AS user_key,
-         hide_key(nullif(trim(api_key_id), '')) AS key_id,
-         nullif(trim(model), '') AS model_name,
-         upper(trim(coalesce(batch, ''))) IN ('TRUE', '1') AS is_batch,
-         nullif(trim(service_tier), '') AS tier,
-         try_cast(num_model_requests AS DOUBLE) AS n_requests,
-         try_cast(input_tokens AS DOUBLE) AS in_total,
-         coalesce(try_cast(input_cached_tokens AS DOUBLE), 0) AS in_cached,
-         coalesce(try_cast(input_cache_write_tokens AS DOUBLE), 0) AS in_write,
-         try_cast(output_tokens AS DOUBLE) AS out_tokens
-  FROM read_csv($files, header = true, all_varchar = true, filename = true, union_by_name = true, delim = ',', quote = '"', escape = '"',
-                null_padding = true, strict_mode = false)
+  SELECT row_number() OVER () + 1 AS source_line, * FROM openai_usage_csv_fields($files)
 ),
 checked AS (
   SELECT *,

@@ -26,7 +26,7 @@ export async function stageFiles(ledger: Ledger, plan: PlannedFile[], importId: 
   await ledger.run(sql('import/create_staged_usage'));
   await ledger.run(sql('import/create_staged_invoice'));
   await ledger.run(sql('import/create_stage_files'));
-  for (const macro of ['token_type_of', 'hide_key', 'mask_secrets', 'jsonl_lines', 'jsonl_records', 'claude_code_line', 'claude_code_lines', 'newline_counts']) await ledger.run(sql(`import/macros/${macro}`));
+  for (const macro of ['token_type_of', 'hide_key', 'mask_secrets', 'openai_usage_csv_fields', 'jsonl_lines', 'jsonl_records', 'claude_code_line', 'claude_code_lines', 'newline_counts']) await ledger.run(sql(`import/macros/${macro}`));
   await recordStageFiles(ledger, plan);
 
   const sizes = new Map(plan.map((f) => [f.path, f.bytes]));

@@ -1,0 +1,23 @@
+-- openai_usage_csv_fields(files): the rows of OpenAI dashboard usage CSVs (files: the header template
+-- queries/import/headers/openai-usage-csv.csv first, so every column named here exists), as text and
+-- parsed: the staged path (stage_openai_usage_csv.sql) and the one-pass path
+-- (direct_openai_usage_csv.sql) read a row the same way. Counts may be written as floats ('388.0');
+-- input_tokens includes cached tokens. Row order is the file's, for a caller that numbers lines.
+CREATE OR REPLACE TEMP MACRO openai_usage_csv_fields(files) AS TABLE
+SELECT filename AS source_file,
+       *,
+       try_cast(start_time AS BIGINT) AS start_s,
+       try_cast(end_time AS BIGINT) AS end_s,
+       nullif(trim(project_id), '') AS project,
+       hide_key(nullif(trim(user_id), '')) AS user_key,
+       hide_key(nullif(trim(api_key_id), '')) AS key_id,
+       nullif(trim(model), '') AS model_name,
+       upper(trim(coalesce(batch, ''))) IN ('TRUE', '1') AS is_batch,
+       nullif(trim(service_tier), '') AS tier,
+       try_cast(num_model_requests AS DOUBLE) AS n_requests,
+       try_cast(input_tokens AS DOUBLE) AS in_total,
+       coalesce(try_cast(input_cached_tokens AS DOUBLE), 0) AS in_cached,
+       coalesce(try_cast(input_cache_write_tokens AS DOUBLE), 0) AS in_write,
+       try_cast(output_tokens AS DOUBLE) AS out_tokens
+FROM read_csv(files, header = true, all_varchar = true, filename = true, union_by_name = true, delim = ',', quote = '"', escape = '"',
+              null_padding = true, strict_mode = false)
