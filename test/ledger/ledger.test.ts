@@ -19,6 +19,23 @@ describe('ledger file', () => {
     ledger.close();
   });
 
+  it('writes new ledgers in DuckDB 1.4 storage and leaves an older file in its own', async () => {
+    const storage = async (ledger: Ledger) =>
+      (await ledger.one<{ v: string }>("SELECT tags['storage_version'] AS v FROM duckdb_databases() WHERE database_name = current_database()")).v;
+    const fresh = await Ledger.open(path.join(tempDir(), 'new.duckdb'));
+    expect(await storage(fresh)).toBe('v1.4.0+');
+    fresh.close();
+
+    const file = path.join(tempDir(), 'plain.duckdb');
+    const instance = await DuckDBInstance.create(file); // DuckDB's own default format
+    instance.closeSync();
+    const older = await Ledger.open(file); // creates the schema in it
+    await older.run('CHECKPOINT');
+    expect(await storage(older)).toBe('v1.0.0+');
+    expect(await older.one('SELECT count(*) AS n FROM usage')).toEqual({ n: 0 });
+    older.close();
+  });
+
   it('upgrades an older ledger file when it opens', async () => {
     const file = path.join(tempDir(), 'old.duckdb');
     // a ledger written by a version that only had the first migration
