@@ -84,6 +84,8 @@ function printSummary(
       [`${compact(openai.plan.rows)}-row OpenAI usage CSV import`, `${int(recountRate)} rows/s`, `${int(rawRate)} rows/s (raw read_csv)`,
         `${ratio.toFixed(2)} (goal ≥ ${RAW_RATIO_GOAL.toFixed(2)}: ${ratio >= RAW_RATIO_GOAL ? 'met' : 'not met'})`],
       ['  wall time', secs(openai.recount.seconds), secs(openai.raw.seconds), ''],
+      ['  like for like: raw load in the ledger\'s storage format', '', secs(openai.rawLedgerStorage.seconds),
+        (openai.rawLedgerStorage.seconds / openai.recount.seconds).toFixed(2)],
       ['  peak RSS', mib(openai.recount.rssKiB), mib(openai.raw.rssKiB), times(openai.recount.rssKiB, openai.raw.rssKiB)],
       [`classify ${compact(openai.plan.rows)} ledger rows (task-type rules)`, secs(openai.classify.seconds), 'one SQL pass', `${int(openai.plan.rows / openai.classify.seconds)} rows/s`],
     );
