@@ -3,16 +3,25 @@ import zlib from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import type { FileHead } from './types.js';
 
-/** Head sizes tried in turn: most files are recognized from their first lines; an API page that
- * starts with many empty buckets, or a transcript with a huge first line, needs more. */
-export const HEAD_SIZES = [16 * 1024, 256 * 1024];
+/** Head sizes detection tries in turn: most files are recognized from their first lines (a folder of
+ * transcripts is thousands of files, each known by its first 4 KiB); an API page that starts with
+ * many empty buckets, or a transcript with a huge first line, needs more. */
+export const HEAD_SIZES = [4 * 1024, 16 * 1024, 256 * 1024];
+
+/** The head a single look reads (a CSV header, a test's detection). */
+const DEFAULT_HEAD = 16 * 1024;
+
+// One read buffer for every head: a folder of transcripts is thousands of heads, and a fresh 16 KiB
+// buffer each is garbage the collector then spends longer on than the reads take.
+let scratch = Buffer.alloc(0);
 
 /** Reads the first `bytes` of a file for content-based detection. */
-export function readHead(filePath: string, bytes = HEAD_SIZES[0]): FileHead {
+export function readHead(filePath: string, bytes = DEFAULT_HEAD): FileHead {
   const fd = fs.openSync(filePath, 'r');
   let text: string;
   try {
-    const buf = Buffer.allocUnsafe(bytes); // only the bytes read are used
+    if (scratch.length < bytes) scratch = Buffer.allocUnsafe(bytes); // only the bytes read are used
+    const buf = scratch;
     const n = fs.readSync(fd, buf, 0, bytes, 0);
     text = decode(filePath, buf.subarray(0, n)).slice(0, bytes).replace(/^\uFEFF/, '');
   } finally {

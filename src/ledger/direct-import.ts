@@ -110,6 +110,10 @@ async function labelUnmappedModels(ledger: Ledger, importer: Importer, names: st
 
 function byImporter(plan: PlannedFile[]): Map<Importer, PlannedFile[]> {
   const groups = new Map<Importer, PlannedFile[]>();
-  for (const f of plan) groups.set(f.importer, [...(groups.get(f.importer) ?? []), f]);
+  for (const f of plan) {
+    const files = groups.get(f.importer);
+    if (files) files.push(f);
+    else groups.set(f.importer, [f]);
+  }
   return groups;
 }

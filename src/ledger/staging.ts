@@ -54,7 +54,11 @@ export async function stagedModelMap(ledger: Ledger, modelIds: ModelIds, moreNam
 
 function groupByImporter(plan: PlannedFile[]): Map<Importer, string[]> {
   const groups = new Map<Importer, string[]>();
-  for (const { path: p, importer } of plan) groups.set(importer, [...(groups.get(importer) ?? []), p]);
+  for (const { path: p, importer } of plan) {
+    const paths = groups.get(importer);
+    if (paths) paths.push(p);
+    else groups.set(importer, [p]);
+  }
   return groups;
 }
 
