@@ -10,11 +10,14 @@ export const claudeCode: Importer = {
   merge: 'keep-best',
   staging: 'all-files',
   plainFilesOnly: true,
-  fileBatches: 16, // $files_1 … $files_16 and $exact_1 … $exact_16 in stage_claude_code.sql
+  fileBatches: 16, // json_batches[1] … [16] and exact_batches[1] … [16] in macros/claude_code_staged.sql
   recheck: true, // a file with a blank line or a line that is not a JSON object is read line by line
   // the stage statement holds every line's fields until it has picked each response's line: 400k
   // lines needed 512–640MB; at the 384MB default it spilled for 0.4–0.9 s, at the same peak RSS
   stagingMemory: '768MB',
+  // the first import writes responses straight into the ledger: the statement dedupes them itself and
+  // numbers lines exactly, so a small folder loses nothing either
+  direct: { query: 'direct_claude_code', ruleInputs: { model: 'model' }, minFileBytes: 0 },
   sample: 'samples/claude-code',
   detect: (head) =>
     someJsonLine(

@@ -35,13 +35,13 @@ export interface Importer {
   /** The reader takes whole plain-text files (read_text), so a .gz copy must be unpacked first. */
   plainFilesOnly?: boolean;
   /**
-   * The stage statement takes its files as $files_1 … $files_<n>, in batches of similar size (readers
-   * such as read_text take their files on one thread and whole), so they are read in parallel and in
-   * bounded memory. Each batch starts with the format's header template when it has one (read_json
-   * needs a file even for an empty batch). With `recheck`, the statement also takes
-   * $exact_1 … $exact_<n> (empty on the first pass) and marks each file its fast reader could not read
+   * The stage statement takes its files as $files, a VARCHAR[][] of <n> batches of similar size
+   * (readers such as read_text take their files on one thread and whole), so they are read in
+   * parallel and in bounded memory. Each batch starts with the format's header template when it has
+   * one (read_json needs a file even for an empty batch). With `recheck`, the statement also takes
+   * $exact batches (empty on the first pass) and marks each file its fast reader could not read
    * exactly with a row_kind 'recheck' row (staging nothing else of them); those files are then staged
-   * again as $exact_ batches.
+   * again as $exact batches.
    */
   fileBatches?: number;
   recheck?: boolean;
@@ -64,12 +64,14 @@ export interface Importer {
    */
   stageQuery?: string;
   /**
-   * One-pass import for large files (src/ledger/direct-import.ts): queries/import/<query>.sql reads
-   * $files and writes their rows straight into the ledger while the source has none there yet, and
-   * stops with 'recount:direct-fallback' on any row the general path must handle. `ruleInputs`: SQL
-   * for what the task-type rules read that the format never has (constants cost nothing per row).
+   * One-pass import (src/ledger/direct-import.ts) while the source has no rows in the ledger:
+   * queries/import/<query>.sql reads $files (or, with `fileBatches`, $files and $exact batches) and
+   * writes their rows straight into the ledger. It stops with 'recount:direct-fallback' on any row
+   * the general path must handle, and may hand per-file counts over through recount_file_row.
+   * `ruleInputs`: SQL for what the task-type rules read that the format never has (constants cost
+   * nothing per row). `minFileBytes`: the smallest file it takes (DIRECT_MIN_BYTES unless given).
    */
-  direct?: { query: string; ruleInputs?: RuleInputs };
+  direct?: { query: string; ruleInputs?: RuleInputs; minFileBytes?: number };
   /** Raw model names sampled from a file, for a one-pass import's model map (names it misses are filled in afterwards). */
   sampleModelNames?: (filePath: string) => string[];
   /** Builds the stage statement instead of queries/import/stage_<id>.sql (mapping files do). */

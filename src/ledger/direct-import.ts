@@ -1,26 +1,32 @@
 import type { DuckDBMapValue } from '@duckdb/node-api';
-import { listValue, MAP, mapValue, VARCHAR } from './duckdb.js';
+import { LIST, MAP, VARCHAR, listValue, mapValue } from './duckdb.js';
 import { labelUnmappedModelsStatement, withRuleIndex } from '../classify/compile.js';
 import { RecountError } from '../errors.js';
 import type { TaskRule } from '../classify/rules.js';
 import type { Importer } from '../importers/types.js';
 import type { ModelIds } from '../pricing/model-ids.js';
-import type { Ledger } from './ledger.js';
+import type { FileOutcome } from './import-run.js';
+import { withImportFunctions, type FileRow } from './import-functions.js';
+import type { Ledger, Params } from './ledger.js';
 import { sql } from './sql.js';
-import { readerError, readerFiles, type PlannedFile } from './staging.js';
+import { batchParams, byImporter, readerError, readerFiles, type PlannedFile } from './staging.js';
 
 /**
- * One-pass imports. A large export goes through the general path in three copies (staged rows, a
- * merge plan, the ledger) and numbers its lines with a single-threaded read; when its source has no
- * rows in the ledger yet and the file is clean, none of that decides anything. Such a file is read
- * in parallel by its importer's direct statement and written straight into the ledger, labelled,
- * inside the import's transaction. The statement stops on any row the general path would reject or
- * skip, and the keys are checked afterwards (rows to sum or dedupe); either way the caller rolls
- * back and imports the file the general way, so the outcome never depends on the path, except that
- * the one-pass rows carry no source_line.
+ * One-pass imports. The general path stages every row, plans the merge against the ledger, then
+ * writes the ledger; when a source has no rows in the ledger yet, the plan decides nothing. Then the
+ * importer's direct statement reads its files in parallel and writes their rows straight into the
+ * ledger, labelled, inside the import's transaction:
+ *   - a large export (OpenAI usage CSV) is taken when every row is one clean ledger row: the
+ *     statement stops on a row the general path would reject or skip, and the keys are checked
+ *     afterwards (rows to sum or dedupe); the caller then rolls back and imports the file the general
+ *     way. Its rows carry no source_line (numbering lines would make the read single-threaded);
+ *   - transcripts (Claude Code) are deduplicated by the statement itself, which hands each file's
+ *     other counts over through recount_file_row (import-functions.ts) and leaves the files its fast
+ *     reader could not number exactly to be staged and merged the general way.
+ * Either way the outcome is the general path's.
  */
 
-/** Smaller files take the general path: numbering their lines costs little. */
+/** Smaller files take the general path unless the importer says otherwise: numbering their lines costs little. */
 export const DIRECT_MIN_BYTES = 64 * 1024 * 1024;
 
 const FALLBACK_MARKER = 'recount:direct-fallback';
@@ -28,15 +34,23 @@ const FALLBACK_MARKER = 'recount:direct-fallback';
 /** A one-pass import met a row (or a repeated key) that only the general path handles. */
 export class DirectFallback extends Error {}
 
+/** What a one-pass import wrote, and the files it left to the general path. */
+export interface DirectResult {
+  counts: Map<string, Partial<FileOutcome>>;
+  rechecks: PlannedFile[]; // files to stage line by line and merge (their importer's `recheck`)
+}
+
 /**
  * The planned files a one-pass import takes: every file of an importer with a direct statement, when
- * all of them are plain files of at least `minBytes` and the ledger holds no row of that source.
+ * all of them are plain files of at least `minBytes` (the importer's own floor unless given) and the
+ * ledger holds no row of that source.
  */
-export async function directFiles(ledger: Ledger, plan: PlannedFile[], minBytes = DIRECT_MIN_BYTES): Promise<PlannedFile[]> {
+export async function directFiles(ledger: Ledger, plan: PlannedFile[], minBytes?: number): Promise<PlannedFile[]> {
   const chosen: PlannedFile[] = [];
   for (const [importer, files] of byImporter(plan)) {
     if (!importer.direct) continue;
-    if (!files.every((f) => !/\.gz$/i.test(f.path) && f.bytes >= minBytes)) continue;
+    const floor = minBytes ?? importer.direct.minFileBytes ?? DIRECT_MIN_BYTES;
+    if (!files.every((f) => !/\.gz$/i.test(f.path) && f.bytes >= floor)) continue;
     const { has_rows } = await ledger.one<{ has_rows: boolean }>(sql('import/source_has_usage'), { source: importer.id });
     if (!has_rows) chosen.push(...files);
   }
@@ -49,17 +63,17 @@ export function sampledModelNames(files: PlannedFile[]): string[] {
 }
 
 /**
- * Writes the one-pass files into the ledger, inside the caller's transaction, and returns the rows
- * written per file (each row one source row: nothing was summed, deduplicated, rejected or skipped).
- * Model ids come from `modelMap`; rows whose raw name it lacks are completed afterwards. Throws
- * DirectFallback when a file needs the general path.
+ * Writes the one-pass files into the ledger, inside the caller's transaction, and returns their
+ * counts and the files left to the general path. Model ids come from `modelMap` (a statement that
+ * meets its names as it reads asks recount_model_id); rows whose raw name the map lacks are completed
+ * afterwards. Throws DirectFallback when the files need the general path.
  */
 export async function insertDirect(
   ledger: Ledger,
   files: PlannedFile[],
   opts: { importId: string; rules: TaskRule[]; modelMap: DuckDBMapValue; modelIds: ModelIds; onTick: (importer: Importer, paths: string[], percent: number | null) => void },
-): Promise<Map<string, number>> {
-  const rows = new Map<string, number>();
+): Promise<DirectResult> {
+  const result: DirectResult = { counts: new Map(), rechecks: [] };
   for (const [importer, planned] of byImporter(files)) {
     const paths = planned.map((f) => f.path);
     const { query, ruleInputs } = importer.direct!;
@@ -67,16 +81,19 @@ export async function insertDirect(
       model: 'coalesce(map_extract_value($model_map, model_raw), model_raw)',
       ...ruleInputs,
     });
+    const fileParams: Params = importer.fileBatches
+      ? batchParams(importer, paths, [], new Map(planned.map((f) => [f.path, f.bytes])))
+      : { files: listValue(readerFiles(importer, paths)) };
+    const mapped = statement.includes('$model_map');
+    const bound = { ...params, ...fileParams, import_id: opts.importId, ...(mapped ? { model_map: opts.modelMap } : {}) };
+    const types = Object.fromEntries([...Object.keys(fileParams).map((k) => [k, fileParamType(importer)]), ...(mapped ? [['model_map', MAP(VARCHAR, VARCHAR)]] : [])]);
+    const run = () => ledger.runWatched(statement, bound, (percent) => opts.onTick(importer, paths, percent), types);
     // the rows' order in the ledger means nothing (the general path writes them in hash order too),
     // and keeping it would make DuckDB insert them on one thread
     await ledger.run('SET preserve_insertion_order = false');
+    let fileRows: FileRow[];
     try {
-      await ledger.runWatched(
-        statement,
-        { ...params, files: listValue(readerFiles(importer, paths)), import_id: opts.importId, model_map: opts.modelMap },
-        (percent) => opts.onTick(importer, paths, percent),
-        { model_map: MAP(VARCHAR, VARCHAR) },
-      );
+      fileRows = await withImportFunctions(ledger, opts.modelIds, () => (importer.stagingMemory ? ledger.withMemoryLimit(importer.stagingMemory, run) : run()));
     } catch (err) {
       // the transaction is aborted now: the caller resets the setting after its rollback. A file the
       // reader cannot read goes the general way too, which names the problem as it always does.
@@ -91,14 +108,68 @@ export async function insertDirect(
     });
     if (!check.keys_distinct) throw new DirectFallback(`${importer.id}: a bucket key repeats`);
     if (check.unmapped_models.length) await labelUnmappedModels(ledger, importer, check.unmapped_models, opts);
-    // one file (the usual case) wrote every row the check counted: no second scan for the split
+    // one file (the usual export) wrote every row the check counted: no second scan for the split
     const written =
       paths.length === 1
-        ? [{ path: paths[0], n: check.n }]
-        : await ledger.all<{ path: string; n: number }>(sql('import/direct_file_rows'), { import_id: opts.importId, source: importer.id });
-    for (const { path, n } of written) rows.set(path, n);
+        ? new Map([[paths[0], check.n]])
+        : new Map((await ledger.all<{ path: string; n: number }>(sql('import/direct_file_rows'), { import_id: opts.importId, source: importer.id })).map((r) => [r.path, r.n]));
+    const { counts, rechecks } = fileCounts(importer, planned, written, fileRows);
+    for (const [path, c] of counts) result.counts.set(path, c);
+    result.rechecks.push(...rechecks);
   }
-  return rows;
+  return result;
+}
+
+/**
+ * Per file: the rows written (each an imported source row), plus what the statement handed over: the
+ * other lines of its responses (duplicates), lines that are no usage (skipped), or that the file is
+ * to be read again (it wrote nothing of it).
+ */
+function fileCounts(importer: Importer, planned: PlannedFile[], written: Map<string, number>, fileRows: FileRow[]): DirectResult {
+  const result: DirectResult = { counts: new Map(), rechecks: [] };
+  const recheck = new Set<string>();
+  const handed = new Map<string, { duplicates: number; skipped: number }>();
+  for (const row of fileRows) {
+    if (row.row_kind === 'recheck') {
+      recheck.add(row.source_file);
+      continue;
+    }
+    if (row.row_kind !== 'duplicate' && row.row_kind !== 'skip') throw new DirectFallback(`${importer.id}: a '${row.row_kind}' row needs the general path`);
+    const c = handed.get(row.source_file) ?? { duplicates: 0, skipped: 0 };
+    if (row.row_kind === 'duplicate') c.duplicates += row.row_count ?? 1;
+    else c.skipped += row.row_count ?? 1;
+    handed.set(row.source_file, c);
+  }
+  for (const file of planned) {
+    if (recheck.has(file.path)) {
+      if (!importer.recheck || written.get(file.path)) throw new Error(`${importer.id}: ${file.path} was both written and left to read again`);
+      result.rechecks.push(file);
+      continue;
+    }
+    const imported = written.get(file.path) ?? 0;
+    const { duplicates, skipped } = handed.get(file.path) ?? { duplicates: 0, skipped: 0 };
+    result.counts.set(file.path, { rows_read: imported + duplicates, imported, duplicates, skipped });
+  }
+  return result;
+}
+
+/**
+ * After the merge of the files a one-pass import left to the general path: a row of theirs that won
+ * over a row the one pass wrote (a main-chain line over its sidechain copy) replaced it, so that row
+ * counts as a duplicate of its file now, as it would have in one staged run.
+ */
+export async function settleDirectCounts(ledger: Ledger, importId: string, files: PlannedFile[], direct: DirectResult): Promise<void> {
+  const merged = new Set(direct.rechecks.map((f) => f.importer));
+  for (const [importer, planned] of byImporter(files.filter((f) => merged.has(f.importer)))) {
+    const rows = await ledger.all<{ path: string; n: number }>(sql('import/direct_file_rows'), { import_id: importId, source: importer.id });
+    const remaining = new Map(rows.map((r) => [r.path, r.n]));
+    for (const { path } of planned) {
+      const c = direct.counts.get(path);
+      const left = remaining.get(path) ?? 0;
+      if (!c || c.imported === undefined || c.imported === left) continue;
+      direct.counts.set(path, { ...c, imported: left, duplicates: (c.duplicates ?? 0) + c.imported - left });
+    }
+  }
 }
 
 /** Canonical ids (and the labels a model rule may change) for the names the sampled model map missed. */
@@ -108,12 +179,9 @@ async function labelUnmappedModels(ledger: Ledger, importer: Importer, names: st
   await ledger.run(statement, { ...params, model_map: modelMap, import_id: opts.importId, source: importer.id }, { model_map: MAP(VARCHAR, VARCHAR) });
 }
 
-function byImporter(plan: PlannedFile[]): Map<Importer, PlannedFile[]> {
-  const groups = new Map<Importer, PlannedFile[]>();
-  for (const f of plan) {
-    const files = groups.get(f.importer);
-    if (files) files.push(f);
-    else groups.set(f.importer, [f]);
-  }
-  return groups;
+function fileParamType(importer: Importer) {
+  return importer.fileBatches ? LIST_OF_LISTS : VARCHAR_LIST;
 }
+
+const VARCHAR_LIST = LIST(VARCHAR);
+const LIST_OF_LISTS = LIST(LIST(VARCHAR));

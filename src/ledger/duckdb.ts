@@ -7,5 +7,5 @@ import { createRequire } from 'node:module';
  */
 const duckdb: typeof import('@duckdb/node-api') = createRequire(import.meta.url)('@duckdb/node-api');
 
-export const { DuckDBInstance, DuckDBTypeId, DuckDBTimestampTZValue, DuckDBDateValue, LIST, MAP, VARCHAR, listValue, mapValue } = duckdb;
+export const { DuckDBInstance, DuckDBScalarFunction, DuckDBTypeId, DuckDBTimestampTZValue, DuckDBDateValue, BIGINT, BOOLEAN, LIST, MAP, VARCHAR, listValue, mapValue } = duckdb;
 export type DuckDBInstance = import('@duckdb/node-api').DuckDBInstance;

@@ -11,11 +11,11 @@ import type { ModelIds } from '../pricing/model-ids.js';
 import type { ProgressListener } from '../format/progress.js';
 import type { Ledger } from './ledger.js';
 import { sql } from './sql.js';
-import { stagedModelMap, stageFiles, type PlannedFile } from './staging.js';
+import { byImporter, stagedModelMap, stageFiles, stageRechecked, type PlannedFile } from './staging.js';
 import { ledgerRules } from '../classify/classify.js';
 import { withRuleIndex } from '../classify/compile.js';
 import type { TaskRule } from '../classify/rules.js';
-import { DirectFallback, directFiles, insertDirect, sampledModelNames } from './direct-import.js';
+import { DirectFallback, directFiles, insertDirect, sampledModelNames, settleDirectCounts } from './direct-import.js';
 import { mappingImporter } from '../importers/mapping/mapping-importer.js';
 import { readMapping } from '../importers/mapping/read-mapping.js';
 
@@ -86,8 +86,8 @@ export async function importFiles(ledger: Ledger, files: FoundFile[], opts: Impo
 
 /**
  * Stages the files that are not `direct`, then in one transaction writes the direct ones in one pass
- * (direct-import.ts), dedupes the staged rows within the run and against the ledger, writes them and
- * counts every file.
+ * (direct-import.ts), stages the files that pass left to the general path, dedupes the staged rows
+ * within the run and against the ledger, writes them and counts every file.
  */
 async function mergeRun(
   ledger: Ledger,
@@ -96,7 +96,7 @@ async function mergeRun(
   run: { importId: string; importedAt: Date; rules: TaskRule[]; opts: ImportOptions },
 ): Promise<FileOutcome[]> {
   const { importId, opts } = run;
-  await stageFiles(ledger, plan.filter((f) => !direct.includes(f)), importId, opts.onProgress);
+  await stageFiles(ledger, plan, importId, { skip: direct, onProgress: opts.onProgress });
   const modelMap = await stagedModelMap(ledger, opts.modelIds, sampledModelNames(direct));
 
   try {
@@ -115,7 +115,7 @@ async function writeRun(
   run: { importId: string; importedAt: Date; rules: TaskRule[]; opts: ImportOptions; modelMap: DuckDBMapValue },
 ): Promise<FileOutcome[]> {
   const { importId, importedAt, rules, opts, modelMap } = run;
-  const directRows = await insertDirect(ledger, direct, {
+  const written = await insertDirect(ledger, direct, {
     importId,
     rules,
     modelMap,
@@ -123,10 +123,14 @@ async function writeRun(
     onTick: (importer, paths, percent) =>
       opts.onProgress?.({ phase: `reading ${paths.length === 1 ? path.basename(paths[0]) : `${paths.length} files`} (${importer.id}, one pass)`, percent }),
   });
+  // files the one pass could not read exactly are read line by line and merged with the rest
+  for (const [importer, files] of byImporter(written.rechecks)) await stageRechecked(ledger, importer, files, importId);
+  const mergeMap = written.rechecks.length ? await stagedModelMap(ledger, opts.modelIds) : modelMap;
   // one pass for every file: the merge would plan nothing (but join the new rows to find that out)
-  const counts = direct.length < plan.length ? await mergeStaged(ledger, importId, modelMap, rules) : new Map<string, Partial<FileOutcome>>();
-  // a one-pass file's rows are each one source row, all imported
-  for (const [file, n] of directRows) counts.set(file, { rows_read: n, imported: n });
+  const merged = direct.length < plan.length || written.rechecks.length > 0;
+  const counts = merged ? await mergeStaged(ledger, importId, mergeMap, rules) : new Map<string, Partial<FileOutcome>>();
+  if (written.rechecks.length) await settleDirectCounts(ledger, importId, direct, written);
+  for (const [file, c] of written.counts) counts.set(file, c);
   const result: FileOutcome[] = plan.map(({ path, importer }) => ({
     path,
     rows_read: 0,

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DuckDBMapValue, DuckDBType } from '@duckdb/node-api';
+import type { DuckDBMapValue, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { DuckDBTimestampTZValue, LIST, listValue, mapValue, VARCHAR } from './duckdb.js';
 import { RecountError } from '../errors.js';
 import type { ProgressListener } from '../format/progress.js';
@@ -18,28 +18,56 @@ export interface PlannedFile {
 }
 
 /**
- * Reads every planned file into the session's scratch tables (staged_usage, staged_invoice) through
- * its importer's stage SQL. Scratch tables are temporary and filled before the import transaction
- * begins: DuckDB reads a temp table written inside the same transaction about twice as slowly.
+ * Reads the planned files into the session's scratch tables (staged_usage, staged_invoice) through
+ * their importers' stage SQL, all but `skip` (files a one-pass import writes itself; they are still
+ * numbered in stage_files, which its statement reads too). Scratch tables are temporary and filled
+ * before the import transaction begins: DuckDB reads a temp table written inside the same
+ * transaction about twice as slowly.
  */
-export async function stageFiles(ledger: Ledger, plan: PlannedFile[], importId: string, onProgress?: ProgressListener): Promise<void> {
+export async function stageFiles(ledger: Ledger, plan: PlannedFile[], importId: string, opts: { skip?: PlannedFile[]; onProgress?: ProgressListener } = {}): Promise<void> {
   await ledger.run(sql('import/create_staged_usage'));
   await ledger.run(sql('import/create_staged_invoice'));
   await ledger.run(sql('import/create_stage_files'));
-  for (const macro of ['token_type_of', 'hide_key', 'mask_secrets', 'openai_usage_csv_fields', 'jsonl_lines', 'jsonl_records', 'claude_code_line', 'claude_code_lines', 'newline_counts']) await ledger.run(sql(`import/macros/${macro}`));
+  for (const macro of STAGING_MACROS) await ledger.run(sql(`import/macros/${macro}`));
   await recordStageFiles(ledger, plan);
 
-  const sizes = new Map(plan.map((f) => [f.path, f.bytes]));
+  const skip = new Set(opts.skip ?? []);
+  const run: StageRun = { importId, sizes: new Map(plan.map((f) => [f.path, f.bytes])) };
   let staged = 0;
-  for (const [importer, paths] of groupByImporter(plan)) {
+  for (const [importer, files] of byImporter(plan.filter((f) => !skip.has(f)))) {
+    const paths = files.map((f) => f.path);
     const batches = importer.staging === 'one-file' ? paths.map((p) => [p]) : [paths];
     for (const batch of batches) {
       const phase = `reading ${batch.length === 1 ? path.basename(batch[0]) : `${batch.length} files`} (${importer.id})`;
-      await stageBatch(ledger, importer, batch, { importId, sizes }, (percent) => onProgress?.({ phase, percent, rows: staged || undefined }));
+      await stageBatch(ledger, importer, batch, run, (percent) => opts.onProgress?.({ phase, percent, rows: staged || undefined }));
       staged = (await ledger.one<{ n: number }>(sql('import/staged_row_count'))).n;
     }
   }
-  onProgress?.({ phase: 'deduplicating and merging', percent: null, rows: staged });
+  opts.onProgress?.({ phase: 'deduplicating and merging', percent: null, rows: staged });
+}
+
+/** Table macros the stage and one-pass statements use (queries/import/macros/), in dependency order. */
+const STAGING_MACROS = [
+  'token_type_of',
+  'hide_key',
+  'mask_secrets',
+  'openai_usage_csv_fields',
+  'jsonl_lines',
+  'jsonl_records',
+  'claude_code_line',
+  'claude_code_lines',
+  'newline_counts',
+  'claude_code_staged',
+];
+
+/**
+ * Stages files a one-pass import left to the line-by-line reading of a `recheck` importer (see
+ * direct-import.ts), as the second pass of stageInBatches would, next to whatever is staged already.
+ */
+export async function stageRechecked(ledger: Ledger, importer: Importer, files: PlannedFile[], importId: string): Promise<void> {
+  const run: StageRun = { importId, sizes: new Map(files.map((f) => [f.path, f.bytes])) };
+  const stageSql = sql(`import/${importer.stageQuery ?? `stage_${importer.id.replace(/-/g, '_')}`}`);
+  await runBatched(ledger, importer, stageSql, [], files.map((f) => f.path), run, () => {});
 }
 
 /**
@@ -52,12 +80,13 @@ export async function stagedModelMap(ledger: Ledger, modelIds: ModelIds, moreNam
   return mapValue([...names].map((raw) => ({ key: raw, value: modelIds.canonical(raw) ?? raw })));
 }
 
-function groupByImporter(plan: PlannedFile[]): Map<Importer, string[]> {
-  const groups = new Map<Importer, string[]>();
-  for (const { path: p, importer } of plan) {
-    const paths = groups.get(importer);
-    if (paths) paths.push(p);
-    else groups.set(importer, [p]);
+/** The planned files per importer, in plan order. */
+export function byImporter(plan: PlannedFile[]): Map<Importer, PlannedFile[]> {
+  const groups = new Map<Importer, PlannedFile[]>();
+  for (const f of plan) {
+    const files = groups.get(f.importer);
+    if (files) files.push(f);
+    else groups.set(f.importer, [f]);
   }
   return groups;
 }
@@ -110,35 +139,41 @@ async function stageBatch(ledger: Ledger, importer: Importer, paths: string[], r
 }
 
 /**
- * Stages `paths` through a statement that takes them as $files_1 … $files_<n>. With `recheck`, the
- * files it marks 'recheck' (its fast reader could not read them exactly; it staged nothing of them)
- * are staged again as $exact_ batches. The merge then treats the two passes' rows as one run's, so
- * a response staged by both counts once; its tool names are those of the pass whose line is kept
- * (copies of a response in two files carry the same lines, so in practice nothing is lost).
+ * Stages `paths` through a statement that takes them as $files, a list of `fileBatches` batches. With
+ * `recheck`, the files it marks 'recheck' (its fast reader could not read them exactly; it staged
+ * nothing of them) are staged again in $exact batches. The merge then treats the two passes' rows as
+ * one run's, so a response staged by both counts once; its tool names are those of the pass whose
+ * line is kept (copies of a response in two files carry the same lines, so in practice nothing is lost).
  */
 async function stageInBatches(ledger: Ledger, importer: Importer, stageSql: string, paths: string[], run: StageRun, onTick: (percent: number | null) => void): Promise<void> {
-  const n = importer.fileBatches!;
-  const template = headerTemplate(importer);
-  const batches = (prefix: string, files: string[]) => fileBatches(prefix, files, n, run.sizes, prefix === 'files' ? template : undefined);
-  const stage = (fast: string[], exact: string[]) => {
-    const lists = { ...batches('files', fast), ...(importer.recheck ? batches('exact', exact) : {}) };
-    const types = Object.fromEntries(Object.keys(lists).map((name): [string, DuckDBType] => [name, LIST(VARCHAR)]));
-    const statement = () => ledger.runWatched(stageSql, { ...lists, import_id: run.importId }, onTick, types);
-    return importer.stagingMemory ? ledger.withMemoryLimit(importer.stagingMemory, statement) : statement();
-  };
-  await stage(paths, []);
+  await runBatched(ledger, importer, stageSql, paths, [], run, onTick);
   if (!importer.recheck) return;
   const rechecked = (await ledger.all<{ source_file: string }>(sql('import/staged_rechecks'))).map((r) => r.source_file);
   if (!rechecked.length) return;
   await ledger.run(sql('import/delete_staged_rechecks'));
-  await stage([], rechecked);
+  await runBatched(ledger, importer, stageSql, [], rechecked, run, onTick);
+}
+
+/** Runs a batched statement over `fast` files (its fast reader) and `exact` ones (line by line). */
+function runBatched(ledger: Ledger, importer: Importer, statement: string, fast: string[], exact: string[], run: StageRun, onTick: (percent: number | null) => void, extra: Params = {}): Promise<void> {
+  const params = batchParams(importer, fast, exact, run.sizes);
+  const types = Object.fromEntries(Object.keys(params).map((name): [string, DuckDBType] => [name, LIST(LIST(VARCHAR))]));
+  const go = () => ledger.runWatched(statement, { ...params, ...extra, import_id: run.importId }, onTick, types);
+  return importer.stagingMemory ? ledger.withMemoryLimit(importer.stagingMemory, go) : go();
+}
+
+/** $files (and, with `recheck`, $exact) for a statement that reads its files in batches. */
+export function batchParams(importer: Importer, fast: string[], exact: string[], sizes: Map<string, number>): Params {
+  const n = importer.fileBatches!;
+  const files = fileBatches(fast, n, sizes, headerTemplate(importer));
+  return importer.recheck ? { files, exact: fileBatches(exact, n, sizes) } : { files };
 }
 
 /**
- * <prefix>_1 … <prefix>_<n>: the files dealt largest first to the lightest batch (some may stay
- * empty), each batch led by `template` when given. Typed VARCHAR[] when bound, so an empty one binds.
+ * `n` batches of files, dealt largest first to the lightest batch (some may stay empty), each batch
+ * led by `template` when given: typed VARCHAR[][] when bound, so empty batches bind.
  */
-function fileBatches(prefix: string, files: string[], n: number, sizes: Map<string, number>, template?: string): Params {
+function fileBatches(files: string[], n: number, sizes: Map<string, number>, template?: string): DuckDBValue {
   const batches = Array.from({ length: n }, () => ({ bytes: 0, files: template ? [template] : [] }));
   const sized = files.map((f) => ({ f, bytes: sizes.get(f) ?? 0 })).sort((a, b) => b.bytes - a.bytes);
   for (const { f, bytes } of sized) {
@@ -146,7 +181,7 @@ function fileBatches(prefix: string, files: string[], n: number, sizes: Map<stri
     lightest.files.push(f);
     lightest.bytes += bytes;
   }
-  return Object.fromEntries(batches.map((b, i) => [`${prefix}_${i + 1}`, listValue(b.files)]));
+  return listValue(batches.map((b) => listValue(b.files)));
 }
 
 /**

@@ -1,15 +1,17 @@
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fixtures, newLedger, samples, writeTemp } from '../helpers.js';
+import { fixtures, newLedger, samples, tempDir, writeTemp } from '../helpers.js';
 import { discoverFiles } from '../../src/importers/discover.js';
 import { openaiUsageCsv } from '../../src/importers/openai-usage-csv.js';
 import type { Importer } from '../../src/importers/types.js';
 import { importFiles, type ImportReport } from '../../src/ledger/import-run.js';
 import type { Ledger } from '../../src/ledger/ledger.js';
 import { loadCatalog } from '../../src/pricing/catalog.js';
-import { expectCountsBalance } from './util.js';
+import { ccAssistant, ccUser, expectCountsBalance, jsonl } from './util.js';
 
-// The one-pass import (src/ledger/direct-import.ts) takes large exports only; these tests lower the
-// threshold to 0 and compare every ledger row with the general path's on the same files.
+// The one-pass import (src/ledger/direct-import.ts) takes large exports only, and any first import
+// of Claude Code transcripts; these tests set the threshold to 0 (or out of reach, for the general
+// path) and compare every ledger row and count with the general path's on the same files.
 
 const HEADER =
   'start_time,end_time,start_time_iso,end_time_iso,project_id,num_model_requests,user_id,api_key_id,model,batch,service_tier,input_tokens,output_tokens,input_cached_tokens,input_audio_tokens,output_audio_tokens';
@@ -131,5 +133,48 @@ describe('one-pass import of an OpenAI usage CSV', () => {
     const onePass = importVia([broken], true, { importer: openaiUsageCsv });
     const message = await general.then(() => 'no error', (e: Error) => e.message);
     await expect(onePass).rejects.toThrow(message);
+  });
+});
+
+describe('one-pass import of Claude Code transcripts', () => {
+  const same = async (paths: string[]) => {
+    const general = await importVia(paths, false);
+    const onePass = await importVia(paths, true);
+    expect(counts(onePass.report)).toEqual(counts(general.report));
+    expect(await ledgerRows(onePass.ledger, true)).toEqual(await ledgerRows(general.ledger, true));
+    const rejects = (l: Ledger) => l.all('SELECT source_file, source_line, reason, raw FROM rejects ORDER BY ALL');
+    expect(await rejects(onePass.ledger)).toEqual(await rejects(general.ledger));
+    await expectCountsBalance(onePass.ledger, onePass.report);
+    return onePass;
+  };
+
+  it('writes the same rows, line numbers, rejects and counts as the general path (the samples, one read line by line)', async () => {
+    // the main sample ends in a cut-off line: the one pass leaves that file to the general path
+    const { report } = await same([samples('claude-code')]);
+    expect(report.totals).toMatchObject({ files: 3, imported: 58, duplicates: 23, rejected: 1, skipped: 66 });
+  });
+
+  it('a line read line by line that wins over a row the one pass wrote makes that row its file\'s duplicate', async () => {
+    const dir = tempDir();
+    const ts = '2026-10-22T20:00:00.000Z';
+    const partial = ccAssistant({ msgId: 'msg_grow', ts, usage: { output: 1 } });
+    const final = ccAssistant({ msgId: 'msg_grow', ts, usage: { output: 90 } });
+    writeTemp('a.jsonl', jsonl(partial, ccAssistant({ msgId: 'msg_other', ts, usage: { output: 3 } })), dir);
+    writeTemp('b.jsonl', [ccUser('go', ts), '', final].join('\n') + '\n', dir); // a blank line: read line by line
+    const { report, ledger } = await same([dir]);
+    expect(report.files.map(({ path: p, imported, duplicates }) => ({ file: p.slice(-7), imported, duplicates }))).toEqual([
+      { file: 'a.jsonl', imported: 1, duplicates: 1 },
+      { file: 'b.jsonl', imported: 1, duplicates: 0 },
+    ]);
+    expect(await ledger.all("SELECT output_tokens FROM usage WHERE record_key = 'msg:msg_grow'")).toEqual([{ output_tokens: 90 }]);
+  });
+
+  it('a backup copy in the same run, and a re-import, count every response once', async () => {
+    const copy = tempDir();
+    fs.cpSync(samples('claude-code'), copy, { recursive: true });
+    await same([samples('claude-code'), copy]);
+    const onePass = await importVia([samples('claude-code')], true);
+    const again = await importVia([samples('claude-code')], true, { ledger: onePass.ledger });
+    expect(again.report.totals).toMatchObject({ imported: 0, duplicates: 81, rejected: 1 });
   });
 });
