@@ -30,7 +30,7 @@ clean AS (  -- the usage rows of stage_openai_usage_csv.sql; anything else ends 
         END
 ),
 staged AS (  -- one staged usage row per CSV row, as stage_openai_usage_csv.sql writes it
-  SELECT concat_ws('|', start_s, end_s, project, user_key, key_id, model_name, is_batch, tier) AS record_key,
+  SELECT openai_usage_csv_key(start_s, end_s, project, user_key, key_id, model_name, is_batch, tier) AS record_key,
          'openai-usage-csv' AS source, source_file, NULL::BIGINT AS source_line, $import_id AS import_id,
          to_timestamp(start_s) AS started_at,
          CASE end_s - start_s WHEN 60 THEN '1m' WHEN 3600 THEN '1h' WHEN 86400 THEN '1d' ELSE (end_s - start_s) || 's' END AS bucket_width,

@@ -52,6 +52,7 @@ const STAGING_MACROS = [
   'hide_key',
   'mask_secrets',
   'openai_usage_csv_fields',
+  'openai_usage_csv_key',
   'jsonl_lines',
   'jsonl_records',
   'claude_code_line',

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixtures, importPaths, newLedger, samples, writeTemp } from '../helpers.js';
-import type { Ledger } from '../../src/ledger/ledger.js';
+import { Ledger } from '../../src/ledger/ledger.js';
 import type { ImportReport } from '../../src/ledger/import-run.js';
 import { expectCountsBalance, outcome, usageTotals } from './util.js';
 
@@ -73,6 +73,25 @@ describe('openai-usage-csv: the dashboard export (manifest §4)', () => {
     expect(outcome(again, dashboard)).toEqual({ format: 'openai-usage-csv', rows_read: 26, imported: 0, duplicates: 26, rejected: 0, skipped: 1 });
     expect(await usageTotals(ledger)).toEqual(before);
     await expectCountsBalance(ledger, again);
+  });
+
+  it('keys a bucket by an MD5 of its dimensions, and a ledger keyed the older way still matches a re-import', async () => {
+    const file = writeTemp('one-bucket.csv', `${HEADER}\n1791676800,1791763200,,,proj_a,3,user-1,key_a,gpt-5-2025-08-07,FALSE,default,100,10,20,0,0\n`);
+    const oldKey = '1791676800|1791763200|proj_a|user-1|key_a|gpt-5-2025-08-07|false|default'; // the dimensions joined
+    const older = await newLedger();
+    await importPaths(older, [file]);
+    const [{ record_key }] = await older.all<{ record_key: string }>('SELECT record_key FROM usage');
+    expect(record_key).toMatch(/^[0-9a-f]{32}$/);
+    // a ledger written before migration 007: the old key, the migration not yet applied
+    await older.run('UPDATE usage SET record_key = $k', { k: oldKey });
+    await older.run('DELETE FROM schema_migrations WHERE version = 7');
+    older.close();
+    const reopened = await Ledger.open(older.path); // migrates
+    expect(await reopened.all('SELECT record_key FROM usage')).toEqual([{ record_key }]);
+    const again = await importPaths(reopened, [file]);
+    expect(outcome(again, file)).toMatchObject({ imported: 0, duplicates: 1 });
+    expect(await reopened.all('SELECT count(*) AS n FROM usage')).toEqual([{ n: 1 }]);
+    reopened.close();
   });
 });
 
