@@ -12,6 +12,7 @@ export const claudeCode: Importer = {
   plainFilesOnly: true,
   fileBatches: 16, // json_batches[1] … [16] and exact_batches[1] … [16] in macros/claude_code_staged.sql
   recheck: true, // a file with a blank line or a line that is not a JSON object is read line by line
+  countLines: true, // how a blank line shows: the JSON reader's rows fall short of the file's lines
   // the stage statement holds every line's fields until it has picked each response's line: 400k
   // lines needed 512–640MB; at the 384MB default it spilled for 0.4–0.9 s, at the same peak RSS
   stagingMemory: '768MB',

@@ -46,6 +46,11 @@ export interface Importer {
   fileBatches?: number;
   recheck?: boolean;
   /**
+   * Its files' lines are counted when the run is planned (line-counts.ts) and given to its stage
+   * statement in stage_files.lines, to check a reader that skips blank lines against.
+   */
+  countLines?: boolean;
+  /**
    * DuckDB's memory limit while the stage statement runs, when RECOUNT_MEMORY_LIMIT does not set one
    * (it must be above the default): for a statement that holds every line it reads until it can pick
    * the rows to keep, which spills to disk below that.

@@ -18,6 +18,7 @@ import type { TaskRule } from '../classify/rules.js';
 import { DirectFallback, directFiles, insertDirect, sampledModelNames, settleDirectCounts } from './direct-import.js';
 import { mappingImporter } from '../importers/mapping/mapping-importer.js';
 import { readMapping } from '../importers/mapping/read-mapping.js';
+import { countLines } from '../importers/line-counts.js';
 
 export interface FileOutcome {
   path: string;
@@ -192,6 +193,9 @@ function planFormats(files: FoundFile[], forced: string | Importer | undefined, 
     const why = files.length === 1 && warnings.length === 1 ? warnings[0] : `no supported files among ${files.length} file${files.length === 1 ? '' : 's'}`;
     throw new RecountError(`nothing to import: ${why}`, 'pass export files or folders (see recount sources)');
   }
+  const counted = plan.filter((f) => f.importer.countLines);
+  const lines = countLines(counted.map((f) => f.path));
+  for (const f of counted) f.lines = lines.get(f.path);
   return plan;
 }
 

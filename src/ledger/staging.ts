@@ -15,6 +15,7 @@ export interface PlannedFile {
   importer: Importer;
   bytes: number; // size and modification time, read once when the run is planned
   modifiedMs: number;
+  lines?: number; // counted when planned, for an importer that checks its reader against them (countLines)
 }
 
 /**
@@ -57,7 +58,6 @@ const STAGING_MACROS = [
   'jsonl_records',
   'claude_code_line',
   'claude_code_lines',
-  'newline_counts',
   'claude_code_staged',
 ];
 
@@ -94,12 +94,14 @@ export function byImporter(plan: PlannedFile[]): Map<Importer, PlannedFile[]> {
 
 async function recordStageFiles(ledger: Ledger, plan: PlannedFile[]): Promise<void> {
   const appender = await ledger.conn.createAppender('stage_files', 'main', 'temp');
-  plan.forEach(({ path: p, importer, modifiedMs }, i) => {
+  plan.forEach(({ path: p, importer, modifiedMs, lines }, i) => {
     appender.appendVarchar(p);
     appender.appendInteger(i);
     appender.appendVarchar(importer.id);
     appender.appendVarchar(importer.merge);
     appender.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(Math.round(modifiedMs)) * 1000n));
+    if (lines === undefined) appender.appendNull();
+    else appender.appendBigInt(BigInt(lines));
     appender.endRow();
   });
   appender.flushSync();

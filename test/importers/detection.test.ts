@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fixtures, importPaths, newLedger, samples, tempDir, writeTemp } from '../helpers.js';
 import { RecountError } from '../../src/errors.js';
 import { readHead } from '../../src/importers/file-head.js';
+import { countLines } from '../../src/importers/line-counts.js';
 import { detectImporter, importerById, importers } from '../../src/importers/registry.js';
 import { ccAssistant, ccUser, jsonl, outcome, usageTotals } from './util.js';
 
@@ -160,5 +161,32 @@ describe('detection: --format forcing', () => {
     expect(err).toBeInstanceOf(RecountError);
     expect((err as Error).message).toContain("unknown format 'nope'");
     expect((err as RecountError).hint).toContain(importers.map((i) => i.id).join(', '));
+  });
+});
+
+describe('line counts (what a line-by-line reading sees)', () => {
+  it('counts newlines, a last line without one, blank and CRLF lines, and lines across read chunks', () => {
+    const dir = tempDir();
+    const big = 'x'.repeat(700_000);
+    const files = {
+      empty: '',
+      one: '{"a":1}',
+      two: '{"a":1}\n{"a":2}\n',
+      blank: '{"a":1}\n\n{"a":2}',
+      crlf: '{"a":1}\r\n\r\n',
+      newline: '\n',
+      chunks: `${big}\n${big}\n${big}`, // longer than the first read buffer
+    };
+    const paths = Object.fromEntries(Object.entries(files).map(([name, text]) => [name, writeTemp(`${name}.jsonl`, text, dir)]));
+    const counts = countLines(Object.values(paths));
+    expect(Object.fromEntries(Object.entries(paths).map(([name, p]) => [name, counts.get(p)]))).toEqual({
+      empty: 0,
+      one: 1,
+      two: 2,
+      blank: 3,
+      crlf: 2,
+      newline: 1,
+      chunks: 3,
+    });
   });
 });

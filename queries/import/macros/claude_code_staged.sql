@@ -15,15 +15,10 @@
 -- json_batches, exact_batches: VARCHAR[][], 16 batches each (the files in batches of similar size; a
 -- JSON batch always starts with the empty template, as read_json needs a file); run_id: the import id.
 CREATE OR REPLACE TEMP MACRO claude_code_staged(json_batches, exact_batches, run_id) AS TABLE
-WITH file_lines AS MATERIALIZED (  -- per file given to the JSON reader, its lines (newline_counts.sql)
-  SELECT * FROM newline_counts(json_batches[1]) UNION ALL SELECT * FROM newline_counts(json_batches[2])
-  UNION ALL SELECT * FROM newline_counts(json_batches[3]) UNION ALL SELECT * FROM newline_counts(json_batches[4])
-  UNION ALL SELECT * FROM newline_counts(json_batches[5]) UNION ALL SELECT * FROM newline_counts(json_batches[6])
-  UNION ALL SELECT * FROM newline_counts(json_batches[7]) UNION ALL SELECT * FROM newline_counts(json_batches[8])
-  UNION ALL SELECT * FROM newline_counts(json_batches[9]) UNION ALL SELECT * FROM newline_counts(json_batches[10])
-  UNION ALL SELECT * FROM newline_counts(json_batches[11]) UNION ALL SELECT * FROM newline_counts(json_batches[12])
-  UNION ALL SELECT * FROM newline_counts(json_batches[13]) UNION ALL SELECT * FROM newline_counts(json_batches[14])
-  UNION ALL SELECT * FROM newline_counts(json_batches[15]) UNION ALL SELECT * FROM newline_counts(json_batches[16])
+WITH file_lines AS (  -- the files given to the JSON reader, with their lines (counted when planned)
+  SELECT path AS source_file, lines
+  FROM stage_files
+  JOIN (SELECT unnest(flatten(json_batches)) AS path) USING (path)
 ),
 lines AS MATERIALIZED (  -- every line, its file as the file's order in the run (a path per line would fill memory)
   SELECT s.file_order, l.* EXCLUDE (source_file)
@@ -72,7 +67,7 @@ recheck AS MATERIALIZED (  -- files whose JSON rows are not their lines one for 
   SELECT c.source_file
   FROM file_lines c
   LEFT JOIN files f USING (source_file)
-  WHERE c.lines > 0 AND (f.json_rows IS DISTINCT FROM c.lines OR NOT f.json_clean)
+  WHERE c.lines IS NULL OR (c.lines > 0 AND (f.json_rows IS DISTINCT FROM c.lines OR NOT f.json_clean))
 ),
 read_files AS (  -- the files read exactly
   SELECT * FROM files WHERE source_file NOT IN (SELECT source_file FROM recheck)
