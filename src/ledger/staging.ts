@@ -67,8 +67,12 @@ const STAGING_MACROS = [
  */
 export async function stageRechecked(ledger: Ledger, importer: Importer, files: PlannedFile[], importId: string): Promise<void> {
   const run: StageRun = { importId, sizes: new Map(files.map((f) => [f.path, f.bytes])) };
-  const stageSql = sql(`import/${importer.stageQuery ?? `stage_${importer.id.replace(/-/g, '_')}`}`);
-  await runBatched(ledger, importer, stageSql, [], files.map((f) => f.path), run, () => {});
+  await runBatched(ledger, importer, stageStatement(importer), [], files.map((f) => f.path), run, () => {});
+}
+
+/** queries/import/stage_<id>.sql, or the importer's `stageQuery` (variants of one format share one). */
+function stageStatement(importer: Importer): string {
+  return sql(`import/${importer.stageQuery ?? `stage_${importer.id.replace(/-/g, '_')}`}`);
 }
 
 /**
@@ -125,7 +129,7 @@ async function stageBatch(ledger: Ledger, importer: Importer, paths: string[], r
     return;
   }
   // stageQuery: variants of one format share a mapping statement (their readers are prestage steps)
-  const stageSql = sql(`import/${importer.stageQuery ?? `stage_${importer.id.replace(/-/g, '_')}`}`);
+  const stageSql = stageStatement(importer);
   const files = readerFiles(importer, paths);
   try {
     const prestageParams: Params = { files: listValue(files), ...importer.prestageParams?.(paths) };
@@ -158,10 +162,10 @@ async function stageInBatches(ledger: Ledger, importer: Importer, stageSql: stri
 }
 
 /** Runs a batched statement over `fast` files (its fast reader) and `exact` ones (line by line). */
-function runBatched(ledger: Ledger, importer: Importer, statement: string, fast: string[], exact: string[], run: StageRun, onTick: (percent: number | null) => void, extra: Params = {}): Promise<void> {
+function runBatched(ledger: Ledger, importer: Importer, statement: string, fast: string[], exact: string[], run: StageRun, onTick: (percent: number | null) => void): Promise<void> {
   const params = batchParams(importer, fast, exact, run.sizes);
   const types = Object.fromEntries(Object.keys(params).map((name): [string, DuckDBType] => [name, LIST(LIST(VARCHAR))]));
-  const go = () => ledger.runWatched(statement, { ...params, ...extra, import_id: run.importId }, onTick, types);
+  const go = () => ledger.runWatched(statement, { ...params, import_id: run.importId }, onTick, types);
   return importer.stagingMemory ? ledger.withMemoryLimit(importer.stagingMemory, go) : go();
 }
 
