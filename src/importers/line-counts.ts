@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 
 /**
  * Each file's lines as a line-by-line reading sees them: its newlines, plus one for a last line
@@ -28,4 +29,47 @@ export function countLines(paths: string[]): Map<string, number> {
     }
   }
   return counts;
+}
+
+/** Line counts under way on a worker thread. */
+export interface LineCounting {
+  /** The counts of `paths`: the worker's, and any it did not count counted here. */
+  counts(paths: string[]): Promise<Map<string, number>>;
+  /** Stops the worker (nothing needs its counts). */
+  cancel(): void;
+}
+
+/**
+ * Starts counting the lines of `paths` on a worker thread, so the reading overlaps the main thread's
+ * work before the counts are needed (detecting formats, preparing the ledger): a folder of
+ * transcripts is hundreds of megabytes to read. Under the TypeScript test runner, which cannot
+ * start a worker from source, and for no paths, the counts are taken when asked for.
+ */
+export function countLinesAhead(paths: string[]): LineCounting {
+  const viaWorker = paths.length > 0 && import.meta.url.endsWith('.js');
+  const worker = viaWorker ? new Worker(new URL(import.meta.url), { workerData: { countLines: paths } }) : null;
+  worker?.unref(); // never what keeps the process alive
+  const counted: Promise<Map<string, number>> = worker
+    ? new Promise((resolve) => {
+        worker.once('message', (m: Map<string, number>) => resolve(m));
+        worker.once('error', () => resolve(new Map())); // counted here instead
+        worker.once('exit', () => resolve(new Map()));
+      })
+    : Promise.resolve(new Map());
+  return {
+    async counts(wanted) {
+      const ahead = await counted;
+      const missing = wanted.filter((p) => !ahead.has(p));
+      const here = countLines(missing);
+      return new Map(wanted.map((p) => [p, ahead.get(p) ?? here.get(p)!]));
+    },
+    cancel() {
+      void worker?.terminate();
+    },
+  };
+}
+
+// the worker: count, hand the counts back, end
+if (!isMainThread && Array.isArray((workerData as { countLines?: unknown } | null)?.countLines)) {
+  parentPort!.postMessage(countLines((workerData as { countLines: string[] }).countLines));
 }

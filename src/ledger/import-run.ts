@@ -18,7 +18,7 @@ import type { TaskRule } from '../classify/rules.js';
 import { DirectFallback, directFiles, insertDirect, sampledModelNames, settleDirectCounts } from './direct-import.js';
 import { mappingImporter } from '../importers/mapping/mapping-importer.js';
 import { readMapping } from '../importers/mapping/read-mapping.js';
-import { countLines } from '../importers/line-counts.js';
+import { countLinesAhead, type LineCounting } from '../importers/line-counts.js';
 
 export interface FileOutcome {
   path: string;
@@ -55,15 +55,20 @@ export interface ImportOptions {
  */
 export async function importFiles(ledger: Ledger, files: FoundFile[], opts: ImportOptions): Promise<ImportReport> {
   const warnings: string[] = [];
+  // line-by-line files may belong to an importer that checks its reader against their lines: those
+  // are read while the formats are detected and the ledger is prepared
+  const counting = countLinesAhead(files.map((f) => f.path).filter((p) => LINE_FILE.test(p)));
   const plan = planFormats(files, opts.importer ?? opts.format, warnings);
   const importId = `imp_${(opts.now ?? new Date()).toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}_${randomBytes(3).toString('hex')}`;
   const importedAt = opts.now ?? new Date();
 
   const rules = (await ledgerRules(ledger)).rules;
-  const run = (direct: PlannedFile[]) => mergeRun(ledger, plan, direct, { importId, importedAt, rules, opts });
+  const direct = await directFiles(ledger, plan, opts.directMinBytes);
+  await countPlannedLines(plan, counting);
+  const run = (directFiles: PlannedFile[]) => mergeRun(ledger, plan, directFiles, { importId, importedAt, rules, opts });
   let outcomes: FileOutcome[];
   try {
-    outcomes = await run(await directFiles(ledger, plan, opts.directMinBytes));
+    outcomes = await run(direct);
   } catch (err) {
     if (!(err instanceof DirectFallback)) throw err;
     outcomes = await run([]); // the transaction was rolled back: every file the general way
@@ -193,10 +198,17 @@ function planFormats(files: FoundFile[], forced: string | Importer | undefined, 
     const why = files.length === 1 && warnings.length === 1 ? warnings[0] : `no supported files among ${files.length} file${files.length === 1 ? '' : 's'}`;
     throw new RecountError(`nothing to import: ${why}`, 'pass export files or folders (see recount sources)');
   }
-  const counted = plan.filter((f) => f.importer.countLines);
-  const lines = countLines(counted.map((f) => f.path));
-  for (const f of counted) f.lines = lines.get(f.path);
   return plan;
+}
+
+const LINE_FILE = /\.(jsonl|ndjson)$/i;
+
+/** Each planned file's lines, for the importers that check their reader against them (countLines). */
+async function countPlannedLines(plan: PlannedFile[], counting: LineCounting): Promise<void> {
+  const counted = plan.filter((f) => f.importer.countLines);
+  if (!counted.length) return counting.cancel();
+  const lines = await counting.counts(counted.map((f) => f.path));
+  for (const f of counted) f.lines = lines.get(f.path);
 }
 
 /** One import_files row per file, appended in one go (a directory of transcripts has thousands). */

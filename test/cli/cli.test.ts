@@ -3,7 +3,9 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { fixtures, root, runCli, samples, tempDir } from '../helpers.js';
+import { fixtures, root, runCli, samples, tempDir, writeTemp } from '../helpers.js';
+import { Ledger } from '../../src/ledger/ledger.js';
+import { ccAssistant, ccUser } from '../importers/util.js';
 
 const SUMMARY_FIELDS = [
   'records', 'requests', 'input_tokens', 'cache_read_tokens', 'cache_write_5m_tokens', 'cache_write_1h_tokens', 'output_tokens',
@@ -145,6 +147,19 @@ describe('recount CLI errors and listings', () => {
     const r = runCli(['import', '--claude-code', '--db', db, '--json'], { CLAUDE_CONFIG_DIR: `${samples('claude-code')},/nonexistent` });
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).totals).toMatchObject({ files: 3, imported: 58 });
+  });
+
+  it('a blank line in a transcript still sends its file to the line-by-line reading (lines counted ahead, on a worker)', async () => {
+    const dir = tempDir();
+    const ts = '2026-10-22T20:00:00.000Z';
+    const file = writeTemp('s.jsonl', [ccUser('go', ts), '', ccAssistant({ msgId: 'msg_1', ts, usage: { output: 5 } })].join('\n') + '\n', dir);
+    const db = path.join(tempDir(), 'blank.duckdb');
+    const r = runCli(['import', dir, '--db', db, '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).files).toEqual([{ path: file, format: 'claude-code', rows_read: 1, imported: 1, duplicates: 0, rejected: 0 }]);
+    const ledger = await Ledger.open(db, { readOnly: true });
+    expect(await ledger.all('SELECT source_line, prompt_text FROM usage')).toEqual([{ source_line: 3, prompt_text: 'go' }]);
+    ledger.close();
   });
 
   it('reads Codex rollouts from CODEX_HOME with --codex', () => {
