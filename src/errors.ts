@@ -13,3 +13,10 @@ export class RecountError extends Error {
     this.name = 'RecountError';
   }
 }
+
+/** A file the operating system would not let recount read (permissions, gone meanwhile): a RecountError naming it. */
+export function unreadableFile(path: string, err: unknown): unknown {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (!code || !['EACCES', 'EPERM', 'ENOENT', 'EISDIR', 'ELOOP', 'EIO'].includes(code)) return err;
+  return new RecountError(`${path}: cannot be read (${code})`, 'check that the file exists and is readable, or leave it out');
+}

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { unreadableFile } from '../errors.js';
 
 /**
  * Each file's lines as a line-by-line reading sees them: its newlines, plus one for a last line
@@ -11,7 +12,12 @@ export function countLines(paths: string[]): Map<string, number> {
   const counts = new Map<string, number>();
   let buf = Buffer.allocUnsafe(1 << 20); // reused: one read per file of up to its size
   for (const p of paths) {
-    const fd = fs.openSync(p, 'r');
+    let fd: number;
+    try {
+      fd = fs.openSync(p, 'r');
+    } catch (err) {
+      throw unreadableFile(p, err);
+    }
     try {
       let lines = 0;
       let last = -1; // the file's last byte

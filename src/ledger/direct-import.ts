@@ -95,13 +95,14 @@ export async function insertDirect(
     try {
       fileRows = await withImportFunctions(ledger, opts.modelIds, () => (importer.stagingMemory ? ledger.withMemoryLimit(importer.stagingMemory, run) : run()));
     } catch (err) {
-      // the transaction is aborted now: the caller resets the setting after its rollback. A file the
-      // reader cannot read goes the general way too, which names the problem as it always does.
+      // the transaction is aborted now, and the caller rolls it back. A file the reader cannot read
+      // goes the general way too, which names the problem as it always does.
       if (err instanceof Error && err.message.includes(FALLBACK_MARKER)) throw new DirectFallback(`${importer.id}: a row needs the general path`);
       if (readerError(importer, paths, err) instanceof RecountError) throw new DirectFallback(`${importer.id}: the reader failed`);
       throw err;
+    } finally {
+      await ledger.restore('RESET preserve_insertion_order');
     }
-    await ledger.run('RESET preserve_insertion_order');
     const check = await ledger.one<{ n: number; keys_distinct: boolean; unmapped_models: string[] }>(sql('import/direct_rows_check'), {
       import_id: opts.importId,
       source: importer.id,
@@ -142,7 +143,8 @@ function fileCounts(importer: Importer, planned: PlannedFile[], written: Map<str
   }
   for (const file of planned) {
     if (recheck.has(file.path)) {
-      if (!importer.recheck || written.get(file.path)) throw new Error(`${importer.id}: ${file.path} was both written and left to read again`);
+      // the statement writes nothing of a file it leaves to be read again
+      if (!importer.recheck || written.get(file.path)) throw new Error(`${importer.id}: one-pass statement wrote rows of ${file.path} and also left it to be read again`);
       result.rechecks.push(file);
       continue;
     }

@@ -18,7 +18,16 @@ interface Collecting {
 const active = new WeakMap<Ledger, { current: Collecting | null }>();
 
 /**
- * Runs `statement` with two JS functions it may call, and returns the rows it handed over:
+ * Registers the functions below on the ledger's connection, once. Outside any transaction: a
+ * function created inside one is gone again when it rolls back.
+ */
+export function registerImportFunctions(ledger: Ledger): void {
+  if (!active.has(ledger)) register(ledger);
+}
+
+/**
+ * Runs `statement` with two JS functions it may call (registerImportFunctions first), and returns the
+ * rows it handed over:
  *   recount_model_id(raw): the canonical model id (ModelIds.canonical, as the merge's model map), for
  *     a statement that meets its model names as it reads (called once per distinct name);
  *   recount_file_row(source_file, row_kind, row_count): takes a row the statement computed but does
@@ -27,7 +36,8 @@ const active = new WeakMap<Ledger, { current: Collecting | null }>();
  *     the one pass saves. It returns true, so a filter on it makes the statement call it.
  */
 export async function withImportFunctions(ledger: Ledger, modelIds: ModelIds, statement: () => Promise<void>): Promise<FileRow[]> {
-  const slot = active.get(ledger) ?? register(ledger);
+  const slot = active.get(ledger);
+  if (!slot) throw new Error('registerImportFunctions must run before a statement that calls them');
   const collecting: Collecting = { modelIds, rows: [] };
   slot.current = collecting;
   try {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DuckDBMapValue } from '@duckdb/node-api';
 import { DuckDBTimestampTZValue, MAP, VARCHAR } from './duckdb.js';
-import { RecountError } from '../errors.js';
+import { RecountError, unreadableFile } from '../errors.js';
 import type { FoundFile } from '../importers/discover.js';
 import { detectImporter, importerById, importers } from '../importers/registry.js';
 import type { Importer } from '../importers/types.js';
@@ -16,6 +16,7 @@ import { ledgerRules } from '../classify/classify.js';
 import { withRuleIndex } from '../classify/compile.js';
 import type { TaskRule } from '../classify/rules.js';
 import { DirectFallback, directFiles, insertDirect, sampledModelNames, settleDirectCounts } from './direct-import.js';
+import { registerImportFunctions } from './import-functions.js';
 import { mappingImporter } from '../importers/mapping/mapping-importer.js';
 import { readMapping } from '../importers/mapping/read-mapping.js';
 import { countLinesAhead, type LineCounting } from '../importers/line-counts.js';
@@ -105,12 +106,8 @@ async function mergeRun(
   await stageFiles(ledger, plan, importId, { skip: direct, onProgress: opts.onProgress });
   const modelMap = await stagedModelMap(ledger, opts.modelIds, sampledModelNames(direct));
 
-  try {
-    return await ledger.transaction(() => writeRun(ledger, plan, direct, { ...run, modelMap }));
-  } finally {
-    // a one-pass statement that failed left its setting behind (an aborted transaction takes no SET)
-    if (direct.length) await ledger.run('RESET preserve_insertion_order');
-  }
+  if (direct.length) registerImportFunctions(ledger); // before the transaction, which could roll them back
+  return ledger.transaction(() => writeRun(ledger, plan, direct, { ...run, modelMap }));
 }
 
 /** The import transaction: one-pass files, then the merge of the staged rows, then the counts. */
@@ -174,12 +171,18 @@ function planFormats(files: FoundFile[], forced: string | Importer | undefined, 
   const forcedImporter = typeof forced === 'string' ? importerById(forced) : forced;
   const plan: PlannedFile[] = [];
   for (const file of files) {
-    const stat = fs.statSync(file.path);
-    if (stat.size === 0) {
-      warnings.push(`${file.path}: empty file, nothing to import`);
-      continue;
+    let stat: fs.Stats;
+    let importer: Importer | undefined;
+    try {
+      stat = fs.statSync(file.path);
+      if (stat.size === 0) {
+        warnings.push(`${file.path}: empty file, nothing to import`);
+        continue;
+      }
+      importer = forcedImporter ?? siblingMapping(file.path) ?? detectImporter(file.path);
+    } catch (err) {
+      throw unreadableFile(file.path, err);
     }
-    const importer = forcedImporter ?? siblingMapping(file.path) ?? detectImporter(file.path);
     if (importer?.plainFilesOnly && /\.gz$/i.test(file.path)) {
       throw new RecountError(`${file.path}: ${importer.title} are read as plain text`, `unpack it first: gunzip -k ${file.path}`);
     }

@@ -25,6 +25,9 @@ export function resolveDbPath(flag?: string): string {
 
 /** An open ledger file: one DuckDB connection plus the helpers every module uses. */
 export class Ledger {
+  private inTransaction = false;
+  private afterRollback: string[] = []; // settings to put back once a failed transaction is rolled back
+
   private constructor(
     readonly path: string,
     private readonly instance: DuckDBInstance,
@@ -102,20 +105,39 @@ export class Ledger {
     try {
       return await fn();
     } finally {
-      await this.run(`SET memory_limit = '${memoryLimit()}'`);
+      await this.restore(`SET memory_limit = '${memoryLimit()}'`);
+    }
+  }
+
+  /**
+   * Runs a statement that puts a setting back. A statement that failed inside a transaction has
+   * aborted it, and DuckDB takes nothing more until the rollback: then it runs after the rollback
+   * (and the error that aborted it is the one reported).
+   */
+  async restore(statement: string): Promise<void> {
+    try {
+      await this.run(statement);
+    } catch (err) {
+      if (!this.inTransaction) throw err;
+      this.afterRollback.push(statement);
     }
   }
 
   /** Runs `fn` in one transaction: all of it lands, or none of it. */
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     await this.run('BEGIN TRANSACTION');
+    this.inTransaction = true;
     try {
       const result = await fn();
       await this.run('COMMIT');
       return result;
     } catch (err) {
       await this.run('ROLLBACK').catch(() => undefined);
+      for (const statement of this.afterRollback.splice(0)) await this.run(statement);
       throw err;
+    } finally {
+      this.inTransaction = false;
+      this.afterRollback = [];
     }
   }
 

@@ -67,7 +67,12 @@ const STAGING_MACROS = [
  */
 export async function stageRechecked(ledger: Ledger, importer: Importer, files: PlannedFile[], importId: string): Promise<void> {
   const run: StageRun = { importId, sizes: new Map(files.map((f) => [f.path, f.bytes])) };
-  await runBatched(ledger, importer, stageStatement(importer), [], files.map((f) => f.path), run, () => {});
+  const paths = files.map((f) => f.path);
+  try {
+    await runBatched(ledger, importer, stageStatement(importer), [], paths, run, () => {});
+  } catch (err) {
+    throw readerError(importer, paths, err);
+  }
 }
 
 /** queries/import/stage_<id>.sql, or the importer's `stageQuery` (variants of one format share one). */

@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { fixtures, importPaths, newLedger, samples, tempDir, writeTemp } from '../helpers.js';
 import { RecountError } from '../../src/errors.js';
 import { importers } from '../../src/importers/registry.js';
+import { discoverFiles } from '../../src/importers/discover.js';
+import { importFiles } from '../../src/ledger/import-run.js';
+import { loadCatalog } from '../../src/pricing/catalog.js';
 import { ccAssistant, ccUser, expectCountsBalance, jsonl, ledgerState, outcome, usageTotals } from './util.js';
 
 const ALL_FORMATS = importers.map((i) => i.id);
@@ -58,6 +61,17 @@ describe('bad input: unknown and empty files', () => {
     expect(report.files.map((f) => f.format)).toEqual(['anthropic-usage-api']);
     expect(report.totals).toMatchObject({ files: 1, rows_read: 17, imported: 17 });
     expect(await ledger.all('SELECT path FROM import_files')).toEqual([{ path: `${dir}/usage-report.json` }]);
+  });
+
+  it('a file gone between finding and reading is a RecountError naming it', async () => {
+    const ledger = await newLedger();
+    const dir = tempDir();
+    const file = writeTemp('gone.jsonl', jsonl(ccUser('go', '2026-10-22T20:00:00.000Z')), dir);
+    const found = discoverFiles([dir]);
+    fs.rmSync(file);
+    const err = await importFiles(ledger, found, { modelIds: loadCatalog().modelIds }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RecountError);
+    expect((err as RecountError).message).toBe(`${file}: cannot be read (ENOENT)`);
   });
 
   it('an empty file alone is a RecountError (no crash) and leaves the ledger empty', async () => {

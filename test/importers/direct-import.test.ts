@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtures, newLedger, samples, tempDir, writeTemp } from '../helpers.js';
 import { discoverFiles } from '../../src/importers/discover.js';
@@ -176,5 +177,33 @@ describe('one-pass import of Claude Code transcripts', () => {
     const onePass = await importVia([samples('claude-code')], true);
     const again = await importVia([samples('claude-code')], true, { ledger: onePass.ledger });
     expect(again.report.totals).toMatchObject({ imported: 0, duplicates: 81, rejected: 1 });
+  });
+
+  it('a tie between a file read line by line and a one-pass row keeps the first file\'s line, as the general path does', async () => {
+    const dir = tempDir();
+    const ts = '2026-10-22T20:00:00.000Z';
+    const line = ccAssistant({ msgId: 'msg_tie', ts, usage: { output: 5 } });
+    writeTemp('a.jsonl', [ccUser('go', ts), '', line].join('\n') + '\n', dir); // a blank line: read line by line
+    writeTemp('b.jsonl', jsonl(line), dir);
+    const { ledger } = await same([dir]);
+    expect(await ledger.all('SELECT source_line, prompt_text FROM usage')).toEqual([{ source_line: 3, prompt_text: 'go' }]);
+  });
+
+  it('a file the reader cannot read fails with the general path\'s message, and leaves the ledger ready for the next import', async () => {
+    const dir = tempDir();
+    const ts = '2026-10-22T20:00:00.000Z';
+    const bad = path.join(dir, 'a.jsonl');
+    const good = jsonl(ccAssistant({ msgId: 'msg_1', ts, usage: { output: 5 } }));
+    fs.writeFileSync(bad, Buffer.concat([Buffer.from(good), Buffer.from([0xff, 0xfe, 0x0a])])); // not UTF-8
+    const message = await importVia([dir], false).then(() => 'no error', (e: Error) => e.message);
+    expect(message).toMatch(/a\.jsonl.*cannot be read as Claude Code/);
+    const ledger = await newLedger();
+    const settings = () => ledger.all("SELECT current_setting('memory_limit') AS m, current_setting('preserve_insertion_order') AS p");
+    const before = await settings();
+    await expect(importVia([dir], true, { ledger })).rejects.toThrow(message);
+    expect(await settings()).toEqual(before);
+    fs.writeFileSync(bad, good);
+    const again = await importVia([dir], true, { ledger }); // the one-pass functions are still there
+    expect(again.report.totals).toMatchObject({ imported: 1, rejected: 0 });
   });
 });

@@ -6,8 +6,8 @@
 --     line-by-line reading); the stage statement subtracts the file's first (a window here would
 --     hold every line). That numbering is exact only when each line of a
 --     file is one JSON object: the reader skips blank lines, and a line that is not an object comes
---     back without a type (ok = false). The stage statement checks every file against its newline
---     count and has the others read again as exact_files.
+--     back without a type (ok = false). claude_code_staged checks every file against its line count
+--     (counted when the import is planned) and has the others read again as exact_files.
 --   * exact_files: read_text split on newlines, each line at its line number whatever it holds, cast
 --     to claude_code_line; the raw text is kept for lines to reject.
 -- A trailing CR is JSON whitespace.
