@@ -1,4 +1,5 @@
 import { claudeCodeDirs, discoverFiles } from '../importers/discover.js';
+import { countLinesAhead } from '../importers/line-counts.js';
 import { codexSessionDirs } from '../importers/codex-dirs.js';
 import { Ledger, resolveDbPath } from '../ledger/ledger.js';
 import { RecountError } from '../errors.js';
@@ -22,6 +23,8 @@ export async function importCommand(paths: string[], flags: ImportFlags): Promis
   if (flags.mapping && flags.format) throw new RecountError('--mapping and --format both choose the format', 'use one of them');
   if (!inputs.length) throw new RecountError('nothing to import', 'pass files or folders (recount import PATH…), or --claude-code / --codex for local agent logs');
   const files = discoverFiles(inputs);
+  // transcripts' lines are counted on a worker while DuckDB opens the ledger and the import code loads
+  const lineCounting = countLinesAhead(files.map((f) => f.path));
   // the import code, the price catalog and the rules' YAML parser (a tenth of a second of modules)
   // load while DuckDB opens and migrates the ledger on its own threads
   const modules = Promise.all([import('../ledger/import-run.js'), import('../pricing/catalog.js')]);
@@ -34,7 +37,7 @@ export async function importCommand(paths: string[], flags: ImportFlags): Promis
   const started = Date.now();
   try {
     const importer = flags.mapping ? mappingImporter(readMapping(flags.mapping)) : undefined;
-    const report = await importFiles(ledger, files, { format: flags.format, importer, modelIds: loadCatalog().modelIds, onProgress: progress.listener });
+    const report = await importFiles(ledger, files, { format: flags.format, importer, modelIds: loadCatalog().modelIds, onProgress: progress.listener, lineCounting });
     progress.done();
     for (const w of report.warnings) process.stderr.write(`warning: ${w}\n`);
     if (flags.json) {

@@ -45,15 +45,19 @@ export interface LineCounting {
   cancel(): void;
 }
 
+const LINE_FILE = /\.(jsonl|ndjson)$/i; // files an importer may read line by line
+
 /**
- * Starts counting the lines of `paths` on a worker thread, so the reading overlaps the main thread's
- * work before the counts are needed (detecting formats, preparing the ledger): a folder of
- * transcripts is hundreds of megabytes to read. Under the TypeScript test runner, which cannot
- * start a worker from source, and for no paths, the counts are taken when asked for.
+ * Starts counting the lines of the JSON-lines files among `paths` on a worker thread, so the reading
+ * overlaps the main thread's work before any importer needs the counts (opening the ledger,
+ * detecting formats): a folder of transcripts is hundreds of megabytes to read. Under the TypeScript
+ * test runner, which cannot start a worker from source, and for no such files, the counts are taken
+ * when asked for.
  */
 export function countLinesAhead(paths: string[]): LineCounting {
-  const viaWorker = paths.length > 0 && import.meta.url.endsWith('.js');
-  const worker = viaWorker ? new Worker(new URL(import.meta.url), { workerData: { countLines: paths } }) : null;
+  const lineFiles = paths.filter((p) => LINE_FILE.test(p));
+  const viaWorker = lineFiles.length > 0 && import.meta.url.endsWith('.js');
+  const worker = viaWorker ? new Worker(new URL(import.meta.url), { workerData: { countLines: lineFiles } }) : null;
   worker?.unref(); // never what keeps the process alive
   const counted: Promise<Map<string, number>> = worker
     ? new Promise((resolve) => {

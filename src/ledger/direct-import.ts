@@ -84,7 +84,7 @@ export async function insertDirect(
     const fileParams: Params = importer.fileBatches
       ? batchParams(importer, paths, [], new Map(planned.map((f) => [f.path, f.bytes])))
       : { files: listValue(readerFiles(importer, paths)) };
-    const mapped = statement.includes('$model_map');
+    const mapped = statement.includes('$model_map'); // one that meets its names as it reads binds none (recount_model_id)
     const bound = { ...params, ...fileParams, import_id: opts.importId, ...(mapped ? { model_map: opts.modelMap } : {}) };
     const types = Object.fromEntries([...Object.keys(fileParams).map((k) => [k, fileParamType(importer)]), ...(mapped ? [['model_map', MAP(VARCHAR, VARCHAR)]] : [])]);
     const run = () => ledger.runWatched(statement, bound, (percent) => opts.onTick(importer, paths, percent), types);

@@ -45,6 +45,7 @@ export interface ImportOptions {
   now?: Date;
   onProgress?: ProgressListener;
   directMinBytes?: number; // smallest file a one-pass import takes (direct-import.ts; tests lower it)
+  lineCounting?: LineCounting; // started by the caller for the same files, sooner (line-counts.ts)
 }
 
 /**
@@ -56,9 +57,8 @@ export interface ImportOptions {
  */
 export async function importFiles(ledger: Ledger, files: FoundFile[], opts: ImportOptions): Promise<ImportReport> {
   const warnings: string[] = [];
-  // line-by-line files may belong to an importer that checks its reader against their lines: those
-  // are read while the formats are detected and the ledger is prepared
-  const counting = countLinesAhead(files.map((f) => f.path).filter((p) => LINE_FILE.test(p)));
+  // an importer may check its reader against the files' lines: they are counted meanwhile
+  const counting = opts.lineCounting ?? countLinesAhead(files.map((f) => f.path));
   const plan = planFormats(files, opts.importer ?? opts.format, warnings);
   const importId = `imp_${(opts.now ?? new Date()).toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}_${randomBytes(3).toString('hex')}`;
   const importedAt = opts.now ?? new Date();
@@ -170,6 +170,7 @@ async function mergeStaged(ledger: Ledger, importId: string, modelMap: DuckDBMap
 function planFormats(files: FoundFile[], forced: string | Importer | undefined, warnings: string[]): PlannedFile[] {
   const forcedImporter = typeof forced === 'string' ? importerById(forced) : forced;
   const plan: PlannedFile[] = [];
+  const folders = new Map<string, Set<string>>(); // file names per folder, for sibling mappings
   for (const file of files) {
     let stat: fs.Stats;
     let importer: Importer | undefined;
@@ -179,7 +180,7 @@ function planFormats(files: FoundFile[], forced: string | Importer | undefined, 
         warnings.push(`${file.path}: empty file, nothing to import`);
         continue;
       }
-      importer = forcedImporter ?? siblingMapping(file.path) ?? detectImporter(file.path);
+      importer = forcedImporter ?? siblingMapping(file.path, folders) ?? detectImporter(file.path);
     } catch (err) {
       throw unreadableFile(file.path, err);
     }
@@ -203,8 +204,6 @@ function planFormats(files: FoundFile[], forced: string | Importer | undefined, 
   }
   return plan;
 }
-
-const LINE_FILE = /\.(jsonl|ndjson)$/i;
 
 /** Each planned file's lines, for the importers that check their reader against them (countLines). */
 async function countPlannedLines(plan: PlannedFile[], counting: LineCounting): Promise<void> {
@@ -231,8 +230,11 @@ async function recordFiles(ledger: Ledger, importId: string, importedAt: Date, f
 }
 
 /** A folder can carry its own mappings: `<name>.mapping.yaml` (or .yml, .json) next to `<name>.csv` reads it. */
-function siblingMapping(filePath: string): Importer | undefined {
-  const base = filePath.replace(/\.(csv|jsonl|ndjson|json)$/i, '');
-  const mapping = ['.mapping.yaml', '.mapping.yml', '.mapping.json'].map((ext) => base + ext).find((p) => fs.existsSync(p));
-  return mapping ? mappingImporter(readMapping(mapping)) : undefined;
+function siblingMapping(filePath: string, folders: Map<string, Set<string>>): Importer | undefined {
+  const dir = path.dirname(filePath);
+  let names = folders.get(dir); // one listing per folder: a folder of transcripts is thousands of files
+  if (!names) folders.set(dir, (names = new Set(fs.readdirSync(dir))));
+  const base = path.basename(filePath).replace(/\.(csv|jsonl|ndjson|json)$/i, '');
+  const mapping = ['.mapping.yaml', '.mapping.yml', '.mapping.json'].map((ext) => base + ext).find((name) => names.has(name));
+  return mapping ? mappingImporter(readMapping(path.join(dir, mapping))) : undefined;
 }
