@@ -58,7 +58,7 @@ export function countLinesAhead(paths: string[]): LineCounting {
   const lineFiles = paths.filter((p) => LINE_FILE.test(p));
   const viaWorker = lineFiles.length > 0 && import.meta.url.endsWith('.js');
   const worker = viaWorker ? new Worker(new URL(import.meta.url), { workerData: { countLines: lineFiles } }) : null;
-  worker?.unref(); // never what keeps the process alive
+  worker?.unref(); // keeps the process alive only while its counts are awaited
   const counted: Promise<Map<string, number>> = worker
     ? new Promise((resolve) => {
         worker.once('message', (m: Map<string, number>) => resolve(m));
@@ -68,7 +68,9 @@ export function countLinesAhead(paths: string[]): LineCounting {
     : Promise.resolve(new Map());
   return {
     async counts(wanted) {
+      worker?.ref();
       const ahead = await counted;
+      worker?.unref();
       const missing = wanted.filter((p) => !ahead.has(p));
       const here = countLines(missing);
       return new Map(wanted.map((p) => [p, ahead.get(p) ?? here.get(p)!]));

@@ -66,7 +66,7 @@ export async function importFiles(ledger: Ledger, files: FoundFile[], opts: Impo
   const rules = (await ledgerRules(ledger)).rules;
   const direct = await directFiles(ledger, plan, opts.directMinBytes);
   await countPlannedLines(plan, counting);
-  const run = (directFiles: PlannedFile[]) => mergeRun(ledger, plan, directFiles, { importId, importedAt, rules, opts });
+  const run = (onePass: PlannedFile[]) => mergeRun(ledger, plan, onePass, { importId, importedAt, rules, opts });
   let outcomes: FileOutcome[];
   try {
     outcomes = await run(direct);
