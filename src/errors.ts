@@ -17,6 +17,6 @@ export class RecountError extends Error {
 /** A file the operating system would not let recount read (permissions, gone meanwhile): a RecountError naming it. */
 export function unreadableFile(path: string, err: unknown): unknown {
   const code = (err as NodeJS.ErrnoException | null)?.code;
-  if (!code || !['EACCES', 'EPERM', 'ENOENT', 'EISDIR', 'ELOOP', 'EIO'].includes(code)) return err;
+  if (!code || !['EACCES', 'EPERM', 'ENOENT', 'ENOTDIR', 'EISDIR', 'ELOOP', 'ENXIO', 'EIO'].includes(code)) return err;
   return new RecountError(`${path}: cannot be read (${code})`, 'check that the file exists and is readable, or leave it out');
 }

@@ -29,6 +29,7 @@ export async function importCommand(paths: string[], flags: ImportFlags): Promis
   // load while DuckDB opens and migrates the ledger on its own threads
   const modules = Promise.all([import('../ledger/import-run.js'), import('../pricing/catalog.js')]);
   const ledger = await Ledger.open(resolveDbPath(flags.db)).catch(async (err: unknown) => {
+    lineCounting.cancel();
     await modules; // not left loading behind the error
     throw err;
   });
@@ -67,6 +68,7 @@ export async function importCommand(paths: string[], flags: ImportFlags): Promis
     );
     if (t.rejected) process.stdout.write(`see the rejected rows with: recount rejects --import ${report.import_id}\n`);
   } finally {
+    lineCounting.cancel();
     progress.done();
     ledger.close();
   }

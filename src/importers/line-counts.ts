@@ -4,7 +4,7 @@ import { unreadableFile } from '../errors.js';
 
 /**
  * Each file's lines as a line-by-line reading sees them: its newlines, plus one for a last line
- * without one (an empty file has none). A reader that skips blank lines is checked against these
+ * without one (an empty file has none). A path that is not a regular file is left out. A reader that skips blank lines is checked against these
  * (macros/claude_code_staged.sql). Counting them here costs a third of what it costs DuckDB, which
  * would read every file again as text and check that it is UTF-8.
  */
@@ -14,9 +14,14 @@ export function countLines(paths: string[]): Map<string, number> {
   for (const p of paths) {
     let fd: number;
     try {
-      fd = fs.openSync(p, 'r');
+      // opened without waiting (a named pipe would block until written to); only files are counted
+      fd = fs.openSync(p, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
     } catch (err) {
       throw unreadableFile(p, err);
+    }
+    if (!fs.fstatSync(fd).isFile()) {
+      fs.closeSync(fd);
+      continue;
     }
     try {
       let lines = 0;
@@ -39,7 +44,7 @@ export function countLines(paths: string[]): Map<string, number> {
 
 /** Line counts under way on a worker thread. */
 export interface LineCounting {
-  /** The counts of `paths`: the worker's, and any it did not count counted here. */
+  /** The counts of `paths` (files only): the worker's, and any it did not count counted here. */
   counts(paths: string[]): Promise<Map<string, number>>;
   /** Stops the worker (nothing needs its counts). */
   cancel(): void;
@@ -58,7 +63,6 @@ export function countLinesAhead(paths: string[]): LineCounting {
   const lineFiles = paths.filter((p) => LINE_FILE.test(p));
   const viaWorker = lineFiles.length > 0 && import.meta.url.endsWith('.js');
   const worker = viaWorker ? new Worker(new URL(import.meta.url), { workerData: { countLines: lineFiles } }) : null;
-  worker?.unref(); // keeps the process alive only while its counts are awaited
   const counted: Promise<Map<string, number>> = worker
     ? new Promise((resolve) => {
         worker.once('message', (m: Map<string, number>) => resolve(m));
@@ -66,6 +70,9 @@ export function countLinesAhead(paths: string[]): LineCounting {
         worker.once('exit', () => resolve(new Map()));
       })
     : Promise.resolve(new Map());
+  // after the listeners (adding one refs a worker again): it keeps the process alive only while its
+  // counts are awaited, so an import that fails first exits at once
+  worker?.unref();
   return {
     async counts(wanted) {
       worker?.ref();
@@ -73,7 +80,8 @@ export function countLinesAhead(paths: string[]): LineCounting {
       worker?.unref();
       const missing = wanted.filter((p) => !ahead.has(p));
       const here = countLines(missing);
-      return new Map(wanted.map((p) => [p, ahead.get(p) ?? here.get(p)!]));
+      const asked = new Set(wanted);
+      return new Map([...ahead, ...here].filter(([p]) => asked.has(p)));
     },
     cancel() {
       void worker?.terminate();

@@ -59,20 +59,23 @@ export async function importFiles(ledger: Ledger, files: FoundFile[], opts: Impo
   const warnings: string[] = [];
   // an importer may check its reader against the files' lines: they are counted meanwhile
   const counting = opts.lineCounting ?? countLinesAhead(files.map((f) => f.path));
-  const plan = planFormats(files, opts.importer ?? opts.format, warnings);
   const importId = `imp_${(opts.now ?? new Date()).toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}_${randomBytes(3).toString('hex')}`;
   const importedAt = opts.now ?? new Date();
-
-  const rules = (await ledgerRules(ledger)).rules;
-  const direct = await directFiles(ledger, plan, opts.directMinBytes);
-  await countPlannedLines(plan, counting);
-  const run = (onePass: PlannedFile[]) => mergeRun(ledger, plan, onePass, { importId, importedAt, rules, opts });
   let outcomes: FileOutcome[];
   try {
-    outcomes = await run(direct);
-  } catch (err) {
-    if (!(err instanceof DirectFallback)) throw err;
-    outcomes = await run([]); // the transaction was rolled back: every file the general way
+    const plan = planFormats(files, opts.importer ?? opts.format, warnings);
+    const rules = (await ledgerRules(ledger)).rules;
+    const direct = await directFiles(ledger, plan, opts.directMinBytes);
+    await countPlannedLines(plan, counting);
+    const run = (onePass: PlannedFile[]) => mergeRun(ledger, plan, onePass, { importId, importedAt, rules, opts });
+    try {
+      outcomes = await run(direct);
+    } catch (err) {
+      if (!(err instanceof DirectFallback)) throw err;
+      outcomes = await run([]); // the transaction was rolled back: every file the general way
+    }
+  } finally {
+    counting.cancel(); // done, or no longer needed
   }
 
   const sum = (k: keyof Omit<FileOutcome, 'path' | 'format'>) => outcomes.reduce((n, f) => n + f[k], 0);
@@ -170,7 +173,7 @@ async function mergeStaged(ledger: Ledger, importId: string, modelMap: DuckDBMap
 function planFormats(files: FoundFile[], forced: string | Importer | undefined, warnings: string[]): PlannedFile[] {
   const forcedImporter = typeof forced === 'string' ? importerById(forced) : forced;
   const plan: PlannedFile[] = [];
-  const folders = new Map<string, Set<string>>(); // file names per folder, for sibling mappings
+  const folders = new Map<string, boolean>(); // per folder: whether it may hold a sibling mapping
   for (const file of files) {
     let stat: fs.Stats;
     let importer: Importer | undefined;
@@ -230,11 +233,26 @@ async function recordFiles(ledger: Ledger, importId: string, importedAt: Date, f
 }
 
 /** A folder can carry its own mappings: `<name>.mapping.yaml` (or .yml, .json) next to `<name>.csv` reads it. */
-function siblingMapping(filePath: string, folders: Map<string, Set<string>>): Importer | undefined {
+function siblingMapping(filePath: string, folders: Map<string, boolean>): Importer | undefined {
+  // one listing per folder: a folder of transcripts is thousands of files, and one without any
+  // mapping-like name needs no look for each of them (a listing that fails looks every time)
   const dir = path.dirname(filePath);
-  let names = folders.get(dir); // one listing per folder: a folder of transcripts is thousands of files
-  if (!names) folders.set(dir, (names = new Set(fs.readdirSync(dir))));
-  const base = path.basename(filePath).replace(/\.(csv|jsonl|ndjson|json)$/i, '');
-  const mapping = ['.mapping.yaml', '.mapping.yml', '.mapping.json'].map((ext) => base + ext).find((name) => names.has(name));
-  return mapping ? mappingImporter(readMapping(path.join(dir, mapping))) : undefined;
+  let mayHold = folders.get(dir);
+  if (mayHold === undefined) {
+    mayHold = listsMappings(dir);
+    folders.set(dir, mayHold);
+  }
+  if (!mayHold) return undefined;
+  const base = filePath.replace(/\.(csv|jsonl|ndjson|json)$/i, '');
+  const mapping = ['.mapping.yaml', '.mapping.yml', '.mapping.json'].map((ext) => base + ext).find((p) => fs.existsSync(p));
+  return mapping ? mappingImporter(readMapping(mapping)) : undefined;
+}
+
+/** Whether a folder may hold a mapping file (true when it cannot be listed). */
+function listsMappings(dir: string): boolean {
+  try {
+    return fs.readdirSync(dir).some((name) => /\.mapping\./i.test(name));
+  } catch {
+    return true;
+  }
 }

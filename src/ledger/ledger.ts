@@ -133,7 +133,8 @@ export class Ledger {
       return result;
     } catch (err) {
       await this.run('ROLLBACK').catch(() => undefined);
-      for (const statement of this.afterRollback.splice(0)) await this.run(statement);
+      // best effort: the error that aborted the transaction is the one to report
+      for (const statement of this.afterRollback.splice(0)) await this.run(statement).catch(() => undefined);
       throw err;
     } finally {
       this.inTransaction = false;

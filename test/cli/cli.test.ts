@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
@@ -160,6 +161,21 @@ describe('recount CLI errors and listings', () => {
     const ledger = await Ledger.open(db, { readOnly: true });
     expect(await ledger.all('SELECT source_line, prompt_text FROM usage')).toEqual([{ source_line: 3, prompt_text: 'go' }]);
     ledger.close();
+  });
+
+  it('an import that fails before it needs the line counts exits without waiting for them', () => {
+    const dir = tempDir();
+    const unknown = writeTemp('unknown.jsonl', '{"hello":"world"}\n', dir);
+    const fifo = path.join(dir, 'never-written.jsonl'); // the line-counting worker blocks opening it
+    spawnSync('mkfifo', [fifo]);
+    const r = spawnSync(process.execPath, [path.join(root, 'bin', 'recount.js'), 'import', unknown, fifo, '--db', path.join(dir, 'x.duckdb')], {
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    expect(r.signal).toBeNull(); // not killed by the timeout
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('unknown.jsonl: not a supported format');
   });
 
   it('reads Codex rollouts from CODEX_HOME with --codex', () => {
