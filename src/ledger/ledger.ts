@@ -56,7 +56,14 @@ export class Ledger {
     // a timestamp written without a zone means UTC, whatever the machine's zone
     await conn.run("SET TimeZone = 'UTC'");
     const ledger = new Ledger(dbPath, instance, conn);
-    if (!opts.readOnly) await migrate(ledger);
+    if (!opts.readOnly) {
+      try {
+        await migrate(ledger);
+      } catch (err) {
+        ledger.close(); // not left holding the file
+        throw err;
+      }
+    }
     return ledger;
   }
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { queriesDir } from '../paths.js';
 import type { Ledger } from './ledger.js';
+import { RecountError } from '../errors.js';
 
 interface Migration {
   version: number;
@@ -25,7 +26,18 @@ export async function migrate(ledger: Ledger): Promise<void> {
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ DEFAULT now())',
   );
   const done = new Set((await ledger.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version));
-  const pending = listMigrations().filter((m) => !done.has(m.version));
+  const known = listMigrations();
+  const newest = Math.max(...known.map((m) => m.version));
+  const ahead = [...done].filter((v) => v > newest);
+  if (ahead.length) {
+    // a newer recount changed the schema (or how rows are keyed): writing with this one could count
+    // rows twice
+    throw new RecountError(
+      `${ledger.path} was written by a newer recount (schema step ${Math.max(...ahead)}; this one knows up to ${newest})`,
+      'use that recount (or a newer one) for this ledger, or import into another with --db',
+    );
+  }
+  const pending = known.filter((m) => !done.has(m.version));
   if (!pending.length) return;
   // all pending steps in one transaction: one commit (a new ledger has six steps), and a step that
   // fails leaves the file as it was

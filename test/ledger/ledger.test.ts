@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { Ledger } from '../../src/ledger/ledger.js';
 import { listMigrations } from '../../src/ledger/migrate.js';
+import { RecountError } from '../../src/errors.js';
 import { runCli, samples, tempDir } from '../helpers.js';
 
 describe('ledger file', () => {
@@ -52,6 +53,16 @@ describe('ledger file', () => {
     const versions = (await ledger.all<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).map((r) => r.version);
     expect(versions).toEqual(listMigrations().map((m) => m.version));
     ledger.close();
+  });
+
+  it('refuses to write a ledger a newer recount has migrated further', async () => {
+    const file = path.join(tempDir(), 'newer.duckdb');
+    const ledger = await Ledger.open(file);
+    await ledger.run("INSERT INTO schema_migrations (version, name) VALUES (999, '999_from_the_future')");
+    ledger.close();
+    const err = await Ledger.open(file).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RecountError);
+    expect((err as RecountError).message).toMatch(/newer\.duckdb was written by a newer recount \(schema step 999; this one knows up to \d+\)/);
   });
 
   it('tells a second process that the ledger is locked, without a stack trace', async () => {
