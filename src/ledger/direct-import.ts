@@ -1,5 +1,5 @@
 import type { DuckDBMapValue } from '@duckdb/node-api';
-import { LIST, MAP, VARCHAR, listValue, mapValue } from './duckdb.js';
+import { MAP, VARCHAR, mapValue } from './duckdb.js';
 import { labelUnmappedModelsStatement, withRuleIndex } from '../classify/compile.js';
 import { RecountError } from '../errors.js';
 import type { TaskRule } from '../classify/rules.js';
@@ -7,9 +7,9 @@ import type { Importer } from '../importers/types.js';
 import type { ModelIds } from '../pricing/model-ids.js';
 import type { FileOutcome } from './import-run.js';
 import { withImportFunctions, type FileRow } from './import-functions.js';
-import type { Ledger, Params } from './ledger.js';
+import type { Ledger } from './ledger.js';
 import { sql } from './sql.js';
-import { batchParams, byImporter, readerError, readerFiles, type PlannedFile } from './staging.js';
+import { byImporter, fileParams, readerError, withStagingMemory, type PlannedFile } from './staging.js';
 
 /**
  * One-pass imports. The general path stages every row, plans the merge against the ledger, then
@@ -81,19 +81,17 @@ export async function insertDirect(
       model: 'coalesce(map_extract_value($model_map, model_raw), model_raw)',
       ...ruleInputs,
     });
-    const fileParams: Params = importer.fileBatches
-      ? batchParams(importer, paths, [], new Map(planned.map((f) => [f.path, f.bytes])))
-      : { files: listValue(readerFiles(importer, paths)) };
+    const files = fileParams(importer, paths, [], new Map(planned.map((f) => [f.path, f.bytes])));
     const mapped = statement.includes('$model_map'); // one that meets its names as it reads binds none (recount_model_id)
-    const bound = { ...params, ...fileParams, import_id: opts.importId, ...(mapped ? { model_map: opts.modelMap } : {}) };
-    const types = Object.fromEntries([...Object.keys(fileParams).map((k) => [k, fileParamType(importer)]), ...(mapped ? [['model_map', MAP(VARCHAR, VARCHAR)]] : [])]);
+    const bound = { ...params, ...files.params, import_id: opts.importId, ...(mapped ? { model_map: opts.modelMap } : {}) };
+    const types = { ...files.types, ...(mapped ? { model_map: MAP(VARCHAR, VARCHAR) } : {}) };
     const run = () => ledger.runWatched(statement, bound, (percent) => opts.onTick(importer, paths, percent), types);
     // the rows' order in the ledger means nothing (the general path writes them in hash order too),
     // and keeping it would make DuckDB insert them on one thread
     await ledger.run('SET preserve_insertion_order = false');
     let fileRows: FileRow[];
     try {
-      fileRows = await withImportFunctions(ledger, opts.modelIds, () => (importer.stagingMemory ? ledger.withMemoryLimit(importer.stagingMemory, run) : run()));
+      fileRows = await withImportFunctions(ledger, opts.modelIds, () => withStagingMemory(ledger, importer, run));
     } catch (err) {
       // the transaction is aborted now, and the caller rolls it back. A file the reader cannot read
       // goes the general way too, which names the problem as it always does.
@@ -180,10 +178,3 @@ async function labelUnmappedModels(ledger: Ledger, importer: Importer, names: st
   const modelMap = mapValue(names.map((raw) => ({ key: raw, value: opts.modelIds.canonical(raw) ?? raw })));
   await ledger.run(statement, { ...params, model_map: modelMap, import_id: opts.importId, source: importer.id }, { model_map: MAP(VARCHAR, VARCHAR) });
 }
-
-function fileParamType(importer: Importer) {
-  return importer.fileBatches ? LIST_OF_LISTS : VARCHAR_LIST;
-}
-
-const VARCHAR_LIST = LIST(VARCHAR);
-const LIST_OF_LISTS = LIST(LIST(VARCHAR));

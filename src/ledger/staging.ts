@@ -168,17 +168,25 @@ async function stageInBatches(ledger: Ledger, importer: Importer, stageSql: stri
 
 /** Runs a batched statement over `fast` files (its fast reader) and `exact` ones (line by line). */
 function runBatched(ledger: Ledger, importer: Importer, statement: string, fast: string[], exact: string[], run: StageRun, onTick: (percent: number | null) => void): Promise<void> {
-  const params = batchParams(importer, fast, exact, run.sizes);
-  const types = Object.fromEntries(Object.keys(params).map((name): [string, DuckDBType] => [name, LIST(LIST(VARCHAR))]));
-  const go = () => ledger.runWatched(statement, { ...params, import_id: run.importId }, onTick, types);
-  return importer.stagingMemory ? ledger.withMemoryLimit(importer.stagingMemory, go) : go();
+  const { params, types } = fileParams(importer, fast, exact, run.sizes);
+  return withStagingMemory(ledger, importer, () => ledger.runWatched(statement, { ...params, import_id: run.importId }, onTick, types));
 }
 
-/** $files (and, with `recheck`, $exact) for a statement that reads its files in batches. */
-export function batchParams(importer: Importer, fast: string[], exact: string[], sizes: Map<string, number>): Params {
-  const n = importer.fileBatches!;
-  const files = fileBatches(fast, n, sizes, headerTemplate(importer));
-  return importer.recheck ? { files, exact: fileBatches(exact, n, sizes) } : { files };
+/**
+ * The files a reader statement takes, typed so that an empty list binds: $files, or for an importer
+ * that reads in batches, $files (and, with `recheck`, $exact) as lists of batches.
+ */
+export function fileParams(importer: Importer, fast: string[], exact: string[], sizes: Map<string, number>): { params: Params; types: Record<string, DuckDBType> } {
+  if (!importer.fileBatches) return { params: { files: listValue(readerFiles(importer, fast)) }, types: { files: LIST(VARCHAR) } };
+  const n = importer.fileBatches;
+  const params: Params = { files: fileBatches(fast, n, sizes, headerTemplate(importer)) };
+  if (importer.recheck) params.exact = fileBatches(exact, n, sizes);
+  return { params, types: Object.fromEntries(Object.keys(params).map((name) => [name, LIST(LIST(VARCHAR))])) };
+}
+
+/** Runs `fn` under the importer's staging memory limit, if it has one. */
+export function withStagingMemory<T>(ledger: Ledger, importer: Importer, fn: () => Promise<T>): Promise<T> {
+  return importer.stagingMemory ? ledger.withMemoryLimit(importer.stagingMemory, fn) : fn();
 }
 
 /**
@@ -200,7 +208,7 @@ function fileBatches(files: string[], n: number, sizes: Map<string, number>, tem
  * The $files a reader statement takes: CSV formats read a header-only template first, so with
  * union_by_name every column the SQL names exists even when an export leaves optional columns out.
  */
-export function readerFiles(importer: Importer, paths: string[]): string[] {
+function readerFiles(importer: Importer, paths: string[]): string[] {
   const template = headerTemplate(importer);
   return template ? [template, ...paths] : paths;
 }
