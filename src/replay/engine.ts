@@ -1,4 +1,4 @@
-import type { ReplayFrame } from './frame.js';
+import { rateIx, type ReplayFrame } from './frame.js';
 import type { ReplayPlan, Scenario } from './plan.js';
 import { emptyResult, emptyRows, MAX_ATTEMPTS, type BudgetEvent, type ReplayResult } from './result.js';
 
@@ -93,7 +93,7 @@ export function replay(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array,
   const scratch: Attempt = { u: 0, r: 0, w5: 0, w1h: 0, o: 0, usd: 0 };
 
   const price = (i: number, model: number, u: number, r: number, w5: number, w1h: number, o: number) => priceAttempt(f, i, model, u, r, w5, w1h, o);
-  const explicitCache = (i: number, model: number) => rt.hasCacheWrites[model * rt.days + f.dayIx[i]] === 1;
+  const explicitCache = (i: number, model: number) => rt.hasCacheWrites[rateIx(f, i, model)] === 1;
 
   /**
    * One request on `model` with the cache state in `slot`: reads min(L, cacheable part, readCap) when
@@ -113,7 +113,7 @@ export function replay(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array,
     setAttempt(a, u, r, wrote1h ? 0 : w, wrote1h ? w : 0, out, price(i, model, u, r, wrote1h ? 0 : w, wrote1h ? w : 0, out));
     const lost = Math.max(0, Math.min(room, observedRead) - r);
     if (lost > 0) {
-      const at = model * rt.days + f.dayIx[i];
+      const at = rateIx(f, i, model);
       const paid = explicit ? (wrote1h ? rt.write1h[at] : rt.write5m[at]) : rt.input[at];
       res.cacheLossUsd += ((lost * Math.max(0, paid - rt.cacheRead[at])) / 1e6) * rt.tierMultiplier[model * rt.serviceTiers + f.serviceTierIx[i]];
     }
@@ -227,7 +227,7 @@ export function replay(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array,
       if (rows) rows.model[i] = -1;
       continue;
     }
-    if (Number.isNaN(rt.input[target * rt.days + f.dayIx[i]])) {
+    if (Number.isNaN(rt.input[rateIx(f, i, target)])) {
       // the target has no price that day: the request stays as it was, and coverage says so
       res.requests.targetUnpriced += req;
       target = m;
@@ -351,7 +351,7 @@ export function replay(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array,
  */
 export function priceAttempt(f: ReplayFrame, i: number, model: number, u: number, r: number, w5: number, w1h: number, o: number): number {
   const rt = f.rates;
-  const at = model * rt.days + f.dayIx[i];
+  const at = rateIx(f, i, model);
   const above = rt.longContextAbove[at];
   const long = f.isBucket[i] === 1 ? f.isLongBucket[i] === 1 && !Number.isNaN(above) : u + r + w5 + w1h > above;
   const usd = long

@@ -69,6 +69,11 @@ export interface RateTable {
   serviceTiers: number;
 }
 
+/** Where row i's rates on `model` sit in the rate table. */
+export function rateIx(f: ReplayFrame, i: number, model: number): number {
+  return model * f.rates.days + f.dayIx[i];
+}
+
 /** The dictionary entry of an id no row of the period uses. */
 const ABSENT = '(not in this period)';
 
