@@ -1,19 +1,17 @@
+import { newAttempt, priceAttempt, recoverBreak, setAttempt, type Attempt } from './attempt.js';
+import { CacheSlots } from './cache.js';
 import { rateIx, type ReplayFrame } from './frame.js';
 import type { ReplayPlan, Scenario } from './plan.js';
-import { emptyResult, emptyRows, MAX_ATTEMPTS, type BudgetEvent, type ReplayResult } from './result.js';
+import { BudgetLedger } from './budgets.js';
+import { emptyResult, emptyRows, MAX_ATTEMPTS, type ReplayResult } from './result.js';
 
-/** Buckets of one priced attempt. */
-interface Attempt {
-  u: number;
-  r: number;
-  w5: number;
-  w1h: number;
-  o: number;
-  usd: number;
-}
+export { priceAttempt } from './attempt.js';
 
+// cache contexts of a thread: its main loop as replayed, the subagent that routed steps run in, and
+// its main loop as it ran in history (what the observed reads were read from)
 const MAIN = 0;
-const SUB = 1; // cache contexts of a thread: its main loop, and the subagent that routed steps run in
+const SUB = 1;
+const HIST = 2;
 
 /**
  * The replay: one pass over the frame in time order that re-prices every request under a compiled
@@ -21,11 +19,14 @@ const SUB = 1; // cache contexts of a thread: its main loop, and the subagent th
  * trajectory; what changes is which model serves each step and what its cache holds.
  *
  * Per request (a row of a thread):
- * - identity: the model stays and the previous request of the thread ran as observed → the observed
- *   buckets and the priced cost, exactly;
+ * - in step: the model stays and its cache state in the replay is the one it had in history → the
+ *   observed buckets and the priced cost, exactly (a rule that changes nothing changes nothing);
  * - otherwise translated (P′ = ρ·P, O′ = σ·O when the model changes) and priced with the cache state
- *   of (thread, model, context): warm within the TTL (1 h where the thread wrote 1 h) reads
- *   min(L, cacheable part), the rest is written (explicit-cache models) or sent uncached;
+ *   of (thread, model, context) (cache.ts): the replayed read is the longest warm prefix, bounded where
+ *   history read less than its own cache held (a prefix break) and extended where history read more
+ *   (a prefix warmed by a sibling thread, when that sibling's model is warm in the replay too); the rest
+ *   is written with the observed mix of TTLs (explicit-cache models) or sent uncached. So a thread moved
+ *   to a model with the same prices and cache replays its history to the token;
  * - routed to another model: expected cost of failures, c + f·(retries on the warm prefix + f₂… ·
  *   escalation), linear in f, which gives the break-even failure rate;
  * - budgets walk the same time order; transforms as the design describes.
@@ -41,80 +42,53 @@ export function replay(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array,
   const res = emptyResult(f, plan.ruleTarget.length);
   const rows = opts.perRow ? emptyRows(f.rows) : undefined;
 
-  // cache state per (thread, model, context): a slot holding the cached length L, last use, TTL.
-  // Slots are found through a dense index while threads × models is small, else a map.
-  const keys = f.threads * nModels * 2;
-  const dense = keys <= 1 << 23 ? new Int32Array(keys).fill(-1) : null;
-  const sparse = new Map<number, number>();
-  let used = 0;
-  let cacheL: Float64Array<ArrayBuffer> = new Float64Array(1024);
-  let cacheT: Float64Array<ArrayBuffer> = new Float64Array(1024);
-  let cacheTtl: Float64Array<ArrayBuffer> = new Float64Array(1024);
-  const slotOf = (thread: number, model: number, ctx: number, create: boolean): number => {
-    const key = (thread * nModels + model) * 2 + ctx;
-    const found = dense ? dense[key] : (sparse.get(key) ?? -1);
-    if (found >= 0 || !create) return found;
-    const s = used++;
-    if (s >= cacheL.length) {
-      cacheL = grow(cacheL);
-      cacheT = grow(cacheT);
-      cacheTtl = grow(cacheTtl);
-    }
-    if (dense) dense[key] = s;
-    else sparse.set(key, s);
-    cacheT[s] = -Infinity;
-    return s;
-  };
-  const warmRead = (slot: number, t: number) => (slot >= 0 && t - cacheT[slot] <= cacheTtl[slot] ? cacheL[slot] : 0);
-  const remember = (slot: number, length: number, t: number, wrote1h: boolean) => {
-    cacheL[slot] = length;
-    cacheT[slot] = t;
-    cacheTtl[slot] = wrote1h ? 3600 : plan.ttlSeconds;
-  };
+  const slots = new CacheSlots(f.threads * nModels * 3, plan.ttlSeconds);
+  const slotOf = (thread: number, model: number, ctx: number, create = true) => slots.slot((thread * nModels + model) * 3 + ctx, create);
 
-  // per thread: whether its last request ran differently from history, the compaction offset, the
-  // base prompt (its first), and the running subagent's accumulated context
-  const threadChanged = new Uint8Array(f.threads);
+  // per thread: the compaction offset, the base prompt (its first), the running subagent's
+  // accumulated context, and the share of its cache writes made with a 1 h TTL (its latest writes)
   const threadOffset = new Float64Array(f.threads);
   const threadBase = new Float64Array(f.threads).fill(NaN);
   const threadInSub = new Uint8Array(f.threads);
   const threadSubTokens = new Float64Array(f.threads);
-  // budgets: spend per (budget, group, window), and the crossing event of each
-  const spent = plan.budgets.map(() => new Map<number, number>());
-  const events = plan.budgets.map(() => new Map<number, BudgetEvent>());
-  /** The (group, window) a row's spend counts against, or -1 when it has no key (or project) to cap. */
-  const budgetKey = (k: number, i: number) => {
-    const b = plan.budgets[k];
-    const group = b.perProject ? f.projectIx[i] : f.keyIx[i];
-    return group === b.ungrouped ? -1 : group * 1e7 + Math.floor(f.tS[i] / b.windowSeconds);
-  };
+  const threadShare1h = new Float64Array(f.threads);
+  const budgets = new BudgetLedger(f, plan);
 
-  const a: Attempt = { u: 0, r: 0, w5: 0, w1h: 0, o: 0, usd: 0 }; // the request's replayed attempt
-  const scratch: Attempt = { u: 0, r: 0, w5: 0, w1h: 0, o: 0, usd: 0 };
+  const a = newAttempt(); // the request's replayed attempt
+  const scratch = newAttempt();
 
   const price = (i: number, model: number, u: number, r: number, w5: number, w1h: number, o: number) => priceAttempt(f, i, model, u, r, w5, w1h, o);
   const explicitCache = (i: number, model: number) => rt.hasCacheWrites[rateIx(f, i, model)] === 1;
+  const cacheable = (model: number, prompt: number) => prompt >= plan.minCacheableTokens[model];
+
+  /** The observed request as it ran, with what its cache held after it (implicit caches hold the prompt). */
+  const observed = (i: number, into: Attempt) => {
+    setAttempt(into, f.input[i], f.cacheRead[i], f.write5m[i], f.write1h[i], f.output[i], f.listCostUsd[i]);
+    const m = f.modelIx[i];
+    if (!explicitCache(i, f.modelIx[i])) into.c5 = cacheable(m, f.input[i] + f.cacheRead[i] + f.write5m[i] + f.write1h[i]) ? f.input[i] : 0;
+  };
 
   /**
-   * One request on `model` with the cache state in `slot`: reads min(L, cacheable part, readCap) when
-   * warm; an observed prefix break stays cold for `breakShare` of it. Fills `a`, adds the cache loss.
+   * One request on `model` that can read `warm` tokens of its prompt's start from cache: reads them
+   * within the cacheable part, writes the rest with the 1 h share `share1h` (explicit-cache models) or
+   * sends it uncached. Fills `a`, adds the cache loss against `observedRead`.
    */
-  const priceCached = (i: number, model: number, prompt: number, out: number, uncached: number, observedRead: number,
-    slot: number, readCap: number, breakShare: number, wrote1h: boolean) => {
+  const priceCached = (i: number, model: number, prompt: number, out: number, uncached: number, observedRead: number, warm: number, share1h: number) => {
     const explicit = explicitCache(i, model);
-    const cacheable = prompt >= plan.minCacheableTokens[model];
-    const u0 = !cacheable ? prompt : explicit ? Math.min(uncached, prompt) : 0;
+    const ok = cacheable(model, prompt);
+    const u0 = !ok ? prompt : explicit ? Math.min(uncached, prompt) : 0;
     const room = prompt - u0;
-    const warm = Math.min(warmRead(slot, f.tS[i]), room, readCap);
-    const broken = Math.min(warm, observedRead);
-    const r = cacheable ? (1 - breakShare) * warm + breakShare * broken : 0;
-    const w = explicit && cacheable ? room - r : 0;
-    const u = prompt - r - w;
-    setAttempt(a, u, r, wrote1h ? 0 : w, wrote1h ? w : 0, out, price(i, model, u, r, wrote1h ? 0 : w, wrote1h ? w : 0, out));
+    const r = ok ? Math.min(warm, room) : 0;
+    const w = explicit && ok ? room - r : 0;
+    const w1h = w * share1h;
+    const w5 = w - w1h;
+    const u = explicit || !ok ? u0 : prompt - r;
+    setAttempt(a, u, r, w5, w1h, out, price(i, model, u, r, w5, w1h, out));
+    if (!explicit && ok) a.c5 = room - r;
     const lost = Math.max(0, Math.min(room, observedRead) - r);
     if (lost > 0) {
       const at = rateIx(f, i, model);
-      const paid = explicit ? (wrote1h ? rt.write1h[at] : rt.write5m[at]) : rt.input[at];
+      const paid = explicit ? (1 - share1h) * rt.write5m[at] + share1h * rt.write1h[at] : rt.input[at];
       res.cacheLossUsd += ((lost * Math.max(0, paid - rt.cacheRead[at])) / 1e6) * rt.tierMultiplier[model * rt.serviceTiers + f.serviceTierIx[i]];
     }
   };
@@ -140,18 +114,18 @@ export function replay(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array,
   /**
    * Expected cost of failures of the attempt in `a` on `model`: f·B with B = retries on the warm
    * prefix (after_failures − 1 of them, each after a repeat failure f₂) + f₂^(n−1) · one attempt on
-   * `strong` (the escalation target, or the original model for a plain redo). Linear in f.
+   * `strong` (the escalation target, or the original model for a plain redo), which writes with the
+   * thread's TTL mix. Linear in f.
    */
-  const failureCost = (i: number, model: number, strong: number, n: number, thread: number): number => {
+  const failureCost = (i: number, model: number, strong: number, n: number, thread: number, share1h: number): number => {
     const fr = sc.failRate[model * nTypes + f.taskTypeIx[i]];
     const f2 = sc.repeatFailRate[model * nTypes + f.taskTypeIx[i]];
     const prompt = a.u + a.r + a.w5 + a.w1h;
-    const retryRead = explicitCache(i, model) ? a.r + a.w5 + a.w1h : prompt >= plan.minCacheableTokens[model] ? prompt : 0;
+    const retryRead = explicitCache(i, model) ? a.r + a.w5 + a.w1h : cacheable(model, prompt) ? prompt : 0;
     const retryUsd = price(i, model, prompt - retryRead, retryRead, 0, 0, a.o);
     let retries = 0;
     for (let k = 1; k < n; k++) retries += f2 ** (k - 1);
-    const m = f.modelIx[i];
-    const same = strong === m;
+    const same = strong === f.modelIx[i];
     const rho = same ? 1 : sc.tokenizerRatio[strong];
     const sP = rho * (f.input[i] + f.cacheRead[i] + f.write5m[i] + f.write1h[i]);
     const sO = (same ? 1 : sc.outputRatio[strong]) * f.output[i];
@@ -161,11 +135,11 @@ export function replay(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array,
       strongUsd = scratch.usd;
     } else {
       const explicit = explicitCache(i, strong);
-      const cacheable = sP >= plan.minCacheableTokens[strong];
-      const u0 = !cacheable ? sP : explicit ? Math.min(rho * f.input[i], sP) : 0;
-      const r = cacheable ? Math.min(warmRead(slotOf(thread, strong, MAIN, false), f.tS[i]), sP - u0) : 0;
-      const w = explicit && cacheable ? sP - u0 - r : 0;
-      strongUsd = price(i, strong, sP - r - w, r, w, 0, sO);
+      const ok = cacheable(strong, sP);
+      const u0 = !ok ? sP : explicit ? Math.min(rho * f.input[i], sP) : 0;
+      const r = ok ? Math.min(slots.warm(slotOf(thread, strong, MAIN, false), f.tS[i]), sP - u0) : 0;
+      const w = explicit && ok ? sP - u0 - r : 0;
+      strongUsd = price(i, strong, sP - r - w, r, w * (1 - share1h), w * share1h, sO);
     }
     const slope = retryUsd * retries + f2 ** (n - 1) * strongUsd;
     res.failSlopeUsd += slope;
@@ -196,54 +170,50 @@ export function replay(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array,
     let afterFailures = plan.afterFailures[rule];
     const P = f.input[i] + f.cacheRead[i] + f.write5m[i] + f.write1h[i];
     const O = f.output[i];
+    const R = f.cacheRead[i];
 
-    // budgets: once a key's (or project's) window has crossed its cap, its action applies
-    let actedBy = -1;
-    let blocked = false;
-    for (let k = 0; k < plan.budgets.length && !blocked; k++) {
-      const key = budgetKey(k, i);
-      if (key < 0 || (spent[k].get(key) ?? 0) < plan.budgets[k].capUsd) continue;
-      actedBy = k;
-      blocked = plan.budgets[k].downgradeTo < 0;
-      if (!blocked) {
-        target = plan.budgets[k].downgradeTo;
-        sub = false;
-        strong = m;
-        afterFailures = 1;
-      }
+    // history's cache slot for this request (advanced past it once the replay has run it)
+    let hist = -1;
+    let histIsNew = false;
+    if (thread >= 0) {
+      const writes = f.write5m[i] + f.write1h[i];
+      if (writes > 0) threadShare1h[thread] = f.write1h[i] / writes;
+      histIsNew = slotOf(thread, m, HIST, false) < 0;
+      hist = slotOf(thread, m, HIST);
     }
-    res.baselineUsd += base;
-    res.billedUsd += Number.isNaN(f.costUsd[i]) ? base : f.costUsd[i];
-    res.byRule.requests[rule] += req;
-    res.byRule.baselineUsd[rule] += base;
-    res.byTaskType.baselineUsd[f.taskTypeIx[i]] += base;
-    res.byModelBefore.requests[m] += req;
-    res.byModelBefore.tokens[m] += P + O;
-    res.byModelBefore.costUsd[m] += base;
-    if (blocked) {
+    const share1h = thread >= 0 ? threadShare1h[thread] : 0;
+
+    const action = budgets.actionFor(i);
+    if (action.blocked) {
+      if (hist >= 0) advanceHistory(i, hist, histIsNew, -1);
       res.requests.blocked += req;
-      events[actedBy].get(budgetKey(actedBy, i))!.affectedRequests += req;
-      if (thread >= 0) threadChanged[thread] = 1;
       if (rows) rows.model[i] = -1;
+      countBaseline(res, f, i, rule, base, P + O);
       continue;
     }
+    if (action.downgradeTo >= 0) {
+      target = action.downgradeTo;
+      sub = false;
+      strong = m;
+      afterFailures = 1;
+    }
+    countBaseline(res, f, i, rule, base, P + O);
     if (Number.isNaN(rt.input[rateIx(f, i, target)])) {
       // the target has no price that day: the request stays as it was, and coverage says so
       res.requests.targetUnpriced += req;
       target = m;
       sub = false;
     }
-    const wrote1h = f.write1h[i] > 0 && f.write5m[i] === 0;
     let cost: number;
 
     if (thread < 0) {
       res.requests.approximated += req;
       if (target === m) {
-        setAttempt(a, f.input[i], f.cacheRead[i], f.write5m[i], f.write1h[i], O, base);
+        observed(i, a);
         cost = base;
       } else {
         priceBucket(i, target, a);
-        cost = a.usd + failureCost(i, target, strong, afterFailures, -1);
+        cost = a.usd + failureCost(i, target, strong, afterFailures, -1, 0);
       }
     } else {
       res.requests.replayed += req;
@@ -255,12 +225,13 @@ export function replay(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array,
         const rho = sc.tokenizerRatio[target];
         threadSubTokens[thread] = (fresh ? 0 : threadSubTokens[thread]) + rho * (f.input[i] + f.write5m[i] + f.write1h[i]);
         const prompt = sc.subagentContextTokens + threadSubTokens[thread];
-        const slot = slotOf(thread, target, SUB, true);
-        priceCached(i, target, prompt, sc.outputRatio[target] * O, rho * f.input[i], 0, slot, fresh ? sc.subagentContextTokens : Infinity, 0, wrote1h);
-        remember(slot, prompt + a.o, t, wrote1h);
-        cost = a.usd + failureCost(i, target, strong, afterFailures, thread);
+        const slot = slotOf(thread, target, SUB);
+        const warm = Math.min(slots.warm(slot, t), fresh ? sc.subagentContextTokens : Infinity);
+        priceCached(i, target, prompt, sc.outputRatio[target] * O, rho * f.input[i], 0, warm, share1h);
+        slots.touch(slot, t, a.r, a.c5, a.c1h);
+        advanceHistory(i, hist, histIsNew, -1);
+        cost = a.usd + failureCost(i, target, strong, afterFailures, thread, share1h);
         threadInSub[thread] = 1;
-        threadChanged[thread] = 1;
       } else {
         threadInSub[thread] = 0;
         let offset = threadOffset[thread];
@@ -269,59 +240,36 @@ export function replay(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array,
         if (P - offset > plan.compactAboveTokens && threadBase[thread] + sc.summaryTokens < P - offset) {
           // compaction: one summarizing request over the context (read if warm, else input) plus the
           // summary; this turn then writes base + summary
-          const same = target === m;
-          const context = (same ? 1 : sc.tokenizerRatio[target]) * (P - offset);
-          const r = Math.min(warmRead(slotOf(thread, target, MAIN, false), t), context);
+          const context = (target === m ? 1 : sc.tokenizerRatio[target]) * (P - offset);
+          const r = Math.min(slots.warm(slotOf(thread, target, MAIN, false), t), context);
           compactUsd = price(i, target, context - r, r, 0, 0, sc.summaryTokens);
           res.compactions += 1;
           res.compactionUsd += compactUsd;
           offset = threadOffset[thread] = P - (threadBase[thread] + sc.summaryTokens);
         }
-        const slot = slotOf(thread, target, MAIN, true);
-        const pristine = target === m && offset === 0 && threadChanged[thread] === 0;
-        if (pristine) {
-          // identity: exactly as observed; a stable prefix turns a share of an observed break into reads
-          setAttempt(a, f.input[i], f.cacheRead[i], f.write5m[i], f.write1h[i], O, base);
+        const slot = slotOf(thread, target, MAIN);
+        const mirrors = advanceHistory(i, hist, histIsNew, slot) && offset === 0;
+        if (!mirrors) slots.diverge(slot);
+        if (target === m && mirrors) {
+          // as observed; a stable prefix turns a share of an observed break into reads
+          observed(i, a);
+          const read = a.r;
           if (plan.stablePrefix && f.observedBreak[i] === 1 && sc.recover > 0) recoverBreak(f, i, sc.recover, a, res);
-          remember(slot, P + O, t, wrote1h);
+          slots.touch(slot, t, read, a.c5, a.c1h);
           cost = a.usd;
         } else {
           const same = target === m;
           const rho = same ? 1 : sc.tokenizerRatio[target];
-          const prompt = rho * (P - offset);
-          const readCap = compactUsd > 0 ? 0 : f.observedBreak[i] === 2 ? rho * f.cacheRead[i] : Infinity;
-          const breakShare = f.observedBreak[i] === 1 ? 1 - (plan.stablePrefix ? sc.recover : 0) : 0;
-          priceCached(i, target, prompt, (same ? 1 : sc.outputRatio[target]) * O, rho * f.input[i], rho * f.cacheRead[i], slot, readCap, breakShare, wrote1h);
-          remember(slot, prompt + a.o, t, wrote1h);
-          cost = a.usd + compactUsd + (same ? 0 : failureCost(i, target, strong, afterFailures, thread));
+          const recovered = plan.stablePrefix && f.observedBreak[i] === 1 ? sc.recover * f.rewrittenTokens[i] : 0;
+          priceCached(i, target, rho * (P - offset), (same ? 1 : sc.outputRatio[target]) * O, rho * f.input[i], rho * R,
+            compactUsd > 0 ? 0 : mirrors ? rho * (R + recovered) : divergedRead(i, slot, rho, recovered, same), share1h);
+          slots.touch(slot, t, a.r, a.c5, a.c1h);
+          cost = a.usd + compactUsd + (same ? 0 : failureCost(i, target, strong, afterFailures, thread, share1h));
         }
-        threadChanged[thread] = pristine ? 0 : 1;
       }
     }
 
-    if (actedBy >= 0) {
-      const ev = events[actedBy].get(budgetKey(actedBy, i))!;
-      ev.affectedRequests += req;
-      ev.affectedCostUsd += cost;
-    }
-    for (let k = 0; k < plan.budgets.length; k++) {
-      const key = budgetKey(k, i);
-      if (key < 0) continue;
-      const before = spent[k].get(key) ?? 0;
-      spent[k].set(key, before + cost);
-      if (before < plan.budgets[k].capUsd && before + cost >= plan.budgets[k].capUsd) {
-        const b = plan.budgets[k];
-        events[k].set(key, {
-          budget: k,
-          groupIx: b.perProject ? f.projectIx[i] : f.keyIx[i],
-          windowStartS: Math.floor(t / b.windowSeconds) * b.windowSeconds,
-          crossedAtS: t,
-          spentAtCrossingUsd: before + cost,
-          affectedRequests: 0,
-          affectedCostUsd: 0,
-        });
-      }
-    }
+    budgets.charge(i, cost, action.by);
     res.costUsd += cost;
     res.byRule.costUsd[rule] += cost;
     res.byTaskType.costUsd[f.taskTypeIx[i]] += cost;
@@ -339,57 +287,43 @@ export function replay(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array,
       rows.costUsd[i] = cost;
     }
   }
-  res.budgetEvents = events.flatMap((e) => [...e.values()]).sort((x, y) => x.crossedAtS - y.crossedAtS || x.budget - y.budget || x.groupIx - y.groupIx);
+  res.budgetEvents = budgets.events();
   if (rows) res.rows = rows;
   return res;
-}
 
-/**
- * List price of buckets on `model` for row i, as usage_priced prices the ledger: the whole prompt
- * picks the long-context tier (a provider bucket keeps its vendor bucket), times the service-tier
- * multiplier, plus web search.
- */
-export function priceAttempt(f: ReplayFrame, i: number, model: number, u: number, r: number, w5: number, w1h: number, o: number): number {
-  const rt = f.rates;
-  const at = rateIx(f, i, model);
-  const above = rt.longContextAbove[at];
-  const long = f.isBucket[i] === 1 ? f.isLongBucket[i] === 1 && !Number.isNaN(above) : u + r + w5 + w1h > above;
-  const usd = long
-    ? u * rt.lcInput[at] + r * rt.lcCacheRead[at] + w5 * rt.lcWrite5m[at] + w1h * rt.lcWrite1h[at] + o * rt.lcOutput[at]
-    : u * rt.input[at] + r * rt.cacheRead[at] + w5 * rt.write5m[at] + w1h * rt.write1h[at] + o * rt.output[at];
-  return (usd / 1e6) * rt.tierMultiplier[model * rt.serviceTiers + f.serviceTierIx[i]] + f.webSearch[i] * rt.webSearch[at];
-}
-
-/** stable_prefix on an observed break: `recover` of the rewritten tokens become reads, and of its cost is saved. */
-function recoverBreak(f: ReplayFrame, i: number, recover: number, a: Attempt, res: ReplayResult): void {
-  const moved = recover * f.rewrittenTokens[i];
-  const writes = a.w5 + a.w1h;
-  if (writes > 0) {
-    const take = Math.min(moved, writes);
-    a.w5 -= (take * a.w5) / writes;
-    a.w1h -= take - (take * (writes - a.w1h)) / writes;
-    a.r += take;
-  } else {
-    const take = Math.min(moved, a.u);
-    a.u -= take;
-    a.r += take;
+  /**
+   * History's slot `hist` advances past row i, which the replay ran in slot `replayed` (-1: in no
+   * main context); returns whether `replayed` still mirrors history's slot.
+   */
+  function advanceHistory(i: number, hist: number, histIsNew: boolean, replayed: number): boolean {
+    const mirrors = slots.follow(hist, histIsNew, replayed);
+    observed(i, scratch);
+    slots.touch(hist, f.tS[i], scratch.r, scratch.c5, scratch.c1h);
+    return mirrors;
   }
-  const saved = recover * f.breakCostUsd[i];
-  a.usd -= saved;
-  res.recoveredBreakUsd += saved;
+
+  /**
+   * What a slot that no longer mirrors history can read: its warm prefix, up to where an observed
+   * prefix break or context reset cut the prompt (a break's recovered share aside); on the model
+   * history used, never more than history read there.
+   */
+  function divergedRead(i: number, slot: number, rho: number, recovered: number, same: boolean): number {
+    const warm = slots.warm(slot, f.tS[i]);
+    const cut = rho * (f.cacheRead[i] + recovered);
+    return f.observedBreak[i] !== 0 || same ? Math.min(warm, cut) : warm;
+  }
 }
 
-function setAttempt(a: Attempt, u: number, r: number, w5: number, w1h: number, o: number, usd: number): void {
-  a.u = u;
-  a.r = r;
-  a.w5 = w5;
-  a.w1h = w1h;
-  a.o = o;
-  a.usd = usd;
-}
-
-function grow(x: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
-  const y = new Float64Array(x.length * 2);
-  y.set(x);
-  return y;
+/** The history side of one evaluated row: baseline totals by rule, task type and model. */
+function countBaseline(res: ReplayResult, f: ReplayFrame, i: number, rule: number, base: number, tokens: number): void {
+  const m = f.modelIx[i];
+  const req = f.requests[i];
+  res.baselineUsd += base;
+  res.billedUsd += Number.isNaN(f.costUsd[i]) ? base : f.costUsd[i];
+  res.byRule.requests[rule] += req;
+  res.byRule.baselineUsd[rule] += base;
+  res.byTaskType.baselineUsd[f.taskTypeIx[i]] += base;
+  res.byModelBefore.requests[m] += req;
+  res.byModelBefore.tokens[m] += tokens;
+  res.byModelBefore.costUsd[m] += base;
 }

@@ -1,0 +1,82 @@
+import type { ReplayFrame } from './frame.js';
+import type { ReplayPlan } from './plan.js';
+import type { BudgetEvent } from './result.js';
+
+/** What the budgets do to one request: block it, move it to `downgradeTo` (≥ 0), or nothing (`by` = -1). */
+export interface BudgetAction {
+  blocked: boolean;
+  downgradeTo: number;
+  by: number; // the budget that acted
+}
+
+/**
+ * Counterfactual spend per (budget, key or project, window), walked in the replay's time order: once a
+ * window has crossed its cap, the budget's action applies to the rest of it, and the crossing is an event.
+ */
+export class BudgetLedger {
+  private readonly spent: Map<number, number>[];
+  private readonly crossings: Map<number, BudgetEvent>[];
+  private readonly action: BudgetAction = { blocked: false, downgradeTo: -1, by: -1 };
+
+  constructor(private readonly f: ReplayFrame, private readonly plan: ReplayPlan) {
+    this.spent = plan.budgets.map(() => new Map());
+    this.crossings = plan.budgets.map(() => new Map());
+  }
+
+  /** The action for row i (one object, reused: read it before the next call). */
+  actionFor(i: number): BudgetAction {
+    const act = this.action;
+    act.blocked = false;
+    act.downgradeTo = -1;
+    act.by = -1;
+    for (let k = 0; k < this.plan.budgets.length && !act.blocked; k++) {
+      const key = this.keyOf(k, i);
+      if (key < 0 || (this.spent[k].get(key) ?? 0) < this.plan.budgets[k].capUsd) continue;
+      act.by = k;
+      act.blocked = this.plan.budgets[k].downgradeTo < 0;
+      if (act.blocked) this.crossings[k].get(key)!.affectedRequests += this.f.requests[i];
+      else act.downgradeTo = this.plan.budgets[k].downgradeTo;
+    }
+    return act;
+  }
+
+  /** Row i cost `cost` (after the action of budget `by`, -1 for none): counts it against every budget. */
+  charge(i: number, cost: number, by: number): void {
+    const f = this.f;
+    if (by >= 0) {
+      const ev = this.crossings[by].get(this.keyOf(by, i))!;
+      ev.affectedRequests += f.requests[i];
+      ev.affectedCostUsd += cost;
+    }
+    for (let k = 0; k < this.plan.budgets.length; k++) {
+      const key = this.keyOf(k, i);
+      if (key < 0) continue;
+      const b = this.plan.budgets[k];
+      const before = this.spent[k].get(key) ?? 0;
+      this.spent[k].set(key, before + cost);
+      if (before < b.capUsd && before + cost >= b.capUsd) {
+        this.crossings[k].set(key, {
+          budget: k,
+          groupIx: b.perProject ? f.projectIx[i] : f.keyIx[i],
+          windowStartS: Math.floor(f.tS[i] / b.windowSeconds) * b.windowSeconds,
+          crossedAtS: f.tS[i],
+          spentAtCrossingUsd: before + cost,
+          affectedRequests: 0,
+          affectedCostUsd: 0,
+        });
+      }
+    }
+  }
+
+  /** Every crossing, in time order. */
+  events(): BudgetEvent[] {
+    return this.crossings.flatMap((e) => [...e.values()]).sort((x, y) => x.crossedAtS - y.crossedAtS || x.budget - y.budget || x.groupIx - y.groupIx);
+  }
+
+  /** The (group, window) a row's spend counts against, or -1 when it has no key (or project) to cap. */
+  private keyOf(k: number, i: number): number {
+    const b = this.plan.budgets[k];
+    const group = b.perProject ? this.f.projectIx[i] : this.f.keyIx[i];
+    return group === b.ungrouped ? -1 : group * 1e7 + Math.floor(this.f.tS[i] / b.windowSeconds);
+  }
+}
