@@ -2,9 +2,11 @@
 -- $model_map (raw name → id), task labels from the first matching rule (src/classify/compile.ts
 -- splices the rule index in where it says /*rule_index*/, over the staged values; $task_types and
 -- $tiers turn it into a label) and secrets masked in free text and names (key columns were hidden
--- while staging, before record keys were built).
+-- while staging, before record keys were built). A staged row without a time_source (every importer
+-- but those that date some rows otherwise) carries its own time: 'record'.
 INSERT INTO usage BY NAME
-SELECT s.* EXCLUDE (row_kind, reason, raw, row_count, model, tags, prompt_text, task_type, tier, session_id, project, workspace, agent_id, rule_index),
+SELECT s.* EXCLUDE (row_kind, reason, raw, row_count, model, tags, prompt_text, task_type, tier, session_id, project, workspace, agent_id, rule_index, time_source),
+       coalesce(s.time_source, 'record') AS time_source,
        coalesce(map_extract_value($model_map, s.model_raw), s.model) AS model,
        coalesce(list_extract($task_types, s.rule_index), 'unclassified') AS task_type,
        CAST(list_extract($tiers, s.rule_index) AS INTEGER) AS tier,

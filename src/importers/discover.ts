@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { RecountError } from '../errors.js';
+import { RecountError, unreadableFile } from '../errors.js';
 
-const DATA_FILE = /\.(jsonl|ndjson|json|csv)(\.gz)?$/i; // gzip as delivered (Bedrock to S3); DuckDB's readers unpack it
+// .sse: a saved server-sent-events capture (Gemini streamGenerateContent?alt=sse); gzip as delivered
+// (Bedrock to S3): DuckDB's readers unpack it. Other names (.txt, .log) are read when named, not found.
+const DATA_FILE = /\.(jsonl|ndjson|json|csv|sse)(\.gz)?$/i;
 const MAPPING_FILE = /\.mapping\.json$/i; // a mapping next to its data file is not data
 
 export interface FoundFile {
@@ -36,7 +38,12 @@ export function discoverFiles(inputs: string[]): FoundFile[] {
 }
 
 function walk(dir: string): string[] {
-  const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  } catch (err) {
+    throw unreadableFile(dir, err); // a sub-folder without read permission: named, not a crash
+  }
   const files: string[] = [];
   for (const e of entries) {
     const p = path.join(dir, e.name);

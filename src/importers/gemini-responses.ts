@@ -4,7 +4,7 @@ import type { FileHead, Importer } from './types.js';
 /** Google Gemini API / Vertex AI responses with usageMetadata: JSON lines, an SSE capture, or a JSON array. */
 export const geminiResponses: Importer = {
   id: 'gemini-responses',
-  title: 'Google Gemini / Vertex AI responses with usageMetadata (JSONL or JSON array)',
+  title: 'Google Gemini / Vertex AI responses with usageMetadata (JSONL, SSE capture or JSON array)',
   provider: 'google',
   role: 'requests',
   merge: 'keep-best',
@@ -35,7 +35,9 @@ function sseEvents(head: FileHead): Record<string, unknown>[] {
 }
 
 /** A JSON array of responses (REST streamGenerateContent) or one pretty-printed response: the first
- * object opens with a response's own keys and usageMetadata follows. */
+ * object opens with a response's own keys and usageMetadata follows, or opens with a candidate's
+ * content (an image answer's usage comes after megabytes of inline data, past any head). */
 function opensResponseDocument(text: string): boolean {
+  if (/^\s*\[?\s*\{\s*"candidates"\s*:\s*\[\s*\{\s*"content"\s*:\s*\{\s*"(parts|role)"\s*:/.test(text)) return true;
   return /^\s*\[?\s*\{\s*"(candidates|usageMetadata|promptFeedback)"\s*:/.test(text) && /"usageMetadata"\s*:\s*\{\s*"(promptTokenCount|candidatesTokenCount|totalTokenCount)"/.test(text);
 }

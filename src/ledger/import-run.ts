@@ -77,6 +77,7 @@ export async function importFiles(ledger: Ledger, files: FoundFile[], opts: Impo
   } finally {
     counting.cancel(); // done, or no longer needed
   }
+  warnings.push(...(await approximateTimes(ledger, importId)));
 
   const sum = (k: keyof Omit<FileOutcome, 'path' | 'format'>) => outcomes.reduce((n, f) => n + f[k], 0);
   return {
@@ -168,6 +169,29 @@ async function mergeStaged(ledger: Ledger, importId: string, modelMap: DuckDBMap
   await ledger.run(sql('import/insert_rejects'), { import_id: importId });
   const counts = await ledger.all<FileOutcome>(sql('import/file_counts'));
   return new Map(counts.map(({ path, ...c }) => [path, c]));
+}
+
+/** Where a time_source other than the row's own time came from, as a warning says it. */
+const TIME_SOURCES: Record<string, string> = {
+  wrapper: 'the timestamp logged beside the response',
+  sse_date: "the capture's Date header",
+  file_mtime: "the file's modification time",
+};
+
+/** One warning per file whose new rows carry no time of their own (their time_source says which they got). */
+async function approximateTimes(ledger: Ledger, importId: string): Promise<string[]> {
+  const rows = await ledger.all<{ source_file: string; time_source: string; n_rows: number }>(sql('import/approximate_times'), { import_id: importId });
+  const byFile = new Map<string, { n: number; parts: string[] }>();
+  for (const r of rows) {
+    const file = byFile.get(r.source_file) ?? { n: 0, parts: [] };
+    file.n += r.n_rows;
+    file.parts.push(`${r.n_rows.toLocaleString('en-US')} from ${TIME_SOURCES[r.time_source] ?? r.time_source} (${r.time_source})`);
+    byFile.set(r.source_file, file);
+  }
+  return [...byFile].map(([file, { n, parts }]) => {
+    const what = n === 1 ? '1 row has no time of its own, so its time is' : `${n.toLocaleString('en-US')} rows have no time of their own, so their time is`;
+    return `${file}: ${what} approximate: ${parts.join(', ')}; see the time_source column`;
+  });
 }
 
 function planFormats(files: FoundFile[], forced: string | Importer | undefined, warnings: string[]): PlannedFile[] {

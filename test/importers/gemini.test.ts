@@ -19,7 +19,7 @@ interface Usage {
 }
 
 /** A generateContent response as the Gemini API / Vertex AI returns it. */
-function response(o: { id?: string; time?: string; model?: string; text?: string; usage: Usage }): Record<string, unknown> {
+function response(o: { id?: string; time?: string; model?: string; text?: string; usage: Usage; final?: boolean }): Record<string, unknown> {
   const u = o.usage;
   const usageMetadata: Record<string, unknown> = {};
   if (u.prompt !== undefined) usageMetadata.promptTokenCount = u.prompt;
@@ -30,7 +30,8 @@ function response(o: { id?: string; time?: string; model?: string; text?: string
   if (u.toolPrompt !== undefined) usageMetadata.toolUsePromptTokenCount = u.toolPrompt;
   if (u.traffic) usageMetadata.trafficType = u.traffic;
   return {
-    candidates: [{ content: { role: 'model', parts: [{ text: o.text ?? 'ok' }] }, finishReason: 'STOP' }],
+    // a stream's chunks carry no finishReason but the last
+    candidates: [{ content: { role: 'model', parts: [{ text: o.text ?? 'ok' }] }, ...(o.final === false ? {} : { finishReason: 'STOP' }) }],
     usageMetadata,
     modelVersion: o.model ?? 'gemini-2.5-flash',
     ...(o.time ? { createTime: o.time } : {}),
@@ -131,15 +132,15 @@ describe('gemini-responses: the sample Vertex AI responses (JSONL and a streamed
 });
 
 describe('gemini-responses: identity and line forms (hand-written)', () => {
-  it('a stream whose last chunk comes first in the file still keeps the complete chunk', async () => {
+  it('a stream whose last chunk comes first in the file (a log written newest first) still keeps its finishing chunk', async () => {
     const ledger = await newLedger();
     const t = '2026-10-22T10:00:00.000Z';
     const file = writeTemp(
       'chunks.jsonl',
       jsonl(
         line(response({ id: 'resp-1', time: t, usage: { prompt: 1000, cached: 512, candidates: 80, thoughts: 200 } })),
-        line(response({ id: 'resp-1', time: t, usage: { prompt: 1000, cached: 512, candidates: 5, thoughts: 200 } })),
-        line(response({ id: 'resp-1', time: t, usage: { traffic: 'ON_DEMAND' } })),
+        line(response({ id: 'resp-1', time: t, final: false, usage: { prompt: 1000, cached: 512, candidates: 5, thoughts: 200 } })),
+        line(response({ id: 'resp-1', time: t, final: false, usage: { traffic: 'ON_DEMAND' } })),
       ),
     );
     const report = await importPaths(ledger, [file]);
@@ -217,22 +218,27 @@ describe('gemini-responses: identity and line forms (hand-written)', () => {
 });
 
 describe('gemini-responses: bad lines', () => {
-  it('rejects lines 2, 3 and 4 of test/fixtures/gemini/bad-lines.jsonl with their line numbers', async () => {
+  it('rejects lines 2 and 3 of test/fixtures/gemini/bad-lines.jsonl with their line numbers; line 4, without a time, is kept', async () => {
     const ledger = await newLedger();
     const file = fixtures('gemini', 'bad-lines.jsonl');
     expect(detectImporter(file)?.id).toBe('gemini-responses');
     const report = await importPaths(ledger, [file]);
-    expect(outcome(report, file)).toEqual({ format: 'gemini-responses', rows_read: 5, imported: 2, duplicates: 0, rejected: 3, skipped: 0 });
+    expect(outcome(report, file)).toEqual({ format: 'gemini-responses', rows_read: 5, imported: 3, duplicates: 0, rejected: 2, skipped: 0 });
     expect(await ledger.all(ROWS)).toEqual([
       { source_line: 1, input_tokens: 266, cache_read_tokens: 1024, output_tokens: 215, reasoning_tokens: 201, service_tier: 'standard' },
+      { source_line: 4, input_tokens: 1277, cache_read_tokens: 0, output_tokens: 11, reasoning_tokens: 0, service_tier: 'standard' },
       { source_line: 5, input_tokens: 288, cache_read_tokens: 1024, output_tokens: 112, reasoning_tokens: 96, service_tier: 'standard' },
     ]);
+    // no createTime and nothing beside it: dated by the file, and said so
+    expect(await ledger.all('SELECT source_line, started_at, time_source FROM usage WHERE time_source <> $r', { r: 'record' })).toEqual([
+      { source_line: 4, started_at: new Date(Math.round(fs.statSync(file).mtimeMs)), time_source: 'file_mtime' },
+    ]);
+    expect(report.warnings).toEqual([`${file}: 1 row has no time of its own, so its time is approximate: 1 from the file's modification time (file_mtime); see the time_source column`]);
     const rejects = await ledger.all<{ source_line: number; reason: string; raw: string }>('SELECT source_line, reason, raw FROM rejects ORDER BY source_line');
     const text = fs.readFileSync(file, 'utf8').split('\n');
     expect(rejects).toEqual([
       { source_line: 2, reason: 'not valid JSON (a truncated or corrupted line)', raw: text[1] },
       { source_line: 3, reason: 'a usageMetadata token count is not a number', raw: text[2] },
-      { source_line: 4, reason: 'no time: neither createTime nor a timestamp beside the response', raw: text[3] },
     ]);
     await expectCountsBalance(ledger, report);
   });
