@@ -10,6 +10,7 @@ export interface ImportTotals {
   imported: number;
   duplicates: number;
   rejected: number;
+  skipped: number; // lines that carry no usage (prompts, tool results, progress…)
 }
 
 /** The `recount summary --json` fields the bench checks. */

@@ -22,12 +22,12 @@ export interface ReportBenchResult {
  * aggregation over the same ledger (`recount query spend_by_model`), both as child processes; prints
  * the report's time and size.
  */
-export async function benchReport(dir: string, csvRows: number, claudeLines: number, rounds: number): Promise<ReportBenchResult> {
-  log(`[4/5] recount report over a ledger of ${int(csvRows)} OpenAI usage rows + Claude Code transcripts (${int(claudeLines)} assistant lines)`);
+export async function benchReport(dir: string, csvRows: number, claudeMegabytes: number, rounds: number): Promise<ReportBenchResult> {
+  log(`[4/5] recount report over a ledger of ${int(csvRows)} OpenAI usage rows + ~${int(claudeMegabytes)} MiB of Claude Code transcripts`);
   const csv = path.join(dir, 'openai-usage.csv'); // benchmark 1's file when it ran first
   if (!fs.existsSync(csv)) generateOpenAiUsageCsv(csv, csvRows);
   const claude = path.join(dir, 'report-claude');
-  generateClaudeCodeProjects(claude, claudeLines, 4);
+  generateClaudeCodeProjects(claude, claudeMegabytes * 2 ** 20, 4);
   const opts: RunOptions = { scratchDir: dir };
   const ledger = freshDb(dir, 'recount-report');
   const started = performance.now();

@@ -1,35 +1,38 @@
 // `npm run bench`: recount's import speed and memory against baselines measured in the same run.
 //   1. a 1M-row OpenAI dashboard usage CSV: `recount import` vs DuckDB's bare read_csv into a table
-//   2. ~300k Claude Code transcript lines: `recount import` vs `ccusage claude daily --offline --json`
+//   2. a Claude Code folder at the shape of a real one (~200 MiB, subagent files, long prompts and
+//      tool results): `recount import` + per-model totals vs `ccusage claude daily --offline --json`
+//      and vs a pure-DuckDB floor query; then a re-import after one new session
 //   3. one ~1 GB gateway log (JSONL, through a mapping): rows/s and peak RSS against the file size
-//   4. `recount report` over a ~1M-row ledger vs one plain aggregation (`recount query spend_by_model`)
+//   4. the HTML report over a ~1M-row ledger vs one plain aggregation (`recount query spend_by_model`)
+//   5. what-if replay of 1M agent requests under five policies vs one plain aggregation over them
 // Data is generated into a temp folder (removed at the end). Every contender runs as a child process
 // (`node -r bench/maxrss.cjs …`), so each figure includes Node start-up; times are the best of
 // RECOUNT_BENCH_ROUNDS runs (default 2), peak RSS the highest. Nothing is asserted, only printed.
-// Sizes: RECOUNT_BENCH_CSV_ROWS (default 1000000), RECOUNT_BENCH_CLAUDE_LINES (default 300000),
-// RECOUNT_BENCH_JSONL_MB (default 1000), RECOUNT_BENCH_REPORT_CLAUDE_LINES (default 60000),
-// RECOUNT_BENCH_REPLAY_REQUESTS (default 1000000).
-//   4. the HTML report over a 1M-row ledger vs one plain aggregation
-//   5. what-if replay of 1M agent requests under five policies vs one plain aggregation over them
-// RECOUNT_BENCH_ONLY=csv,claude,jsonl,report,replay runs only those.
+// Sizes: RECOUNT_BENCH_CSV_ROWS (default 1000000), RECOUNT_BENCH_CLAUDE_MB (MiB, default 200; the
+// issue's real folder is 618), RECOUNT_BENCH_JSONL_MB (default 1000), RECOUNT_BENCH_REPORT_CLAUDE_MB
+// (default 50), RECOUNT_BENCH_REPLAY_REQUESTS (default 1000000).
+// Which: `npm run bench -- claude` (names as arguments) or RECOUNT_BENCH_ONLY=csv,claude,jsonl,report,replay.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { installCcusage } from './ccusage.js';
-import { benchClaudeCode, type ClaudeCodeResult } from './claude-code-bench.js';
-import { compact, int, log, mb, mib, renderTable, secs, speedup } from './format.js';
+import { benchClaudeCode, claudeTargetRows, type ClaudeCodeResult } from './claude-code-bench.js';
+import { compact, int, log, mb, mib, renderTable, secs } from './format.js';
 import { benchOpenAiCsv, type OpenAiCsvResult } from './openai-csv-bench.js';
 import { benchLargeJsonl, type LargeJsonlResult } from './large-jsonl-bench.js';
 import { benchReplay, type ReplayBenchResult } from './replay-bench.js';
 import { benchReport, type ReportBenchResult } from './report-bench.js';
 
 const CSV_ROWS = positiveInt('RECOUNT_BENCH_CSV_ROWS', 1_000_000);
-const CLAUDE_LINES = positiveInt('RECOUNT_BENCH_CLAUDE_LINES', 300_000);
+const CLAUDE_MB = positiveInt('RECOUNT_BENCH_CLAUDE_MB', 200);
 const ROUNDS = positiveInt('RECOUNT_BENCH_ROUNDS', 2);
 const JSONL_MB = positiveInt('RECOUNT_BENCH_JSONL_MB', 1000);
-const REPORT_CLAUDE_LINES = positiveInt('RECOUNT_BENCH_REPORT_CLAUDE_LINES', 60_000);
+const REPORT_CLAUDE_MB = positiveInt('RECOUNT_BENCH_REPORT_CLAUDE_MB', 50);
 const REPLAY_REQUESTS = positiveInt('RECOUNT_BENCH_REPLAY_REQUESTS', 1_000_000);
-const ONLY = new Set((process.env.RECOUNT_BENCH_ONLY ?? 'csv,claude,jsonl,report,replay').split(',').map((s) => s.trim()));
+const BENCHMARKS = ['csv', 'claude', 'jsonl', 'report', 'replay'];
+const ONLY = new Set((process.argv.slice(2).join(',') || process.env.RECOUNT_BENCH_ONLY || BENCHMARKS.join(',')).split(',').map((s) => s.trim()));
+for (const name of ONLY) if (!BENCHMARKS.includes(name)) throw new Error(`unknown benchmark "${name}": choose from ${BENCHMARKS.join(', ')}`);
 const RAW_RATIO_GOAL = 0.5;
 const REPLAY_GOAL_S = 10;
 
@@ -45,9 +48,9 @@ async function main(): Promise<void> {
   try {
     const install = ONLY.has('claude') ? installCcusage(path.join(dir, 'ccusage')) : null; // downloads while the CSV is generated
     const openai = ONLY.has('csv') ? await settle(() => benchOpenAiCsv(dir, CSV_ROWS, ROUNDS)) : null;
-    const claude = install ? await settle(() => benchClaudeCode(dir, CLAUDE_LINES, ROUNDS, install)) : null;
+    const claude = install ? await settle(() => benchClaudeCode(dir, CLAUDE_MB, ROUNDS, install)) : null;
     const jsonl = ONLY.has('jsonl') ? await settle(() => benchLargeJsonl(dir, JSONL_MB)) : null;
-    const report = ONLY.has('report') ? await settle(() => benchReport(dir, CSV_ROWS, REPORT_CLAUDE_LINES, ROUNDS)) : null;
+    const report = ONLY.has('report') ? await settle(() => benchReport(dir, CSV_ROWS, REPORT_CLAUDE_MB, ROUNDS)) : null;
     const replay = ONLY.has('replay') ? await settle(() => benchReplay(dir, REPLAY_REQUESTS, ROUNDS)) : null;
     printSummary(openai, claude, jsonl, report, replay);
   } finally {
@@ -90,15 +93,7 @@ function printSummary(
       [`classify ${compact(openai.plan.rows)} ledger rows (task-type rules)`, secs(openai.classify.seconds), 'one SQL pass', `${int(openai.plan.rows / openai.classify.seconds)} rows/s`],
     );
   }
-  if (claude) {
-    const cc = claude.ccusage;
-    rows.push(
-      [`~${compact(Math.round(claude.plan.assistantLines / 1000) * 1000)} Claude Code lines`, secs(claude.recount.seconds),
-        cc ? `${secs(cc.seconds)} (ccusage daily)` : 'ccusage not available', cc ? speedup(claude.recount.seconds, cc.seconds) : ''],
-      ['  peak RSS', mib(claude.recount.rssKiB), cc ? `${mib(cc.childRssKiB)} (+ ${mib(cc.rssKiB)} Node launcher)` : '',
-        cc ? `${times(claude.recount.rssKiB, (cc.childRssKiB ?? 0) + (cc.rssKiB ?? 0))} (vs both)` : ''],
-    );
-  }
+  if (claude) rows.push(...claudeTargetRows(claude));
   if (jsonl) {
     rows.push(
       [`${mb(jsonl.plan.bytes)} gateway JSONL (--mapping)`, `${int(jsonl.plan.rows / jsonl.recount.seconds)} rows/s`, `${int(jsonl.plan.rows)} lines`, secs(jsonl.recount.seconds)],
