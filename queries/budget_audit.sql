@@ -49,10 +49,10 @@ SELECT
   t.tripped_at,
   coalesce(max(r.bucket_width) FILTER (WHERE r.started_at = t.tripped_at), 'request') AS trip_resolution,
   CAST(max(r.running_usd) FILTER (WHERE r.started_at = t.tripped_at) AS DOUBLE) AS spend_at_trip_usd,
-  CAST(coalesce(sum(r.requests) FILTER (WHERE r.started_at > t.tripped_at), 0) AS BIGINT) AS requests_after_trip,
+  CAST(coalesce(sum(r.requests) FILTER (WHERE r.started_at > t.tripped_at), 0) AS HUGEINT) AS requests_after_trip,
   CAST(coalesce(sum(r.cost_usd) FILTER (WHERE r.started_at > t.tripped_at), 0) AS DOUBLE) AS cost_after_trip_usd,
   CAST(count(*) AS BIGINT)                                   AS records,
-  CAST(coalesce(sum(r.requests), 0) AS BIGINT)               AS requests
+  CAST(coalesce(sum(r.requests), 0) AS HUGEINT)               AS requests
 FROM running r
 JOIN trips t
   ON t.budget_provider IS NOT DISTINCT FROM r.budget_provider AND t.budget_key = r.budget_key AND t.day = r.day

@@ -18,7 +18,7 @@ SELECT
   provider,
   coalesce(model, '(no model)')                              AS model,
   CAST(count(*) AS BIGINT)                                   AS records,
-  CAST(coalesce(sum(requests), 0) AS BIGINT)                 AS requests,
+  CAST(coalesce(sum(requests), 0) AS HUGEINT)                 AS requests,
   CAST(sum(cost_usd) AS DOUBLE)                              AS cost_usd,
   CAST(sum(cost_usd) FILTER (WHERE per_request_known)
        / nullif(sum(requests) FILTER (WHERE per_request_known), 0) AS DOUBLE) AS cost_per_request_usd,

@@ -7,10 +7,10 @@ SELECT
   path,
   format,
   CAST(count(*) AS BIGINT)                                   AS imports,
-  CAST(sum(rows_read) AS BIGINT)                             AS rows_read,
-  CAST(sum(imported) AS BIGINT)                              AS imported,
-  CAST(sum(duplicates) AS BIGINT)                            AS duplicates,
-  CAST(sum(rejected) AS BIGINT)                              AS rejected,
+  CAST(sum(rows_read) AS HUGEINT)                             AS rows_read,
+  CAST(sum(imported) AS HUGEINT)                              AS imported,
+  CAST(sum(duplicates) AS HUGEINT)                            AS duplicates,
+  CAST(sum(rejected) AS HUGEINT)                              AS rejected,
   max(imported_at)                                           AS last_imported_at
 FROM import_files
 GROUP BY path, format

@@ -9,11 +9,11 @@ SELECT
   CAST(count(DISTINCT path) AS BIGINT)                       AS files,
   CAST(count(*) AS BIGINT)                                   AS file_imports,
   CAST(count(DISTINCT import_id) AS BIGINT)                  AS imports,
-  CAST(sum(rows_read) AS BIGINT)                             AS rows_read,
-  CAST(sum(imported) AS BIGINT)                              AS imported,
-  CAST(sum(duplicates) AS BIGINT)                            AS duplicates,
-  CAST(sum(rejected) AS BIGINT)                              AS rejected,
-  CAST(sum(skipped) AS BIGINT)                               AS skipped_lines,
+  CAST(sum(rows_read) AS HUGEINT)                             AS rows_read,
+  CAST(sum(imported) AS HUGEINT)                              AS imported,
+  CAST(sum(duplicates) AS HUGEINT)                            AS duplicates,
+  CAST(sum(rejected) AS HUGEINT)                              AS rejected,
+  CAST(sum(skipped) AS HUGEINT)                               AS skipped_lines,
   min(imported_at)                                           AS first_imported_at,
   max(imported_at)                                           AS last_imported_at
 FROM import_files

@@ -6,7 +6,7 @@ SELECT
   local_day(started_at, bucket_width, $tz)                   AS day,
   coalesce(model, '(no model)')                              AS model,
   CAST(count(*) AS BIGINT)                                   AS records,
-  CAST(coalesce(sum(requests), 0) AS BIGINT)                 AS requests,
+  CAST(coalesce(sum(requests), 0) AS HUGEINT)                 AS requests,
   CAST(coalesce(sum(cost_usd), 0) AS DOUBLE)                 AS cost_usd,
   CAST(count(*) FILTER (WHERE price_status = 'unpriced') AS BIGINT) AS unpriced_records
 FROM usage_counted

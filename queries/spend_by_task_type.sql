@@ -6,12 +6,12 @@ SELECT
   coalesce(task_type, 'unclassified')                        AS task_type,
   tier,
   CAST(count(*) AS BIGINT)                                   AS records,
-  CAST(coalesce(sum(requests), 0) AS BIGINT)                 AS requests,
-  CAST(sum(input_tokens) AS BIGINT)                          AS input_tokens,
-  CAST(sum(cache_read_tokens) AS BIGINT)                     AS cache_read_tokens,
-  CAST(sum(cache_write_5m_tokens) AS BIGINT)                 AS cache_write_5m_tokens,
-  CAST(sum(cache_write_1h_tokens) AS BIGINT)                 AS cache_write_1h_tokens,
-  CAST(sum(output_tokens) AS BIGINT)                         AS output_tokens,
+  CAST(coalesce(sum(requests), 0) AS HUGEINT)                 AS requests,
+  CAST(sum(input_tokens) AS HUGEINT)                          AS input_tokens,
+  CAST(sum(cache_read_tokens) AS HUGEINT)                     AS cache_read_tokens,
+  CAST(sum(cache_write_5m_tokens) AS HUGEINT)                 AS cache_write_5m_tokens,
+  CAST(sum(cache_write_1h_tokens) AS HUGEINT)                 AS cache_write_1h_tokens,
+  CAST(sum(output_tokens) AS HUGEINT)                         AS output_tokens,
   CAST(sum(cost_usd) AS DOUBLE)                              AS cost_usd,
   CAST(sum(cost_usd) / nullif(sum(sum(cost_usd)) OVER (), 0) AS DOUBLE) AS share_of_cost
 FROM usage_counted

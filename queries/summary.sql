@@ -3,12 +3,12 @@
 -- params: since DATE = NULL, until DATE = NULL, tz VARCHAR = 'UTC'
 SELECT
   CAST(count(*) AS BIGINT)                                         AS records,
-  CAST(coalesce(sum(requests), 0) AS BIGINT)                       AS requests,
-  CAST(coalesce(sum(input_tokens), 0) AS BIGINT)                   AS input_tokens,
-  CAST(coalesce(sum(cache_read_tokens), 0) AS BIGINT)              AS cache_read_tokens,
-  CAST(coalesce(sum(cache_write_5m_tokens), 0) AS BIGINT)          AS cache_write_5m_tokens,
-  CAST(coalesce(sum(cache_write_1h_tokens), 0) AS BIGINT)          AS cache_write_1h_tokens,
-  CAST(coalesce(sum(output_tokens), 0) AS BIGINT)                  AS output_tokens,
+  CAST(coalesce(sum(requests), 0) AS HUGEINT)                       AS requests,
+  CAST(coalesce(sum(input_tokens), 0) AS HUGEINT)                   AS input_tokens,
+  CAST(coalesce(sum(cache_read_tokens), 0) AS HUGEINT)              AS cache_read_tokens,
+  CAST(coalesce(sum(cache_write_5m_tokens), 0) AS HUGEINT)          AS cache_write_5m_tokens,
+  CAST(coalesce(sum(cache_write_1h_tokens), 0) AS HUGEINT)          AS cache_write_1h_tokens,
+  CAST(coalesce(sum(output_tokens), 0) AS HUGEINT)                  AS output_tokens,
   CAST(coalesce(sum(billed_cost_usd), 0) AS DOUBLE)                AS billed_cost_usd,
   CAST(coalesce(sum(list_cost_usd), 0) AS DOUBLE)                  AS list_cost_usd,
   CAST(coalesce(sum(cost_usd), 0) AS DOUBLE)                       AS cost_usd,

@@ -52,6 +52,17 @@ export function buildProgram(): Command {
     .option('--json', 'machine-readable output')
     .action(async (flags) => (await import('./commands/rejects.js')).rejectsCommand(flags));
 
+  withDb(program.command('forget').description('remove one import run: its rows, invoice lines, rejects and file records, in one transaction'))
+    .requiredOption('--import <id>', 'the import run to remove (see recount query imported_files)')
+    .option('--json', 'machine-readable output')
+    .action(async (flags) => (await import('./commands/forget.js')).forgetCommand(flags));
+
+  withDb(program.command('doctor').description('check the ledger against the import rules; --fix moves rows that break them to rejects'))
+    .option('--fix', 'move implausible rows to rejects')
+    .option('--limit <n>', 'list at most this many rows', '100')
+    .option('--json', 'machine-readable output')
+    .action(async (flags) => (await import('./commands/doctor.js')).doctorCommand(flags));
+
   withPeriod(withPrices(withDb(program.command('summary').description('totals for a period: tokens, cost, and what has no price'))))
     .option('--json', 'machine-readable output')
     .action(async (flags) => (await import('./commands/summary.js')).summaryCommand(flags));

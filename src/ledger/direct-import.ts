@@ -1,5 +1,5 @@
 import type { DuckDBMapValue } from '@duckdb/node-api';
-import { MAP, VARCHAR, mapValue } from './duckdb.js';
+import { MAP, mapValue, timestampTz, VARCHAR } from './duckdb.js';
 import { labelUnmappedModelsStatement, withRuleIndex } from '../classify/compile.js';
 import { RecountError } from '../errors.js';
 import type { TaskRule } from '../classify/rules.js';
@@ -71,7 +71,7 @@ export function sampledModelNames(files: PlannedFile[]): string[] {
 export async function insertDirect(
   ledger: Ledger,
   files: PlannedFile[],
-  opts: { importId: string; rules: TaskRule[]; modelMap: DuckDBMapValue; modelIds: ModelIds; onTick: (importer: Importer, paths: string[], percent: number | null) => void },
+  opts: { importId: string; importedAt: Date; rules: TaskRule[]; modelMap: DuckDBMapValue; modelIds: ModelIds; onTick: (importer: Importer, paths: string[], percent: number | null) => void },
 ): Promise<DirectResult> {
   const result: DirectResult = { counts: new Map(), rechecks: [] };
   for (const [importer, planned] of byImporter(files)) {
@@ -101,10 +101,12 @@ export async function insertDirect(
     } finally {
       await ledger.restore('RESET preserve_insertion_order');
     }
-    const check = await ledger.one<{ n: number; keys_distinct: boolean; unmapped_models: string[] }>(sql('import/direct_rows_check'), {
+    const check = await ledger.one<{ n: number; keys_distinct: boolean; plausible: boolean; unmapped_models: string[] }>(sql('import/direct_rows_check'), {
       import_id: opts.importId,
       source: importer.id,
+      now_at: timestampTz(opts.importedAt),
     });
+    if (!check.plausible) throw new DirectFallback(`${importer.id}: a row breaks the plausibility rules`);
     if (!check.keys_distinct) throw new DirectFallback(`${importer.id}: a bucket key repeats`);
     if (check.unmapped_models.length) await labelUnmappedModels(ledger, importer, check.unmapped_models, opts);
     // one file (the usual export) wrote every row the check counted: no second scan for the split

@@ -9,3 +9,8 @@ const duckdb: typeof import('@duckdb/node-api') = createRequire(import.meta.url)
 
 export const { DuckDBInstance, DuckDBScalarFunction, DuckDBTypeId, DuckDBTimestampTZValue, DuckDBDateValue, BIGINT, BOOLEAN, LIST, MAP, VARCHAR, listValue, mapValue } = duckdb;
 export type DuckDBInstance = import('@duckdb/node-api').DuckDBInstance;
+
+/** A JS time as a bound TIMESTAMPTZ (microseconds). */
+export function timestampTz(at: Date): InstanceType<typeof DuckDBTimestampTZValue> {
+  return new DuckDBTimestampTZValue(BigInt(at.getTime()) * 1000n);
+}

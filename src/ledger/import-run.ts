@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DuckDBMapValue } from '@duckdb/node-api';
-import { DuckDBTimestampTZValue, MAP, VARCHAR } from './duckdb.js';
+import { MAP, timestampTz, VARCHAR } from './duckdb.js';
 import { RecountError, unreadableFile } from '../errors.js';
 import type { FoundFile } from '../importers/discover.js';
 import { detectImporter, importerById, importers } from '../importers/registry.js';
@@ -124,6 +124,7 @@ async function writeRun(
   const { importId, importedAt, rules, opts, modelMap } = run;
   const written = await insertDirect(ledger, direct, {
     importId,
+    importedAt,
     rules,
     modelMap,
     modelIds: opts.modelIds,
@@ -135,7 +136,7 @@ async function writeRun(
   const mergeMap = written.rechecks.length ? await stagedModelMap(ledger, opts.modelIds) : modelMap;
   // one pass for every file: the merge would plan nothing (but join the new rows to find that out)
   const merged = direct.length < plan.length || written.rechecks.length > 0;
-  const counts = merged ? await mergeStaged(ledger, importId, mergeMap, rules) : new Map<string, Partial<FileOutcome>>();
+  const counts = merged ? await mergeStaged(ledger, importId, importedAt, mergeMap, rules) : new Map<string, Partial<FileOutcome>>();
   if (written.rechecks.length) await settleDirectCounts(ledger, importId, direct, written);
   for (const [file, c] of written.counts) counts.set(file, c);
   const result: FileOutcome[] = plan.map(({ path, importer }) => ({
@@ -153,7 +154,8 @@ async function writeRun(
 }
 
 /** Dedupes the staged rows within the run and against the ledger, writes them labelled; returns per-file counts. */
-async function mergeStaged(ledger: Ledger, importId: string, modelMap: DuckDBMapValue, rules: TaskRule[]): Promise<Map<string, Partial<FileOutcome>>> {
+async function mergeStaged(ledger: Ledger, importId: string, importedAt: Date, modelMap: DuckDBMapValue, rules: TaskRule[]): Promise<Map<string, Partial<FileOutcome>>> {
+  await ledger.run(sql('import/reject_implausible_usage'), { now_at: timestampTz(importedAt) });
   const { is_new } = await ledger.one<{ is_new: boolean }>(sql('import/staged_usage_is_new'));
   await ledger.run(sql(is_new ? 'import/plan_new_usage' : 'import/plan_usage_merge'));
   await ledger.run(sql('import/plan_invoice_merge'));
@@ -243,7 +245,7 @@ async function countPlannedLines(plan: PlannedFile[], counting: LineCounting): P
 /** One import_files row per file, appended in one go (a directory of transcripts has thousands). */
 async function recordFiles(ledger: Ledger, importId: string, importedAt: Date, files: FileOutcome[]): Promise<void> {
   const appender = await ledger.conn.createAppender('import_files');
-  const at = new DuckDBTimestampTZValue(BigInt(importedAt.getTime()) * 1000n);
+  const at = timestampTz(importedAt);
   for (const f of files) {
     appender.appendVarchar(importId);
     appender.appendTimestampTZ(at);

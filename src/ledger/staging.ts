@@ -59,6 +59,8 @@ const STAGING_MACROS = [
   'claude_code_line',
   'claude_code_lines',
   'claude_code_staged',
+  'usage_token_limit',
+  'implausible_usage',
 ];
 
 /**
