@@ -29,10 +29,11 @@ responses AS (  -- as staged_usage holds them (a transcript names no API key)
 labelled AS (  -- the rules read the staged values, as in insert_staged_usage.sql
   SELECT *, /*rule_index*/ NULL AS rule_index FROM responses
 )
-SELECT * EXCLUDE (rule_index, tags, prompt_text, session_id, project, agent_id),
+SELECT * EXCLUDE (rule_index, tags, prompt_text, session_id, project, agent_id, tools),
        coalesce(list_extract($task_types, rule_index), 'unclassified') AS task_type,
        CAST(list_extract($tiers, rule_index) AS INTEGER) AS tier,
        CASE WHEN tags IS NOT NULL THEN mask_secrets(tags::VARCHAR)::JSON END AS tags,
        CASE WHEN prompt_text IS NOT NULL THEN mask_secrets(prompt_text) END AS prompt_text,
-       mask_secrets(session_id) AS session_id, mask_secrets(project) AS project, mask_secrets(agent_id) AS agent_id
+       mask_secrets(session_id) AS session_id, mask_secrets(project) AS project, mask_secrets(agent_id) AS agent_id,
+       list_transform(tools, t -> mask_secrets(t)) AS tools
 FROM labelled

@@ -42,7 +42,7 @@ staged AS (  -- one staged usage row per CSV row, as stage_openai_usage_csv.sql 
          0 AS cache_write_1h_tokens,
          CAST(out_tokens AS BIGINT) AS output_tokens,
          CASE WHEN is_batch THEN 'batch' WHEN coalesce(tier, 'default') IN ('default', 'auto') THEN 'standard' ELSE tier END AS service_tier,
-         project, key_id AS api_key, user_key AS user_id, 'ok' AS status
+         project, hide_key(key_id) AS api_key, mask_secrets(user_key) AS user_id, 'ok' AS status
   FROM clean
 ),
 labelled AS (

@@ -155,6 +155,8 @@ async function writeRun(
 
 /** Dedupes the staged rows within the run and against the ledger, writes them labelled; returns per-file counts. */
 async function mergeStaged(ledger: Ledger, importId: string, importedAt: Date, modelMap: DuckDBMapValue, rules: TaskRule[]): Promise<Map<string, Partial<FileOutcome>>> {
+  await ledger.run(sql('import/mask_staged_usage'));
+  await ledger.run(sql('import/mask_staged_invoice'));
   await ledger.run(sql('import/reject_implausible_usage'), { now_at: timestampTz(importedAt) });
   const { is_new } = await ledger.one<{ is_new: boolean }>(sql('import/staged_usage_is_new'));
   await ledger.run(sql(is_new ? 'import/plan_new_usage' : 'import/plan_usage_merge'));
