@@ -1,8 +1,18 @@
+import os from 'node:os';
 import { Command, Option } from 'commander';
-import { RecountError } from './errors.js';
+import { environmentError, RecountError } from './errors.js';
+import { lastSpillDir } from './ledger/spill-dir.js';
 import { version } from './version.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** A row count: checked here, so a huge one is an error naming the flag, not a failed bind. */
+const rowLimit = (value: string) => {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1 || Number(value) > Number.MAX_SAFE_INTEGER) {
+    throw new RecountError(`--limit '${value}' is not a positive whole number up to ${Number.MAX_SAFE_INTEGER}`, 'e.g. --limit 500');
+  }
+  return value.trim();
+};
 
 function withDb(cmd: Command): Command {
   return cmd.addOption(new Option('--db <path>', 'ledger file (default ./recount.duckdb, or $RECOUNT_DB)'));
@@ -37,6 +47,7 @@ export function buildProgram(): Command {
     .option('--mapping <file>', 'read any other CSV or JSONL through a mapping file (YAML or JSON)')
     .option('--claude-code', 'also read local Claude Code transcripts ($CLAUDE_CONFIG_DIR, ~/.claude, ~/.config/claude)')
     .option('--codex', 'also read local Codex CLI rollouts ($CODEX_HOME/sessions and archived_sessions; ~/.codex)')
+    .option('--full', 'read every file in full, also those unchanged since the ledger read them')
     .option('--json', 'machine-readable output')
     .action(async (paths: string[], flags) => (await import('./commands/import.js')).importCommand(paths, flags));
 
@@ -48,7 +59,7 @@ export function buildProgram(): Command {
 
   withDb(program.command('rejects').description('show rows that imports could not use, with file, line and reason'))
     .option('--import <id>', 'only this import run')
-    .option('--limit <n>', 'at most this many rows', '100')
+    .option('--limit <n>', 'at most this many rows', rowLimit, '100')
     .option('--json', 'machine-readable output')
     .action(async (flags) => (await import('./commands/rejects.js')).rejectsCommand(flags));
 
@@ -78,6 +89,7 @@ export function buildProgram(): Command {
     .option('--param <key=value>', 'a query parameter (repeatable)', collect)
     .requiredOption('--format <format>', 'parquet | arrow | csv')
     .option('--out <path>', 'output file')
+    .option('--force', 'replace an existing --out file that recount did not write')
     .action(async (flags) => (await import('./commands/export.js')).exportCommand(flags));
 
   withPeriod(withPrices(withDb(program.command('forensics').description('find where the money went: concentration, cache breaks, runaway sessions, anomalies, invoice gaps'))))
@@ -93,6 +105,7 @@ export function buildProgram(): Command {
   withPeriod(withPrices(withDb(program.command('report').description('write a self-contained HTML report of the period (charts, findings, provenance) and print its path'))))
     .option('--policy <file>', 'also replay this routing policy for the what-if section (repeatable)', collect)
     .option('--out <path>', 'the HTML file (default reports/recount-<period>.html)')
+    .option('--force', 'replace an existing --out file that recount did not write')
     .option('--title <text>', 'the report title')
     .option('--redact', 'replace API keys, users, projects, sessions and file paths with stable pseudonyms')
     .option('--json', 'print {path, bytes, …} instead of the path')
@@ -102,6 +115,7 @@ export function buildProgram(): Command {
     .command('demo')
     .description('import the bundled samples into reports/demo.duckdb (never your ledger), run forensics and the bundled what-if policies, write reports/demo.html')
     .option('--out <path>', 'the HTML file (default reports/demo.html; the demo ledger goes next to it)')
+    .option('--force', 'replace an existing --out file that recount did not write')
     .action(async (flags) => (await import('./commands/demo.js')).demoCommand(flags));
 
   withPrices(withDb(program.command('classify').description('label every ledger row with a task type and routing tier (first matching rule wins)')))
@@ -119,21 +133,56 @@ export function buildProgram(): Command {
 
 /** Entry point: one place turns errors into a message, a hint and an exit code. */
 export async function main(argv: string[]): Promise<void> {
+  guardOutput();
+  exitOnSignals();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
   } catch (err) {
-    const debug = argv.includes('--debug');
-    if (err instanceof RecountError) {
-      process.stderr.write(`recount: ${err.message}\n`);
-      if (err.hint) process.stderr.write(`hint: ${err.hint}\n`);
-      if (debug) process.stderr.write(`${err.stack}\n`);
-      process.exitCode = err.exitCode;
-    } else {
-      const message = err instanceof Error ? err.message : String(err);
-      process.stderr.write(`recount: internal error: ${message.split('\n')[0]}\n`);
-      process.stderr.write(debug && err instanceof Error ? `${err.stack}\n` : 'hint: run again with --debug for details, and please report it\n');
-      process.exitCode = 70;
-    }
+    reportError(err, argv.includes('--debug'));
+  }
+}
+
+function reportError(err: unknown, debug: boolean): void {
+  // a full disk, memory or permissions are the machine's, not a bug: they get a message and a hint too
+  const known = err instanceof RecountError ? err : environmentError(err, lastSpillDir());
+  if (known) {
+    process.stderr.write(`recount: ${known.message}\n`);
+    if (known.hint) process.stderr.write(`hint: ${known.hint}\n`);
+    if (debug) process.stderr.write(`${err instanceof Error ? err.stack : known.stack}\n`);
+    process.exitCode = known.exitCode;
+  } else {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`recount: internal error: ${message.split('\n')[0]}\n`);
+    process.stderr.write(debug && err instanceof Error ? `${err.stack}\n` : 'hint: run again with --debug for details, and please report it\n');
+    process.exitCode = 70;
+  }
+}
+
+/**
+ * stdout that fails. A reader that stops early (`recount query … | head`) closes the pipe: the rest of
+ * the output has nowhere to go and is dropped, quietly, with the command's own exit code (0). Any
+ * other failure (a full disk) is one error line. Either way later writes are dropped, not retried.
+ */
+function guardOutput(): void {
+  let failed = false;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (failed) return;
+    failed = true;
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    if (err.code === 'EPIPE') return;
+    err.path ??= 'stdout';
+    reportError(environmentError(err) ?? err, false);
+  });
+  process.stderr.on('error', () => undefined); // nowhere left to say anything
+}
+
+/**
+ * Ctrl-C or a kill ends the process through 'exit', whose handlers remove the ledger's temp folder;
+ * an import's transaction is never committed, so the ledger stays as it was.
+ */
+function exitOnSignals(): void {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => process.exit(128 + os.constants.signals[signal]));
   }
 }

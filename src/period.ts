@@ -26,8 +26,7 @@ export function now(): Date {
 }
 
 export function resolvePeriod(flags: PeriodFlags, clock: () => Date = now): Period {
-  const tz = flags.tz ?? 'UTC';
-  if (!isValidZone(tz)) throw new RecountError(`unknown time zone '${tz}'`, 'use an IANA zone such as UTC, Europe/Berlin or America/New_York');
+  const tz = checkZone('--tz', flags.tz ?? 'UTC');
   const chosen = [flags.month != null, flags.lastMonth === true, flags.since != null || flags.until != null].filter(Boolean).length;
   if (chosen > 1) throw new RecountError('choose one of --month, --last-month, or --since/--until', 'they all set the same period');
   if (flags.month != null) {
@@ -59,12 +58,13 @@ export function localDate(instant: Date, tz: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
 }
 
-function isValidZone(tz: string): boolean {
+/** A time zone given by `flag` (--tz, --param tz=…): an IANA name or UTC, else an error saying so. */
+export function checkZone(flag: string, tz: string): string {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
+    return tz;
   } catch {
-    return false;
+    throw new RecountError(`${flag}: unknown time zone '${tz}'`, 'use an IANA zone such as UTC, Europe/Berlin or America/New_York');
   }
 }
 

@@ -11,10 +11,13 @@ import { loadCatalog } from '../pricing/catalog.js';
 import { readPolicy } from '../replay/policy.js';
 import { gatherReportData } from '../report/data.js';
 import { renderReport } from '../report/render.js';
-import { writeFileAtomic } from '../report/write.js';
+import { checkOutPath, writeFileAtomic } from '../report/write.js';
+import { RecountError } from '../errors.js';
+import { sql } from '../ledger/sql.js';
 
 export interface DemoFlags {
   out?: string;
+  force?: boolean;
 }
 
 /**
@@ -25,8 +28,9 @@ export interface DemoFlags {
 export async function demoCommand(flags: DemoFlags): Promise<void> {
   const out = path.resolve(flags.out ?? path.join('reports', 'demo.html'));
   const db = path.join(path.dirname(out), 'demo.duckdb');
-  for (const f of [db, `${db}.wal`]) fs.rmSync(f, { force: true });
+  checkOutPath(out, { kind: 'html', ledger: db, force: flags.force });
   const samples = path.join(packageRoot, 'samples');
+  await clearDemoLedger(db, samples);
   const ledger = await Ledger.open(db);
   try {
     const report = await importFiles(ledger, discoverFiles([samples]), { modelIds: loadCatalog().modelIds });
@@ -50,6 +54,25 @@ export async function demoCommand(flags: DemoFlags): Promise<void> {
   });
   writeFileAtomic(out, html);
   process.stdout.write(`${out}\n`);
+}
+
+/**
+ * Removes the last demo's ledger, and only that: a demo.duckdb beside --out that holds anything but
+ * the bundled samples (someone's own ledger, another tool's database) stays, and the demo stops.
+ */
+async function clearDemoLedger(db: string, samples: string): Promise<void> {
+  if (fs.existsSync(db)) {
+    if (!fs.statSync(db).isFile()) throw new RecountError(`${db} is not a file`, 'the demo writes its ledger there: choose another --out folder');
+    const ledger = await Ledger.open(db, { readOnly: true });
+    let outside: number;
+    try {
+      outside = (await ledger.one<{ files: number }>(sql('ledger/count_imports_outside'), { folder: samples + path.sep })).files;
+    } finally {
+      ledger.close();
+    }
+    if (outside) throw new RecountError(`${db} holds imports of ${outside} file${outside === 1 ? '' : 's'} that are not the bundled samples`, 'the demo replaces demo.duckdb beside --out: choose another --out folder');
+  }
+  for (const f of [db, `${db}.wal`]) fs.rmSync(f, { force: true });
 }
 
 const say = (line: string) => process.stderr.write(`${line}\n`);

@@ -6,6 +6,8 @@ import { sql } from '../ledger/sql.js';
 import { resolvePeriod, type PeriodFlags } from '../period.js';
 import { writeArrowFile } from '../export/arrow-ipc.js';
 import { RecountError } from '../errors.js';
+import { resolveDbPath, type Ledger } from '../ledger/ledger.js';
+import { checkOutTarget, checkOverwrite, type OutputKind } from '../report/write.js';
 
 export interface ExportFlags extends PeriodFlags {
   db?: string;
@@ -14,6 +16,7 @@ export interface ExportFlags extends PeriodFlags {
   param?: string[];
   format: string;
   out?: string;
+  force?: boolean;
 }
 
 const FORMATS = ['parquet', 'arrow', 'csv'];
@@ -23,6 +26,9 @@ export async function exportCommand(flags: ExportFlags): Promise<void> {
   if (!FORMATS.includes(flags.format)) throw new RecountError(`--format '${flags.format}' is not one of ${FORMATS.join(', ')}`, 'e.g. --format parquet');
   if (!flags.out) throw new RecountError('--out PATH is required', `e.g. --out ledger.${flags.format}`);
   const out = path.resolve(flags.out);
+  const check = { kind: flags.format as OutputKind, ledger: resolveDbPath(flags.db), force: flags.force };
+  // a CSV is known as an earlier export by its header, which the query gives (below)
+  if (checkOutTarget(out, check) && check.kind !== 'csv') checkOverwrite(out, check);
   const period = resolvePeriod(flags);
   const source = flags.query ? readQuery(flags.query) : readQuery('ledger_rows');
   const values = bindParams(source, parseParamFlags(flags.param ?? []), period);
@@ -35,6 +41,7 @@ export async function exportCommand(flags: ExportFlags): Promise<void> {
     } else {
       // COPY takes no bound parameters, so the result is materialized in a temp table first
       await ledger.run(`CREATE OR REPLACE TEMP TABLE export_rows AS ${source.sql}`, values);
+      if (check.kind === 'csv') checkOverwrite(out, { ...check, csvHeader: await csvHeader(ledger) });
       await ledger.run(sql(flags.format === 'parquet' ? 'ledger/copy_export_parquet' : 'ledger/copy_export_csv').replace(/\bTO \$out\b/, `TO ${quoteLiteral(tmp)}`));
       rows = (await ledger.one<{ n: number }>('SELECT count(*) AS n FROM export_rows')).n;
     }
@@ -42,6 +49,11 @@ export async function exportCommand(flags: ExportFlags): Promise<void> {
     process.stderr.write(`wrote ${rows.toLocaleString('en-US')} rows to ${out}\n`);
     process.stdout.write(`${out}\n`);
   }).finally(() => fs.rmSync(tmp, { force: true }));
+}
+
+/** The header line COPY writes for export_rows (snake_case names need no quoting). */
+async function csvHeader(ledger: Ledger): Promise<string> {
+  return (await ledger.conn.runAndReadAll('SELECT * FROM export_rows LIMIT 0')).columnNames().join(',');
 }
 
 /** COPY's target must be a literal; the path is ours (resolved, temp-suffixed), quoted safely. */

@@ -1,5 +1,5 @@
 import { withSession } from '../ledger/session.js';
-import { listQueries, parseParamFlags, readQuery, runNamedQuery } from '../ledger/named-query.js';
+import { bindParams, listQueries, parseParamFlags, readQuery, runNamedQuery } from '../ledger/named-query.js';
 import { resolvePeriod, type PeriodFlags } from '../period.js';
 import { formatCell, renderTable, toJson } from '../format/table.js';
 import { RecountError } from '../errors.js';
@@ -21,7 +21,7 @@ export async function queryCommand(name: string | undefined, flags: QueryFlags):
   }
   const given = parseParamFlags(flags.param ?? []);
   const period = resolvePeriod(flags);
-  readQuery(name); // an unknown name or parameter fails before the ledger opens
+  bindParams(readQuery(name), given, period); // an unknown name, parameter or zone fails before the ledger opens
   await withSession(flags, async ({ ledger }) => {
     const rows = await runNamedQuery(ledger, name, given, period);
     if (flags.json) process.stdout.write(toJson(rows));

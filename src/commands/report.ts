@@ -2,12 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { RecountError } from '../errors.js';
 import { toJson } from '../format/table.js';
+import { resolveDbPath } from '../ledger/ledger.js';
 import { withSession } from '../ledger/session.js';
 import { resolvePeriod, type PeriodFlags } from '../period.js';
 import { gatherReportData } from '../report/data.js';
 import { renderReport } from '../report/render.js';
 import { readPolicy } from '../replay/policy.js';
-import { reportFileName, writeFileAtomic } from '../report/write.js';
+import { checkOutPath, reportFileName, writeFileAtomic } from '../report/write.js';
 
 export interface ReportFlags extends PeriodFlags {
   db?: string;
@@ -17,6 +18,7 @@ export interface ReportFlags extends PeriodFlags {
   title?: string;
   policy?: string[];
   json?: boolean;
+  force?: boolean;
 }
 
 /** Writes the period's HTML report (default reports/recount-<period>.html) and prints its path. */
@@ -26,6 +28,7 @@ export async function reportCommand(flags: ReportFlags): Promise<void> {
   if (fs.existsSync(out) && fs.statSync(out).isDirectory()) {
     throw new RecountError(`--out ${out} is a folder`, `name a file, e.g. --out ${path.join(out, reportFileName(period))}`);
   }
+  checkOutPath(out, { kind: 'html', ledger: resolveDbPath(flags.db), force: flags.force });
   if (flags.title != null && !flags.title.trim()) throw new RecountError('--title is empty', 'give the report a title, or leave --title out');
   const started = performance.now();
   const content = await withSession({ ...flags, readOnly: true }, async (session) => {

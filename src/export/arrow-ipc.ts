@@ -21,6 +21,7 @@ import {
 import type { DuckDBConnection, DuckDBType, DuckDBValue, DuckDBListType } from '@duckdb/node-api';
 import { DuckDBTypeId } from '../ledger/duckdb.js';
 import type { Params } from '../ledger/ledger.js';
+import { EXPORT_MARK } from '../report/write.js';
 
 /**
  * Streams a query's result into an Arrow IPC file, one record batch per DuckDB chunk, so the ledger
@@ -31,7 +32,7 @@ export async function writeArrowFile(conn: DuckDBConnection, sqlText: string, pa
   const names = result.columnNames();
   const duckTypes = result.columnTypes();
   const fields = names.map((name, i) => new Field(name, arrowType(duckTypes[i]), true));
-  const schema = new Schema(fields);
+  const schema = new Schema(fields, new Map([[EXPORT_MARK.key, EXPORT_MARK.value]])); // how a later --out knows the file is ours
   const writer = new RecordBatchFileWriter();
   const done = pipeline(Readable.from(writer), fs.createWriteStream(outPath));
   writer.reset(undefined, schema);

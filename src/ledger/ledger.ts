@@ -4,6 +4,8 @@ import type { DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api
 import { DuckDBInstance, DuckDBTypeId } from './duckdb.js';
 import { RecountError } from '../errors.js';
 import { listMigrations, migrate } from './migrate.js';
+import { releaseSpillDir, removeLegacySpillDir, spillDir } from './spill-dir.js';
+import { sql } from './sql.js';
 
 export type Params = Record<string, DuckDBValue>;
 export type Row = Record<string, unknown>;
@@ -32,6 +34,7 @@ export class Ledger {
     readonly path: string,
     private readonly instance: DuckDBInstance,
     readonly conn: DuckDBConnection,
+    private readonly spill: string,
   ) {}
 
   /** Opens (creating if needed) and migrates the ledger at `dbPath`. */
@@ -44,20 +47,27 @@ export class Ledger {
     }
     if (dbPath !== ':memory:') fs.mkdirSync(path.dirname(dbPath), { recursive: true });
     if (opts.readOnly && (await needsMigration(dbPath))) (await Ledger.open(dbPath)).close();
+    const spill = spillDir(dbPath);
+    if (process.env.RECOUNT_TRACE_SQL) process.stderr.write(`[ledger] ${dbPath} spills to ${spill}\n`);
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(dbPath, opts.readOnly ? { access_mode: 'READ_ONLY' } : { storage_compatibility_version: LEDGER_STORAGE_VERSION });
+      const mode: Record<string, string> = opts.readOnly ? { access_mode: 'READ_ONLY' } : { storage_compatibility_version: LEDGER_STORAGE_VERSION };
+      instance = await DuckDBInstance.create(dbPath, { ...mode, temp_directory: spill });
     } catch (err) {
+      releaseSpillDir(spill);
       throw translateOpenError(dbPath, err);
     }
+    // the write lock is ours alone: nobody else can be spilling into the old shared folder
+    if (!opts.readOnly && dbPath !== ':memory:') removeLegacySpillDir(dbPath);
     const conn = await instance.connect();
     // bounded memory: DuckDB spills big sorts and joins to a temp folder instead of growing
     await conn.run(`SET memory_limit = '${memoryLimit()}'`);
     // a timestamp written without a zone means UTC, whatever the machine's zone
     await conn.run("SET TimeZone = 'UTC'");
-    const ledger = new Ledger(dbPath, instance, conn);
+    const ledger = new Ledger(dbPath, instance, conn, spill);
     if (!opts.readOnly) {
       try {
+        refuseForeign(dbPath, await ledger.all<{ table_name: string }>(sql('ledger/list_file_tables')));
         await migrate(ledger);
       } catch (err) {
         ledger.close(); // not left holding the file
@@ -152,6 +162,7 @@ export class Ledger {
   close(): void {
     this.conn.closeSync();
     this.instance.closeSync();
+    releaseSpillDir(this.spill);
   }
 }
 
@@ -175,24 +186,40 @@ function checkedSize(value: string, name: string): string {
 /** True when the file predates the current schema (a read-only open must upgrade it first). */
 async function needsMigration(dbPath: string): Promise<boolean> {
   let instance: DuckDBInstance;
+  const spill = spillDir(dbPath);
   try {
-    instance = await DuckDBInstance.create(dbPath, { access_mode: 'READ_ONLY' });
+    instance = await DuckDBInstance.create(dbPath, { access_mode: 'READ_ONLY', temp_directory: spill });
   } catch (err) {
+    releaseSpillDir(spill);
     throw translateOpenError(dbPath, err);
   }
   const conn = await instance.connect();
   try {
-    const reader = await conn.runAndReadAll(
-      "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'schema_migrations'",
-    );
-    if (Number(reader.getRows()[0][0]) === 0) return true;
+    const tables = (await conn.runAndReadAll(sql('ledger/list_file_tables'))).getRowObjectsJS() as { table_name: string }[];
+    if (!refuseForeign(dbPath, tables)) return true;
     const applied = await conn.runAndReadAll('SELECT max(version) FROM schema_migrations');
     const latest = Math.max(...listMigrations().map((m) => m.version));
     return Number(applied.getRows()[0][0] ?? 0) < latest;
   } finally {
     conn.closeSync();
     instance.closeSync();
+    releaseSpillDir(spill);
   }
+}
+
+/**
+ * A DuckDB file recount did not make is refused, unless it is empty: recount would add its tables
+ * to another tool's database. True when the file is a recount ledger (false: empty, to be set up).
+ */
+function refuseForeign(dbPath: string, tables: { table_name: string }[]): boolean {
+  const names = tables.map((t) => t.table_name);
+  if (names.includes('schema_migrations')) return true;
+  if (!names.length) return false;
+  const shown = names.slice(0, 5).join(', ') + (names.length > 5 ? `, … (${names.length} in all)` : '');
+  throw new RecountError(
+    `${dbPath} is a DuckDB database but not a recount ledger (it holds ${shown})`,
+    'pass --db with a recount ledger or a new file name; recount does not add its tables to another database',
+  );
 }
 
 function plainRow(row: Record<string, unknown>, dateColumns: string[]): Row {
@@ -220,6 +247,10 @@ function translateOpenError(dbPath: string, err: unknown): Error {
       `ledger ${dbPath} is locked by ${who}`,
       'wait for that recount command to finish, or point this one at another ledger with --db PATH',
     );
+  }
+  const denied = /Cannot open (?:database|file) "([^"]+)".*(Permission denied|Read-only file system)/i.exec(message);
+  if (denied) {
+    return new RecountError(`${denied[1]}: cannot be opened (${denied[2].toLowerCase()})`, "check the ledger's permissions (reading needs read access; importing, write access to it and its folder), or pass --db");
   }
   if (/not a valid DuckDB database|file is not a/i.test(message)) {
     return new RecountError(`${dbPath} is not a recount ledger (not a DuckDB file)`, 'pass --db with a ledger path, or remove the file');

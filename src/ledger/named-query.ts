@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { RecountError } from '../errors.js';
 import { queriesDir } from '../paths.js';
-import type { Period } from '../period.js';
+import { checkZone, type Period } from '../period.js';
 import type { Params } from './ledger.js';
 
 export interface ParamSpec {
@@ -72,6 +72,8 @@ export function bindParams(query: NamedQuery, given: Record<string, string>, per
   for (const p of query.params) {
     const v = p.name in given ? given[p.name] : p.name in fromPeriod && fromPeriod[p.name] != null ? fromPeriod[p.name] : p.defaultValue;
     if (v === undefined) throw new RecountError(`query '${query.name}' needs --param ${p.name}=…`, `${p.name} is a ${p.type}`);
+    // DuckDB meets a bad zone only when a row needs it (never, on an empty period): check it here
+    if (p.name === 'tz' && v != null) checkZone(p.name in given ? '--param tz' : '--tz', v);
     values[p.name] = v;
   }
   return values;
@@ -105,7 +107,8 @@ export async function runNamedQuery<T = Record<string, unknown>>(
 /** A value the query refuses (a bad --param, a cast that fails) is the user's to fix, not a crash. */
 function paramError(query: NamedQuery, err: unknown): Error {
   const message = err instanceof Error ? err.message : String(err);
-  if (!/^(Invalid Input|Conversion|Out of Range) Error/.test(message)) return err instanceof Error ? err : new Error(message);
+  const refused = /^(Invalid Input|Conversion|Out of Range) Error|^Binder Error: LIMIT\/OFFSET cannot be negative/.test(message);
+  if (!refused) return err instanceof Error ? err : new Error(message);
   const detail = message.split('\n')[0].replace(/^[A-Za-z ]+Error: /, '');
   const params = query.params.map((p) => `${p.name} ${p.type}`).join(', ');
   return new RecountError(`query '${query.name}': ${detail}`, params ? `check the --param values (${params})` : 'check the period flags');

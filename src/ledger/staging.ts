@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { DuckDBMapValue, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { DuckDBTimestampTZValue, LIST, listValue, mapValue, VARCHAR } from './duckdb.js';
 import { RecountError } from '../errors.js';
+import { readerFault } from './reader-fault.js';
 import type { ProgressListener } from '../format/progress.js';
 import type { Importer } from '../importers/types.js';
 import { queriesDir } from '../paths.js';
@@ -225,10 +226,10 @@ export function readerError(importer: Importer, paths: string[], err: unknown): 
   const message = err instanceof Error ? err.message : String(err);
   // Binder and catalog errors are bugs in recount's SQL, not problems with the file
   if (!/^(Invalid Input|Conversion|IO|Parser) Error/i.test(message)) return err instanceof Error ? err : new Error(message);
+  if (/No space left|Disk quota/.test(message)) return err instanceof Error ? err : new Error(message); // the disk's, not the file's (cli.ts)
   const named = paths.find((p) => message.includes(p)) ?? (paths.length === 1 ? paths[0] : undefined);
   const where = named ?? `one of ${paths.length} ${importer.id} files`;
-  const line = /line (\d+)/i.exec(message)?.[1];
-  const detail = message.split('\n')[0].replace(/^[A-Za-z ]+Error: /, '');
+  const { line, detail } = readerFault(message, named);
   return new RecountError(
     `${where}${line ? `:${line}` : ''}: cannot be read as ${importer.title}: ${detail}`,
     'the file may be truncated or not this format; fix it or leave it out (nothing was imported)',

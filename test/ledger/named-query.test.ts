@@ -28,6 +28,11 @@ describe('named queries', () => {
     });
   });
 
+  it('checks a tz parameter before DuckDB, which meets the zone only when a row needs it', () => {
+    expect(() => bindParams(readQuery('spend_by_day'), { tz: 'Mars/Olympus' })).toThrow("--param tz: unknown time zone 'Mars/Olympus'");
+    expect(bindParams(readQuery('spend_by_day'), { tz: 'America/New_York' }).tz).toBe('America/New_York');
+  });
+
   it('rejects unknown parameters and unknown queries with a hint', () => {
     expect(() => bindParams(readQuery('spend_by_day'), { cap: '1' })).toThrow("query 'spend_by_day' has no parameter 'cap'");
     expect(() => readQuery('spend_by_moon')).toThrow("no query named 'spend_by_moon'");
