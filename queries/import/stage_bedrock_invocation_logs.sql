@@ -1,19 +1,30 @@
--- Stage one file of AWS Bedrock model invocation logs (JSON lines, schemaType "ModelInvocationLog"):
--- one staged row per invocation, keyed by requestId (the same record can land in both a CloudWatch
--- and an S3 export: a copy is a duplicate). Read as a stream of lines with bounded memory (big files).
--- Line forms: the S3 delivery form (one record per line); a CloudWatch event wrapper
--- ({"timestamp": <ms>, "message": "<the record as a JSON string>", …}, as `aws logs filter-log-events`
--- or a subscription writes it); and a CloudWatch export line (an ISO timestamp, a space, the record).
+-- Stage one file of AWS Bedrock model invocation logs (schemaType "ModelInvocationLog"): one staged
+-- row per invocation, keyed by requestId (the same record can land in both a CloudWatch and an S3
+-- export: a copy is a duplicate).
+-- JSON lines are read as a stream with bounded memory (big files): the S3 delivery form (one record
+-- per line); a CloudWatch event wrapper ({"timestamp": <ms>, "message": "<the record as a JSON
+-- string>", …}, as a subscription writes it); a CloudWatch export line (an ISO timestamp, a space,
+-- the record). A file that is one JSON document (a CloudWatch Logs export: the Insights console's
+-- array, a filter-log-events or get-query-results answer) has its events read first, by
+-- read_bedrock_document.sql into bedrock_document; each carries its record as text ("@message",
+-- "message", a result cell's value) or is the record itself. source_line is then the event's
+-- position in the document (1, 2, …), not a text line.
 -- Units: input.inputTokenCount EXCLUDES cache reads and writes (Bedrock reports
 -- cacheReadInputTokenCount and cacheWriteInputTokenCount beside it; Converse's totalTokens is their
 -- sum with output), so the buckets are already disjoint: input = inputTokenCount, cache read =
 -- cacheReadInputTokenCount, cache write (no TTL split in the log: 5m) = cacheWriteInputTokenCount.
--- A failed or throttled call (errorCode present) is kept with status 'error' and zero tokens.
+-- outputTokenCount includes a model's reasoning (Bedrock reports no split).
+-- Blocked and failed calls: a call a guardrail stopped (outputBodyJson "amazon-bedrock-guardrailAction":
+-- "INTERVENED", or stopReason "guardrail_intervened") is kept with status 'blocked'; a failed or
+-- throttled call (errorCode present) with status 'error'. Either keeps the token counts it logged
+-- (billed) and counts 0 where it logged none.
 -- identity.arn: the role (or IAM user) name is the api_key, the role session (or user) name the user.
--- params: $files VARCHAR[] (one file: row_number() over it is the line number), $import_id VARCHAR
+-- params: $files VARCHAR[] (one file: row_number() over it is the line number), $import_id VARCHAR;
+--         reads the temp table bedrock_document (empty for JSON lines)
 INSERT INTO staged_usage BY NAME
-WITH lines AS (
+WITH lines AS (  -- a document's text lines are not records: its events are read below
   SELECT * FROM jsonl_lines($files)
+  WHERE NOT EXISTS (SELECT 1 FROM bedrock_document)
 ),
 texts AS (  -- blank lines keep their number and are dropped here
   SELECT source_file, source_line, raw,
@@ -26,12 +37,30 @@ texts AS (  -- blank lines keep their number and are dropped here
 checked AS (
   SELECT source_file, source_line, raw, doc, json_valid(doc) AS ok FROM texts
 ),
-unwrapped AS (  -- the CloudWatch event wrapper carries the record as a JSON string in "message"
+line_records AS (  -- the CloudWatch event wrapper carries the record as a JSON string in "message"
   SELECT source_file, source_line, raw, ok,
          CASE WHEN ok AND NOT contains(doc, '"schemaType"') AND json_type(doc, '$.message') = 'VARCHAR'
                    AND json_valid(json_extract_string(doc, '$.message'))
               THEN json_extract_string(doc, '$.message') ELSE doc END AS rec
   FROM checked
+),
+document_records AS (  -- a document's event: the record as text, or an event object carrying it (@message / message)
+  SELECT source_file, source_line, raw, json_valid(rec) AS ok, rec
+  FROM (SELECT source_file, source_line, item AS raw,
+               CASE WHEN NOT json_valid(item) THEN item  -- a reject below
+                    WHEN json_type(item) <> 'OBJECT' OR json_type(item, '$.schemaType') IS NOT NULL THEN item
+                    WHEN json_type(item, '$."@message"') = 'VARCHAR' THEN item->>'@message'
+                    WHEN json_type(item, '$."@message"') = 'OBJECT' THEN json_extract(item, '$."@message"')::VARCHAR
+                    WHEN json_type(item, '$.message') = 'VARCHAR' THEN item->>'message'
+                    WHEN json_type(item, '$.message') = 'OBJECT' THEN json_extract(item, '$.message')::VARCHAR
+                    ELSE item END AS rec
+        FROM bedrock_document
+        WHERE source_line > 0)
+),
+unwrapped AS (
+  SELECT * FROM line_records
+  UNION ALL
+  SELECT source_file, source_line, raw, ok, rec FROM document_records
 ),
 parsed AS (  -- each record is parsed once (records carry whole prompts: parsing is the cost)
   SELECT source_file, source_line, raw, ok,
@@ -41,7 +70,7 @@ parsed AS (  -- each record is parsed once (records carry whole prompts: parsing
                                      '$.input.inputTokenCount', '$.input.cacheReadInputTokenCount',
                                      '$.input.cacheWriteInputTokenCount', '$.output.outputTokenCount',
                                      '$.errorCode', '$.output.outputBodyJson.metrics.latencyMs', '$.schemaVersion',
-                                     '$.requestMetadata'])
+                                     '$.requestMetadata', '$.output.outputBodyJson'])
          END AS f
   FROM unwrapped
 ),
@@ -55,6 +84,10 @@ fields AS (
          nullif(trim(f[14]), '') AS error_code, try_cast(f[15] AS DOUBLE) AS latency_ms, f[16] AS schema_version,
          try_cast(f[10] AS BIGINT) AS in_tokens, try_cast(f[11] AS BIGINT) AS cache_read,
          try_cast(f[12] AS BIGINT) AS cache_write, try_cast(f[13] AS BIGINT) AS out_tokens,
+         -- a guardrail stopped the call: InvokeModel's body (or a streamed chunk) says INTERVENED, Converse's
+         -- stopReason says so (matched on the body's JSON text, where a model's own text has its quotes escaped)
+         coalesce(regexp_matches(f[18], '"amazon-bedrock-guardrailAction"\s*:\s*"INTERVENED"|"stopReason"\s*:\s*"guardrail_intervened"'),
+                  false) AS blocked,
          -- arn:aws:sts::<account>:assumed-role/<role>/<session>, arn:aws:iam::<account>:user/<name>, …:role/<name>
          regexp_extract(f[9], ':(assumed-role|role|user)/([^/]+)(?:/(.+))?$', ['kind', 'name', 'session']) AS principal
   FROM parsed
@@ -66,8 +99,10 @@ checked_fields AS (
            WHEN NOT is_log THEN NULL  -- valid JSON but not an invocation record: skipped
            WHEN ts IS NULL THEN 'timestamp is missing or not a valid time'
            WHEN request_id IS NULL THEN 'requestId is missing'
-           WHEN error_code IS NOT NULL THEN NULL
-           WHEN in_tokens IS NULL OR out_tokens IS NULL THEN 'input.inputTokenCount or output.outputTokenCount is missing or not a number'
+           -- a failed or blocked call may log no counts; counts it logs must be numbers
+           WHEN (in_text IS NOT NULL AND in_tokens IS NULL) OR (out_text IS NOT NULL AND out_tokens IS NULL)
+                OR (error_code IS NULL AND NOT blocked AND (in_tokens IS NULL OR out_tokens IS NULL))
+             THEN 'input.inputTokenCount or output.outputTokenCount is missing or not a number'
            WHEN (cache_read_text IS NOT NULL AND cache_read IS NULL) OR (cache_write_text IS NOT NULL AND cache_write IS NULL)
              THEN 'a cache token count is not a number'
          END AS reason
@@ -86,11 +121,11 @@ SELECT CASE WHEN reason IS NOT NULL THEN 'reject' WHEN NOT is_log THEN 'skip' EL
        'aws-bedrock' AS provider,
        model_id AS model_raw,
        1 AS requests,
-       CASE WHEN error_code IS NULL THEN in_tokens ELSE 0 END AS input_tokens,
-       CASE WHEN error_code IS NULL THEN coalesce(cache_read, 0) ELSE 0 END AS cache_read_tokens,
-       CASE WHEN error_code IS NULL THEN coalesce(cache_write, 0) ELSE 0 END AS cache_write_5m_tokens,
+       coalesce(in_tokens, 0) AS input_tokens,
+       coalesce(cache_read, 0) AS cache_read_tokens,
+       coalesce(cache_write, 0) AS cache_write_5m_tokens,
        0 AS cache_write_1h_tokens,
-       CASE WHEN error_code IS NULL THEN out_tokens ELSE 0 END AS output_tokens,
+       coalesce(out_tokens, 0) AS output_tokens,
        'standard' AS service_tier,
        hide_key(nullif(CASE WHEN principal['kind'] IN ('assumed-role', 'role') THEN principal['name']
                             WHEN principal['kind'] = 'user' THEN 'user/' || principal['name']
@@ -103,8 +138,9 @@ SELECT CASE WHEN reason IS NOT NULL THEN 'reject' WHEN NOT is_log THEN 'skip' EL
          json_merge_patch(coalesce(request_metadata, '{}'::JSON),
                           json_object('region', region, 'account_id', account_id, 'operation', operation,
                                       'inference_region', inference_region, 'identity_arn', arn,
-                                      'error_code', error_code, 'schema_version', schema_version))
+                                      'error_code', error_code, 'schema_version', schema_version,
+                                      'guardrail_action', CASE WHEN blocked THEN 'INTERVENED' END))
        END AS tags,
-       CASE WHEN error_code IS NULL THEN 'ok' ELSE 'error' END AS status,
+       CASE WHEN error_code IS NOT NULL THEN 'error' WHEN blocked THEN 'blocked' ELSE 'ok' END AS status,
        latency_ms
 FROM checked_fields

@@ -5,44 +5,10 @@ import { detectImporter } from '../../src/importers/registry.js';
 import type { Ledger } from '../../src/ledger/ledger.js';
 import type { ImportReport } from '../../src/ledger/import-run.js';
 import { expectCountsBalance, jsonl, outcome, usageTotals } from './util.js';
+import { invocationRecord as record } from './bedrock-records.js';
 
 const s3 = samples('bedrock', 'invocation-logs-s3.jsonl');
 const cloudwatch = samples('bedrock', 'invocation-logs-cloudwatch.jsonl');
-
-/** A minimal invocation record as Bedrock writes it (Converse, with optional cache counts). */
-function record(o: {
-  requestId: string;
-  ts: string;
-  input?: number;
-  output?: number;
-  cacheRead?: number;
-  cacheWrite?: number;
-  modelId?: string;
-  arn?: string;
-  errorCode?: string;
-  requestMetadata?: Record<string, string>;
-}): Record<string, unknown> {
-  const input: Record<string, unknown> = { inputContentType: 'application/json', inputBodyJson: { messages: [] } };
-  if (o.input !== undefined) input.inputTokenCount = o.input;
-  if (o.cacheRead !== undefined) input.cacheReadInputTokenCount = o.cacheRead;
-  if (o.cacheWrite !== undefined) input.cacheWriteInputTokenCount = o.cacheWrite;
-  return {
-    schemaType: 'ModelInvocationLog',
-    schemaVersion: '1.0',
-    timestamp: o.ts,
-    accountId: '418295730164',
-    identity: { arn: o.arn ?? 'arn:aws:sts::418295730164:assumed-role/acme-support-bot-prod/i-0c7d2e91f4a3b5168' },
-    region: 'us-east-1',
-    requestId: o.requestId,
-    operation: 'Converse',
-    modelId: o.modelId ?? 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
-    input,
-    ...(o.output === undefined ? {} : { output: { outputContentType: 'application/json', outputBodyJson: { metrics: { latencyMs: 900 } }, outputTokenCount: o.output } }),
-    ...(o.errorCode ? { errorCode: o.errorCode } : {}),
-    inferenceRegion: 'us-east-2',
-    ...(o.requestMetadata ? { requestMetadata: o.requestMetadata } : {}),
-  };
-}
 
 describe('bedrock-invocation-logs: the sample S3 and CloudWatch exports', () => {
   let ledger: Ledger;
