@@ -9,8 +9,11 @@
 -- assume prompt_tokens INCLUDES them for OpenAI-style providers (OpenAI's own convention, which
 -- Helicone passes through) and EXCLUDES them for provider 'anthropic' (Anthropic's input_tokens are
 -- already disjoint; the same holds for Claude served by Bedrock or Vertex). completion_tokens
--- includes reasoning_tokens. A Helicone cache hit (cache_reference_id not the all-zero UUID) never
--- reached the provider: it is kept with its cost as given and tagged helicone_cache_hit = 'true'.
+-- EXCLUDES reasoning_tokens: Helicone's logger tracks thinking apart from completion (its
+-- total_tokens = prompt + completion + reasoning, and its cost bills reasoning as output), so
+-- output = completion + reasoning and reasoning_tokens = reasoning. A Helicone cache hit
+-- (cache_reference_id not the all-zero UUID) never reached the provider: it is kept with its cost as
+-- given and tagged helicone_cache_hit = 'true'.
 -- request_properties (custom properties; a 'Helicone-Property-' prefix is dropped) become tags;
 -- the Helicone-Session-Id property is the session.
 -- params: $import_id VARCHAR
@@ -87,7 +90,7 @@ SELECT CASE WHEN reason IS NULL THEN 'usage' ELSE 'reject' END AS row_kind,
        CAST(round(cache_read) AS BIGINT) AS cache_read_tokens,
        CAST(round(cache_write) AS BIGINT) AS cache_write_5m_tokens,  -- no TTL split: counts as 5m
        0 AS cache_write_1h_tokens,
-       CAST(round(coalesce(completion_n, 0)) AS BIGINT) AS output_tokens,
+       CAST(round(coalesce(completion_n, 0) + coalesce(reasoning_n, 0)) AS BIGINT) AS output_tokens,
        CAST(round(reasoning_n) AS BIGINT) AS reasoning_tokens,
        cost_n AS billed_cost_usd,
        list_filter(tag_entries, e -> lower(e.key) = 'helicone-session-id')[1].value AS session_id,

@@ -5,11 +5,15 @@
 -- cache reads and writes: the cache counts come from metadata.usage_object /
 -- metadata.additional_usage_values (cache_read_input_tokens, else prompt_tokens_details.cached_tokens;
 -- cache_creation_input_tokens, with an ephemeral_1h split when written) and uncached input is what is
--- left. metadata and request_tags hold JSON text. A LiteLLM cache hit (cache_hit "True") stays a
--- request, tagged cache_hit=true and billed as logged. status 'failure' → 'error'. Rows that only
--- retrieve a stored Responses API response (call_type aget_responses …) re-log the original's spend
--- under a new id: skipped. An empty row is skipped; a record that is not valid JSON or not a JSON
--- object is a reject.
+-- left. Older LiteLLM versions added only the cache READS into an Anthropic call's prompt_tokens (the
+-- writes stayed beside it): a row whose reads fit in prompt_tokens but reads + writes do not is read
+-- that way rather than rejected. completion_tokens include reasoning (LiteLLM adds Gemini's
+-- thoughtsTokenCount in; OpenAI and Anthropic count it in already). metadata and request_tags hold
+-- JSON text. A LiteLLM cache hit (cache_hit "True") stays a request, tagged cache_hit=true and billed
+-- as logged. status 'failure' → 'error', keeping the tokens it logged (a guardrail's refusal is logged
+-- as a failure too, and not told apart yet). Rows that only retrieve a stored
+-- Responses API response (call_type aget_responses …) re-log the original's spend under a new id:
+-- skipped. An empty row is skipped; a record that is not valid JSON or not a JSON object is a reject.
 -- params: $import_id VARCHAR
 INSERT INTO staged_usage BY NAME
 WITH metas AS (  -- metadata and request_tags are JSON (text in CSV exports); parsed once each
@@ -80,8 +84,10 @@ checked AS (
            WHEN spend_text IS NOT NULL AND spend_usd IS NULL THEN 'spend is not a number'
            WHEN NOT meta_ok THEN 'metadata is not valid JSON'
            WHEN NOT tags_ok THEN 'request_tags is not valid JSON'
-           WHEN cache_read + cache_write > coalesce(prompt_n, 0) THEN 'cache tokens exceed prompt_tokens'
+           WHEN cache_read > coalesce(prompt_n, 0) THEN 'cache tokens exceed prompt_tokens'
          END AS reason,
+         -- only an older LiteLLM's prompt_tokens (reads in, writes beside) can hold fewer than reads + writes
+         cache_read + cache_write > coalesce(prompt_n, 0) AS writes_beside,
          -- retrieving a Responses API response re-logs the original's spend under a new request_id
          ok AND NOT empty_row AND call_kind IN ('get_responses', 'aget_responses', 'list_input_items', 'alist_input_items',
                                                  'delete_responses', 'adelete_responses') AS is_retrieval
@@ -119,7 +125,7 @@ SELECT kind AS row_kind,
        END AS provider,
        model_name AS model_raw,
        1 AS requests,
-       coalesce(prompt_n, 0) - cache_read - cache_write AS input_tokens,
+       coalesce(prompt_n, 0) - cache_read - CASE WHEN writes_beside THEN 0 ELSE cache_write END AS input_tokens,
        cache_read AS cache_read_tokens,
        cache_write - least(cache_write_1h, cache_write) AS cache_write_5m_tokens,
        least(cache_write_1h, cache_write) AS cache_write_1h_tokens,

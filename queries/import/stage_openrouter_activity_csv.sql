@@ -4,6 +4,7 @@
 -- tokens_completion. cost_total is what OpenRouter charged, in dollars. model_permaslug (dated,
 -- 'openai/gpt-4.1-2025-04-14') is kept as written. Overlapping exports repeat rows: keyed by
 -- generation_id, the merge keeps one. A row with every column empty is skipped.
+-- finish_reason_normalized 'error' → status 'error', 'content_filter' → 'blocked' (tokens kept).
 -- params: $files VARCHAR[] (the header template queries/import/headers/openrouter-activity-csv.csv, then
 --         the one file: row_number() over the single file's rows + 1 is its line number), $import_id VARCHAR
 INSERT INTO staged_usage BY NAME
@@ -90,6 +91,8 @@ SELECT kind AS row_kind,
          {'key': 'byok', 'value': CASE WHEN byok_cost > 0 THEN 'true' END},
          {'key': 'time_to_first_token_ms', 'value': ttft_ms}
        ], e -> e.value IS NOT NULL))) AS tags,
-       CASE WHEN 'error' IN (finish_reason, native_finish_reason) THEN 'error' ELSE 'ok' END AS status,
+       CASE WHEN 'error' IN (finish_reason, native_finish_reason) THEN 'error'
+            WHEN finish_reason = 'content_filter' THEN 'blocked'  -- a provider's safety filter stopped it
+            ELSE 'ok' END AS status,
        generation_ms AS latency_ms
 FROM checked

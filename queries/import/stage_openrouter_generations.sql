@@ -7,7 +7,8 @@
 -- cache-write count, so writes stay in input), reasoning is part of completion. total_cost is USD
 -- (what OpenRouter charged); latency is milliseconds. Error responses from polling too early
 -- ({"error":{…}}) carry no usage and are skipped; a record that is not valid JSON or not a JSON object
--- is a reject.
+-- is a reject. finish_reason 'error' → status 'error', 'content_filter' (a safety filter stopped the
+-- generation) → 'blocked'; both keep the tokens OpenRouter counted.
 -- params: $import_id VARCHAR
 INSERT INTO staged_usage BY NAME
 WITH parsed AS (  -- each record parsed once: the generation's fields inside the {"data":…} envelope, then bare
@@ -105,6 +106,8 @@ SELECT kind AS row_kind,
          {'key': 'origin', 'value': origin},
          {'key': 'generation_time_ms', 'value': generation_time}
        ], e -> e.value IS NOT NULL))) AS tags,
-       CASE WHEN 'error' IN (finish_reason, native_finish_reason) THEN 'error' ELSE 'ok' END AS status,
+       CASE WHEN 'error' IN (finish_reason, native_finish_reason) THEN 'error'
+            WHEN finish_reason = 'content_filter' THEN 'blocked'  -- a provider's safety filter stopped it
+            ELSE 'ok' END AS status,
        latency AS latency_ms
 FROM checked

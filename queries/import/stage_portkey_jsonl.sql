@@ -8,9 +8,18 @@
 -- Cache tokens come from the provider usage Portkey logged in response.body.usage, when present:
 --   * OpenAI style (prompt_tokens_details.cached_tokens): part of req_units, so subtracted;
 --   * Anthropic style (cache_read_input_tokens, cache_creation_input_tokens): beside req_units
---     (the gateway's prompt_tokens is Anthropic's input_tokens), unless usage.total_tokens says
---     req_units + res_units already hold them.
+--     (the gateway's prompt_tokens is Anthropic's input_tokens).
+--   usage.total_tokens decides when present: the cache tokens are beside req_units when the total
+--   holds them beyond req_units + res_units (Portkey's Anthropic mapping also copies the cache read
+--   into cached_tokens), inside when it does not (its Bedrock mapping adds them into prompt_tokens).
+-- res_units hold the reasoning (OpenAI's completion_tokens do), except where Portkey reports
+-- completion_tokens_details.reasoning_tokens beside them: its Gemini / Vertex mapping writes
+-- candidatesTokenCount as completion_tokens (total_tokens = prompt + completion + reasoning), so
+-- output = res_units + reasoning when the total says so (or, without a total, for google / vertex-ai).
 -- A Portkey cache HIT or SEMANTIC HIT never reached the provider: it is kept with its cost as given.
+-- Status: response_status_code 446 (a Portkey guardrail denied the request) → 'blocked'; a failure
+-- (is_success 0, or a status outside 2xx; 246 = checks failed, request served: ok) → 'error'; either
+-- keeps the units it logged (none: zero).
 -- cache_status, mode, trace_id, config and prompt_slug become tags, with the metadata object
 -- (its _user is the user); virtual_key is the api_key.
 -- params: $files VARCHAR[] (one file), $import_id VARCHAR
@@ -77,18 +86,31 @@ typed AS (
          try_cast(u[7] AS DOUBLE) AS reasoning
   FROM fields
 ),
+totals AS (
+  SELECT *,
+         -- what usage.total_tokens holds beyond req + res units: reasoning or cache tokens kept beside them
+         usage_total - coalesce(req, 0) - coalesce(res, 0) AS beyond_units,
+         -- do res_units hold the reasoning? OpenAI's completion_tokens do; Portkey's Gemini and Vertex
+         -- mapping writes candidatesTokenCount as completion_tokens and thoughtsTokenCount beside it
+         -- (total_tokens = prompt + completion + reasoning)
+         coalesce(reasoning, 0) > 0
+           AND coalesce(beyond_units >= reasoning, ai_org IN ('google', 'vertex-ai', 'palm'))
+           AS reasoning_apart
+  FROM typed
+),
 mapped AS (
   SELECT *,
          CASE WHEN json_valid(meta_json) THEN TRY_CAST(meta_json::JSON AS MAP(VARCHAR, VARCHAR)) END AS meta,
          coalesce(an_read, oa_cached, 0) AS cache_read,
          coalesce(an_write, 0) AS cache_write,
          -- do req_units hold the cache tokens? OpenAI's cached_tokens always are part of the prompt;
-         -- Anthropic's are beside it unless the usage total shows otherwise
-         CASE WHEN an_read IS NOT NULL OR an_write IS NOT NULL
-              THEN usage_total IS NOT NULL AND coalesce(an_read, 0) + coalesce(an_write, 0) > 0
-                   AND usage_total = coalesce(req, 0) + coalesce(res, 0)
-              ELSE true END AS prompt_includes_cache
-  FROM typed
+         -- Anthropic's are beside it, unless usage.total_tokens shows it holds nothing beyond the units
+         CASE WHEN coalesce(an_read, oa_cached, 0) + coalesce(an_write, 0) = 0 THEN true
+              WHEN beyond_units IS NOT NULL
+                THEN beyond_units - CASE WHEN reasoning_apart THEN reasoning ELSE 0 END
+                     < coalesce(an_read, oa_cached, 0) + coalesce(an_write, 0)
+              ELSE an_read IS NULL AND an_write IS NULL END AS prompt_includes_cache
+  FROM totals
 ),
 checked AS (
   SELECT *,
@@ -128,7 +150,7 @@ SELECT CASE WHEN reason IS NULL THEN 'usage' ELSE 'reject' END AS row_kind,
        CAST(round(cache_read) AS BIGINT) AS cache_read_tokens,
        CAST(round(cache_write - least(coalesce(an_write_1h, 0), cache_write)) AS BIGINT) AS cache_write_5m_tokens,
        CAST(round(least(coalesce(an_write_1h, 0), cache_write)) AS BIGINT) AS cache_write_1h_tokens,
-       CAST(round(coalesce(res, 0)) AS BIGINT) AS output_tokens,
+       CAST(round(coalesce(res, 0) + CASE WHEN reasoning_apart THEN reasoning ELSE 0 END) AS BIGINT) AS output_tokens,
        CAST(round(reasoning) AS BIGINT) AS reasoning_tokens,
        round(cost_cents / 100, 12) AS billed_cost_usd,  -- cents → dollars
        virtual_key AS api_key,
@@ -138,7 +160,8 @@ SELECT CASE WHEN reason IS NULL THEN 'usage' ELSE 'reject' END AS row_kind,
          coalesce(to_json(map_from_entries(list_filter(map_entries(meta), e -> e.key <> '_user'))), '{}'),
          json_object('cache_status', cache_status, 'mode', gateway_mode, 'trace_id', trace_id, 'config', config,
                      'prompt_slug', prompt_slug)) AS tags,  -- a null value drops its key
-       CASE WHEN is_success IN ('0', 'false') THEN 'error'
+       CASE WHEN status_code = 446 THEN 'blocked'  -- Portkey's own code: a guardrail denied the request
+            WHEN is_success IN ('0', 'false') THEN 'error'
             WHEN is_success IN ('1', 'true') THEN 'ok'
             WHEN status_code IS NULL OR status_code BETWEEN 200 AND 299 THEN 'ok'
             ELSE 'error' END AS status,

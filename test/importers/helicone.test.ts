@@ -82,7 +82,7 @@ describe('helicone: the sample exports (JSONL, JSON array, CSV)', () => {
       cache_read: 142_381,
       cache_write_5m: 22_685,
       cache_write_1h: 0,
-      output: 18_971,
+      output: 22_050, // completion 18,971 + reasoning 3,079: Helicone's completion_tokens leave reasoning out
     });
     expect(await usageTotals(ledger, `source_file = '${csvExport}'`)).toEqual({
       rows: 9,
@@ -265,6 +265,31 @@ describe('helicone: dedupe, units and conventions (hand-written exports)', () =>
       { record_key: 'hit', provider: 'openai', input_tokens: 476, cache_read_tokens: 1024, cache_write_5m_tokens: 0, tags: { task: 'ticket-triage', helicone_cache_hit: 'true' } },
       { record_key: 'oa', provider: 'openai', input_tokens: 476, cache_read_tokens: 1024, cache_write_5m_tokens: 0, tags: { task: 'ticket-triage' } },
       { record_key: 'or', provider: 'openrouter', input_tokens: 500, cache_read_tokens: 2000, cache_write_5m_tokens: 500, tags: { task: 'ticket-triage' } },
+    ]);
+  });
+
+  it('output = completion_tokens + reasoning_tokens (Helicone counts reasoning apart), in JSONL and CSV alike', async () => {
+    const ledger = await newLedger();
+    const dir = tempDir();
+    // Helicone's own figures for a reasoning call: total_tokens = prompt + completion + reasoning
+    const jl = writeTemp(
+      'a.jsonl',
+      jsonl(line({ request_id: 'r-think', request_model: 'o4-mini', prompt_tokens: 2000, prompt_cache_read_tokens: 0, completion_tokens: 350, reasoning_tokens: 1_216, total_tokens: 3_566 })),
+      dir,
+    );
+    const csv = writeTemp(
+      'b.csv',
+      [
+        'request_id,request_created_at,request_model,provider,prompt_tokens,completion_tokens,reasoning_tokens,prompt_cache_read_tokens,prompt_cache_write_tokens,total_tokens,cost',
+        'r-think-2,2026-10-21T10:05:00.000Z,o4-mini,OPENAI,900,80,640,0,0,1620,0.003916',
+      ].join('\n') + '\n',
+      dir,
+    );
+    const report = await importPaths(ledger, [dir]);
+    expect(report.totals).toMatchObject({ rows_read: 2, imported: 2, rejected: 0 });
+    expect(await ledger.all('SELECT record_key, input_tokens, output_tokens, reasoning_tokens FROM usage ORDER BY record_key')).toEqual([
+      { record_key: 'r-think', input_tokens: 2000, output_tokens: 1_566, reasoning_tokens: 1_216 },
+      { record_key: 'r-think-2', input_tokens: 900, output_tokens: 720, reasoning_tokens: 640 },
     ]);
   });
 

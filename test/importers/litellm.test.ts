@@ -353,6 +353,26 @@ describe('litellm spend logs: dedupe, units, attribution', () => {
     ]);
   });
 
+  it('an older LiteLLM that added only cache reads into prompt_tokens: writes beside them are not subtracted', async () => {
+    const ledger = await newLedger();
+    const anthropic = { custom_llm_provider: 'anthropic', model: 'claude-sonnet-4-5-20250929', completion_tokens: 420 };
+    const file = writeTemp(
+      'versions.jsonl',
+      jsonl(
+        // current LiteLLM: prompt_tokens = input 30 + cache read 8000 + cache write 1500
+        JSON.stringify(spendLog('chatcmpl-new', { ...anthropic, prompt_tokens: 9_530 }, { prompt_tokens: 9_530, cache_read_input_tokens: 8_000, cache_creation_input_tokens: 1_500 })),
+        // older LiteLLM: prompt_tokens = input 30 + cache read 8000 (the write stayed beside)
+        JSON.stringify(spendLog('chatcmpl-old', { ...anthropic, prompt_tokens: 8_030 }, { prompt_tokens: 8_030, cache_read_input_tokens: 8_000, cache_creation_input_tokens: 1_500 })),
+      ),
+    );
+    const report = await importPaths(ledger, [file]);
+    expect(report.totals).toMatchObject({ imported: 2, rejected: 0 });
+    expect(await ledger.all('SELECT record_key, input_tokens, cache_read_tokens, cache_write_5m_tokens, output_tokens FROM usage ORDER BY record_key')).toEqual([
+      { record_key: 'chatcmpl-new', input_tokens: 30, cache_read_tokens: 8_000, cache_write_5m_tokens: 1_500, output_tokens: 420 },
+      { record_key: 'chatcmpl-old', input_tokens: 30, cache_read_tokens: 8_000, cache_write_5m_tokens: 1_500, output_tokens: 420 },
+    ]);
+  });
+
   it('zone-less startTime is UTC whatever the session zone; a raw key in api_key is hidden', async () => {
     const ledger = await newLedger();
     await ledger.run("SET TimeZone = 'America/Los_Angeles'");

@@ -230,6 +230,32 @@ describe('openrouter-generations: dedupe, units and line handling', () => {
     await expectCountsBalance(ledger, r3);
   });
 
+  it("a content-filtered generation is 'blocked' and an errored one 'error', each keeping the tokens counted (JSONL and CSV)", async () => {
+    const ledger = await newLedger();
+    const dir = tempDir();
+    const jl = writeTemp(
+      'filtered.jsonl',
+      jsonl(
+        JSON.stringify(generation('gen-1792000001-FilterAAAAAAAAAAAAA', { finish_reason: 'content_filter', native_finish_reason: 'SAFETY', model: 'google/gemini-2.5-flash' })),
+        JSON.stringify(generation('gen-1792000002-ErrorAAAAAAAAAAAAAA', { finish_reason: 'error', native_finish_reason: 'error', native_tokens_completion: 12 })),
+      ),
+      dir,
+    );
+    const csv = writeTemp(
+      'filtered.csv',
+      ['generation_id,created_at,cost_total,tokens_prompt,tokens_completion,model_permaslug,finish_reason_normalized',
+       'gen-1792000003-FilterCsvAAAAAAAAAA,2026-10-22 10:05:00.000,0.0003,640,0,anthropic/claude-haiku-4.5,content_filter'].join('\n') + '\n',
+      dir,
+    );
+    const r = await importPaths(ledger, [jl, csv]);
+    expect(r.totals).toMatchObject({ imported: 3, rejected: 0 });
+    expect(await ledger.all('SELECT record_key, status, input_tokens, output_tokens FROM usage ORDER BY record_key')).toEqual([
+      { record_key: 'gen-1792000001-FilterAAAAAAAAAAAAA', status: 'blocked', input_tokens: 1010, output_tokens: 98 },
+      { record_key: 'gen-1792000002-ErrorAAAAAAAAAAAAAA', status: 'error', input_tokens: 1010, output_tokens: 12 },
+      { record_key: 'gen-1792000003-FilterCsvAAAAAAAAAA', status: 'blocked', input_tokens: 640, output_tokens: 0 },
+    ]);
+  });
+
   it('falls back to OpenRouter token counts when the native ones are missing; a zone-less created_at is UTC', async () => {
     const ledger = await newLedger();
     await ledger.run("SET TimeZone = 'America/New_York'"); // the session zone must not shift zone-less times

@@ -230,6 +230,64 @@ describe('portkey: conventions and tolerance (hand-written logs)', () => {
     ]);
   });
 
+  it('adds Gemini reasoning kept beside res_units (total = req + res + reasoning); OpenAI reasoning is inside res_units', async () => {
+    const ledger = await newLedger();
+    const body = (usage: Record<string, unknown>) => ({ status: 200, body: { usage } });
+    const file = writeTemp(
+      'reasoning.jsonl',
+      jsonl(
+        // Portkey's Gemini mapping: completion_tokens = candidatesTokenCount, thoughtsTokenCount in the details
+        portkeyLog({ id: 'gem', ai_org: 'google', ai_model: 'gemini-2.5-flash', req_units: 2400, res_units: 180,
+          response: body({ prompt_tokens: 2400, completion_tokens: 180, total_tokens: 3_600, prompt_tokens_details: { cached_tokens: 2048 },
+                           completion_tokens_details: { reasoning_tokens: 1_020 } }) }),
+        // the same without a usage total: the provider decides
+        portkeyLog({ id: 'vtx', ai_org: 'vertex-ai', ai_model: 'gemini-2.5-pro', req_units: 900, res_units: 60,
+          response: body({ prompt_tokens: 900, completion_tokens: 60, completion_tokens_details: { reasoning_tokens: 400 } }) }),
+        // OpenAI: completion_tokens already hold the reasoning (total = prompt + completion)
+        portkeyLog({ id: 'oai', ai_org: 'openai', ai_model: 'o4-mini', req_units: 1500, res_units: 900,
+          response: body({ prompt_tokens: 1500, completion_tokens: 900, total_tokens: 2_400, prompt_tokens_details: { cached_tokens: 1024 },
+                           completion_tokens_details: { reasoning_tokens: 704 } }) }),
+      ),
+    );
+    await importPaths(ledger, [file]);
+    expect(await ledger.all('SELECT record_key, input_tokens, cache_read_tokens, output_tokens, reasoning_tokens FROM usage ORDER BY record_key')).toEqual([
+      { record_key: 'gem', input_tokens: 352, cache_read_tokens: 2048, output_tokens: 1_200, reasoning_tokens: 1_020 },
+      { record_key: 'oai', input_tokens: 476, cache_read_tokens: 1024, output_tokens: 900, reasoning_tokens: 704 },
+      { record_key: 'vtx', input_tokens: 900, cache_read_tokens: 0, output_tokens: 460, reasoning_tokens: 400 },
+    ]);
+  });
+
+  it("Portkey's Anthropic mapping: cached_tokens (the cache read) beside req_units when the total holds them", async () => {
+    const ledger = await newLedger();
+    const file = writeTemp(
+      'anthropic-cached.jsonl',
+      jsonl(
+        // prompt_tokens = input_tokens; total = input + output + cache read + cache write; no cache_read_input_tokens field
+        portkeyLog({ id: 'an', ai_org: 'anthropic', ai_model: 'claude-haiku-4-5', req_units: 30, res_units: 250,
+          response: { status: 200, body: { usage: { prompt_tokens: 30, completion_tokens: 250, total_tokens: 9_080, prompt_tokens_details: { cached_tokens: 8_800 } } } } }),
+      ),
+    );
+    const report = await importPaths(ledger, [file]);
+    expect(report.totals).toMatchObject({ imported: 1, rejected: 0 });
+    expect(await ledger.all('SELECT input_tokens, cache_read_tokens, output_tokens FROM usage')).toEqual([{ input_tokens: 30, cache_read_tokens: 8_800, output_tokens: 250 }]);
+  });
+
+  it('a request a Portkey guardrail denied (446) is blocked with zero units; 246 (checks failed, request served) is ok', async () => {
+    const ledger = await newLedger();
+    const file = writeTemp(
+      'guardrails.jsonl',
+      jsonl(
+        portkeyLog({ id: 'denied', response_status_code: 446, is_success: 0, req_units: 0, res_units: 0, cost: 0 }),
+        portkeyLog({ id: 'served', response_status_code: 246, is_success: 1 }),
+      ),
+    );
+    await importPaths(ledger, [file]);
+    expect(await ledger.all('SELECT record_key, status, input_tokens, output_tokens FROM usage ORDER BY record_key')).toEqual([
+      { record_key: 'denied', status: 'blocked', input_tokens: 0, output_tokens: 0 },
+      { record_key: 'served', status: 'ok', input_tokens: 1200, output_tokens: 80 },
+    ]);
+  });
+
   it('maps gateway provider names (bedrock, vertex-ai, azure-openai)', async () => {
     const ledger = await newLedger();
     const file = writeTemp(
