@@ -120,7 +120,9 @@ fields AS (  -- the response's own fields, from the line itself or from its "res
 ),
 typed AS (
   SELECT *,
-         f[1] IS NOT NULL AS has_usage,
+         -- a prompt a safety filter blocked may come without usage: still a (blocked) call
+         f[1] IS NOT NULL OR f[12] IS NOT NULL AS has_usage,
+         f[11] AS finish_reason, f[12] AS block_reason,
          nullif(trim(f[2]), '') AS response_id,
          coalesce(nullif(trim(f[3]), ''), wrapper_model) AS model_version,
          try_cast(f[4] AS TIMESTAMPTZ) AS created_at,
@@ -180,7 +182,10 @@ staged AS (  -- one row per record
          CASE WHEN reason IS NULL AND has_usage THEN
            json_object('response_id', response_id, 'traffic_type', traffic_type)
          END AS tags,
-         'ok' AS status,
+         -- one rule for every importer (README, "Blocked and failed calls"): a filter's stop is 'blocked'
+         CASE WHEN block_reason IS NOT NULL
+                   OR upper(finish_reason) IN ('SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY', 'IMAGE_PROHIBITED_CONTENT')
+              THEN 'blocked' ELSE 'ok' END AS status,
          response_id, ends_stream, kind, block
   FROM checked
 ),

@@ -152,6 +152,7 @@ describe('gemini-responses: streams keep their last chunk', () => {
     const ledger = await newLedger();
     const text = [': a comment', 'event: message', `data: ${chunk({ id: 'e-1', prompt: 60 })}`, '', 'oops, pasted text', `data: ${chunk({ id: 'e-1', prompt: 60, candidates: 7, final: true })}`, 'data: [DONE]', ''].join('\n');
     const file = writeTemp('events.sse', text);
+    fs.utimesSync(file, MTIME, MTIME); // dated by the file: a time before the tests' pinned import time
     const report = await importPaths(ledger, [file]);
     expect(outcome(report, file)).toEqual({ format: 'gemini-responses', rows_read: 3, imported: 1, duplicates: 1, rejected: 1, skipped: 0 });
     expect(await ledger.all('SELECT source_line, input_tokens, output_tokens, time_source FROM usage')).toEqual([{ source_line: 6, input_tokens: 60, output_tokens: 7, time_source: 'file_mtime' }]);
@@ -187,5 +188,29 @@ describe('gemini-responses: captures in folders', () => {
     );
     expect(r.stderr).toMatch(/^warning: /m);
     expect(r.stdout).toMatch(/1 file: 3 rows read, 1 imported, 2 duplicates, 0 rejected/);
+  });
+});
+
+describe('gemini-responses: blocked calls', () => {
+  it('a prompt a safety filter blocked, with or without usage, is a blocked row; its tokens are what it logged', async () => {
+    const blockedPrompt = JSON.stringify({ promptFeedback: { blockReason: 'SAFETY', safetyRatings: [] }, modelVersion: 'gemini-2.5-flash', responseId: 'blk-1', createTime: '2026-10-20T08:00:00Z' });
+    const blockedAnswer = JSON.stringify({
+      candidates: [{ finishReason: 'SAFETY', index: 0 }],
+      usageMetadata: { promptTokenCount: 40, totalTokenCount: 40 },
+      modelVersion: 'gemini-2.5-flash',
+      responseId: 'blk-2',
+      createTime: '2026-10-20T08:01:00Z',
+    });
+    const fine = JSON.stringify({ ...JSON.parse(chunk({ id: 'ok-1', prompt: 10, candidates: 5, final: true })), createTime: '2026-10-20T08:02:00Z' });
+    const file = writeTemp('blocked.jsonl', `${fine}\n${blockedPrompt}\n${blockedAnswer}\n`);
+    const ledger = await newLedger();
+    const report = await importPaths(ledger, [file]);
+    expect(outcome(report, file)).toMatchObject({ rows_read: 3, imported: 3, rejected: 0 });
+    expect(await ledger.all('SELECT record_key, status, input_tokens, output_tokens FROM usage ORDER BY started_at')).toEqual([
+      { record_key: 'resp:blk-1', status: 'blocked', input_tokens: 0, output_tokens: 0 },
+      { record_key: 'resp:blk-2', status: 'blocked', input_tokens: 40, output_tokens: 0 },
+      { record_key: 'resp:ok-1', status: 'ok', input_tokens: 10, output_tokens: 5 },
+    ]);
+    ledger.close();
   });
 });

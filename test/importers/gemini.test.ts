@@ -4,7 +4,7 @@ import { fixtures, importPaths, newLedger, samples, tempDir, writeTemp } from '.
 import { detectImporter } from '../../src/importers/registry.js';
 import type { Ledger } from '../../src/ledger/ledger.js';
 import type { ImportReport } from '../../src/ledger/import-run.js';
-import { expectCountsBalance, jsonl, outcome, usageTotals } from './util.js';
+import { copyWithMtime, expectCountsBalance, jsonl, outcome, usageTotals } from './util.js';
 
 const responses = samples('gemini', 'vertex-responses.jsonl');
 const stream = samples('gemini', 'vertex-stream.json');
@@ -220,7 +220,8 @@ describe('gemini-responses: identity and line forms (hand-written)', () => {
 describe('gemini-responses: bad lines', () => {
   it('rejects lines 2 and 3 of test/fixtures/gemini/bad-lines.jsonl with their line numbers; line 4, without a time, is kept', async () => {
     const ledger = await newLedger();
-    const file = fixtures('gemini', 'bad-lines.jsonl');
+    // line 4 is dated by the file: a copy modified before the tests' pinned import time
+    const file = copyWithMtime(fixtures('gemini', 'bad-lines.jsonl'), tempDir(), new Date('2026-10-20T07:30:00Z'));
     expect(detectImporter(file)?.id).toBe('gemini-responses');
     const report = await importPaths(ledger, [file]);
     expect(outcome(report, file)).toEqual({ format: 'gemini-responses', rows_read: 5, imported: 3, duplicates: 0, rejected: 2, skipped: 0 });
