@@ -1,4 +1,5 @@
--- summary: one row of totals over the period; unpriced rows are counted and their models named.
+-- summary: one row of totals over the period; unpriced rows are counted and their models named, and
+-- so are borrowed rows (priced with a rate their provider's entry lacks, at the home provider's).
 -- grain: the whole period
 -- params: since DATE = NULL, until DATE = NULL, tz VARCHAR = 'UTC'
 SELECT
@@ -16,6 +17,9 @@ SELECT
   -- unpriced and not billed by the source either: missing from cost_usd
   CAST(count(*) FILTER (WHERE price_status = 'unpriced' AND billed_cost_usd IS NULL) AS BIGINT) AS uncosted_records,
   list_sort(coalesce(list(DISTINCT coalesce(model, '(no model)')) FILTER (WHERE price_status = 'unpriced'), [])) AS unpriced_models,
+  CAST(count(*) FILTER (WHERE price_status = 'borrowed') AS BIGINT) AS borrowed_records,
+  -- 'model on provider: rates', one per (model, provider, borrowed rates)
+  list_sort(coalesce(list(DISTINCT model || ' on ' || price_provider || ': ' || borrowed_rates) FILTER (WHERE price_status = 'borrowed'), [])) AS borrowed_models,
   min(started_at)                                                  AS first_at,
   max(started_at)                                                  AS last_at
 FROM usage_counted

@@ -5,7 +5,7 @@
 -- when bucket_width is set. Rows left out stay in usage_priced for drill-down.
 CREATE OR REPLACE TEMP VIEW usage_counted AS
 WITH per_source AS (
-  SELECT provider, CAST(timezone('UTC', started_at) AS DATE) AS usage_day, source,
+  SELECT provider, epoch_us(started_at) // 86400000000 AS usage_day, source,  -- UTC day (see usage_priced)
          bool_or(bucket_width IS NOT NULL) AS is_aggregate,
          sum(input_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens + output_tokens) AS tokens
   FROM usage
@@ -21,5 +21,5 @@ SELECT p.*
 FROM usage_priced p
 SEMI JOIN chosen c
   ON c.provider IS NOT DISTINCT FROM p.provider
- AND c.usage_day = CAST(timezone('UTC', p.started_at) AS DATE)
+ AND c.usage_day = epoch_us(p.started_at) // 86400000000
  AND c.source = p.source

@@ -1,7 +1,9 @@
 -- replay_rows: what a what-if replays — the counted rows of the period (usage_counted, so a request
 -- seen by two sources is replayed once), each with its replay order key (order_us, order_hash: start
 -- time, then a hash of source and record key — independent of import order), its thread, the observed
--- cold-start kind, and dense ids (*_ix) the engine uses as typed-array indexes.
+-- cold-start kind, and dense ids (*_ix) the engine uses as typed-array indexes. provider_ix names the
+-- price list the row is served under (usage_priced's price_provider): a re-priced request costs that
+-- provider's rates for its model where it has them, else the model's home provider's.
 -- The table is not sorted (sorting the wide priced rows costs more than the whole replay); readers
 -- ORDER BY order_us, order_hash, two fixed-width keys. The ids come from small dictionaries over
 -- narrow scans of the ledger, joined in.
@@ -13,12 +15,12 @@
 -- params: since DATE, until DATE, tz VARCHAR
 CREATE OR REPLACE TEMP TABLE replay_rows AS
 WITH counted AS (
-  SELECT source, record_key, started_at, bucket_width, provider, model, service_tier, context_window,
+  SELECT source, record_key, started_at, bucket_width, provider, price_provider, model, service_tier, context_window,
          session_id, project, api_key, tags, tools, task_type, tier,
          coalesce(requests, 1) AS requests,
          input_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, output_tokens,
          prompt_tokens, coalesce(web_search_requests, 0) AS web_search_requests, list_cost_usd, cost_usd,
-         CAST(timezone('UTC', started_at) AS DATE) AS usage_day,
+         DATE '1970-01-01' + CAST(epoch_us(started_at) // 86400000000 AS INTEGER) AS usage_day,  -- UTC (see usage_priced)
          CASE WHEN bucket_width IS NULL AND session_id IS NOT NULL
               THEN coalesce(agent_id, CASE WHEN is_sidechain THEN 'sidechain' ELSE 'main' END) END AS thread
   FROM usage_counted
@@ -38,6 +40,12 @@ sessions AS (
   SELECT source, session_id, CAST(row_number() OVER (ORDER BY source, session_id NULLS FIRST) - 1 AS INTEGER) AS ix
   FROM (SELECT DISTINCT source, session_id FROM usage)
 ),
+-- NULL is always a provider id: rows without a model have no price list
+providers AS (
+  SELECT v, CAST(row_number() OVER (ORDER BY v NULLS FIRST) - 1 AS INTEGER) AS ix
+  FROM (SELECT DISTINCT price_provider_of(provider, model_raw) AS v FROM (SELECT DISTINCT provider, model_raw FROM usage)
+        UNION SELECT NULL)
+),
 models AS (SELECT v, CAST(row_number() OVER (ORDER BY v NULLS FIRST) - 1 AS INTEGER) AS ix FROM (SELECT DISTINCT model AS v FROM usage)),
 task_types AS (SELECT v, CAST(row_number() OVER (ORDER BY v NULLS FIRST) - 1 AS INTEGER) AS ix FROM (SELECT DISTINCT task_type AS v FROM usage)),
 api_keys AS (SELECT v, CAST(row_number() OVER (ORDER BY v NULLS FIRST) - 1 AS INTEGER) AS ix FROM (SELECT DISTINCT api_key AS v FROM usage)),
@@ -45,7 +53,7 @@ projects AS (SELECT v, CAST(row_number() OVER (ORDER BY v NULLS FIRST) - 1 AS IN
 service_tiers AS (SELECT v, CAST(row_number() OVER (ORDER BY v NULLS FIRST) - 1 AS INTEGER) AS ix FROM (SELECT DISTINCT service_tier AS v FROM usage)),
 days AS (
   SELECT v, CAST(row_number() OVER (ORDER BY v) - 1 AS INTEGER) AS ix
-  FROM (SELECT DISTINCT CAST(timezone('UTC', started_at) AS DATE) AS v FROM usage)
+  FROM (SELECT DATE '1970-01-01' + CAST(d AS INTEGER) AS v FROM (SELECT DISTINCT epoch_us(started_at) // 86400000000 AS d FROM usage))
 )
 SELECT
   epoch_us(c.started_at) AS order_us,
@@ -59,6 +67,7 @@ SELECT
   CASE WHEN b.kind = 'prefix_break' THEN b.rewritten_tokens ELSE 0 END AS rewritten_tokens,
   coalesce(th.ix, -1) AS thread_ix,
   se.ix AS session_ix,
+  pv.ix AS provider_ix,
   mo.ix AS model_ix,
   tt.ix AS task_type_ix,
   ak.ix AS key_ix,
@@ -69,6 +78,7 @@ FROM counted c
 LEFT JOIN breaks b ON b.source = c.source AND b.record_key = c.record_key
 LEFT JOIN threads th ON th.source = c.source AND th.session_id = c.session_id AND th.thread = c.thread
 JOIN sessions se ON se.source = c.source AND se.session_id IS NOT DISTINCT FROM c.session_id
+JOIN providers pv ON pv.v IS NOT DISTINCT FROM c.price_provider
 JOIN models mo ON mo.v IS NOT DISTINCT FROM c.model
 JOIN task_types tt ON tt.v IS NOT DISTINCT FROM c.task_type
 JOIN api_keys ak ON ak.v IS NOT DISTINCT FROM c.api_key

@@ -18,6 +18,6 @@ SELECT
   CAST(is_bucket AS INTEGER)                   AS is_bucket,
   CAST(is_long_bucket AS INTEGER)              AS is_long_bucket,
   CAST(coalesce(tier, 0) AS INTEGER)           AS task_tier,
-  thread_ix, session_ix, model_ix, task_type_ix, key_ix, project_ix, service_tier_ix, day_ix
+  thread_ix, session_ix, provider_ix, model_ix, task_type_ix, key_ix, project_ix, service_tier_ix, day_ix
 FROM replay_rows
 ORDER BY order_us, order_hash

@@ -1,6 +1,7 @@
 -- replay_dictionary: the values behind replay_rows' dense ids, so the engine can name what it counts.
 -- grain: one row per (dictionary, ix); value NULL where the rows have none (e.g. no session)
 SELECT DISTINCT 'model' AS dictionary, model_ix AS ix, model AS value FROM replay_rows
+UNION ALL SELECT DISTINCT 'provider', provider_ix, price_provider FROM replay_rows
 UNION ALL SELECT DISTINCT 'task_type', task_type_ix, task_type FROM replay_rows
 UNION ALL SELECT DISTINCT 'api_key', key_ix, api_key FROM replay_rows
 UNION ALL SELECT DISTINCT 'project', project_ix, project FROM replay_rows

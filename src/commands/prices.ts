@@ -1,5 +1,6 @@
 import { loadCatalog } from '../pricing/catalog.js';
 import { loadPriceBook } from '../pricing/install.js';
+import type { Borrowable, RateRow } from '../pricing/resolve.js';
 import { renderTable, toJson } from '../format/table.js';
 import { RecountError } from '../errors.js';
 
@@ -9,35 +10,47 @@ export interface PricesFlags {
   json?: boolean;
 }
 
+/** The rates pricing uses: each model's home-provider rates, then every other provider's own. */
 export function pricesCommand(flags: PricesFlags): void {
   const book = loadPriceBook(flags.prices);
   const wanted = flags.model ? (loadCatalog().modelIds.canonical(flags.model) ?? flags.model) : undefined;
-  const rows = book.rows
-    .filter(({ row }) => !wanted || row.model === wanted)
-    .map(({ row }) => row)
-    .sort((a, b) => a.provider.localeCompare(b.provider) || a.model.localeCompare(b.model) || (a.effective_from ?? '').localeCompare(b.effective_from ?? ''));
+  const rows = book.rates
+    .filter((r) => !wanted || r.model === wanted)
+    .sort((a, b) => a.model.localeCompare(b.model) || (a.provider ?? '').localeCompare(b.provider ?? '') || (a.effective_from ?? '').localeCompare(b.effective_from ?? ''));
   if (wanted && !rows.length) throw new RecountError(`no price for '${flags.model}' (canonical id '${wanted}')`, 'add it with --prices FILE; recount prices lists what the catalog holds');
   if (flags.json) {
-    process.stdout.write(toJson({ catalog: book.label, fingerprint: book.fingerprint, model: wanted ?? null, prices: rows }));
+    process.stdout.write(toJson({ catalog: book.label, fingerprint: book.fingerprint, model: wanted ?? null, prices: rows.map(jsonRow) }));
     return;
   }
   process.stdout.write(`${book.label} · fingerprint ${book.fingerprint} · ${rows.length} price rows${wanted ? ` for ${wanted}` : ''}\n\n`);
+  process.stdout.write(renderTable(rows.map(tableRow)));
   process.stdout.write(
-    renderTable(
-      rows.map((r) => ({
-        provider: r.provider,
-        model: r.model,
-        from: r.effective_from ?? '',
-        to: r.effective_to ?? '',
-        input: r.input_usd_per_mtok,
-        output: r.output_usd_per_mtok,
-        cache_read: r.cache_read_usd_per_mtok,
-        write_5m: r.cache_write_5m_usd_per_mtok,
-        write_1h: r.cache_write_1h_usd_per_mtok,
-        long_ctx: r.long_context_above_tokens != null ? `>${r.long_context_above_tokens.toLocaleString('en-US')}: ${r.lc_input_usd_per_mtok}/${r.lc_output_usd_per_mtok}` : '',
-        source: r.price_source,
-      })),
-    ),
+    '\nrates are USD per million tokens; long_ctx re-prices the whole request once its prompt exceeds the threshold\n' +
+      "(home): the model's home provider's rates, used for every provider without an entry of its own\n" +
+      "*: borrowed — that provider's entry has no such rate; a row that needs it is priced at the home provider's and marked borrowed\n",
   );
-  process.stdout.write('\nrates are USD per million tokens; long_ctx re-prices the whole request once its prompt exceeds the threshold\n');
+}
+
+/** A row as `--json` prints it: provider is the list's name (the home provider's for home rates). */
+function jsonRow(r: RateRow) {
+  const { borrowed, provider, model, ...rest } = r;
+  return { provider: provider ?? r.home_provider, is_home: provider == null, model, ...rest, borrowed, borrowed_from: borrowed.length ? r.home_provider : null };
+}
+
+function tableRow(r: RateRow): Record<string, unknown> {
+  const rate = (v: number | null, name: Borrowable) => (v == null ? null : r.borrowed.includes(name) ? `${v}*` : v);
+  return {
+    provider: r.provider ?? `${r.home_provider ?? 'any provider'} (home)`,
+    model: r.model,
+    from: r.effective_from ?? '',
+    to: r.effective_to ?? '',
+    input: r.input_usd_per_mtok,
+    output: rate(r.output_usd_per_mtok, 'output'),
+    cache_read: rate(r.cache_read_usd_per_mtok, 'cache_read'),
+    write_5m: rate(r.cache_write_5m_usd_per_mtok, 'cache_write_5m'),
+    write_1h: rate(r.cache_write_1h_usd_per_mtok, 'cache_write_1h'),
+    long_ctx: r.long_context_above_tokens != null ? `>${r.long_context_above_tokens.toLocaleString('en-US')}: ${r.lc_input_usd_per_mtok}/${r.lc_output_usd_per_mtok}` : '',
+    source: r.price_source,
+    borrowed: r.borrowed.length ? `${r.borrowed.join(', ')} from ${r.home_provider}` : '',
+  };
 }

@@ -64,6 +64,10 @@ export async function summaryCommand(flags: SummaryFlags): Promise<void> {
     } else {
       lines.push('unpriced        none');
     }
+    if ((row.borrowed_records as number) > 0) {
+      lines.push(`borrowed        ${n('borrowed_records')} records priced with a rate their provider's entry lacks, at the home provider's: ${(row.borrowed_models as string[]).join('; ')}`);
+      lines.push(`                see recount prices --model M (which rates each provider borrows) and borrowed_rates in recount export`);
+    }
     lines.push(...describeViews(views));
     lines.push(`prices          ${prices.label} · fingerprint ${prices.fingerprint}`);
     process.stdout.write(lines.join('\n') + '\n');

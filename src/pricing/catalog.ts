@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { findProvider, type ConditionalPrice, type MatchLogic, type ModelInfo, type ModelPrice, type TieredPrices } from '@pydantic/genai-prices';
 import { ModelIds, normalizeModelName } from './model-ids.js';
+import { PRICE_PROVIDERS, providerNames, type ProviderName } from './providers.js';
 
 /** One effective-dated price row, per million tokens unless the name says otherwise. */
 export interface PriceRow {
-  provider: string;
+  provider: string | null; // null: an override for every provider
   model: string;
   display_name: string | null;
   effective_from: string | null; // ISO date, inclusive
@@ -36,17 +37,25 @@ export interface TierMultiplier {
 export interface Catalog {
   label: string; // where the data came from, e.g. 'genai-prices 0.1.8'
   fingerprint: string;
+  /** every price list's rows: the home providers' first (in HOME_PROVIDERS order), then the others' */
   prices: PriceRow[];
   tierMultipliers: TierMultiplier[];
   modelIds: ModelIds;
+  /** canonical model → its home provider: whose rates price it where the serving provider has no entry */
+  homes: ReadonlyMap<string, string>;
+  /** ledger spellings of the price lists' providers (see providers.ts) */
+  providerNames: ProviderName[];
 }
 
-// Providers whose models are priced at their own list price, in lookup order: the first to define an id wins.
-// Bedrock comes last, for the models only it sells (Amazon Nova, Llama on AWS).
-const HOME_PROVIDERS = ['anthropic', 'openai', 'google', 'mistral', 'deepseek', 'x-ai', 'cohere', 'moonshotai', 'aws'];
+// Providers whose models are priced at their own list price, in lookup order: the first to define an
+// id is its home, and their names and aliases make the canonical ids. Bedrock comes last, for the
+// models only it sells (Amazon Nova, Llama on AWS). A model none of them sells gets as home the
+// first other price list that has it (PRICE_PROVIDERS order: Azure, OpenRouter, then the smaller ones).
+const HOME_PROVIDERS = ['anthropic', 'openai', 'google', 'mistral', 'deepseek', 'x-ai', 'cohere', 'moonshotai', 'aws-bedrock'];
 
 // Documented list-price ratios: Batch API is half price at Anthropic and OpenAI, OpenAI Flex is half,
-// and Claude Code's fast mode on Opus 4.6 bills six times the normal rates.
+// and Claude Code's fast mode on Opus 4.6 bills six times the normal rates. A ratio belongs to the
+// model's home provider and applies to whichever provider's rates price the row.
 const TIER_MULTIPLIERS: TierMultiplier[] = [
   { provider: 'anthropic', model: null, service_tier: 'batch', multiplier: 0.5 },
   { provider: 'openai', model: null, service_tier: 'batch', multiplier: 0.5 },
@@ -56,48 +65,116 @@ const TIER_MULTIPLIERS: TierMultiplier[] = [
 
 let cached: Catalog | undefined;
 
-/** The bundled catalog, built once per process from the pinned @pydantic/genai-prices data. */
+/**
+ * The bundled catalog, built once per process from the pinned @pydantic/genai-prices data. The other
+ * providers' lists are built on first use: an import needs only the canonical ids.
+ */
 export function loadCatalog(): Catalog {
   if (cached) return cached;
-  const prices: PriceRow[] = [];
-  const aliases = new Map<string, string>();
-  const seen = new Set<string>();
-  for (const providerId of HOME_PROVIDERS) {
-    const provider = findProvider({ providerId });
-    if (!provider) continue;
-    const earlier = new Set(aliases.keys()); // names the providers before this one already price
-    for (const info of provider.models) {
-      const model = canonicalIdOf(info, providerId);
-      // a model an earlier provider already prices under another name (Vertex's claude-4-opus) is skipped
-      if (seen.has(model) || earlier.has(normalizeModelName(info.id))) continue;
-      seen.add(model);
-      prices.push(...priceRowsOf(providerId, model, info));
-      for (const alias of aliasesOf(info)) if (!aliases.has(alias)) aliases.set(alias, model);
-      aliases.set(model, model);
+  const home = homeRows();
+  const modelIds = new ModelIds(home.aliases);
+  const names = providerNames();
+  let full: { prices: PriceRow[]; fingerprint: string } | undefined;
+  const all = () => {
+    if (!full) {
+      const prices = [...home.prices, ...resellerRows(modelIds, home.homes)];
+      full = { prices, fingerprint: fingerprintOf(prices, TIER_MULTIPLIERS, [...home.aliases].sort(), names) };
     }
-  }
-  const label = `genai-prices ${genaiPricesVersion()}`;
+    return full;
+  };
   cached = {
-    label,
-    fingerprint: fingerprintOf(prices, TIER_MULTIPLIERS, aliases),
-    prices,
+    label: `genai-prices ${genaiPricesVersion()}`,
+    get fingerprint() {
+      return all().fingerprint;
+    },
+    get prices() {
+      return all().prices;
+    },
+    get homes() {
+      all(); // the resellers' own models find their home there
+      return home.homes;
+    },
     tierMultipliers: TIER_MULTIPLIERS,
-    modelIds: new ModelIds(aliases),
+    modelIds,
+    providerNames: names,
   };
   return cached;
 }
 
-export function fingerprintOf(prices: PriceRow[], multipliers: TierMultiplier[], aliases?: ReadonlyMap<string, string>): string {
+/** Rows of the home providers, and the alias table their names make (raw name → canonical id). */
+function homeRows(): { prices: PriceRow[]; aliases: Map<string, string>; homes: Map<string, string> } {
+  const prices: PriceRow[] = [];
+  const aliases = new Map<string, string>();
+  const homes = new Map<string, string>();
+  for (const id of HOME_PROVIDERS) {
+    const earlier = new Set(aliases.keys()); // names the providers before this one already price
+    for (const entry of entriesOf(id)) {
+      const info = { ...entry, id: entry.id.replace(/^regional\./, '') }; // Bedrock's regional.anthropic.… is anthropic.…
+      const model = canonicalIdOf(info, id);
+      // a model an earlier provider already prices under another name (Vertex's claude-4-opus) is skipped
+      if (homes.has(model) || earlier.has(normalizeModelName(info.id))) continue;
+      homes.set(model, id);
+      prices.push(...priceRowsOf(id, model, info));
+      for (const alias of aliasesOf(info)) if (!aliases.has(alias)) aliases.set(alias, model);
+      aliases.set(model, model);
+    }
+  }
+  return { prices, aliases, homes };
+}
+
+/**
+ * Every price list's own entries for models whose home is elsewhere (Bedrock's Claude, OpenRouter's
+ * Gemini, Vertex's Claude), under the canonical id an importer gives the entry's name; and the models
+ * only resellers sell, whose home becomes the first list that has them. Entries without an input
+ * rate are no entry. Where several entries of one list share a canonical id (a dated snapshot, a
+ * legacy bare name), the one named as gateways send it wins (see preference).
+ */
+function resellerRows(ids: ModelIds, homes: Map<string, string>): PriceRow[] {
+  const rows: PriceRow[] = [];
+  for (const p of PRICE_PROVIDERS) {
+    const picked = new Map<string, ModelInfo>();
+    for (const info of entriesOf(p.id)) {
+      const model = ids.canonical(info.id.replace(/^regional\./, ''))!;
+      if (homes.get(model) === p.id || !hasInputRate(info)) continue;
+      const before = picked.get(model);
+      if (!before || preference(info.id) < preference(before.id)) picked.set(model, info);
+    }
+    for (const [model, info] of picked) {
+      if (!homes.has(model)) homes.set(model, p.id);
+      rows.push(...priceRowsOf(p.id, model, info));
+    }
+  }
+  return rows;
+}
+
+/** The genai-prices entries of one of recount's price lists (see PRICE_PROVIDERS). */
+function entriesOf(id: string): ModelInfo[] {
+  const p = PRICE_PROVIDERS.find((x) => x.id === id)!;
+  const models = findProvider({ providerId: p.genai })?.models ?? [];
+  if (p.part) return models.filter((m) => m.id.startsWith(p.part!.idPrefix));
+  return p.skipIdPrefix ? models.filter((m) => !m.id.startsWith(p.skipIdPrefix!)) : models;
+}
+
+function hasInputRate(info: ModelInfo): boolean {
+  const variants = Array.isArray(info.prices) ? info.prices.map((v) => v.prices) : [info.prices];
+  return variants.some((v) => v.input_mtok != null);
+}
+
+/** Lower is preferred among one list's entries for one model: the names gateways send (a vendor path, as OpenRouter's API), then undated. */
+function preference(id: string): number {
+  return (id.includes('/') ? 0 : 2) + (/-(\d{8}|\d{4}-\d{2}-\d{2}|\d{2}-\d{2}|\d{4})(:|$)/.test(id) ? 1 : 0);
+}
+
+/** A short, deterministic hash of what prices depend on: it changes when any price, ratio or name does. */
+export function fingerprintOf(...parts: unknown[]): string {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify(prices));
-  hash.update(JSON.stringify(multipliers));
-  if (aliases) hash.update(JSON.stringify([...aliases].sort()));
+  for (const part of parts) hash.update(JSON.stringify(part));
   return hash.digest('hex').slice(0, 16);
 }
 
 function canonicalIdOf(info: ModelInfo, provider: string): string {
   // Bedrock ids carry region, vendor and version decorations (amazon.nova-pro-v1:0 → nova-pro)
-  if (provider === 'aws') return normalizeModelName(info.id);
+  if (provider === 'aws-bedrock') return normalizeModelName(info.id);
   return info.id.toLowerCase().replace(/-latest$/, '');
 }
 

@@ -12,7 +12,7 @@ export function normalizeModelName(raw: string): string {
   let id = raw.trim().toLowerCase();
   if (id.startsWith('models/')) id = id.slice('models/'.length); // Gemini API resource names
   id = id.slice(id.lastIndexOf('/') + 1); // 'anthropic/claude-sonnet-4.5', 'openai/gpt-4.1'
-  id = id.replace(/^(us|eu|apac|global|us-gov)\./, ''); // Bedrock cross-region inference profiles
+  id = id.replace(/^(us|eu|apac|au|jp|global|us-gov)\./, ''); // Bedrock cross-region inference profiles
   id = id.replace(/^(anthropic|amazon|meta|mistral|cohere|ai21|deepseek)\./, ''); // Bedrock vendor prefix
   id = id.replace(/-v\d+(:\d+)?$/, ''); // Bedrock version suffix '-v2:0'
   id = id.replace(/@.*$/, ''); // Vertex '@20250929' / '@001'

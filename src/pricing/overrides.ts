@@ -3,11 +3,12 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
 import { RecountError } from '../errors.js';
 import type { Catalog, PriceRow } from './catalog.js';
+import { priceProvidersNamed } from './providers.js';
 
 /**
  * User price overrides (--prices FILE, CSV or YAML): negotiated discounts on catalog models, or full
  * rates for private and local models (0 is a valid price). Each entry:
- *   model (required), provider, effective_from, effective_to,
+ *   model (required), provider (as ledgers name it; none: every provider), effective_from, effective_to,
  *   discount_pct — percent off the catalog rates of that model, or
  *   input_usd_per_mtok, output_usd_per_mtok (both required when giving rates),
  *   cache_read_usd_per_mtok, cache_write_5m_usd_per_mtok, cache_write_1h_usd_per_mtok, web_search_usd_per_request
@@ -110,58 +111,80 @@ function validate(file: string, line: number, fields: Record<string, unknown>): 
   return out;
 }
 
-/** Price rows for the overrides: discounts scale the catalog rows of the model; rates stand alone. */
+/**
+ * Price rows for the overrides: discounts scale the catalog rows of the model (of the named provider's
+ * price lists, or of every provider); rates stand alone. A provider is named as ledgers name it
+ * (aws-bedrock also covers its global profiles); without one, the rates apply on every provider.
+ */
 export function overridePriceRows(catalog: Catalog, overrides: PriceOverride[], file: string): PriceRow[] {
   const rows: PriceRow[] = [];
   for (const o of overrides) {
     const model = catalog.modelIds.canonical(o.model) ?? o.model;
+    const providers = o.provider ? priceProvidersNamed(o.provider) : null;
     if (o.discount_pct != null) {
-      const base = catalog.prices.filter((p) => p.model === model);
+      const base = discountBase(catalog, model, providers);
       if (!base.length) throw new RecountError(`${file}:${o.line}: '${o.model}' is not in the catalog, so a discount has nothing to apply to`, 'give its rates instead (input_usd_per_mtok, output_usd_per_mtok)');
-      const f = 1 - o.discount_pct / 100;
-      const scale = (v: number | null) => (v == null ? null : v * f);
-      for (const p of base) {
-        rows.push({
-          ...p,
-          effective_from: maxDate(p.effective_from, o.effective_from ?? null),
-          effective_to: p.effective_to ?? o.effective_to ?? null,
-          input_usd_per_mtok: scale(p.input_usd_per_mtok),
-          output_usd_per_mtok: scale(p.output_usd_per_mtok),
-          cache_read_usd_per_mtok: scale(p.cache_read_usd_per_mtok),
-          cache_write_5m_usd_per_mtok: scale(p.cache_write_5m_usd_per_mtok),
-          cache_write_1h_usd_per_mtok: scale(p.cache_write_1h_usd_per_mtok),
-          lc_input_usd_per_mtok: scale(p.lc_input_usd_per_mtok),
-          lc_output_usd_per_mtok: scale(p.lc_output_usd_per_mtok),
-          lc_cache_read_usd_per_mtok: scale(p.lc_cache_read_usd_per_mtok),
-          lc_cache_write_5m_usd_per_mtok: scale(p.lc_cache_write_5m_usd_per_mtok),
-          lc_cache_write_1h_usd_per_mtok: scale(p.lc_cache_write_1h_usd_per_mtok),
-          price_source: 'override',
-        });
-      }
+      rows.push(...base.map((p) => discounted(p, o)));
     } else {
-      rows.push({
-        provider: o.provider ?? 'local',
-        model,
-        display_name: null,
-        effective_from: o.effective_from ?? null,
-        effective_to: o.effective_to ?? null,
-        input_usd_per_mtok: o.input_usd_per_mtok!,
-        output_usd_per_mtok: o.output_usd_per_mtok!,
-        cache_read_usd_per_mtok: o.cache_read_usd_per_mtok ?? null,
-        cache_write_5m_usd_per_mtok: o.cache_write_5m_usd_per_mtok ?? null,
-        cache_write_1h_usd_per_mtok: o.cache_write_1h_usd_per_mtok ?? null,
-        long_context_above_tokens: null,
-        lc_input_usd_per_mtok: null,
-        lc_output_usd_per_mtok: null,
-        lc_cache_read_usd_per_mtok: null,
-        lc_cache_write_5m_usd_per_mtok: null,
-        lc_cache_write_1h_usd_per_mtok: null,
-        web_search_usd_per_request: o.web_search_usd_per_request ?? null,
-        price_source: 'override',
-      });
+      for (const provider of providers ?? [null]) rows.push(ratesRow(o, model, provider));
     }
   }
   return rows;
+}
+
+/** The catalog rows a discount scales: the named lists' own (or, lacking one, the home's, billed there), else every list's. */
+function discountBase(catalog: Catalog, model: string, providers: string[] | null): PriceRow[] {
+  const all = catalog.prices.filter((p) => p.model === model);
+  if (!providers) return all;
+  const home = all.filter((p) => p.provider === catalog.homes.get(model));
+  return providers.flatMap((provider) => {
+    const own = all.filter((p) => p.provider === provider);
+    return (own.length ? own : home).map((p) => ({ ...p, provider }));
+  });
+}
+
+function discounted(p: PriceRow, o: PriceOverride): PriceRow {
+  const f = 1 - o.discount_pct! / 100;
+  const scale = (v: number | null) => (v == null ? null : v * f);
+  return {
+    ...p,
+    effective_from: maxDate(p.effective_from, o.effective_from ?? null),
+    effective_to: p.effective_to ?? o.effective_to ?? null,
+    input_usd_per_mtok: scale(p.input_usd_per_mtok),
+    output_usd_per_mtok: scale(p.output_usd_per_mtok),
+    cache_read_usd_per_mtok: scale(p.cache_read_usd_per_mtok),
+    cache_write_5m_usd_per_mtok: scale(p.cache_write_5m_usd_per_mtok),
+    cache_write_1h_usd_per_mtok: scale(p.cache_write_1h_usd_per_mtok),
+    lc_input_usd_per_mtok: scale(p.lc_input_usd_per_mtok),
+    lc_output_usd_per_mtok: scale(p.lc_output_usd_per_mtok),
+    lc_cache_read_usd_per_mtok: scale(p.lc_cache_read_usd_per_mtok),
+    lc_cache_write_5m_usd_per_mtok: scale(p.lc_cache_write_5m_usd_per_mtok),
+    lc_cache_write_1h_usd_per_mtok: scale(p.lc_cache_write_1h_usd_per_mtok),
+    price_source: 'override',
+  };
+}
+
+function ratesRow(o: PriceOverride, model: string, provider: string | null): PriceRow {
+  return {
+    provider,
+    model,
+    display_name: null,
+    effective_from: o.effective_from ?? null,
+    effective_to: o.effective_to ?? null,
+    input_usd_per_mtok: o.input_usd_per_mtok!,
+    output_usd_per_mtok: o.output_usd_per_mtok!,
+    cache_read_usd_per_mtok: o.cache_read_usd_per_mtok ?? null,
+    cache_write_5m_usd_per_mtok: o.cache_write_5m_usd_per_mtok ?? null,
+    cache_write_1h_usd_per_mtok: o.cache_write_1h_usd_per_mtok ?? null,
+    long_context_above_tokens: null,
+    lc_input_usd_per_mtok: null,
+    lc_output_usd_per_mtok: null,
+    lc_cache_read_usd_per_mtok: null,
+    lc_cache_write_5m_usd_per_mtok: null,
+    lc_cache_write_1h_usd_per_mtok: null,
+    web_search_usd_per_request: o.web_search_usd_per_request ?? null,
+    price_source: 'override',
+  };
 }
 
 function maxDate(a: string | null, b: string | null): string | null {

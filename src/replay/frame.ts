@@ -1,14 +1,16 @@
 import type { DuckDBDataChunk } from '@duckdb/node-api';
-import { listValue } from '../ledger/duckdb.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { sql } from '../ledger/sql.js';
 import type { Period } from '../period.js';
+import { loadRates, type RateTable } from './rates.js';
+
+export { emptyRateTable, homeRateIx, type RateTable } from './rates.js';
 
 /**
  * The replay's input, loaded once and shared by every policy and scenario: the period's counted
  * requests in replay order as typed arrays (no per-row JS objects), the dictionaries behind their
- * ids, and list rates per (model, UTC day). Built by loadReplayFrame from queries/replay/; tests
- * build frames directly (test/replay-frame.ts) to check the engine's invariants on random ledgers.
+ * ids, and list rates per (price list, model, UTC day). Built by loadReplayFrame from queries/replay/;
+ * tests build frames directly (test/replay/frame-builder.ts) to check the engine's invariants.
  */
 export interface ReplayFrame {
   rows: number;
@@ -30,6 +32,7 @@ export interface ReplayFrame {
   taskTier: Int32Array; // 1..3 from the task-type rules, 0 unclassified
   threadIx: Int32Array; // -1: no thread (aggregate bucket, or a request without a session)
   sessionIx: Int32Array;
+  providerIx: Int32Array; // the price list the row is served under (see rateIx)
   modelIx: Int32Array;
   taskTypeIx: Int32Array;
   keyIx: Int32Array;
@@ -40,6 +43,7 @@ export interface ReplayFrame {
   days: string[]; // day_ix → YYYY-MM-DD (UTC)
   /** id → value; null where the rows had none. models also lists policy targets after the rows' own. */
   models: (string | null)[];
+  providers: (string | null)[]; // price lists (usage_priced's price_provider)
   taskTypes: (string | null)[];
   apiKeys: (string | null)[];
   projects: (string | null)[];
@@ -48,30 +52,14 @@ export interface ReplayFrame {
   rates: RateTable;
 }
 
-/** List rates, indexed by model_ix * days + day_ix; NaN input = no price that day. */
-export interface RateTable {
-  days: number;
-  input: Float64Array;
-  output: Float64Array;
-  cacheRead: Float64Array;
-  write5m: Float64Array;
-  write1h: Float64Array;
-  hasCacheWrites: Uint8Array; // explicit-cache model (Anthropic-style billed writes)
-  longContextAbove: Float64Array; // NaN: no long-context tier
-  lcInput: Float64Array;
-  lcOutput: Float64Array;
-  lcCacheRead: Float64Array;
-  lcWrite5m: Float64Array;
-  lcWrite1h: Float64Array;
-  webSearch: Float64Array;
-  /** model_ix * serviceTiers + service_tier_ix → multiplier (1 where none applies) */
-  tierMultiplier: Float64Array;
-  serviceTiers: number;
-}
-
-/** Where row i's rates on `model` sit in the rate table. */
+/**
+ * Where row i's rates on `model` sit in the rate table: its provider's own rates for that model where
+ * the provider has them (with the rates its entry lacks borrowed from the home provider's), else the
+ * model's home provider's — as usage_priced prices the row.
+ */
 export function rateIx(f: ReplayFrame, i: number, model: number): number {
-  return model * f.rates.days + f.dayIx[i];
+  const r = f.rates;
+  return r.slotOf[f.providerIx[i] * r.models + model] * r.days + f.dayIx[i];
 }
 
 /** The dictionary entry of an id no row of the period uses. */
@@ -98,6 +86,7 @@ const INT_COLUMNS = [
   ['taskTier', 'task_tier'],
   ['threadIx', 'thread_ix'],
   ['sessionIx', 'session_ix'],
+  ['providerIx', 'provider_ix'],
   ['modelIx', 'model_ix'],
   ['taskTypeIx', 'task_type_ix'],
   ['keyIx', 'key_ix'],
@@ -126,6 +115,7 @@ export async function loadReplayFrame(ledger: Ledger, period: Period, targets: s
   for (const t of targets) if (!models.includes(t)) models.push(t);
   const days = pick('day') as string[];
   const serviceTiers = pick('service_tier');
+  const providers = pick('provider');
 
   // columns are allocated once the row count is known and filled chunk by chunk, so DuckDB's chunks
   // never pile up in memory next to the arrays
@@ -146,16 +136,17 @@ export async function loadReplayFrame(ledger: Ledger, period: Period, targets: s
   for (let i = 0; i < rows; i++) if (threadIx[i] + 1 > threads) threads = threadIx[i] + 1;
 
   return {
-    ...(frame as unknown as Omit<ReplayFrame, 'threads' | 'days' | 'models' | 'taskTypes' | 'apiKeys' | 'projects' | 'sessions' | 'serviceTiers' | 'rates'>),
+    ...(frame as unknown as Omit<ReplayFrame, 'threads' | 'days' | 'models' | 'providers' | 'taskTypes' | 'apiKeys' | 'projects' | 'sessions' | 'serviceTiers' | 'rates'>),
     threads,
     days,
     models,
+    providers,
     taskTypes: pick('task_type'),
     apiKeys: pick('api_key'),
     projects: pick('project'),
     sessions: pick('session'),
     serviceTiers,
-    rates: await loadRates(ledger, models, days.length, serviceTiers.length),
+    rates: await loadRates(ledger, models, Math.max(providers.length, 1), days.length, serviceTiers.length),
   };
 }
 
@@ -173,75 +164,6 @@ function copyColumn(chunk: DuckDBDataChunk, column: number, out: Float64Array | 
   } else {
     for (let i = 0; i < n; i++) out[at + i] = Number(vector.getItem(i) ?? 0);
   }
-}
-
-interface RateRow {
-  model: string;
-  day_ix: number;
-  input_usd_per_mtok: number;
-  output_usd_per_mtok: number;
-  cache_read_usd_per_mtok: number;
-  cache_write_5m_usd_per_mtok: number;
-  cache_write_1h_usd_per_mtok: number;
-  has_cache_writes: boolean;
-  long_context_above_tokens: number | null;
-  lc_input_usd_per_mtok: number;
-  lc_output_usd_per_mtok: number;
-  lc_cache_read_usd_per_mtok: number;
-  lc_cache_write_5m_usd_per_mtok: number;
-  lc_cache_write_1h_usd_per_mtok: number;
-  web_search_usd_per_request: number;
-}
-
-async function loadRates(ledger: Ledger, models: (string | null)[], days: number, serviceTiers: number): Promise<RateTable> {
-  const named = models.filter((m): m is string => m != null);
-  const table = emptyRateTable(models.length, days, serviceTiers);
-  if (!named.length) return table; // nothing to price (an empty period under a policy that routes nowhere)
-  const rows = await ledger.all<RateRow>(sql('replay/replay_rates'), { models: listValue(named) });
-  for (const r of rows) {
-    const at = models.indexOf(r.model) * days + r.day_ix;
-    table.input[at] = r.input_usd_per_mtok;
-    table.output[at] = r.output_usd_per_mtok;
-    table.cacheRead[at] = r.cache_read_usd_per_mtok;
-    table.write5m[at] = r.cache_write_5m_usd_per_mtok;
-    table.write1h[at] = r.cache_write_1h_usd_per_mtok;
-    table.hasCacheWrites[at] = r.has_cache_writes ? 1 : 0;
-    table.longContextAbove[at] = r.long_context_above_tokens ?? NaN;
-    table.lcInput[at] = r.lc_input_usd_per_mtok;
-    table.lcOutput[at] = r.lc_output_usd_per_mtok;
-    table.lcCacheRead[at] = r.lc_cache_read_usd_per_mtok;
-    table.lcWrite5m[at] = r.lc_cache_write_5m_usd_per_mtok;
-    table.lcWrite1h[at] = r.lc_cache_write_1h_usd_per_mtok;
-    table.webSearch[at] = r.web_search_usd_per_request;
-  }
-  const multipliers = await ledger.all<{ model: string; service_tier_ix: number; multiplier: number }>(sql('replay/replay_tier_multipliers'), {
-    models: listValue(named),
-  });
-  for (const m of multipliers) table.tierMultiplier[models.indexOf(m.model) * serviceTiers + m.service_tier_ix] = m.multiplier;
-  return table;
-}
-
-/** A rate table with no prices (NaN) and multipliers of 1, for `models` × `days`. */
-export function emptyRateTable(models: number, days: number, serviceTiers: number): RateTable {
-  const nan = () => new Float64Array(models * days).fill(NaN);
-  return {
-    days,
-    input: nan(),
-    output: nan(),
-    cacheRead: nan(),
-    write5m: nan(),
-    write1h: nan(),
-    hasCacheWrites: new Uint8Array(models * days),
-    longContextAbove: nan(),
-    lcInput: nan(),
-    lcOutput: nan(),
-    lcCacheRead: nan(),
-    lcWrite5m: nan(),
-    lcWrite1h: nan(),
-    webSearch: new Float64Array(models * days),
-    tierMultiplier: new Float64Array(models * Math.max(serviceTiers, 1)).fill(1),
-    serviceTiers: Math.max(serviceTiers, 1),
-  };
 }
 
 /** Rule index per row for one policy's first-match rules, evaluated in DuckDB over replay_rows. */

@@ -4,7 +4,7 @@ import type { Period } from '../period.js';
 import type { PriceBook } from '../pricing/install.js';
 import { replay } from './engine.js';
 import { MAX_ATTEMPTS, type ReplayResult } from './result.js';
-import { assignRules, loadReplayFrame, type ReplayFrame } from './frame.js';
+import { assignRules, homeRateIx, loadReplayFrame, type ReplayFrame } from './frame.js';
 import { boundEnds, compilePlan, scenarioFor, sweepEnds, variedGroups, type AssumptionGroup, type End, type Scenario } from './plan.js';
 import { ruleIndexSql, type Policy, type Triple } from './policy.js';
 
@@ -242,11 +242,12 @@ function usage(x: { requests: Float64Array; tokens: Float64Array; costUsd: Float
   return { requests: x.requests[k], tokens: x.tokens[k], cost_usd: x.costUsd[k] };
 }
 
+/** A model's tier by its own list price (its home provider's output rate), whoever served it. */
 function tierOf(frame: ReplayFrame, model: number): string {
   const r = frame.rates;
   let out = NaN;
   for (let d = 0; d < r.days; d++) {
-    const v = r.output[model * r.days + d];
+    const v = r.output[homeRateIx(r, model, d)];
     if (!Number.isNaN(v) && !(v <= out)) out = v;
   }
   if (Number.isNaN(out)) return 'unpriced';

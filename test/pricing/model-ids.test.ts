@@ -11,6 +11,8 @@ describe('canonical model ids', () => {
     ['Claude Haiku 4.5', 'claude-haiku-4-5'],
     ['claude-haiku-4-5-20251001', 'claude-haiku-4-5'],
     ['us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'claude-sonnet-4-5'],
+    ['jp.anthropic.claude-sonnet-4-5-20250929-v1:0', 'claude-sonnet-4-5'],
+    ['global.anthropic.claude-haiku-4-5-20251001-v1:0', 'claude-haiku-4-5'],
     ['claude-sonnet-4-5@20250929', 'claude-sonnet-4-5'],
     ['claude-opus-4-8', 'claude-opus-4-8'],
     ['claude-3-5-haiku-20241022', 'claude-3-5-haiku'],
@@ -48,7 +50,8 @@ describe('canonical model ids', () => {
 
 describe('bundled catalog', () => {
   const catalog = loadCatalog();
-  const rowsOf = (model: string) => catalog.prices.filter((p) => p.model === model);
+  // the model's home provider's rows (other providers' own rows are tested in per-provider.test.ts)
+  const rowsOf = (model: string) => catalog.prices.filter((p) => p.model === model && p.provider === catalog.homes.get(model));
 
   it('covers the models the first importers meet', () => {
     for (const m of [

@@ -81,6 +81,7 @@ export function buildFrame(specs: RowSpec[], rates: Record<string, ModelRates> =
     taskTier: new Int32Array(n),
     threadIx: i32(),
     sessionIx: i32(),
+    providerIx: i32(), // one price list: every row at the models' home rates
     modelIx: i32(),
     taskTypeIx: i32(),
     keyIx: i32(),
@@ -90,6 +91,7 @@ export function buildFrame(specs: RowSpec[], rates: Record<string, ModelRates> =
     threads: 0,
     days: ['2026-10-01'],
     models,
+    providers: [null],
     taskTypes,
     apiKeys,
     projects,
