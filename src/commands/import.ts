@@ -5,6 +5,7 @@ import { Ledger, resolveDbPath } from '../ledger/ledger.js';
 import { RecountError } from '../errors.js';
 import { progressBar } from '../format/progress.js';
 import { renderTable, toJson } from '../format/table.js';
+import fs from 'node:fs';
 import path from 'node:path';
 import { mappingImporter } from '../importers/mapping/mapping-importer.js';
 import { readMapping } from '../importers/mapping/read-mapping.js';
@@ -15,6 +16,7 @@ export interface ImportFlags {
   mapping?: string;
   claudeCode?: boolean;
   codex?: boolean;
+  full?: boolean;
   json?: boolean;
 }
 
@@ -23,13 +25,17 @@ export async function importCommand(paths: string[], flags: ImportFlags): Promis
   if (flags.mapping && flags.format) throw new RecountError('--mapping and --format both choose the format', 'use one of them');
   if (!inputs.length) throw new RecountError('nothing to import', 'pass files or folders (recount import PATH…), or --claude-code / --codex for local agent logs');
   const files = discoverFiles(inputs);
-  // transcripts' lines are counted on a worker while DuckDB opens the ledger and the import code loads
-  const lineCounting = countLinesAhead(files.map((f) => f.path));
+  // A new ledger, or --full, reads every file: their lines are counted on a worker while DuckDB opens
+  // the ledger and the import code loads. Otherwise the ledger says first which files changed, and
+  // only those are counted (importFiles starts that).
+  const dbPath = resolveDbPath(flags.db);
+  const readsAll = flags.full || !fs.existsSync(dbPath);
+  const lineCounting = readsAll ? countLinesAhead(files.map((f) => f.path)) : undefined;
   // the import code, the price catalog and the rules' YAML parser (a tenth of a second of modules)
   // load while DuckDB opens and migrates the ledger on its own threads
   const modules = Promise.all([import('../ledger/import-run.js'), import('../pricing/catalog.js')]);
-  const ledger = await Ledger.open(resolveDbPath(flags.db)).catch(async (err: unknown) => {
-    lineCounting.cancel();
+  const ledger = await Ledger.open(dbPath).catch(async (err: unknown) => {
+    lineCounting?.cancel();
     await modules; // not left loading behind the error
     throw err;
   });
@@ -38,11 +44,24 @@ export async function importCommand(paths: string[], flags: ImportFlags): Promis
   const started = Date.now();
   try {
     const importer = flags.mapping ? mappingImporter(readMapping(flags.mapping)) : undefined;
-    const report = await importFiles(ledger, files, { format: flags.format, importer, modelIds: loadCatalog().modelIds, onProgress: progress.listener, lineCounting });
+    const report = await importFiles(ledger, files, {
+      format: flags.format,
+      importer,
+      modelIds: loadCatalog().modelIds,
+      onProgress: progress.listener,
+      lineCounting,
+      incremental: !flags.full,
+    });
     progress.done();
     for (const w of report.warnings) process.stderr.write(`warning: ${w}\n`);
     if (flags.json) {
-      process.stdout.write(toJson({ import_id: report.import_id, files: report.files.map(({ skipped: _s, ...f }) => f), totals: report.totals }));
+      const files = report.files.map(({ skipped: _s, ...f }) => f);
+      process.stdout.write(toJson({ import_id: report.import_id, files, totals: report.totals, unchanged_files: report.unchanged, resumed_files: report.resumed }));
+      return;
+    }
+    const incremental = incrementalLine(report.unchanged, report.resumed);
+    if (!report.files.length) {
+      process.stdout.write(`nothing new to read: ${incremental}\n`); // every file as the ledger read it
       return;
     }
     const cwd = process.cwd();
@@ -66,10 +85,21 @@ export async function importCommand(paths: string[], flags: ImportFlags): Promis
         `${t.duplicates.toLocaleString('en-US')} duplicates, ${t.rejected.toLocaleString('en-US')} rejected ` +
         `(${seconds.toFixed(1)} s, ${Math.round(t.rows_read / Math.max(seconds, 0.001)).toLocaleString('en-US')} rows/s)\n`,
     );
+    if (incremental) process.stdout.write(`${incremental}\n`);
     if (t.rejected) process.stdout.write(`see the rejected rows with: recount rejects --import ${report.import_id}\n`);
   } finally {
-    lineCounting.cancel();
+    lineCounting?.cancel();
     progress.done();
     ledger.close();
   }
+}
+
+/** One line on what an incremental import did not read again, or undefined when it read everything. */
+function incrementalLine(unchanged: number, resumed: number): string | undefined {
+  const files = (n: number) => `${n.toLocaleString('en-US')} file${n === 1 ? '' : 's'}`;
+  const parts = [
+    unchanged ? `${files(unchanged)} unchanged since the last import, not read` : '',
+    resumed ? `${files(resumed)} read from where the last import stopped` : '',
+  ].filter(Boolean);
+  return parts.length ? `${parts.join('; ')} (--full reads every file in full)` : undefined;
 }

@@ -1,6 +1,20 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { unreadableFile } from '../errors.js';
+
+/** What one read of a file found: its lines, and where its last complete line ends (file-state.ts). */
+export interface LineScan {
+  lines: number; // as a line-by-line reading sees them: its newlines, plus a last line without one
+  bytes: number; // the bytes read (the file may have grown since it was planned)
+  consumedBytes: number; // the end of the last complete line (just after its newline)
+  consumedLines: number; // the complete lines, i.e. the newlines
+  headHash: string; // SHA-1 of the first min(4 KiB, bytes) bytes
+  tailHash: string; // SHA-1 of the last min(4 KiB, bytes) bytes
+}
+
+/** The bytes at each end of a file that file-state.ts compares to tell a grown file from a rewritten one. */
+export const EDGE_BYTES = 4096;
 
 /**
  * Each file's lines as a line-by-line reading sees them: its newlines, plus one for a last line
@@ -9,7 +23,12 @@ import { unreadableFile } from '../errors.js';
  * would read every file again as text and check that it is UTF-8.
  */
 export function countLines(paths: string[]): Map<string, number> {
-  const counts = new Map<string, number>();
+  return new Map([...scanLines(paths)].map(([p, s]) => [p, s.lines]));
+}
+
+/** countLines, with what the same read tells about the file's ends (LineScan). */
+export function scanLines(paths: string[]): Map<string, LineScan> {
+  const scans = new Map<string, LineScan>();
   let buf = Buffer.allocUnsafe(1 << 20); // reused: one read per file of up to its size
   for (const p of paths) {
     let fd: number;
@@ -24,28 +43,58 @@ export function countLines(paths: string[]): Map<string, number> {
       continue;
     }
     try {
-      let lines = 0;
+      let newlines = 0;
+      let bytes = 0;
+      let consumedBytes = 0;
       let last = -1; // the file's last byte
+      let headHash = '';
       for (;;) {
         const n = fs.readSync(fd, buf, 0, buf.length, null);
         if (n === 0) break;
         const chunk = n === buf.length ? buf : buf.subarray(0, n);
-        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+        if (bytes === 0) headHash = sha1(chunk.subarray(0, EDGE_BYTES));
+        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) newlines++;
+        const lastNewline = chunk.lastIndexOf(10);
+        if (lastNewline !== -1) consumedBytes = bytes + lastNewline + 1;
+        bytes += n;
         last = chunk[n - 1];
         if (n === buf.length && buf.length < 64 << 20) buf = Buffer.allocUnsafe(buf.length * 4); // a big file: fewer reads
       }
-      counts.set(p, last === -1 || last === 10 ? lines : lines + 1);
+      scans.set(p, {
+        lines: last === -1 || last === 10 ? newlines : newlines + 1,
+        bytes,
+        consumedBytes,
+        consumedLines: newlines,
+        headHash: bytes === 0 ? sha1(Buffer.alloc(0)) : headHash,
+        tailHash: hashRange(fd, Math.max(0, bytes - EDGE_BYTES), bytes),
+      });
     } finally {
       fs.closeSync(fd);
     }
   }
-  return counts;
+  return scans;
 }
 
-/** Line counts under way on a worker thread. */
+/** SHA-1 (hex) of bytes [from, to) of an open file. */
+export function hashRange(fd: number, from: number, to: number): string {
+  const buf = Buffer.allocUnsafe(Math.max(0, to - from));
+  let got = 0;
+  while (got < buf.length) {
+    const n = fs.readSync(fd, buf, got, buf.length - got, from + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return sha1(buf.subarray(0, got));
+}
+
+function sha1(bytes: Buffer): string {
+  return createHash('sha1').update(bytes).digest('hex');
+}
+
+/** Line scans under way on a worker thread. */
 export interface LineCounting {
-  /** The counts of `paths` (files only): the worker's, and any it did not count counted here. */
-  counts(paths: string[]): Promise<Map<string, number>>;
+  /** The scans of `paths` (files only): the worker's, and any it did not scan scanned here. */
+  scans(paths: string[]): Promise<Map<string, LineScan>>;
   /** Stops the worker (nothing needs its counts). */
   cancel(): void;
 }
@@ -56,16 +105,16 @@ const LINE_FILE = /\.(jsonl|ndjson)$/i; // files an importer may read line by li
  * Starts counting the lines of the JSON-lines files among `paths` on a worker thread, so the reading
  * overlaps the main thread's work before any importer needs the counts (opening the ledger,
  * detecting formats): a folder of transcripts is hundreds of megabytes to read. Under the TypeScript
- * test runner, which cannot start a worker from source, and for no such files, the counts are taken
- * when asked for.
+ * test runner, which cannot start a worker from source, for no such files, and with `inline` (a few
+ * small files: starting a worker costs more than reading them), the counts are taken when asked for.
  */
-export function countLinesAhead(paths: string[]): LineCounting {
+export function countLinesAhead(paths: string[], opts: { inline?: boolean } = {}): LineCounting {
   const lineFiles = paths.filter((p) => LINE_FILE.test(p));
-  const viaWorker = lineFiles.length > 0 && import.meta.url.endsWith('.js');
+  const viaWorker = !opts.inline && lineFiles.length > 0 && import.meta.url.endsWith('.js');
   const worker = viaWorker ? new Worker(new URL(import.meta.url), { workerData: { countLines: lineFiles } }) : null;
-  const counted: Promise<Map<string, number>> = worker
+  const counted: Promise<Map<string, LineScan>> = worker
     ? new Promise((resolve) => {
-        worker.once('message', (m: Map<string, number>) => resolve(m));
+        worker.once('message', (m: Map<string, LineScan>) => resolve(m));
         worker.once('error', () => resolve(new Map())); // counted here instead
         worker.once('exit', () => resolve(new Map()));
       })
@@ -74,12 +123,12 @@ export function countLinesAhead(paths: string[]): LineCounting {
   // counts are awaited, so an import that fails first exits at once
   worker?.unref();
   return {
-    async counts(wanted) {
+    async scans(wanted) {
       worker?.ref();
       const ahead = await counted;
       worker?.unref();
       const missing = wanted.filter((p) => !ahead.has(p));
-      const here = countLines(missing);
+      const here = scanLines(missing);
       const asked = new Set(wanted);
       return new Map([...ahead, ...here].filter(([p]) => asked.has(p)));
     },
@@ -91,5 +140,5 @@ export function countLinesAhead(paths: string[]): LineCounting {
 
 // the worker: count, hand the counts back, end
 if (!isMainThread && Array.isArray((workerData as { countLines?: unknown } | null)?.countLines)) {
-  parentPort!.postMessage(countLines((workerData as { countLines: string[] }).countLines));
+  parentPort!.postMessage(scanLines((workerData as { countLines: string[] }).countLines));
 }

@@ -42,13 +42,14 @@ export interface DirectResult {
 
 /**
  * The planned files a one-pass import takes: every file of an importer with a direct statement, when
- * all of them are plain files of at least `minBytes` (the importer's own floor unless given) and the
- * ledger holds no row of that source.
+ * all of them are plain files of at least `minBytes` (the importer's own floor unless given), read in
+ * full, and the ledger holds no row of that source.
  */
 export async function directFiles(ledger: Ledger, plan: PlannedFile[], minBytes?: number): Promise<PlannedFile[]> {
   const chosen: PlannedFile[] = [];
   for (const [importer, files] of byImporter(plan)) {
     if (!importer.direct) continue;
+    if (files.some((f) => f.resumed)) continue; // a file read from an offset: its rows are relabelled once staged
     const floor = minBytes ?? importer.direct.minFileBytes ?? DIRECT_MIN_BYTES;
     if (!files.every((f) => !/\.gz$/i.test(f.path) && f.bytes >= floor)) continue;
     const { has_rows } = await ledger.one<{ has_rows: boolean }>(sql('import/source_has_usage'), { source: importer.id });

@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
+import type fs from 'node:fs';
 import path from 'node:path';
 import type { DuckDBMapValue } from '@duckdb/node-api';
 import { MAP, timestampTz, VARCHAR } from './duckdb.js';
-import { RecountError, unreadableFile } from '../errors.js';
 import type { FoundFile } from '../importers/discover.js';
-import { detectImporter, importerById, importers } from '../importers/registry.js';
 import type { Importer } from '../importers/types.js';
 import type { ModelIds } from '../pricing/model-ids.js';
 import type { ProgressListener } from '../format/progress.js';
@@ -17,9 +15,10 @@ import { withRuleIndex } from '../classify/compile.js';
 import type { TaskRule } from '../classify/rules.js';
 import { DirectFallback, directFiles, insertDirect, sampledModelNames, settleDirectCounts } from './direct-import.js';
 import { registerImportFunctions } from './import-functions.js';
-import { mappingImporter } from '../importers/mapping/mapping-importer.js';
-import { readMapping } from '../importers/mapping/read-mapping.js';
 import { countLinesAhead, type LineCounting } from '../importers/line-counts.js';
+import { loadFileStates, readStates, recordFileStates, touchedStates, unchangedSince, type FileState, type FileStateRow } from './file-state.js';
+import { planFormats, scannedFiles, scanPlannedLines } from './plan-files.js';
+import { relabelTails, TailReads } from './tail-read.js';
 
 export interface FileOutcome {
   path: string;
@@ -33,8 +32,10 @@ export interface FileOutcome {
 
 export interface ImportReport {
   import_id: string;
-  files: FileOutcome[];
+  files: FileOutcome[]; // the files read (in full, or from where the last import stopped)
   totals: Omit<FileOutcome, 'path' | 'format'> & { files: number };
+  unchanged: number; // files not opened: unchanged since the ledger read them (incremental)
+  resumed: number; // grown files read from where the last import stopped (incremental)
   warnings: string[];
 }
 
@@ -46,38 +47,55 @@ export interface ImportOptions {
   onProgress?: ProgressListener;
   directMinBytes?: number; // smallest file a one-pass import takes (direct-import.ts; tests lower it)
   lineCounting?: LineCounting; // started by the caller for the same files, sooner (line-counts.ts)
+  // skip the files unchanged since the ledger read them and read grown ones from where it stopped
+  // (file-state.ts); `recount import` does, unless --full. Either way the ledger remembers the files read.
+  incremental?: boolean;
 }
+
+/** Below this many bytes to scan, the lines are counted on the main thread: a worker costs more to start. */
+const INLINE_SCAN_BYTES = 8 * 1024 * 1024;
 
 /**
  * Imports files into the ledger: every file is detected and staged through DuckDB's readers, then one
  * transaction dedupes the staged rows within the run and against the ledger, writes them and counts
  * them. A large export whose source is new to the ledger is written in one pass instead (see
- * direct-import.ts); if it turns out to need the general path, the run starts over that way. On any
- * error the ledger is left as it was.
+ * direct-import.ts); if it turns out to need the general path, the run starts over that way. An
+ * incremental import leaves out files unchanged since the ledger read them and reads grown ones from
+ * where it stopped (file-state.ts). On any error the ledger is left as it was.
  */
 export async function importFiles(ledger: Ledger, files: FoundFile[], opts: ImportOptions): Promise<ImportReport> {
   const warnings: string[] = [];
-  // an importer may check its reader against the files' lines: they are counted meanwhile
-  const counting = opts.lineCounting ?? countLinesAhead(files.map((f) => f.path));
   const importId = `imp_${(opts.now ?? new Date()).toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}_${randomBytes(3).toString('hex')}`;
   const importedAt = opts.now ?? new Date();
+  const known = await loadFileStates(ledger, files.map((f) => f.path));
+  const tails = new TailReads(); // copies of grown files' new parts, removed at the end
+  let counting = opts.lineCounting;
+  let plan: PlannedFile[] = [];
   let outcomes: FileOutcome[];
+  let unchanged: number;
   try {
-    const plan = planFormats(files, opts.importer ?? opts.format, warnings);
-    const rules = (await ledgerRules(ledger)).rules;
-    const direct = await directFiles(ledger, plan, opts.directMinBytes);
-    await countPlannedLines(plan, counting);
-    const run = (onePass: PlannedFile[]) => mergeRun(ledger, plan, onePass, { importId, importedAt, rules, opts });
-    try {
-      outcomes = await run(direct);
-    } catch (err) {
-      if (!(err instanceof DirectFallback)) throw err;
-      outcomes = await run([]); // the transaction was rolled back: every file the general way
+    const planned = planRun(files, known, opts, warnings, tails);
+    plan = planned.plan;
+    unchanged = planned.unchanged.length + planned.touched.length;
+    const touched = touchedStates(planned.touched, known);
+    if (!plan.length) {
+      await ledger.transaction(() => recordFileStates(ledger, touched, planned.unchanged));
+      outcomes = [];
+    } else {
+      // an importer may check its reader against the files' lines, and the ledger remembers where
+      // they end: they are counted meanwhile
+      const scanned = scannedFiles(plan);
+      counting ??= countLinesAhead(scanned.map((f) => f.path), { inline: scanned.reduce((n, f) => n + f.bytes, 0) < INLINE_SCAN_BYTES });
+      const run = { importId, importedAt, opts, known, unchanged: planned.unchanged, touched };
+      outcomes = await readFiles(ledger, plan, counting, run);
     }
+  } catch (err) {
+    throw tails.named(err, plan);
   } finally {
-    counting.cancel(); // done, or no longer needed
+    counting?.cancel(); // done, or no longer needed
+    tails.remove();
   }
-  warnings.push(...(await approximateTimes(ledger, importId)));
+  if (outcomes.length) warnings.push(...(await approximateTimes(ledger, importId)));
 
   const sum = (k: keyof Omit<FileOutcome, 'path' | 'format'>) => outcomes.reduce((n, f) => n + f[k], 0);
   return {
@@ -91,23 +109,59 @@ export async function importFiles(ledger: Ledger, files: FoundFile[], opts: Impo
       rejected: sum('rejected'),
       skipped: sum('skipped'),
     },
+    unchanged,
+    resumed: plan.filter((f) => f.resumed).length,
     warnings,
   };
 }
+
+/**
+ * The files to read with their importers; with `incremental`, without the files unchanged since the
+ * ledger read them (left out before detection) and with each grown file that can be read from an
+ * offset replaced by a copy of its new part (tail-read.ts), and the files touched but unchanged.
+ */
+function planRun(files: FoundFile[], known: Map<string, FileState>, opts: ImportOptions, warnings: string[], tails: TailReads) {
+  const skip = opts.incremental ? (p: string, stat: fs.Stats, format: string | undefined) => unchangedSince(known.get(p), stat, format) : undefined;
+  const { plan, unchanged } = planFormats(files, opts.importer ?? opts.format, warnings, skip);
+  if (!opts.incremental) return { plan, unchanged, touched: [] as PlannedFile[] };
+  return { ...tails.plan(plan, known), unchanged };
+}
+
+interface RunContext {
+  importId: string;
+  importedAt: Date;
+  opts: ImportOptions;
+  known: Map<string, FileState>; // what the ledger remembers of the files (file-state.ts)
+  unchanged: string[]; // files not opened
+  touched: FileStateRow[]; // files touched but unchanged: their remembered state with the new time
+}
+
+/** Reads the planned files: in one pass where it can (direct-import.ts), else staged and merged. */
+async function readFiles(ledger: Ledger, plan: PlannedFile[], counting: LineCounting, ctx: RunContext): Promise<FileOutcome[]> {
+  const rules = (await ledgerRules(ledger)).rules;
+  const direct = await directFiles(ledger, plan, ctx.opts.directMinBytes);
+  const scans = await scanPlannedLines(plan, counting);
+  const states = [...readStates(plan, scans, ctx.known, ctx), ...ctx.touched];
+  const run = (onePass: PlannedFile[]) => mergeRun(ledger, plan, onePass, { ...ctx, rules, states });
+  try {
+    return await run(direct);
+  } catch (err) {
+    if (!(err instanceof DirectFallback)) throw err;
+    return run([]); // the transaction was rolled back: every file the general way
+  }
+}
+
+type MergeRun = RunContext & { rules: TaskRule[]; states: FileStateRow[] };
 
 /**
  * Stages the files that are not `direct`, then in one transaction writes the direct ones in one pass
  * (direct-import.ts), stages the files that pass left to the general path, dedupes the staged rows
  * within the run and against the ledger, writes them and counts every file.
  */
-async function mergeRun(
-  ledger: Ledger,
-  plan: PlannedFile[],
-  direct: PlannedFile[],
-  run: { importId: string; importedAt: Date; rules: TaskRule[]; opts: ImportOptions },
-): Promise<FileOutcome[]> {
+async function mergeRun(ledger: Ledger, plan: PlannedFile[], direct: PlannedFile[], run: MergeRun): Promise<FileOutcome[]> {
   const { importId, opts } = run;
   await stageFiles(ledger, plan, importId, { skip: direct, onProgress: opts.onProgress });
+  await relabelTails(ledger, plan); // rows of a file read from an offset: its own path and line numbers
   const modelMap = await stagedModelMap(ledger, opts.modelIds, sampledModelNames(direct));
 
   if (direct.length) registerImportFunctions(ledger); // before the transaction, which could roll them back
@@ -115,12 +169,7 @@ async function mergeRun(
 }
 
 /** The import transaction: one-pass files, then the merge of the staged rows, then the counts. */
-async function writeRun(
-  ledger: Ledger,
-  plan: PlannedFile[],
-  direct: PlannedFile[],
-  run: { importId: string; importedAt: Date; rules: TaskRule[]; opts: ImportOptions; modelMap: DuckDBMapValue },
-): Promise<FileOutcome[]> {
+async function writeRun(ledger: Ledger, plan: PlannedFile[], direct: PlannedFile[], run: MergeRun & { modelMap: DuckDBMapValue }): Promise<FileOutcome[]> {
   const { importId, importedAt, rules, opts, modelMap } = run;
   const written = await insertDirect(ledger, direct, {
     importId,
@@ -139,17 +188,18 @@ async function writeRun(
   const counts = merged ? await mergeStaged(ledger, importId, importedAt, mergeMap, rules) : new Map<string, Partial<FileOutcome>>();
   if (written.rechecks.length) await settleDirectCounts(ledger, importId, direct, written);
   for (const [file, c] of written.counts) counts.set(file, c);
-  const result: FileOutcome[] = plan.map(({ path, importer }) => ({
-    path,
+  const result: FileOutcome[] = plan.map((f) => ({
+    path: f.resumed?.path ?? f.path,
     rows_read: 0,
     imported: 0,
     duplicates: 0,
     rejected: 0,
     skipped: 0,
-    ...counts.get(path),
-    format: importer.id,
+    ...counts.get(f.resumed?.path ?? f.path),
+    format: f.importer.id,
   }));
   await recordFiles(ledger, importId, importedAt, result);
+  await recordFileStates(ledger, run.states, run.unchanged);
   return result;
 }
 
@@ -198,52 +248,6 @@ async function approximateTimes(ledger: Ledger, importId: string): Promise<strin
   });
 }
 
-function planFormats(files: FoundFile[], forced: string | Importer | undefined, warnings: string[]): PlannedFile[] {
-  const forcedImporter = typeof forced === 'string' ? importerById(forced) : forced;
-  const plan: PlannedFile[] = [];
-  const folders = new Map<string, boolean>(); // per folder: whether it may hold a sibling mapping
-  for (const file of files) {
-    let stat: fs.Stats;
-    let importer: Importer | undefined;
-    try {
-      stat = fs.statSync(file.path);
-      if (stat.size === 0) {
-        warnings.push(`${file.path}: empty file, nothing to import`);
-        continue;
-      }
-      importer = forcedImporter ?? siblingMapping(file.path, folders) ?? detectImporter(file.path);
-    } catch (err) {
-      throw unreadableFile(file.path, err);
-    }
-    if (importer?.plainFilesOnly && /\.gz$/i.test(file.path)) {
-      throw new RecountError(`${file.path}: ${importer.title} are read as plain text`, `unpack it first: gunzip -k ${file.path}`);
-    }
-    if (importer) {
-      plan.push({ path: file.path, importer, bytes: stat.size, modifiedMs: stat.mtimeMs });
-    } else if (file.explicit) {
-      throw new RecountError(
-        `${file.path}: not a supported format (tried ${importers.map((i) => i.id).join(', ')})`,
-        'check that this is a usage export, or force one with --format ID (list: recount sources)',
-      );
-    } else {
-      warnings.push(`${file.path}: skipped, not a supported format (a custom CSV or JSONL imports with --mapping)`);
-    }
-  }
-  if (!plan.length) {
-    const why = files.length === 1 && warnings.length === 1 ? warnings[0] : `no supported files among ${files.length} file${files.length === 1 ? '' : 's'}`;
-    throw new RecountError(`nothing to import: ${why}`, 'pass export files or folders (see recount sources)');
-  }
-  return plan;
-}
-
-/** Each planned file's lines, for the importers that check their reader against them (countLines). */
-async function countPlannedLines(plan: PlannedFile[], counting: LineCounting): Promise<void> {
-  const counted = plan.filter((f) => f.importer.countLines);
-  if (!counted.length) return counting.cancel();
-  const lines = await counting.counts(counted.map((f) => f.path));
-  for (const f of counted) f.lines = lines.get(f.path);
-}
-
 /** One import_files row per file, appended in one go (a directory of transcripts has thousands). */
 async function recordFiles(ledger: Ledger, importId: string, importedAt: Date, files: FileOutcome[]): Promise<void> {
   const appender = await ledger.conn.createAppender('import_files');
@@ -258,29 +262,4 @@ async function recordFiles(ledger: Ledger, importId: string, importedAt: Date, f
   }
   appender.flushSync();
   appender.closeSync();
-}
-
-/** A folder can carry its own mappings: `<name>.mapping.yaml` (or .yml, .json) next to `<name>.csv` reads it. */
-function siblingMapping(filePath: string, folders: Map<string, boolean>): Importer | undefined {
-  // one listing per folder: a folder of transcripts is thousands of files, and one without any
-  // mapping-like name needs no look for each of them (a listing that fails looks every time)
-  const dir = path.dirname(filePath);
-  let mayHold = folders.get(dir);
-  if (mayHold === undefined) {
-    mayHold = listsMappings(dir);
-    folders.set(dir, mayHold);
-  }
-  if (!mayHold) return undefined;
-  const base = filePath.replace(/\.(csv|jsonl|ndjson|json)$/i, '');
-  const mapping = ['.mapping.yaml', '.mapping.yml', '.mapping.json'].map((ext) => base + ext).find((p) => fs.existsSync(p));
-  return mapping ? mappingImporter(readMapping(mapping)) : undefined;
-}
-
-/** Whether a folder may hold a mapping file (true when it cannot be listed). */
-function listsMappings(dir: string): boolean {
-  try {
-    return fs.readdirSync(dir).some((name) => /\.mapping\./i.test(name));
-  } catch {
-    return true;
-  }
 }

@@ -17,6 +17,9 @@ export interface PlannedFile {
   bytes: number; // size and modification time, read once when the run is planned
   modifiedMs: number;
   lines?: number; // counted when planned, for an importer that checks its reader against them (countLines)
+  // a grown file read from an offset (tail-read.ts): `path` is then a copy of its part from `fromByte`
+  // on, and this names the file itself and how many of its lines come before the copy's first
+  resumed?: { path: string; fromByte: number; lineOffset: number };
 }
 
 /**
@@ -172,7 +175,8 @@ async function stageInBatches(ledger: Ledger, importer: Importer, stageSql: stri
 /** Runs a batched statement over `fast` files (its fast reader) and `exact` ones (line by line). */
 function runBatched(ledger: Ledger, importer: Importer, statement: string, fast: string[], exact: string[], run: StageRun, onTick: (percent: number | null) => void): Promise<void> {
   const { params, types } = fileParams(importer, fast, exact, run.sizes);
-  return withStagingMemory(ledger, importer, () => ledger.runWatched(statement, { ...params, import_id: run.importId }, onTick, types));
+  const bytes = [...fast, ...exact].reduce((n, f) => n + (run.sizes.get(f) ?? 0), 0);
+  return withStagingMemory(ledger, importer, () => ledger.runWatched(statement, { ...params, import_id: run.importId }, onTick, types), bytes);
 }
 
 /**
@@ -187,9 +191,15 @@ export function fileParams(importer: Importer, fast: string[], exact: string[], 
   return { params, types: Object.fromEntries(Object.keys(params).map((name) => [name, LIST(LIST(VARCHAR))])) };
 }
 
-/** Runs `fn` under the importer's staging memory limit, if it has one. */
-export function withStagingMemory<T>(ledger: Ledger, importer: Importer, fn: () => Promise<T>): Promise<T> {
-  return importer.stagingMemory ? ledger.withMemoryLimit(importer.stagingMemory, fn) : fn();
+/** Files smaller than this in all stay well within the default memory limit (an incremental import's few new files). */
+const STAGING_MEMORY_MIN_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Runs `fn` under the importer's staging memory limit, if it has one and the files are `bytes` or
+ * more: putting the limit back costs DuckDB tens of milliseconds, more than a small read takes.
+ */
+export function withStagingMemory<T>(ledger: Ledger, importer: Importer, fn: () => Promise<T>, bytes = Number.POSITIVE_INFINITY): Promise<T> {
+  return importer.stagingMemory && bytes >= STAGING_MEMORY_MIN_BYTES ? ledger.withMemoryLimit(importer.stagingMemory, fn) : fn();
 }
 
 /**

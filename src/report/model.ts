@@ -155,7 +155,8 @@ export interface Provenance {
     cost_usd: number | null;
     not_counted_cost_usd: number;
   }[];
-  formats: { format: string; files: number; rows_read: number; imported: number; duplicates: number; rejected: number; skipped_lines: number }[];
+  formats: { format: string; files: number; rows_read: number; imported: number; duplicates: number; rejected: number; skipped_lines: number; unchanged_skips: number }[];
   files: { path: string; format: string; rows_read: number; imported: number; duplicates: number; rejected: number }[];
   totals: { files: number; rows_read: number; imported: number; duplicates: number; rejected: number };
+  unchanged_skips: number; // times an incremental import found a file unchanged and did not open it
 }

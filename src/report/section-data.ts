@@ -275,6 +275,7 @@ export function provenanceData(ledger: string, views: Row[], formats: Row[], fil
       duplicates: num(f.duplicates),
       rejected: num(f.rejected),
       skipped_lines: num(f.skipped_lines),
+      unchanged_skips: num(f.unchanged_skips),
     })),
     files: files.slice(0, fileLimit).map((f) => ({
       path: str(f.path),
@@ -285,5 +286,6 @@ export function provenanceData(ledger: string, views: Row[], formats: Row[], fil
       rejected: num(f.rejected),
     })),
     totals: { files: total('files'), rows_read: total('rows_read'), imported: total('imported'), duplicates: total('duplicates'), rejected: total('rejected') },
+    unchanged_skips: total('unchanged_skips'), // file reads incremental imports left out: the files were as the ledger read them
   };
 }

@@ -259,9 +259,12 @@ export const methodologySection: ReportSection = {
         { label: 'imported', cell: (f) => int(f.imported), num: true },
         { label: 'duplicates removed', cell: (f) => int(f.duplicates), num: true },
         { label: 'rejected', cell: (f) => int(f.rejected), num: true },
+        // incremental imports: files found as the ledger read them were not opened again
+        ...(p.unchanged_skips ? [{ label: 'skipped as unchanged', cell: (f: (typeof p.formats)[number]) => int(f.unchanged_skips), num: true }] : []),
       ],
       p.formats,
-      `Every import into this ledger: ${int(p.totals.files)} files, ${int(p.totals.rows_read)} rows read, ${int(p.totals.imported)} imported, ${int(p.totals.duplicates)} duplicates removed, ${int(p.totals.rejected)} rejected`,
+      `Every import into this ledger: ${int(p.totals.files)} files, ${int(p.totals.rows_read)} rows read, ${int(p.totals.imported)} imported, ${int(p.totals.duplicates)} duplicates removed, ${int(p.totals.rejected)} rejected` +
+        (p.unchanged_skips ? `; ${int(p.unchanged_skips)} file reads skipped as unchanged` : ''),
     );
     const files = p.files.length
       ? table(
