@@ -95,7 +95,7 @@ export async function importFiles(ledger: Ledger, files: FoundFile[], opts: Impo
     counting?.cancel(); // done, or no longer needed
     tails.remove();
   }
-  if (outcomes.length) warnings.push(...(await approximateTimes(ledger, importId)));
+  if (outcomes.length) warnings.push(...(await approximateTimes(ledger, importId)), ...(await repeatedBlocks(ledger)));
 
   const sum = (k: keyof Omit<FileOutcome, 'path' | 'format'>) => outcomes.reduce((n, f) => n + f[k], 0);
   return {
@@ -223,6 +223,18 @@ async function mergeStaged(ledger: Ledger, importId: string, importedAt: Date, m
   await ledger.run(sql('import/insert_rejects'), { import_id: importId });
   const counts = await ledger.all<FileOutcome>(sql('import/file_counts'));
   return new Map(counts.map(({ path, ...c }) => [path, c]));
+}
+
+/**
+ * One warning per aggregated file whose every bucket was summed from the same number of identical
+ * rows: a file concatenated with itself, whose totals now count that many times over.
+ */
+async function repeatedBlocks(ledger: Ledger): Promise<string[]> {
+  if (!(await ledger.one<{ staged: boolean }>(sql('import/staged_tables_exist'))).staged) return [];
+  const files = await ledger.all<{ source_file: string; times: number; buckets: number }>(sql('import/repeated_blocks'));
+  return files.map(
+    (f) => `${f.source_file}: every one of its ${f.buckets.toLocaleString('en-US')} buckets appears at least ${f.times} times with the same dimensions, and such rows are summed; if the file was concatenated with itself, its totals count ${f.times} times over (recount forget --import ID, then import one copy)`,
+  );
 }
 
 /** Where a time_source other than the row's own time came from, as a warning says it. */

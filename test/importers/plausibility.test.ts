@@ -82,3 +82,19 @@ describe('plausibility rules', () => {
     ledger.close();
   });
 });
+
+describe('a dashboard CSV concatenated with itself', () => {
+  it('is summed as the format says, and the import warns that every bucket repeats', async () => {
+    const text = fs.readFileSync(samples('openai', 'usage-dashboard.csv'), 'utf8').trimEnd().split('\n');
+    const twice = writeTemp('twice.csv', [...text, ...text.slice(1), ''].join('\n'));
+    const once = writeTemp('once.csv', [...text, ''].join('\n'));
+    const ledger = await newLedger();
+    const single = await importPaths(ledger, [once]);
+    expect(single.warnings.filter((w) => w.includes('buckets appears'))).toEqual([]);
+    const other = await newLedger();
+    const report = await importPaths(other, [twice]);
+    expect(report.warnings.filter((w) => w.includes('buckets appears at least 2 times'))).toHaveLength(1);
+    ledger.close();
+    other.close();
+  });
+});
