@@ -110,7 +110,7 @@ export async function importFiles(ledger: Ledger, files: FoundFile[], opts: Impo
       skipped: sum('skipped'),
     },
     unchanged,
-    resumed: plan.filter((f) => f.resumed).length,
+    resumed: plan.filter((f) => (f.resumed?.fromByte ?? 0) > 0).length, // not files read whole through a link (tail-read.ts)
     warnings,
   };
 }
@@ -118,13 +118,14 @@ export async function importFiles(ledger: Ledger, files: FoundFile[], opts: Impo
 /**
  * The files to read with their importers; with `incremental`, without the files unchanged since the
  * ledger read them (left out before detection) and with each grown file that can be read from an
- * offset replaced by a copy of its new part (tail-read.ts), and the files touched but unchanged.
+ * offset replaced by a copy of its new part (tail-read.ts), and the files touched but unchanged; a
+ * file whose name a reader would take as a pattern replaced by a link (tail-read.ts).
  */
 function planRun(files: FoundFile[], known: Map<string, FileState>, opts: ImportOptions, warnings: string[], tails: TailReads) {
   const skip = opts.incremental ? (p: string, stat: fs.Stats, format: string | undefined) => unchangedSince(known.get(p), stat, format) : undefined;
   const { plan, unchanged } = planFormats(files, opts.importer ?? opts.format, warnings, skip);
-  if (!opts.incremental) return { plan, unchanged, touched: [] as PlannedFile[] };
-  return { ...tails.plan(plan, known), unchanged };
+  // a name with glob characters is read through a link in any case; grown files only incrementally
+  return { ...tails.plan(plan, opts.incremental ? known : new Map()), unchanged };
 }
 
 interface RunContext {

@@ -11,10 +11,12 @@ import { sql } from './sql.js';
 import type { PlannedFile } from './staging.js';
 
 /**
- * Grown files read from an offset. DuckDB's readers take whole files, so the part of a file from a
- * safe line boundary on (resume.ts) is copied into a temp folder and read as a file of its own; once
- * staged, its rows take the file's path and line numbers (relabelTails). The copies go when the
- * import ends.
+ * Files DuckDB's readers cannot take as they are. A grown file read from an offset: the readers take
+ * whole files, so the part of a file from a safe line boundary on (resume.ts) is copied into a temp
+ * folder and read as a file of its own. A file whose path holds a glob character ([, *, ?): a reader
+ * would take it as a pattern (and read other files), so it is read through a link under a plain name.
+ * Once staged, their rows take the file's path and line numbers (relabelTails). The copies and links
+ * go when the import ends.
  */
 export class TailReads {
   private dir: string | undefined;
@@ -30,7 +32,7 @@ export class TailReads {
     for (const file of planned) {
       const state = known.get(file.path);
       const from = state ? this.resumePoint(file, state) : undefined;
-      if (!from || !state) plan.push(file);
+      if (!from || !state) plan.push(GLOB_CHARACTERS.test(file.path) ? this.link(file) : file);
       else if (from.byte >= file.bytes) touched.push(file);
       else plan.push(this.copyTail(file, from));
     }
@@ -87,14 +89,29 @@ export class TailReads {
 
   /** A copy of `file` from `from.byte` on, planned in its place. */
   private copyTail(file: PlannedFile, from: { byte: number; line: number }): PlannedFile {
-    this.dir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'recount-tail-'));
-    const folder = path.join(this.dir, String(++this.copies)); // the file's own name, for progress and errors
-    fs.mkdirSync(folder);
-    const copy = path.join(folder, path.basename(file.path));
+    const copy = this.newPath(file.path);
     const bytes = copyRange(file.path, copy, from.byte, file.bytes);
     return { path: copy, importer: file.importer, bytes, modifiedMs: file.modifiedMs, resumed: { path: file.path, fromByte: from.byte, lineOffset: from.line } };
   }
+
+  /** A link to `file` under a name without glob characters, planned in its place (read whole). */
+  private link(file: PlannedFile): PlannedFile {
+    const link = this.newPath(file.path);
+    fs.symlinkSync(path.resolve(file.path), link);
+    return { ...file, path: link, resumed: { path: file.path, fromByte: 0, lineOffset: 0 } };
+  }
+
+  /** A new path in the temp folder with `file`'s own name (for progress and errors), glob characters replaced. */
+  private newPath(file: string): string {
+    this.dir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'recount-tail-'));
+    const folder = path.join(this.dir, String(++this.copies));
+    fs.mkdirSync(folder);
+    return path.join(folder, path.basename(file).replace(GLOB_CHARACTERS_ALL, '_'));
+  }
 }
+
+const GLOB_CHARACTERS = /[[\]*?{}]/;
+const GLOB_CHARACTERS_ALL = /[[\]*?{}]/g;
 
 /**
  * The staged rows of the copies, and the run's file list, name the files themselves at their own line
