@@ -1,5 +1,6 @@
 -- counted_views: which sources each provider's totals come from, and what was left out as the same
 -- traffic seen from another side (see queries/pricing/create_usage_counted.sql).
+-- Costs: compensated sums to the nano-dollar, the same whatever order threads add them in.
 -- grain: one row per (provider, source)
 -- params: since DATE = NULL, until DATE = NULL, tz VARCHAR = 'UTC'
 SELECT a.provider,
@@ -9,8 +10,8 @@ SELECT a.provider,
        CAST(count(c.record_key) AS BIGINT) AS counted_records,
        min(local_day(a.started_at, a.bucket_width, $tz)) AS first_day,
        max(local_day(a.started_at, a.bucket_width, $tz)) AS last_day,
-       CAST(sum(a.cost_usd) AS DOUBLE) AS cost_usd,
-       CAST(coalesce(sum(a.cost_usd) FILTER (WHERE c.record_key IS NULL), 0) AS DOUBLE) AS not_counted_cost_usd
+       CAST(round(fsum(a.cost_usd), 9) AS DOUBLE) AS cost_usd,
+       CAST(round(coalesce(fsum(a.cost_usd) FILTER (WHERE c.record_key IS NULL), 0), 9) AS DOUBLE) AS not_counted_cost_usd
 FROM usage_priced a
 LEFT JOIN usage_counted c ON c.source = a.source AND c.record_key = a.record_key
 WHERE in_period(a.started_at, a.bucket_width, $since, $until, $tz)

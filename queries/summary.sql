@@ -1,5 +1,7 @@
 -- summary: one row of totals over the period; unpriced rows are counted and their models named, and
 -- so are borrowed rows (priced with a rate their provider's entry lacks, at the home provider's).
+-- Costs are summed compensated (fsum) and given to the nano-dollar, so the same rows give the same
+-- figures whatever order DuckDB's threads add them in.
 -- grain: the whole period
 -- params: since DATE = NULL, until DATE = NULL, tz VARCHAR = 'UTC'
 SELECT
@@ -10,9 +12,9 @@ SELECT
   CAST(coalesce(sum(cache_write_5m_tokens), 0) AS HUGEINT)          AS cache_write_5m_tokens,
   CAST(coalesce(sum(cache_write_1h_tokens), 0) AS HUGEINT)          AS cache_write_1h_tokens,
   CAST(coalesce(sum(output_tokens), 0) AS HUGEINT)                  AS output_tokens,
-  CAST(coalesce(sum(billed_cost_usd), 0) AS DOUBLE)                AS billed_cost_usd,
-  CAST(coalesce(sum(list_cost_usd), 0) AS DOUBLE)                  AS list_cost_usd,
-  CAST(coalesce(sum(cost_usd), 0) AS DOUBLE)                       AS cost_usd,
+  CAST(round(coalesce(fsum(billed_cost_usd), 0), 9) AS DOUBLE)                AS billed_cost_usd,
+  CAST(round(coalesce(fsum(list_cost_usd), 0), 9) AS DOUBLE)                  AS list_cost_usd,
+  CAST(round(coalesce(fsum(cost_usd), 0), 9) AS DOUBLE)                       AS cost_usd,
   CAST(count(*) FILTER (WHERE price_status = 'unpriced') AS BIGINT) AS unpriced_records,
   -- unpriced and not billed by the source either: missing from cost_usd
   CAST(count(*) FILTER (WHERE price_status = 'unpriced' AND billed_cost_usd IS NULL) AS BIGINT) AS uncosted_records,
