@@ -103,21 +103,18 @@ export class CacheSlots {
   }
 
   private grow(): void {
-    const twice = (x: Float64Array) => {
-      const y = new Float64Array(x.length * 2);
-      y.set(x);
-      return y;
-    };
     this.shortLen = twice(this.shortLen);
     this.shortAt = twice(this.shortAt);
     this.longLen = twice(this.longLen);
     this.longAt = twice(this.longAt);
-    const twiceInt = (x: Int32Array) => {
-      const y = new Int32Array(x.length * 2);
-      y.set(x);
-      return y;
-    };
-    this.mirrorOf = twiceInt(this.mirrorOf);
-    this.mirroredBy = twiceInt(this.mirroredBy);
+    this.mirrorOf = twice(this.mirrorOf);
+    this.mirroredBy = twice(this.mirroredBy);
   }
+}
+
+/** A copy of `x` in an array twice as long. */
+function twice<T extends Float64Array | Int32Array>(x: T): T {
+  const y = new (x.constructor as new (n: number) => T)(x.length * 2);
+  y.set(x);
+  return y;
 }
