@@ -2,9 +2,9 @@
 -- grain: one row per (source, session_id) crossing at least one threshold in the period (per-request rows)
 -- params: since DATE = NULL, until DATE = NULL, tz VARCHAR = 'UTC', max_iterations BIGINT = 15, max_context_tokens BIGINT = 50000, max_session_usd DOUBLE = 25
 --
--- A prompt is the human prompt the request answers (prompt_text; a subagent's rows carry its task prompt).
--- iteration = the request's rank among the session's requests on the same prompt_text (started_at, record_key
--- order); rows without prompt_text have none.
+-- A prompt is the human prompt the request answers, told apart by the md5 it is stored under (prompt_hash;
+-- a subagent's rows carry its task prompt's). iteration = the request's rank among the session's requests
+-- on the same prompt (started_at, record_key order); rows without a prompt have none.
 --   iterations: crossed when a prompt took more than $max_iterations requests; past = cost of the requests
 --               ranked after $max_iterations
 --   context:    crossed when a request's prompt_tokens > $max_context_tokens; past = cost of those requests
@@ -18,10 +18,10 @@ WITH params AS (
          CAST($max_session_usd AS DOUBLE)    AS max_session_usd
 ),
 req AS (
-  SELECT source, session_id, project, record_key, started_at, prompt_text, prompt_tokens, price_status,
+  SELECT source, session_id, project, record_key, started_at, prompt_hash, prompt_tokens, price_status,
          coalesce(cost_usd, 0) AS cost,
-         CASE WHEN prompt_text IS NOT NULL THEN
-           row_number() OVER (PARTITION BY source, session_id, prompt_text ORDER BY started_at, record_key)
+         CASE WHEN prompt_hash IS NOT NULL THEN
+           row_number() OVER (PARTITION BY source, session_id, prompt_hash ORDER BY started_at, record_key)
          END AS iteration,
          sum(coalesce(cost_usd, 0)) OVER (PARTITION BY source, session_id ORDER BY started_at, record_key
                                           ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running_cost
@@ -39,7 +39,7 @@ sessions AS (
   SELECT source, session_id,
          min(project)                                        AS project,
          count(*)                                            AS requests,
-         count(DISTINCT prompt_text)                         AS prompts,
+         count(DISTINCT prompt_hash)                         AS prompts,
          max(iteration)                                      AS max_requests_per_prompt,
          max(prompt_tokens)                                  AS max_prompt_tokens,
          min(started_at)                                     AS first_at,

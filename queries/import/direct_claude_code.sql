@@ -3,10 +3,12 @@
 -- model id, as stage_claude_code.sql and insert_staged_usage.sql would write it in two steps with a
 -- merge plan between them that, with nothing to merge with, would decide nothing. The other rows
 -- claude_code_staged yields (per file: duplicates, skipped lines, a file to read again line by line)
--- are handed to the importer through recount_file_row (src/ledger/import-functions.ts).
--- params: $files, $exact VARCHAR[][] (16 batches each; $exact empty), $import_id VARCHAR, $task_types,
---         $tiers and the rules' own (the rule index is spliced in by src/classify/compile.ts where it
---         says /*rule_index*/)
+-- are handed to the importer through recount_file_row (src/ledger/import-functions.ts). Prompts are
+-- labelled and stored once: a row carries its prompt's md5, the first row after each prompt line its
+-- text too, which src/ledger/prompts.ts then moves into the prompts table.
+-- params: $files, $exact VARCHAR[][] (8 batches each; $exact empty), $import_id VARCHAR, $task_types,
+--         $tiers and the rules' own (src/classify/compile.ts splices in each row's rule key where it
+--         says /*rule_key*/ and the labels of the distinct keys where it says /*rule_labels*/)
 INSERT INTO usage BY NAME
 WITH staged AS MATERIALIZED (
   SELECT * FROM claude_code_staged($files, $exact, $import_id)
@@ -20,20 +22,23 @@ models AS (  -- one call per distinct raw name
   SELECT model_raw, recount_model_id(model_raw) AS model
   FROM (SELECT DISTINCT model_raw FROM staged WHERE row_kind = 'usage')
 ),
-responses AS (  -- as staged_usage holds them (a transcript names no API key)
-  SELECT s.* EXCLUDE (row_kind, reason, raw, row_count), m.model, NULL::VARCHAR AS api_key
+keyed AS NOT MATERIALIZED (  -- as staged_usage holds them (a transcript names no API key), with what the rules read
+  SELECT s.* EXCLUDE (row_kind, reason, raw, row_count), m.model, NULL::VARCHAR AS api_key, /*rule_key*/ NULL AS rule_key
   FROM staged s
   LEFT JOIN models m USING (model_raw)
   WHERE s.row_kind = 'usage' AND (SELECT refused FROM handed_over) = 0  -- every other row handed over first
 ),
-labelled AS (  -- the rules read the staged values, as in insert_staged_usage.sql
-  SELECT *, /*rule_index*/ NULL AS rule_index FROM responses
+prompt_texts AS (
+  SELECT prompt_hash, any_value(prompt_text) AS prompt_text FROM staged WHERE prompt_text IS NOT NULL GROUP BY ALL
+),
+labels AS (  -- once per distinct rule key
+  /*rule_labels*/
 )
-SELECT * EXCLUDE (rule_index, tags, prompt_text, session_id, project, agent_id, tools),
-       coalesce(list_extract($task_types, rule_index), 'unclassified') AS task_type,
-       CAST(list_extract($tiers, rule_index) AS INTEGER) AS tier,
-       CASE WHEN tags IS NOT NULL THEN mask_secrets(tags::VARCHAR)::JSON END AS tags,
-       CASE WHEN prompt_text IS NOT NULL THEN mask_secrets(prompt_text) END AS prompt_text,
-       mask_secrets(session_id) AS session_id, mask_secrets(project) AS project, mask_secrets(agent_id) AS agent_id,
-       list_transform(tools, t -> mask_secrets(t)) AS tools
-FROM labelled
+SELECT r.* EXCLUDE (rule_key, tags, session_id, project, agent_id, tools),
+       coalesce(list_extract($task_types, l.rule_index), 'unclassified') AS task_type,
+       CAST(list_extract($tiers, l.rule_index) AS INTEGER) AS tier,
+       CASE WHEN r.tags IS NOT NULL THEN mask_secrets(r.tags::VARCHAR)::JSON END AS tags,
+       mask_secrets(r.session_id) AS session_id, mask_secrets(r.project) AS project, mask_secrets(r.agent_id) AS agent_id,
+       list_transform(r.tools, t -> mask_secrets(t)) AS tools
+FROM keyed r
+JOIN labels l USING (rule_key)

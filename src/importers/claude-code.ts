@@ -10,12 +10,12 @@ export const claudeCode: Importer = {
   merge: 'keep-best',
   staging: 'all-files',
   plainFilesOnly: true,
-  fileBatches: 16, // json_batches[1] … [16] and exact_batches[1] … [16] in macros/claude_code_staged.sql
+  fileBatches: 8, // json_batches[1] … [8] and exact_batches[1] … [8] in macros/claude_code_staged.sql
   recheck: true, // a file with a blank line or a line that is not a JSON object is read line by line
   countLines: true, // how a blank line shows: the JSON reader's rows fall short of the file's lines
-  // the stage statement holds every line's fields until it has picked each response's line: 400k
-  // lines needed 512–640MB; at the 384MB default it spilled for 0.4–0.9 s, at the same peak RSS
-  stagingMemory: '768MB',
+  // no stagingMemory: the stage statement streams the lines into one aggregation (a row per file and
+  // response) and keeps prompts once, so 200 MiB of transcripts fit the 384MB default without spilling
+  // (it needed 768MB while it held every line and each response's prompt text)
   // the first import writes responses straight into the ledger: the statement dedupes them itself and
   // numbers lines exactly, so a small folder loses nothing either
   direct: { query: 'direct_claude_code', ruleInputs: { model: 'model' }, minFileBytes: 0 },

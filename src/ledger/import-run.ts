@@ -15,6 +15,7 @@ import { withRuleIndex } from '../classify/compile.js';
 import type { TaskRule } from '../classify/rules.js';
 import { DirectFallback, directFiles, insertDirect, sampledModelNames, settleDirectCounts } from './direct-import.js';
 import { registerImportFunctions } from './import-functions.js';
+import { storePrompts } from './prompts.js';
 import { countLinesAhead, type LineCounting } from '../importers/line-counts.js';
 import { loadFileStates, readStates, recordFileStates, touchedStates, unchangedSince, type FileState, type FileStateRow } from './file-state.js';
 import { planFormats, scannedFiles, scanPlannedLines } from './plan-files.js';
@@ -181,12 +182,14 @@ async function writeRun(ledger: Ledger, plan: PlannedFile[], direct: PlannedFile
     onTick: (importer, paths, percent) =>
       opts.onProgress?.({ phase: `reading ${paths.length === 1 ? path.basename(paths[0]) : `${paths.length} files`} (${importer.id}, one pass)`, percent }),
   });
+  if (direct.length) await storePrompts(ledger, importId); // the texts its rows carry, before a merge can replace one
   // files the one pass could not read exactly are read line by line and merged with the rest
   for (const [importer, files] of byImporter(written.rechecks)) await stageRechecked(ledger, importer, files, importId);
   const mergeMap = written.rechecks.length ? await stagedModelMap(ledger, opts.modelIds) : modelMap;
   // one pass for every file: the merge would plan nothing (but join the new rows to find that out)
   const merged = direct.length < plan.length || written.rechecks.length > 0;
   const counts = merged ? await mergeStaged(ledger, importId, importedAt, mergeMap, rules) : new Map<string, Partial<FileOutcome>>();
+  if (merged) await storePrompts(ledger, importId);
   if (written.rechecks.length) await settleDirectCounts(ledger, importId, direct, written);
   for (const [file, c] of written.counts) counts.set(file, c);
   const result: FileOutcome[] = plan.map((f) => ({

@@ -4,10 +4,14 @@ import { parseRules, readRules } from '../../src/classify/rules.js';
 import type { Ledger } from '../../src/ledger/ledger.js';
 import { importPaths, newLedger, samples, writeTemp } from '../helpers.js';
 
+/** A ledger row as an import stores it: its prompt's md5 in usage, the text once in prompts. */
 async function row(ledger: Ledger, key: string, fields: { tools?: string[]; prompt?: string; tags?: Record<string, string>; api_key?: string; model?: string }) {
+  if (fields.prompt) {
+    await ledger.run('INSERT INTO prompts SELECT md5($prompt), $prompt WHERE md5($prompt) NOT IN (SELECT prompt_hash FROM prompts)', { prompt: fields.prompt });
+  }
   await ledger.run(
-    `INSERT INTO usage (record_key, source, import_id, started_at, provider, model, model_raw, requests, tools, prompt_text, tags, api_key)
-     VALUES ($key, 'test', 'imp', TIMESTAMPTZ '2026-10-01 00:00:00+00', 'anthropic', $model, $model, 1, $tools::VARCHAR[], $prompt, $tags::JSON, $api_key)`,
+    `INSERT INTO usage (record_key, source, import_id, started_at, provider, model, model_raw, requests, tools, prompt_hash, tags, api_key)
+     VALUES ($key, 'test', 'imp', TIMESTAMPTZ '2026-10-01 00:00:00+00', 'anthropic', $model, $model, 1, $tools::VARCHAR[], md5($prompt), $tags::JSON, $api_key)`,
     {
       key,
       model: fields.model ?? 'claude-opus-4-6',
@@ -144,6 +148,27 @@ describe('user rules', () => {
     const rules = Array.from({ length: 32 }, (_, k) => `  - { name: r${k}, task_type: t${k}, tier: 1, when: { prompt: "\\\\bword${k}\\\\b|${filler}" } }`);
     await classifyLedger(ledger, parseRules(['rules:', ...rules].join('\n'), 'long.yaml'));
     expect(await labels(ledger)).toEqual({ r7: 't7/1', r30: 't30/1', none: 'unclassified/-' });
+  });
+
+  it('labels once per distinct prompt and tools as row by row: prompt rules in a run, and one that also tests tools', async () => {
+    const ledger = await newLedger();
+    await row(ledger, 'r1', { prompt: 'alpha beta', tools: ['Edit'] });
+    await row(ledger, 'r2', { prompt: 'beta', tools: ['Edit'] });
+    await row(ledger, 'r3', { prompt: 'beta', tools: ['Read'] }); // the same prompt, other tools
+    await row(ledger, 'r4', { prompt: 'gamma', tools: ['Read'] });
+    await row(ledger, 'r5', { prompt: 'delta', tools: ['Read'] });
+    await row(ledger, 'r6', { prompt: 'delta' });
+    await row(ledger, 'r7', { tools: ['Edit'] });
+    const mine = [
+      'rules:',
+      '  - { name: a, task_type: a, tier: 1, when: { prompt: "alpha" } }',
+      '  - { name: b, task_type: b, tier: 1, when: { prompt: "beta", tools_any: [Edit] } }',
+      '  - { name: c, task_type: c, tier: 2, when: { prompt: "beta|gamma" } }',
+      '  - { name: d, task_type: d, tier: 3, when: { tools_any: [Read] } }',
+      '  - { name: e, task_type: e, tier: 3, when: { prompt: "delta" } }',
+    ].join('\n');
+    await classifyLedger(ledger, parseRules(mine, 'mine.yaml'));
+    expect(await labels(ledger)).toEqual({ r1: 'a/1', r2: 'b/1', r3: 'c/2', r4: 'c/2', r5: 'd/3', r6: 'e/3', r7: 'unclassified/-' });
   });
 
   it.each([

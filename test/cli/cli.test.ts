@@ -159,7 +159,7 @@ describe('recount CLI errors and listings', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).files).toEqual([{ path: file, format: 'claude-code', rows_read: 1, imported: 1, duplicates: 0, rejected: 0 }]);
     const ledger = await Ledger.open(db, { readOnly: true });
-    expect(await ledger.all('SELECT source_line, prompt_text FROM usage')).toEqual([{ source_line: 3, prompt_text: 'go' }]);
+    expect(await ledger.all('SELECT source_line, prompt_text FROM usage_with_prompts')).toEqual([{ source_line: 3, prompt_text: 'go' }]);
     ledger.close();
   });
 

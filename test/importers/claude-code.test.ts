@@ -175,7 +175,7 @@ describe('claude-code: the sample transcripts (manifest §1)', () => {
   });
 
   it('stores the last human prompt of the turn for every response (not tool results)', async () => {
-    const rows = await ledger.all(`SELECT prompt_text, count(*) AS n FROM usage WHERE source_file = $f GROUP BY ALL ORDER BY min(started_at)`, {
+    const rows = await ledger.all(`SELECT prompt_text, count(*) AS n FROM usage_with_prompts WHERE source_file = $f GROUP BY ALL ORDER BY min(started_at)`, {
       f: mainFile,
     });
     expect(rows).toEqual([
@@ -185,9 +185,9 @@ describe('claude-code: the sample transcripts (manifest §1)', () => {
       { prompt_text: 'try again', n: 4 },
       { prompt_text: 'now make the limiter skip the redis roundtrip for internal callers (x-acme-internal header)', n: 5 },
     ]);
-    const replayed = await ledger.all(`SELECT prompt_text FROM usage WHERE record_key LIKE '%msg_01LCogwJ7fNbDYJq7p8EamB3'`);
+    const replayed = await ledger.all(`SELECT prompt_text FROM usage_with_prompts WHERE record_key LIKE '%msg_01LCogwJ7fNbDYJq7p8EamB3'`);
     expect(replayed).toEqual([{ prompt_text: 'write unit tests for parseInvoice' }]);
-    const nulls = await ledger.all('SELECT count(*) AS n FROM usage WHERE prompt_text IS NULL');
+    const nulls = await ledger.all('SELECT count(*) AS n FROM usage_with_prompts WHERE prompt_text IS NULL');
     expect(nulls).toEqual([{ n: 0 }]);
   });
 
@@ -233,7 +233,7 @@ describe('claude-code: one record per API response (hand-written transcripts)', 
       SELECT record_key, source, source_line, started_at, bucket_width, provider, model, model_raw, requests, input_tokens,
              cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, output_tokens, service_tier, session_id, project,
              is_sidechain, agent_id, tools, prompt_text, status
-      FROM usage`);
+      FROM usage_with_prompts`);
     expect(rows).toEqual([
       {
         record_key: 'msg:msg_A',
@@ -333,7 +333,7 @@ describe('claude-code: one record per API response (hand-written transcripts)', 
     const second = await importPaths(ledger, [main]);
     expect(outcome(second, main)).toEqual({ format: 'claude-code', rows_read: 1, imported: 1, duplicates: 0, rejected: 0, skipped: 1 });
     const rows = await ledger.all(`
-      SELECT record_key, source_file, is_sidechain, agent_id, output_tokens, prompt_text, import_id FROM usage ORDER BY record_key`);
+      SELECT record_key, source_file, is_sidechain, agent_id, output_tokens, prompt_text, import_id FROM usage_with_prompts ORDER BY record_key`);
     expect(rows).toEqual([
       {
         record_key: 'msg:msg_P',
@@ -397,7 +397,7 @@ describe('claude-code: one record per API response (hand-written transcripts)', 
     );
     const report = await importPaths(ledger, [file]);
     expect(outcome(report, file)).toEqual({ format: 'claude-code', rows_read: 1, imported: 1, duplicates: 0, rejected: 0, skipped: 3 });
-    expect(await ledger.all('SELECT record_key, model_raw, prompt_text FROM usage')).toEqual([
+    expect(await ledger.all('SELECT record_key, model_raw, prompt_text FROM usage_with_prompts')).toEqual([
       { record_key: 'msg:msg_R', model_raw: 'claude-sonnet-4-5-20250929', prompt_text: 'try again' },
     ]);
   });
@@ -420,7 +420,7 @@ describe('claude-code: one record per API response (hand-written transcripts)', 
       ),
     );
     await importPaths(ledger, [file]);
-    expect(await ledger.all('SELECT record_key, prompt_text FROM usage ORDER BY record_key')).toEqual([
+    expect(await ledger.all('SELECT record_key, prompt_text FROM usage_with_prompts ORDER BY record_key')).toEqual([
       { record_key: 'msg:msg_1', prompt_text: 'first question' },
       { record_key: 'msg:msg_2', prompt_text: 'first question' },
       { record_key: 'msg:msg_3', prompt_text: 'second question' },
@@ -506,7 +506,7 @@ describe('claude-code: one record per API response (hand-written transcripts)', 
     // the other way round, the line read line by line keeps its physical number
     const alone = await newLedger();
     await importPaths(alone, [blank]);
-    expect(await alone.all('SELECT source_line, prompt_text FROM usage')).toEqual([{ source_line: 3, prompt_text: 'go' }]);
+    expect(await alone.all('SELECT source_line, prompt_text FROM usage_with_prompts')).toEqual([{ source_line: 3, prompt_text: 'go' }]);
     await expectCountsBalance(ledger, report);
   });
 
@@ -540,7 +540,7 @@ describe('claude-code: one record per API response (hand-written transcripts)', 
       ),
     );
     await importPaths(ledger, [file]);
-    const [row] = await ledger.all<{ prompt_text: string; tags: string }>('SELECT prompt_text, tags::VARCHAR AS tags FROM usage');
+    const [row] = await ledger.all<{ prompt_text: string; tags: string }>('SELECT prompt_text, tags::VARCHAR AS tags FROM usage_with_prompts');
     expect(row.prompt_text).not.toContain(key);
     expect(row.prompt_text).toMatch(/^use sk-ant-\S*masked for the call$/);
     expect(row.tags).not.toContain(key.slice(8));

@@ -138,7 +138,7 @@ describe('codex: the sample CODEX_HOME (sessions + archived_sessions)', () => {
 
   it('attributes tool calls, web searches and the prompt of the turn to each response', async () => {
     const rows = await ledger.all(`
-      SELECT source_line, tools, web_search_requests, prompt_text, started_at FROM usage WHERE session_id = $c ORDER BY source_line`,
+      SELECT source_line, tools, web_search_requests, prompt_text, started_at FROM usage_with_prompts WHERE session_id = $c ORDER BY source_line`,
       { c: C },
     );
     expect(rows).toEqual([
@@ -190,7 +190,7 @@ describe('codex: deltas of the cumulative total (hand-written rollouts)', () => 
       { source_line: 8, model_raw: 'gpt-5-codex', input_tokens: 600, cache_read_tokens: 900, output_tokens: 60, reasoning_tokens: 0 },
       { source_line: 11, model_raw: 'gpt-5', input_tokens: 300, cache_read_tokens: 1400, output_tokens: 300, reasoning_tokens: 200 },
     ]);
-    expect(await ledger.all('SELECT record_key, session_id, project, tools, prompt_text FROM usage ORDER BY source_line')).toEqual([
+    expect(await ledger.all('SELECT record_key, session_id, project, tools, prompt_text FROM usage_with_prompts ORDER BY source_line')).toEqual([
       { record_key: 'sess-delta:1000:0:100:40', session_id: 'sess-delta', project: 'widget', tools: ['shell'], prompt_text: 'rename the widget' },
       { record_key: 'sess-delta:2500:900:160:40', session_id: 'sess-delta', project: 'widget', tools: null, prompt_text: 'rename the widget' },
       { record_key: 'sess-delta:4200:2300:460:240', session_id: 'sess-delta', project: 'widget', tools: null, prompt_text: 'rename the widget' },

@@ -141,7 +141,7 @@ describe('detection: --format forcing', () => {
     );
     const report = await importPaths(ledger, [file], 'claude-code');
     expect(outcome(report, file)).toEqual({ format: 'claude-code', rows_read: 1, imported: 1, duplicates: 0, rejected: 0, skipped: 1 });
-    expect(await ledger.all('SELECT input_tokens, output_tokens, prompt_text FROM usage')).toEqual([
+    expect(await ledger.all('SELECT input_tokens, output_tokens, prompt_text FROM usage_with_prompts')).toEqual([
       { input_tokens: 1500, output_tokens: 20, prompt_text: 'describe' },
     ]);
   });

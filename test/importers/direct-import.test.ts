@@ -145,6 +145,8 @@ describe('one-pass import of Claude Code transcripts', () => {
     expect(await ledgerRows(onePass.ledger, true)).toEqual(await ledgerRows(general.ledger, true));
     const rejects = (l: Ledger) => l.all('SELECT source_file, source_line, reason, raw FROM rejects ORDER BY ALL');
     expect(await rejects(onePass.ledger)).toEqual(await rejects(general.ledger));
+    const prompts = (l: Ledger) => l.all('SELECT prompt_hash, prompt_text FROM prompts ORDER BY ALL');
+    expect(await prompts(onePass.ledger)).toEqual(await prompts(general.ledger));
     await expectCountsBalance(onePass.ledger, onePass.report);
     return onePass;
   };
@@ -186,7 +188,7 @@ describe('one-pass import of Claude Code transcripts', () => {
     writeTemp('a.jsonl', [ccUser('go', ts), '', line].join('\n') + '\n', dir); // a blank line: read line by line
     writeTemp('b.jsonl', jsonl(line), dir);
     const { ledger } = await same([dir]);
-    expect(await ledger.all('SELECT source_line, prompt_text FROM usage')).toEqual([{ source_line: 3, prompt_text: 'go' }]);
+    expect(await ledger.all('SELECT source_line, prompt_text FROM usage_with_prompts')).toEqual([{ source_line: 3, prompt_text: 'go' }]);
   });
 
   it('a file the reader cannot read fails with the general path\'s message, and leaves the ledger ready for the next import', async () => {

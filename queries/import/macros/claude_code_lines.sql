@@ -1,16 +1,19 @@
 -- claude_code_lines(files, exact_files): the lines of Claude Code transcripts with the few fields
--- staging needs (stage_claude_code.sql), typed, from one of two readers:
---   * files: DuckDB's JSON reader (read_json, parallel within and across files). A line's position
---     (`pos`) is its place in reading order across the batch (row_number() over a scan runs as a
---     streaming window, in the scan's order; test/importers/claude-code.test.ts checks it against the
---     line-by-line reading); the stage statement subtracts the file's first (a window here would
---     hold every line). That numbering is exact only when each line of a
---     file is one JSON object: the reader skips blank lines, and a line that is not an object comes
---     back without a type (ok = false). claude_code_staged checks every file against its line count
---     (counted when the import is planned) and has the others read again as exact_files.
+-- staging needs (claude_code_staged.sql), typed, from one of two readers:
+--   * files: DuckDB's JSON reader (read_json, parallel within and across files) with the narrow
+--     claude_code_line type. A line's position (`pos`) is its place in reading order across the batch
+--     (row_number() over a scan runs as a streaming window, in the scan's order;
+--     test/importers/claude-code.test.ts checks it against the line-by-line reading); the stage
+--     statement subtracts the file's first (a window here would hold every line). That numbering is
+--     exact only when each line of a file is one JSON object: the reader skips blank lines, and a line
+--     that is not an object comes back without a type (ok = false). claude_code_staged checks every
+--     file against its line count (counted when the import is planned) and has the others read again
+--     as exact_files.
 --   * exact_files: read_text split on newlines, each line at its line number whatever it holds, cast
 --     to claude_code_line; the raw text is kept for lines to reject.
--- A trailing CR is JSON whitespace.
+-- Only a usage line that reads carries its usage fields (one STRUCT), and only a human prompt its
+-- text: every line goes into the stage statement's aggregation, so the others stay narrow. A trailing
+-- CR is JSON whitespace.
 CREATE OR REPLACE TEMP MACRO claude_code_lines(files, exact_files) AS TABLE
 WITH json_lines AS (
   SELECT filename AS source_file, row_number() OVER () AS ordinal, j AS line
@@ -34,39 +37,40 @@ parsed AS (
   FROM (SELECT *, try_cast(try_cast(raw AS JSON) AS claude_code_line) AS line FROM text_lines WHERE raw NOT IN ('', E'\r'))
 ),
 fields AS (
-  SELECT source_file, pos, exact, ok, raw,
-         line.type AS line_type, line.sessionId AS session_id, line.requestId AS request_id, line.agentId AS agent_id,
-         line.cwd AS cwd, line.gitBranch AS git_branch, line.version AS version, line.message.model AS model_raw,
-         line.message.usage AS usage, line.message.content AS content,
+  SELECT source_file, pos, exact, ok, raw, line,
          -- a usage record: an assistant line with token counts that is not a local <synthetic> error
          coalesce(line.type = 'assistant' AND line.message.usage.input_tokens IS NOT NULL
                   AND coalesce(line.message.model, '') <> '<synthetic>', false) AS is_usage,
-         CASE WHEN is_usage THEN coalesce('msg:' || line.message.id, 'req:' || line.requestId, 'uuid:' || line.uuid) END AS key,
          CASE WHEN is_usage THEN try_cast(line.timestamp AS TIMESTAMPTZ) END AS ts,  -- only a record's time is kept
-         try_cast(line.message.usage.input_tokens AS BIGINT) AS input_tokens,
-         try_cast(line.message.usage.output_tokens AS BIGINT) AS output_tokens,
-         coalesce(try_cast(line.isSidechain AS BOOLEAN), false) AS is_sidechain,
-         coalesce(try_cast(line.isMeta AS BOOLEAN), false) AS is_meta
+         CASE WHEN is_usage THEN try_cast(line.message.usage.input_tokens AS BIGINT) END AS input_tokens,
+         CASE WHEN is_usage THEN try_cast(line.message.usage.output_tokens AS BIGINT) END AS output_tokens,
+         CASE WHEN is_usage THEN
+           CASE
+             WHEN ts IS NULL THEN 'assistant line without a valid timestamp'
+             WHEN input_tokens IS NULL THEN 'usage.input_tokens is not a number'
+             WHEN output_tokens IS NULL THEN 'usage.output_tokens is missing or not a number'
+           END
+         END AS reason,
+         line.message.content AS content
   FROM parsed
 )
--- usage lines carry what staging needs, typed (a value that does not read is NULL: the line is then
--- rejected with its reason); the raw text is kept only for lines to reject
-SELECT source_file, pos, exact, ok, is_usage, key,
-       CASE WHEN is_usage THEN
-         CASE
-           WHEN ts IS NULL THEN 'assistant line without a valid timestamp'
-           WHEN input_tokens IS NULL THEN 'usage.input_tokens is not a number'
-           WHEN output_tokens IS NULL THEN 'usage.output_tokens is missing or not a number'
-         END
-       END AS reason,
-       ts, session_id, request_id, is_sidechain, agent_id, cwd, git_branch, version, model_raw, input_tokens, output_tokens,
-       coalesce(try_cast(usage.cache_read_input_tokens AS BIGINT), 0) AS cache_read_tokens,
-       -- the 5m/1h split when written; older builds only have the total, which counts as 5m
-       coalesce(try_cast(usage.cache_creation.ephemeral_5m_input_tokens AS BIGINT),
-                try_cast(usage.cache_creation_input_tokens AS BIGINT), 0) AS cache_write_5m_tokens,
-       coalesce(try_cast(usage.cache_creation.ephemeral_1h_input_tokens AS BIGINT), 0) AS cache_write_1h_tokens,
-       try_cast(usage.server_tool_use.web_search_requests AS BIGINT) AS web_search_requests,
-       CASE WHEN usage.speed = 'fast' THEN 'fast' ELSE coalesce(usage.service_tier, 'standard') END AS service_tier,
+SELECT source_file, pos, exact, ok, is_usage, reason,
+       CASE WHEN is_usage THEN coalesce('msg:' || line.message.id, 'req:' || line.requestId, 'uuid:' || line.uuid) END AS key,
+       -- what a usage line that reads carries into the ledger, typed (a value that does not read is
+       -- NULL: the line is then rejected with its reason)
+       CASE WHEN is_usage AND reason IS NULL THEN {
+         ts: ts, session_id: line.sessionId, request_id: line.requestId,
+         is_sidechain: coalesce(try_cast(line.isSidechain AS BOOLEAN), false), agent_id: line.agentId,
+         cwd: line.cwd, git_branch: line.gitBranch, version: line.version, model_raw: line.message.model,
+         input_tokens: input_tokens, output_tokens: output_tokens,
+         cache_read_tokens: coalesce(try_cast(line.message.usage.cache_read_input_tokens AS BIGINT), 0),
+         -- the 5m/1h split when written; older builds only have the total, which counts as 5m
+         cache_write_5m_tokens: coalesce(try_cast(line.message.usage.cache_creation.ephemeral_5m_input_tokens AS BIGINT),
+                                         try_cast(line.message.usage.cache_creation_input_tokens AS BIGINT), 0),
+         cache_write_1h_tokens: coalesce(try_cast(line.message.usage.cache_creation.ephemeral_1h_input_tokens AS BIGINT), 0),
+         web_search_requests: try_cast(line.message.usage.server_tool_use.web_search_requests AS BIGINT),
+         service_tier: CASE WHEN line.message.usage.speed = 'fast' THEN 'fast' ELSE coalesce(line.message.usage.service_tier, 'standard') END
+       } END AS usage,
        -- tool_use names (streamed transcripts write one content block per line, older ones several; NULLs
        -- and repeats go when staging merges a response's lines), plus 'Bash:test' when a Bash call ran a
        -- test runner (a classifier signal); NULL for a line with neither. Content that never says "name"
@@ -78,10 +82,11 @@ SELECT source_file, pos, exact, ok, is_usage, key,
                  '(^|[\s;&|(])((npm|yarn|pnpm)\b[^;&|]*\b(test|vitest|jest)|npx (vitest|jest|mocha)|vitest|jest|pytest|python3? -m (pytest|unittest)|go test|cargo (test|nextest)|mvn\b[^;&|]*\btest|gradlew?\b[^;&|]*\btest|make test|rspec|phpunit|dotnet test|ctest)\b')
                    THEN ['Bash:test'] ELSE [] END
        END AS line_tools,
-       CASE WHEN NOT ok OR (is_usage AND (ts IS NULL OR input_tokens IS NULL OR output_tokens IS NULL))
-            THEN rtrim(left(raw, 100000), E'\r') END AS bad_raw,
-       -- a human prompt: a user line that is not meta and carries no tool results, as a string or text blocks
-       CASE WHEN line_type = 'user' AND usage IS NULL AND NOT is_meta AND NOT contains(content, '"tool_result"') THEN
+       CASE WHEN NOT ok OR (is_usage AND reason IS NOT NULL) THEN rtrim(left(raw, 100000), E'\r') END AS bad_raw,
+       -- a human prompt: a user line that is not meta and carries no tool results, as a string or text
+       -- blocks (src/ledger/resume.ts finds the last one before a file's end by the same definition)
+       CASE WHEN line.type = 'user' AND line.message.usage IS NULL AND NOT coalesce(try_cast(line.isMeta AS BOOLEAN), false)
+                 AND NOT contains(content, '"tool_result"') THEN
          CASE json_type(content)
            WHEN 'VARCHAR' THEN json_extract_string(content, '$')
            WHEN 'ARRAY' THEN nullif(array_to_string(list_filter(json_extract_string(content, '$[*].text'), x -> x IS NOT NULL), ' '), '')

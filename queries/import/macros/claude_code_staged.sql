@@ -1,10 +1,14 @@
 -- claude_code_staged(json_batches, exact_batches, run_id): Claude Code transcripts as staged rows, in
 -- one query: the lines of every file (claude_code_lines, one call per batch of files so the batches
--- are read in parallel), then per API response (several lines share message.id) the line the merge
--- would keep, with the tool names of all its lines and the turn's last human prompt (row_kind
--- 'usage'); per file one row counting the other lines of responses ('duplicate'), a 'reject' per line
+-- are read in parallel), streamed into one aggregation per file and response (no line is held), then
+-- per API response (several lines share message.id) the line the merge would keep, with the tool
+-- names of all its lines and the turn's last human prompt (row_kind 'usage'); per file one row
+-- counting the other lines of responses ('duplicate'), a 'reject' per line
 -- that is not JSON or lacks what a usage record needs, and one row counting the lines skipped ('skip':
 -- human prompts, tool results, summaries, <synthetic> local errors).
+-- The prompt is stored once (queries/schema/010_store_prompts_once.sql): every response carries the
+-- md5 of its prompt's masked text (prompt_hash), and only the first response after each prompt line
+-- carries the text itself (prompt_text), for the statement that stores prompts to find it.
 -- Files go through DuckDB's JSON reader (json_batches). A file it cannot number line for line (a
 -- blank line, a line that is not a JSON object) or with a line to reject (whose raw text only the
 -- line-by-line reading keeps) yields nothing but a 'recheck' row; the importer then reads such files
@@ -12,15 +16,17 @@
 -- a file, lines are ordered by position (`pos`); a line's number is its position less the file's
 -- offset. Staging (stage_claude_code.sql) keeps every row for the merge; a first import writes the
 -- responses straight into the ledger (direct_claude_code.sql).
--- json_batches, exact_batches: VARCHAR[][], 16 batches each (the files in batches of similar size; a
+-- json_batches, exact_batches: VARCHAR[][], 8 batches each (the files in batches of similar size; a
 -- JSON batch always starts with the empty template, as read_json needs a file); run_id: the import id.
+-- A batch is read on one thread (its lines are numbered in reading order), so batches are what runs
+-- in parallel; each also costs its own planning (16 took 0.2 s of CPU to plan, 8 well under half).
 CREATE OR REPLACE TEMP MACRO claude_code_staged(json_batches, exact_batches, run_id) AS TABLE
 WITH file_lines AS (  -- the files given to the JSON reader, with their lines (counted when planned)
   SELECT path AS source_file, lines
   FROM stage_files
   JOIN (SELECT unnest(flatten(json_batches)) AS path) USING (path)
 ),
-lines AS MATERIALIZED (  -- every line, its file as the file's order in the run (a path per line would fill memory)
+lines AS (  -- every line, its file as the file's order in the run (a path per line would fill memory)
   SELECT s.file_order, l.* EXCLUDE (source_file)
   FROM (
     SELECT * FROM claude_code_lines(json_batches[1], exact_batches[1])
@@ -31,36 +37,50 @@ lines AS MATERIALIZED (  -- every line, its file as the file's order in the run 
     UNION ALL SELECT * FROM claude_code_lines(json_batches[6], exact_batches[6])
     UNION ALL SELECT * FROM claude_code_lines(json_batches[7], exact_batches[7])
     UNION ALL SELECT * FROM claude_code_lines(json_batches[8], exact_batches[8])
-    UNION ALL SELECT * FROM claude_code_lines(json_batches[9], exact_batches[9])
-    UNION ALL SELECT * FROM claude_code_lines(json_batches[10], exact_batches[10])
-    UNION ALL SELECT * FROM claude_code_lines(json_batches[11], exact_batches[11])
-    UNION ALL SELECT * FROM claude_code_lines(json_batches[12], exact_batches[12])
-    UNION ALL SELECT * FROM claude_code_lines(json_batches[13], exact_batches[13])
-    UNION ALL SELECT * FROM claude_code_lines(json_batches[14], exact_batches[14])
-    UNION ALL SELECT * FROM claude_code_lines(json_batches[15], exact_batches[15])
-    UNION ALL SELECT * FROM claude_code_lines(json_batches[16], exact_batches[16])
   ) l
   JOIN stage_files s ON s.path = l.source_file
 ),
+grouped AS MATERIALIZED (
+  -- the lines in one pass, never held: per file and response (key) the line the merge would keep of
+  -- that file's (in plan_usage_merge.sql's order for keep-best: main chain over sidechain, the largest
+  -- token total, the first line) with what it carries, and its lines' tool names; per file, in the
+  -- group without a key, its human prompts. Every group counts what the JSON reader made of its lines
+  -- (rows; clean: every line an object with a type and none to reject), their first position, the
+  -- usage lines that read (kept or duplicates), lines without usage, and the lines to reject.
+  SELECT file_order, key,
+         count(*) FILTER (WHERE NOT exact) AS json_rows,
+         bool_and(ok AND NOT (is_usage AND reason IS NOT NULL)) FILTER (WHERE NOT exact) AS json_clean,
+         min(pos) FILTER (WHERE NOT exact) AS first_json_pos,
+         count(*) FILTER (WHERE is_usage AND reason IS NULL) AS readable,
+         count(*) FILTER (WHERE ok AND NOT is_usage) AS skipped,
+         list({'pos': pos, 'reason': coalesce(reason, 'not valid JSON (a truncated or corrupted line)'), 'raw': bad_raw})
+           FILTER (WHERE NOT ok OR (is_usage AND reason IS NOT NULL)) AS bad_lines,  -- a usage line is JSON
+         arg_min({'pos': pos, 'usage': usage},
+                 {'sidechain': usage.is_sidechain,
+                  'total': -(usage.input_tokens + usage.cache_read_tokens + usage.cache_write_5m_tokens
+                             + usage.cache_write_1h_tokens + usage.output_tokens),
+                  'pos': pos}) FILTER (WHERE is_usage AND reason IS NULL) AS pick,
+         list_distinct(flatten(list(line_tools) FILTER (WHERE is_usage AND line_tools IS NOT NULL))) AS tools,
+         list({'pos': pos, 'prompt': prompt}) FILTER (WHERE prompt IS NOT NULL) AS prompts
+  FROM lines
+  GROUP BY file_order, key
+),
 files AS MATERIALIZED (
-  -- per file: what the JSON reader made of it (rows; clean: every line an object with a type and none
-  -- to reject), the offset from a line's position to its number (the JSON reader's positions run on
-  -- across a batch), usage lines that read (kept or duplicates), lines without usage, and the human
-  -- prompts and lines to reject at their positions
-  SELECT s.path AS source_file, l.*
+  -- per file: its JSON rows, whether they are clean, the offset from a line's position to its number
+  -- (the JSON reader's positions run on across a batch), usage lines that read, lines without usage,
+  -- and the lines to reject at their positions
+  SELECT s.path AS source_file, g.*
   FROM (
     SELECT file_order,
-           count(*) FILTER (WHERE NOT exact) AS json_rows,
-           coalesce(bool_and(ok AND NOT (is_usage AND reason IS NOT NULL)) FILTER (WHERE NOT exact), true) AS json_clean,
-           coalesce(min(pos) FILTER (WHERE NOT exact) - 1, 0) AS line_offset,
-           count(*) FILTER (WHERE is_usage AND reason IS NULL) AS readable,
-           count(*) FILTER (WHERE ok AND NOT is_usage) AS skipped,
-           list({'pos': pos, 'prompt': prompt}) FILTER (WHERE prompt IS NOT NULL) AS prompts,
-           list({'pos': pos, 'reason': coalesce(reason, 'not valid JSON (a truncated or corrupted line)'), 'raw': bad_raw})
-             FILTER (WHERE NOT ok OR (is_usage AND reason IS NOT NULL)) AS bad_lines  -- a usage line is JSON
-    FROM lines
+           CAST(sum(json_rows) AS BIGINT) AS json_rows,
+           coalesce(bool_and(json_clean), true) AS json_clean,
+           coalesce(min(first_json_pos) - 1, 0) AS line_offset,
+           CAST(sum(readable) AS BIGINT) AS readable,
+           CAST(sum(skipped) AS BIGINT) AS skipped,
+           flatten(list(bad_lines) FILTER (WHERE bad_lines IS NOT NULL)) AS bad_lines
+    FROM grouped
     GROUP BY file_order
-  ) l
+  ) g
   JOIN stage_files s USING (file_order)
 ),
 recheck AS MATERIALIZED (  -- files whose JSON rows are not their lines one for one, or not clean
@@ -73,36 +93,47 @@ read_files AS (  -- the files read exactly
   SELECT * FROM files WHERE source_file NOT IN (SELECT source_file FROM recheck)
 ),
 best AS (
-  -- per response: the line the merge keeps within a run, in plan_usage_merge.sql's order for keep-best
-  -- (main chain over sidechain, the largest token total, then the first file and line; the plan then
-  -- sees one row per response), and the tool names of all its lines, not just that one
+  -- per response: the line the merge keeps within a run (the plan then sees one row per response):
+  -- its file's pick, of the first file on a tie; and the tool names of all its lines in every file,
+  -- not just that one's
   SELECT key,
-         arg_min({'file_order': file_order, 'pos': pos},
-                 {'sidechain': is_sidechain,
-                  'total': -(input_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens + output_tokens),
-                  'file_order': file_order, 'pos': pos}) FILTER (WHERE reason IS NULL) AS pick,
-         coalesce(list_sort(list_distinct(flatten(list(line_tools) FILTER (WHERE line_tools IS NOT NULL)))), []) AS tools
-  FROM lines
-  WHERE is_usage AND file_order IN (SELECT file_order FROM read_files)
+         arg_min({'file_order': file_order, 'pos': pick.pos},
+                 {'sidechain': pick.usage.is_sidechain,
+                  'total': -(pick.usage.input_tokens + pick.usage.cache_read_tokens + pick.usage.cache_write_5m_tokens
+                             + pick.usage.cache_write_1h_tokens + pick.usage.output_tokens),
+                  'file_order': file_order, 'pos': pick.pos}) FILTER (WHERE pick IS NOT NULL) AS pick,
+         coalesce(list_sort(list_distinct(flatten(list(tools)))), []) AS tools
+  FROM grouped
+  WHERE key IS NOT NULL AND file_order IN (SELECT file_order FROM read_files)
   GROUP BY key
 ),
-prompts AS (
-  SELECT file_order, p.pos, p.prompt FROM (SELECT file_order, unnest(prompts) AS p FROM read_files)
+prompts AS MATERIALIZED (  -- each human prompt line: its text as stored (the first 4,000 characters, secrets masked) and its md5
+  SELECT file_order, pos, md5(prompt_text) AS prompt_hash, prompt_text
+  FROM (SELECT file_order, p.pos AS pos, mask_secrets(left(p.prompt, 4000)) AS prompt_text
+        FROM (SELECT file_order, unnest(prompts) AS p
+              FROM grouped
+              WHERE key IS NULL AND prompts IS NOT NULL AND file_order IN (SELECT file_order FROM read_files)))
 ),
-picked AS (  -- each response's kept line with the turn's last human prompt before it (joined on narrow rows)
-  SELECT b.pick.file_order AS file_order, b.pick.pos AS pos, b.tools, left(p.prompt, 4000) AS prompt_text
+picked AS (  -- each response's kept line with the position of the turn's last human prompt before it
+  SELECT b.key, b.pick.file_order AS file_order, b.pick.pos AS pos, b.tools, p.pos AS prompt_pos
   FROM best b
-  ASOF LEFT JOIN prompts p ON p.file_order = b.pick.file_order AND b.pick.pos >= p.pos
+  ASOF LEFT JOIN (SELECT file_order, pos FROM prompts) p ON p.file_order = b.pick.file_order AND b.pick.pos >= p.pos
   WHERE b.pick IS NOT NULL
 ),
-kept AS (
-  SELECT u.*, f.source_file, u.pos - f.line_offset AS source_line, k.tools, k.prompt_text
-  FROM lines u
-  JOIN picked k USING (file_order, pos)
-  JOIN read_files f USING (file_order)
+carriers AS (  -- the first response after each prompt line
+  SELECT file_order, min(pos) AS pos FROM picked WHERE prompt_pos IS NOT NULL GROUP BY file_order, prompt_pos
+),
+kept AS (  -- what the kept line carries (from its file's group), its prompt's md5, the first after a prompt line also its text
+  SELECT k.*, g.pick.usage AS usage, f.source_file, k.pos - f.line_offset AS source_line, p.prompt_hash,
+         CASE WHEN c.pos IS NOT NULL THEN p.prompt_text END AS prompt_text
+  FROM picked k
+  JOIN grouped g ON g.file_order = k.file_order AND g.key = k.key
+  JOIN read_files f ON f.file_order = k.file_order
+  LEFT JOIN prompts p ON p.file_order = k.file_order AND p.pos = k.prompt_pos
+  LEFT JOIN carriers c ON c.file_order = k.file_order AND c.pos = k.pos
 ),
 file_kept AS (
-  SELECT pick.file_order AS file_order, count(*) AS kept FROM best WHERE pick IS NOT NULL GROUP BY ALL
+  SELECT file_order, count(*) AS kept FROM picked GROUP BY ALL
 )
 SELECT 'usage' AS row_kind,
        key AS record_key,
@@ -110,24 +141,25 @@ SELECT 'usage' AS row_kind,
        source_file,
        source_line,
        run_id AS import_id,
-       ts AS started_at,
+       usage.ts AS started_at,
        'anthropic' AS provider,
-       model_raw,
+       usage.model_raw,
        1 AS requests,
-       input_tokens,
-       cache_read_tokens,
-       cache_write_5m_tokens,
-       cache_write_1h_tokens,
-       output_tokens,
-       web_search_requests,
-       service_tier,
-       session_id,
-       regexp_extract(cwd, '([^/\\]+)[/\\]*$', 1) AS project,
-       agent_id,
-       is_sidechain,
-       json_object('cwd', cwd, 'git_branch', git_branch, 'version', version, 'request_id', request_id) AS tags,
+       usage.input_tokens,
+       usage.cache_read_tokens,
+       usage.cache_write_5m_tokens,
+       usage.cache_write_1h_tokens,
+       usage.output_tokens,
+       usage.web_search_requests,
+       usage.service_tier,
+       usage.session_id,
+       regexp_extract(usage.cwd, '([^/\\]+)[/\\]*$', 1) AS project,
+       usage.agent_id,
+       usage.is_sidechain,
+       json_object('cwd', usage.cwd, 'git_branch', usage.git_branch, 'version', usage.version, 'request_id', usage.request_id) AS tags,
        tools,
        'ok' AS status,
+       prompt_hash,
        prompt_text
 FROM kept
 UNION ALL BY NAME
