@@ -55,6 +55,41 @@ describe('ledger file', () => {
     ledger.close();
   });
 
+  it('upgrades a ledger with rows in it from every older schema step', async () => {
+    const steps = listMigrations();
+    for (let done = 1; done < steps.length; done++) {
+      const file = path.join(tempDir(), `step-${done}.duckdb`);
+      const instance = await DuckDBInstance.create(file);
+      const conn = await instance.connect();
+      await conn.run('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ DEFAULT now())');
+      for (const m of steps.slice(0, done)) {
+        await conn.run(m.sql);
+        await conn.run(`INSERT INTO schema_migrations (version, name) VALUES (${m.version}, '${m.name}')`);
+      }
+      // rows every later step rewrites: an OpenAI CSV key (007), a row's time (008), a prompt (010)
+      await conn.run(`INSERT INTO usage (record_key, source, source_file, import_id, started_at, provider, model, prompt_text) VALUES
+        ('2026-10-01|gpt-4o|proj', 'openai-usage-csv', 'u.csv', 'i1', TIMESTAMPTZ '2026-10-01', 'openai', 'gpt-4o', NULL),
+        ('msg_1:req_1', 'claude-code', 's.jsonl', 'i1', TIMESTAMPTZ '2026-10-01', 'anthropic', 'claude-sonnet-4-5', 'fix the test')`);
+      conn.closeSync();
+      instance.closeSync();
+
+      const ledger = await Ledger.open(file);
+      const rows = await ledger.all<{ record_key: string; prompt_text: string | null }>(
+        'SELECT record_key, prompt_text FROM usage_with_prompts ORDER BY source',
+      );
+      const hashed = done < 7 ? (await ledger.one<{ k: string }>("SELECT md5('2026-10-01|gpt-4o|proj') AS k")).k : '2026-10-01|gpt-4o|proj';
+      expect(rows, `from step ${done}`).toEqual([
+        { record_key: 'msg_1:req_1', prompt_text: 'fix the test' },
+        { record_key: hashed, prompt_text: null },
+      ]);
+      const notNull = await ledger.one<{ n: number }>(
+        "SELECT count(*)::INTEGER AS n FROM duckdb_constraints() WHERE table_name = 'usage' AND constraint_type = 'NOT NULL' AND list_contains(constraint_column_names, 'record_key')",
+      );
+      expect(notNull.n, `record_key stays NOT NULL from step ${done}`).toBe(1);
+      ledger.close();
+    }
+  });
+
   it('refuses to write a ledger a newer recount has migrated further', async () => {
     const file = path.join(tempDir(), 'newer.duckdb');
     const ledger = await Ledger.open(file);
