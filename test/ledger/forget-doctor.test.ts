@@ -87,7 +87,7 @@ describe('recount doctor', () => {
 });
 
 describe('a ledger at the limits of the rules', () => {
-  it('runs every named query without an overflow', async () => {
+  it('runs every named query and read command without an overflow', async () => {
     const db = path.join(tempDir(), 'l.duckdb');
     // rows at the largest plausible values: aggregated buckets at 10^13 tokens, requests at 10^9
     await plant(db, [
@@ -103,5 +103,20 @@ describe('a ledger at the limits of the rules', () => {
     const [total] = await runNamedQuery<{ input_tokens: number }>(ledger, 'summary');
     expect(Number(total.input_tokens)).toBe(40 * 1e13 + 40 * 1e9);
     ledger.close();
+
+    // and every command that reads the ledger
+    const out = tempDir();
+    const policies = ['identity', 'cheap-by-default', 'budget-cap'].flatMap((p) => ['--policy', samples('policies', `${p}.yaml`)]);
+    const commands = [
+      ['summary', '--json'],
+      ['forensics', '--json', '--cap', '10'],
+      ['whatif', ...policies, '--json'],
+      ['report', ...policies, '--out', path.join(out, 'r.html')],
+      ...['parquet', 'csv', 'arrow'].map((f) => ['export', '--format', f, '--out', path.join(out, `e.${f}`)]),
+    ];
+    for (const args of commands) {
+      const r = runCli([...args, '--db', db]);
+      expect(r.status, `${args[0]} ${args[2] ?? ''}: ${r.stderr}`).toBe(0);
+    }
   });
 });
