@@ -54,8 +54,9 @@ export function recoverBreak(f: ReplayFrame, i: number, recover: number, a: Atte
   const writes = a.w5 + a.w1h;
   if (writes > 0) {
     const take = Math.min(moved, writes);
-    a.w5 -= (take * a.w5) / writes;
-    a.w1h -= take - (take * (writes - a.w1h)) / writes;
+    const keep = (writes - take) / writes; // scaled, not subtracted: a full recovery leaves 0, never -1e-12
+    a.w5 *= keep;
+    a.w1h *= keep;
     a.r += take;
   } else {
     const take = Math.min(moved, a.u);

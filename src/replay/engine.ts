@@ -51,6 +51,7 @@ export function replay(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array,
   const threadBase = new Float64Array(f.threads).fill(NaN);
   const threadInSub = new Uint8Array(f.threads);
   const threadSubTokens = new Float64Array(f.threads);
+  const threadLastPrompt = new Float64Array(f.threads).fill(NaN);
   const threadShare1h = new Float64Array(f.threads);
   const budgets = new BudgetLedger(f, plan);
 
@@ -165,6 +166,7 @@ export function replay(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array,
     const t = f.tS[i];
     const rule = ruleIx[i];
     let target = plan.ruleTarget[rule] < 0 ? m : plan.ruleTarget[rule];
+    if (target !== m && plan.ruleAllowUpgrade[rule] === 0 && dearer(i, target, m)) target = m; // routing goes down only
     let sub = plan.ruleSubagent[rule] === 1 && target !== m;
     let strong = plan.escalateTo[rule] < 0 ? m : plan.escalateTo[rule];
     let afterFailures = plan.afterFailures[rule];
@@ -184,6 +186,7 @@ export function replay(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array,
     const share1h = thread >= 0 ? threadShare1h[thread] : 0;
 
     const action = budgets.actionFor(i);
+    let by = action.by;
     if (action.blocked) {
       if (hist >= 0) advanceHistory(i, hist, histIsNew, -1);
       res.requests.blocked += req;
@@ -191,7 +194,8 @@ export function replay(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array,
       countBaseline(res, f, i, rule, base, P + O);
       continue;
     }
-    if (action.downgradeTo >= 0) {
+    if (action.downgradeTo >= 0 && !plan.budgets[by].allowUpgrade && dearer(i, action.downgradeTo, m)) by = -1; // already cheaper: not a downgrade
+    else if (action.downgradeTo >= 0) {
       target = action.downgradeTo;
       sub = false;
       strong = m;
@@ -218,12 +222,20 @@ export function replay(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array,
     } else {
       res.requests.replayed += req;
       if (Number.isNaN(threadBase[thread])) threadBase[thread] = P;
+      const lastPrompt = threadLastPrompt[thread];
+      threadLastPrompt[thread] = P;
       if (f.observedBreak[i] === 2) threadOffset[thread] = 0; // the agent reset its own context: compaction restarts
       if (sub) {
         // the step runs in a subagent with its own small context; the main loop skips it
         const fresh = threadInSub[thread] === 0;
         const rho = sc.tokenizerRatio[target];
-        threadSubTokens[thread] = (fresh ? 0 : threadSubTokens[thread]) + rho * (f.input[i] + f.write5m[i] + f.write1h[i]);
+        // what the step adds is the prompt's growth: a cold start or prefix break re-writes old context
+        const last = lastPrompt;
+        const grown = Number.isNaN(last) ? f.input[i] + f.write5m[i] + f.write1h[i] : Math.min(f.input[i] + f.write5m[i] + f.write1h[i], Math.max(0, P - last));
+        threadSubTokens[thread] = (fresh ? 0 : threadSubTokens[thread]) + rho * grown;
+        // a subagent never holds more than the main loop it stands in for (a long run of steps would
+        // otherwise grow past any context window)
+        threadSubTokens[thread] = Math.min(threadSubTokens[thread], Math.max(0, rho * P - sc.subagentContextTokens));
         const prompt = sc.subagentContextTokens + threadSubTokens[thread];
         const slot = slotOf(thread, target, SUB);
         const warm = Math.min(slots.warm(slot, t), fresh ? sc.subagentContextTokens : Infinity);
@@ -269,7 +281,7 @@ export function replay(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array,
       }
     }
 
-    budgets.charge(i, cost, action.by);
+    budgets.charge(i, cost, by);
     res.costUsd += cost;
     res.byRule.costUsd[rule] += cost;
     res.byTaskType.costUsd[f.taskTypeIx[i]] += cost;
@@ -290,6 +302,16 @@ export function replay(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array,
   res.budgetEvents = budgets.events();
   if (rows) res.rows = rows;
   return res;
+
+  /**
+   * Whether `to` is dearer than `from` for row i: a higher input or output list rate on the row's day
+   * and price list. An unpriced target is not dearer here (it is kept out further on).
+   */
+  function dearer(i: number, to: number, from: number): boolean {
+    const a = rateIx(f, i, to);
+    const b = rateIx(f, i, from);
+    return rt.input[a] > rt.input[b] || rt.output[a] > rt.output[b];
+  }
 
   /**
    * History's slot `hist` advances past row i, which the replay ran in slot `replayed` (-1: in no

@@ -9,6 +9,7 @@ export interface ReplayPlan {
   /** per rule: target model index, -1 = keep the original model */
   ruleTarget: Int32Array;
   ruleSubagent: Uint8Array; // scope: subagent
+  ruleAllowUpgrade: Uint8Array; // allow_upgrade: the route may go to a dearer model (else it is skipped there)
   /** per rule: escalation target (-1 = redo on the original model) and failures before escalating */
   escalateTo: Int32Array;
   afterFailures: Int32Array;
@@ -25,6 +26,7 @@ export interface CompiledBudget {
   windowSeconds: number;
   capUsd: number;
   downgradeTo: number; // model index; -1 = block
+  allowUpgrade: boolean; // else a request already on a model cheaper than downgradeTo keeps its model
 }
 
 /** One value per assumption: the numbers a single replay run uses. */
@@ -65,6 +67,7 @@ export function compilePlan(policy: Policy, frame: ReplayFrame): ReplayPlan {
   return {
     ruleTarget: Int32Array.from(policy.rules.map((r) => (r.route ? ix(r.route.model) : -1))),
     ruleSubagent: Uint8Array.from(policy.rules.map((r) => (r.route?.scope === 'subagent' ? 1 : 0))),
+    ruleAllowUpgrade: Uint8Array.from(policy.rules.map((r) => (r.allowUpgrade ? 1 : 0))),
     escalateTo: Int32Array.from(policy.rules.map((r) => (r.escalate ? ix(r.escalate.to) : -1))),
     afterFailures: Int32Array.from(policy.rules.map((r) => r.escalate?.afterFailures ?? 1)),
     budgets: policy.budgets.map((b) => ({
@@ -73,6 +76,7 @@ export function compilePlan(policy: Policy, frame: ReplayFrame): ReplayPlan {
       windowSeconds: b.window === 'hour' ? 3600 : 86400,
       capUsd: b.capUsd,
       downgradeTo: b.onExceed.action === 'route' ? ix(b.onExceed.model) : -1,
+      allowUpgrade: b.allowUpgrade === true,
     })),
     stablePrefix: policy.transforms.some((t) => t.kind === 'stable_prefix'),
     compactAboveTokens: compact?.kind === 'compact' ? compact.aboveTokens : Infinity,

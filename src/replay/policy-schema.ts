@@ -38,8 +38,8 @@ class Ctx {
   }
 }
 
-const TOP_KEYS = ['version', 'name', 'description', 'rules', 'budgets', 'transforms', 'assumptions'];
-const RULE_KEYS = ['name', 'when', 'route', 'escalate'];
+const TOP_KEYS = ['version', 'name', 'description', 'allow_upgrade', 'rules', 'budgets', 'transforms', 'assumptions'];
+const RULE_KEYS = ['name', 'when', 'route', 'escalate', 'allow_upgrade'];
 const COMPARE_OPS = ['$gt', '$gte', '$lt', '$lte'];
 const TEXT_OPS = ['$eq', '$ne', '$in', '$nin', '$regex'];
 const NUMBER_OPS = ['$eq', '$ne', '$in', '$nin', ...COMPARE_OPS];
@@ -69,7 +69,8 @@ export function parsePolicy(text: string, file: string, book: PriceBook): Policy
     ctx.fail(rulesEntry?.value ?? root, "no rules (expected a 'rules:' list ending with a default rule)", '- { name: default, when: {} }');
   }
   const ruleNodes = rulesEntry.value.items as Node[];
-  const rules = ruleNodes.map((n) => parseRule(ctx, n));
+  const upgrade = get('allow_upgrade') ? flag(ctx, get('allow_upgrade')!.value, 'allow_upgrade') : false;
+  const rules = ruleNodes.map((n) => parseRule(ctx, n, upgrade));
   const names = new Set<string>();
   rules.forEach((r, i) => {
     const node = ruleNodes[i];
@@ -86,13 +87,21 @@ export function parsePolicy(text: string, file: string, book: PriceBook): Policy
     description,
     file,
     rules,
-    budgets: seqOf(ctx, get('budgets'), 'budgets').map((n) => parseBudget(ctx, n)),
+    budgets: seqOf(ctx, get('budgets'), 'budgets').map((n) => ({ ...parseBudget(ctx, n), ...(upgrade ? { allowUpgrade: true as const } : {}) })),
     transforms: parseTransforms(ctx, get('transforms')),
     assumptions: parseAssumptions(ctx, get('assumptions')),
   };
 }
 
-function parseRule(ctx: Ctx, node: Node): Rule {
+/**
+ * Routing goes down only: a rule (or a budget's on_exceed route) never moves a request to a model
+ * dearer than the one it ran on, unless `allow_upgrade: true` (on the policy, or on the rule; a
+ * rule's own value wins). Dearer means a higher input or a higher output list rate per token than
+ * the original model's, on the request's day and price list (cache rates are not compared: they
+ * follow the input rate). Escalation (`escalate: to:`) is exempt: moving up is its point. The flag
+ * is kept only when true, so policies without it keep their fingerprints.
+ */
+function parseRule(ctx: Ctx, node: Node, policyUpgrade: boolean): Rule {
   const e = entries(ctx, node, 'rule', '- { name: default, when: {} }');
   for (const x of e) if (!RULE_KEYS.includes(x.key)) ctx.fail(x.keyNode, `unknown rule field '${x.key}'`, `a rule has ${RULE_KEYS.join(', ')}`);
   const get = (k: string) => e.find((x) => x.key === k);
@@ -128,7 +137,14 @@ function parseRule(ctx: Ctx, node: Node): Rule {
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 5) ctx.fail(after.value, `after_failures ${String(n)} is not a whole number from 1 to 5`, 'after_failures: 2');
     escalate = { to: pricedModel(ctx, to.value), afterFailures: n };
   }
-  return { name, when, isDefault, route, escalate };
+  const upgrade = get('allow_upgrade') ? flag(ctx, get('allow_upgrade')!.value, 'allow_upgrade') : policyUpgrade;
+  return { name, when, isDefault, route, escalate, ...(upgrade ? { allowUpgrade: true as const } : {}) };
+}
+
+function flag(ctx: Ctx, node: Node | null, what: string): boolean {
+  const v = scalar(node);
+  if (typeof v !== 'boolean') ctx.fail(node, `${what} must be true or false, not '${String(v)}'`, `${what}: true lets a rule route to a dearer model`);
+  return v;
 }
 
 function parseWhen(ctx: Ctx, node: Node | null): Condition {

@@ -50,6 +50,8 @@ export interface Rule {
   isDefault: boolean; // `when: {}` or no `when`; exactly one, and last
   route: Route | null; // null = keep the original model (no `route:` or `route: { keep: true }`)
   escalate: { to: string; afterFailures: number } | null;
+  /** `allow_upgrade: true`: the route may go to a dearer model (by default it never does; see policy-schema.ts) */
+  allowUpgrade?: true;
 }
 
 export interface Budget {
@@ -57,6 +59,7 @@ export interface Budget {
   window: 'day' | 'hour'; // UTC
   capUsd: number;
   onExceed: { action: 'route'; model: string } | { action: 'block' };
+  allowUpgrade?: true; // the policy's allow_upgrade: on_exceed may route to a dearer model
 }
 
 export type Transform = { kind: 'stable_prefix'; recover: Triple } | { kind: 'compact'; aboveTokens: number; summaryTokens: Triple };

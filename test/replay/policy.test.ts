@@ -66,15 +66,16 @@ describe('bundled policies', () => {
   it('task-tiers routes each tier', () => {
     const p = readPolicy(samples('policies', 'task-tiers.yaml'), book);
     expect(p.rules.map((r) => [r.when, r.route?.model ?? null])).toEqual([
-      [{ op: '$eq', field: 'tier', value: 1 }, 'claude-haiku-4-5'],
-      [{ op: '$eq', field: 'tier', value: 2 }, 'claude-sonnet-4-5'],
-      [{ op: '$eq', field: 'tier', value: 3 }, 'claude-opus-4-6'],
+      ...[1, 2, 3].map((tier, k) => [
+        { op: '$and', args: [{ op: '$eq', field: 'provider', value: 'anthropic' }, { op: '$eq', field: 'tier', value: tier }] },
+        ['claude-haiku-4-5', 'claude-sonnet-4-5', 'claude-opus-4-6'][k],
+      ]),
       [{ op: '$and', args: [] }, null],
     ]);
   });
   it('budget-cap, stable-prefix and compact-long-context normalize', () => {
     expect(readPolicy(samples('policies', 'budget-cap.yaml'), book).budgets).toEqual([
-      { per: 'api_key', window: 'day', capUsd: 50, onExceed: { action: 'route', model: 'claude-haiku-4-5' } },
+      { per: 'project', window: 'day', capUsd: 100, onExceed: { action: 'route', model: 'claude-haiku-4-5' } },
     ]);
     expect(readPolicy(samples('policies', 'stable-prefix.yaml'), book).transforms).toEqual([{ kind: 'stable_prefix', recover: { low: 0.5, central: 0.8, high: 1 } }]);
     expect(readPolicy(samples('policies', 'compact-long-context.yaml'), book).transforms).toEqual([
