@@ -21,31 +21,33 @@ export interface DemoFlags {
 }
 
 /**
- * The whole product on the bundled samples, without touching the user's ledger: a fresh
- * reports/demo.duckdb, every sample imported, forensics and the bundled what-if policies run, and
+ * The whole product on the bundled month (samples/month: a small team's coding-agent October),
+ * without touching the user's ledger: a fresh reports/demo.duckdb, the month imported, forensics and
+ * the bundled what-if policies run, and
  * reports/demo.html written.
  */
 export async function demoCommand(flags: DemoFlags): Promise<void> {
   const out = path.resolve(flags.out ?? path.join('reports', 'demo.html'));
   const db = path.join(path.dirname(out), 'demo.duckdb');
   checkOutPath(out, { kind: 'html', ledger: db, force: flags.force });
-  const samples = path.join(packageRoot, 'samples');
-  await clearDemoLedger(db, samples);
+  // the demo's ledger is the bundled month (scripts/make-demo-month.mjs), not the per-format fixtures
+  const samples = path.join(packageRoot, 'samples', 'month');
+  await clearDemoLedger(db, path.join(packageRoot, 'samples')); // an older demo's ledger (every sample folder) is ours too
   const ledger = await Ledger.open(db);
   try {
     const report = await importFiles(ledger, discoverFiles([samples]), { modelIds: loadCatalog().modelIds });
     const t = report.totals;
-    say(`imported ${t.files} sample files (${t.imported.toLocaleString('en-US')} rows, ${t.duplicates.toLocaleString('en-US')} duplicates, ${t.rejected} rejected on purpose) into ${path.relative(process.cwd(), db)}`);
+    say(`imported ${t.files} sample files of a team's month (${t.imported.toLocaleString('en-US')} rows, ${t.duplicates.toLocaleString('en-US')} duplicates, ${t.rejected} rejected) into ${path.relative(process.cwd(), db)}`);
   } finally {
     ledger.close();
   }
-  const policyDir = path.join(samples, 'policies');
+  const policyDir = path.join(packageRoot, 'samples', 'policies');
   const period = resolvePeriod({});
   const html = await withSession({ db }, async (session) => {
     // the identity policy first: the baseline the others are read against
     const files = fs.readdirSync(policyDir).filter((f) => /\.ya?ml$/.test(f)).sort((a, b) => Number(b.startsWith('identity.')) - Number(a.startsWith('identity.')) || a.localeCompare(b));
     const policies = files.map((f) => readPolicy(path.join(policyDir, f), session.prices));
-    const data = await gatherReportData(session, period, { title: 'recount demo: the bundled samples', policies });
+    const data = await gatherReportData(session, period, { title: "recount demo: a coding-agent team's month", policies });
     say(`spent ${usd(data.headline.cost_usd)} over ${data.headline.requests.toLocaleString('en-US')} requests; ${data.findings.length} findings, the biggest: ${data.findings[0]?.title ?? 'none'}`);
     for (const p of data.whatif?.policies ?? []) {
       say(`  what-if ${p.name.padEnd(22)} ${usd(p.cost_usd.central).padStart(10)}  (savings ${usd(p.savings_usd.central)}, bounds ${usd(p.savings_usd.low)} to ${usd(p.savings_usd.high)})`);

@@ -98,5 +98,11 @@ describe('recount demo', () => {
     // a second run starts from a fresh ledger: same figures, nothing imported twice
     const again = runCli(['demo', '--out', out], {}, cwd);
     expect(again.stderr).toBe(r.stderr);
-  });
+    // the demo's ledger is the bundled month: the runaway day and the policies' effects show
+    expect(r.stderr).toMatch(/imported \d+ sample files of a team's month \([\d,]+ rows, [\d,]+ duplicates, 0 rejected\)/);
+    expect(r.stderr).toMatch(/is claude-opus-4-6/);
+    for (const p of ['cheap-by-default', 'task-tiers', 'budget-cap', 'stable-prefix', 'compact-long-context']) {
+      expect(r.stderr).toMatch(new RegExp(`what-if ${p}\\s+\\$[\\d,.]+\\s+\\(savings \\$[1-9]`)); // a positive saving
+    }
+  }, 240_000); // two demo runs over the month's ~3,000 requests
 });
