@@ -30,4 +30,4 @@ SELECT filename AS source_file,
        try_cast(response_status AS DOUBLE) AS response_status,
        coalesce(nullif(trim(request_properties), ''), nullif(trim(properties), '')) AS properties_text
 FROM read_csv($files, header = true, all_varchar = true, filename = true, union_by_name = true,
-              quote = '"', escape = '"', null_padding = true, strict_mode = false)
+              delim = ',', quote = '"', escape = '"', null_padding = true, strict_mode = false)  -- a cut quoted cell fools the dialect sniffer

@@ -3,7 +3,10 @@
 -- an array of row objects (as GET /spend/logs returns them), a {"data":[…]} page of them, or one row
 -- object. Each record is parsed once; its fields come back as text, metadata and request_tags as their
 -- JSON text; raw_text (kept for rejects) is the record. source_line is the row's position in the file
--- (1 = first row), not a text line: a document has no line per row. A document that does not parse is
+-- (1 = first row), not a text line: a document has no line per row. The reader takes an array element
+-- by element, but a whole array as one value when a UTF-8 BOM hides its shape or another document
+-- follows it (a file written twice: both are read, the merge keeps one copy of each row); such an
+-- array's elements are unnested here. A document that does not parse is
 -- a reader error naming the file, and so is a single JSON object over 16 MB (an array's elements are
 -- read one by one; the limit keeps the reader's buffers within the ledger's memory limit).
 -- Same columns as read_litellm_csv.sql and read_litellm_jsonl.sql.
@@ -13,9 +16,10 @@ WITH docs AS (
   SELECT filename, row_number() OVER () AS n, json AS doc
   FROM read_json_objects($files, format = 'auto', filename = true, maximum_object_size = 16777216)
 ),
-unpaged AS (  -- a {"data":[…]} page holds its rows in data
+unpaged AS (  -- a {"data":[…]} page holds its rows in data; a whole array is one doc after a BOM or a second array
   SELECT filename, n, row_number() OVER () AS m, rec
-  FROM (SELECT filename, n, unnest(CASE WHEN json_type(doc, '$.data') = 'ARRAY' THEN json_extract(doc, '$.data[*]')::VARCHAR[]
+  FROM (SELECT filename, n, unnest(CASE WHEN json_type(doc) = 'ARRAY' THEN json_extract(doc, '$[*]')::VARCHAR[]
+                                        WHEN json_type(doc, '$.data') = 'ARRAY' THEN json_extract(doc, '$.data[*]')::VARCHAR[]
                                         ELSE [doc::VARCHAR] END) AS rec
         FROM docs)
 ),

@@ -22,9 +22,10 @@
 -- openai, gemini-* → google, else NULL). traceId, environment, name, prompt and metadata → tags.
 -- params: $files VARCHAR[], $import_id VARCHAR
 INSERT INTO staged_usage BY NAME
-WITH docs AS (
-  SELECT filename, row_number() OVER () AS doc_no, json AS doc
-  FROM read_json_objects($files, format = 'auto', filename = true, maximum_object_size = 67108864)
+WITH docs AS (  -- a whole array comes as one value after a UTF-8 BOM or before a second document: its elements
+  SELECT filename, row_number() OVER () AS doc_no, doc
+  FROM (SELECT filename, unnest(CASE WHEN json_type(json) = 'ARRAY' THEN json_extract(json, '$[*]') ELSE [json] END) AS doc
+        FROM read_json_objects($files, format = 'auto', filename = true, maximum_object_size = 67108864))
 ),
 items AS (  -- an API page holds its observations in data; an array element or a line is one itself
   SELECT filename, doc_no, unnest(CASE WHEN json_type(doc, '$.data') = 'ARRAY' THEN json_extract(doc, '$.data[*]') ELSE [doc] END) AS obs

@@ -4,6 +4,7 @@ import type { DuckDBMapValue, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { DuckDBTimestampTZValue, LIST, listValue, mapValue, VARCHAR } from './duckdb.js';
 import { RecountError } from '../errors.js';
 import { readerFault } from './reader-fault.js';
+import { withLineRepair } from './line-repair.js';
 import type { ProgressListener } from '../format/progress.js';
 import type { Importer } from '../importers/types.js';
 import { queriesDir } from '../paths.js';
@@ -75,7 +76,8 @@ export async function stageRechecked(ledger: Ledger, importer: Importer, files: 
   const run: StageRun = { importId, sizes: new Map(files.map((f) => [f.path, f.bytes])) };
   const paths = files.map((f) => f.path);
   try {
-    await runBatched(ledger, importer, stageStatement(importer), [], paths, run, () => {});
+    // inside the import transaction: a file with a line that is not UTF-8 is found before the read
+    await runBatched(ledger, importer, stageStatement(importer), [], paths, run, () => {}, true);
   } catch (err) {
     throw readerError(importer, paths, err);
   }
@@ -141,16 +143,15 @@ async function stageBatch(ledger: Ledger, importer: Importer, paths: string[], r
   }
   // stageQuery: variants of one format share a mapping statement (their readers are prestage steps)
   const stageSql = stageStatement(importer);
-  const files = readerFiles(importer, paths);
   try {
-    const prestageParams: Params = { files: listValue(files), ...importer.prestageParams?.(paths) };
-    for (const step of importer.prestage ?? []) await ledger.runWatched(sql(`import/${step}`), prestageParams, onTick);
-    if (importer.fileBatches) {
-      await stageInBatches(ledger, importer, stageSql, paths, run, onTick);
-    } else {
+    if (importer.fileBatches) return await stageInBatches(ledger, importer, stageSql, paths, run, onTick);
+    await withLineRepair(ledger, importer, paths, importId, async (read) => {
+      const files = readerFiles(importer, read);
+      const prestageParams: Params = { files: listValue(files), ...importer.prestageParams?.(read) };
+      for (const step of importer.prestage ?? []) await ledger.runWatched(sql(`import/${step}`), prestageParams, onTick);
       const params: Params = stageSql.includes('$files') ? { files: listValue(files), import_id: importId } : { import_id: importId };
       await ledger.runWatched(stageSql, params, onTick);
-    }
+    });
   } catch (err) {
     throw readerError(importer, paths, err);
   }
@@ -172,11 +173,17 @@ async function stageInBatches(ledger: Ledger, importer: Importer, stageSql: stri
   await runBatched(ledger, importer, stageSql, [], rechecked, run, onTick);
 }
 
-/** Runs a batched statement over `fast` files (its fast reader) and `exact` ones (line by line). */
-function runBatched(ledger: Ledger, importer: Importer, statement: string, fast: string[], exact: string[], run: StageRun, onTick: (percent: number | null) => void): Promise<void> {
-  const { params, types } = fileParams(importer, fast, exact, run.sizes);
+/**
+ * Runs a batched statement over `fast` files (its fast reader) and `exact` ones (line by line), reading
+ * a file with damaged lines without them (line-repair.ts; `proactive`: lines not UTF-8 looked for first).
+ */
+function runBatched(ledger: Ledger, importer: Importer, statement: string, fast: string[], exact: string[], run: StageRun, onTick: (percent: number | null) => void, proactive = false): Promise<void> {
   const bytes = [...fast, ...exact].reduce((n, f) => n + (run.sizes.get(f) ?? 0), 0);
-  return withStagingMemory(ledger, importer, () => ledger.runWatched(statement, { ...params, import_id: run.importId }, onTick, types), bytes);
+  const read = (files: string[]) => {
+    const { params, types } = fileParams(importer, files.slice(0, fast.length), files.slice(fast.length), run.sizes);
+    return withStagingMemory(ledger, importer, () => ledger.runWatched(statement, { ...params, import_id: run.importId }, onTick, types), bytes);
+  };
+  return withLineRepair(ledger, importer, [...fast, ...exact], run.importId, read, proactive);
 }
 
 /**

@@ -1,0 +1,8 @@
+-- Rows staged from a copy of a file without its lines that are not UTF-8 (src/ledger/line-repair.ts)
+-- carry the file's own path and line numbers: the copy's line c is the file's line c plus the bad
+-- lines before it, i.e. those whose shift (the bad line's number less the bad lines up to it) is < c.
+-- params: read_paths VARCHAR[] (the copies), paths VARCHAR[] (the files), shifts BIGINT[][] (same order)
+UPDATE staged_invoice s
+SET source_file = t.path, source_line = s.source_line + len(list_filter(t.shifts, x -> x < s.source_line))
+FROM (SELECT unnest($read_paths) AS read_path, unnest($paths) AS path, unnest($shifts) AS shifts) t
+WHERE s.source_file = t.read_path
