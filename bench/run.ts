@@ -13,6 +13,8 @@
 // issue's real folder is 618), RECOUNT_BENCH_JSONL_MB (default 1000), RECOUNT_BENCH_REPORT_CLAUDE_MB
 // (default 50), RECOUNT_BENCH_REPLAY_REQUESTS (default 1000000).
 // Which: `npm run bench -- claude` (names as arguments) or RECOUNT_BENCH_ONLY=csv,claude,jsonl,report,replay.
+// `npm run bench -- scale` (only when named): every command over a RECOUNT_BENCH_SCALE_ROWS-row ledger
+// (default 10000000) against one aggregation and DuckDB's own COPY … TO (scale-bench.ts).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +25,7 @@ import { benchOpenAiCsv, type OpenAiCsvResult } from './openai-csv-bench.js';
 import { benchLargeJsonl, type LargeJsonlResult } from './large-jsonl-bench.js';
 import { benchReplay, type ReplayBenchResult } from './replay-bench.js';
 import { benchReport, type ReportBenchResult } from './report-bench.js';
+import { benchScale, renderScale } from './scale-bench.js';
 
 const CSV_ROWS = positiveInt('RECOUNT_BENCH_CSV_ROWS', 1_000_000);
 const CLAUDE_MB = positiveInt('RECOUNT_BENCH_CLAUDE_MB', 200);
@@ -31,8 +34,9 @@ const JSONL_MB = positiveInt('RECOUNT_BENCH_JSONL_MB', 1000);
 const REPORT_CLAUDE_MB = positiveInt('RECOUNT_BENCH_REPORT_CLAUDE_MB', 50);
 const REPLAY_REQUESTS = positiveInt('RECOUNT_BENCH_REPLAY_REQUESTS', 1_000_000);
 const BENCHMARKS = ['csv', 'claude', 'jsonl', 'report', 'replay'];
+const SCALE_ROWS = positiveInt('RECOUNT_BENCH_SCALE_ROWS', 10_000_000);
 const ONLY = new Set((process.argv.slice(2).join(',') || process.env.RECOUNT_BENCH_ONLY || BENCHMARKS.join(',')).split(',').map((s) => s.trim()));
-for (const name of ONLY) if (!BENCHMARKS.includes(name)) throw new Error(`unknown benchmark "${name}": choose from ${BENCHMARKS.join(', ')}`);
+for (const name of ONLY) if (![...BENCHMARKS, 'scale'].includes(name)) throw new Error(`unknown benchmark "${name}": choose from ${[...BENCHMARKS, 'scale'].join(', ')}`);
 const RAW_RATIO_GOAL = 0.5;
 const REPLAY_GOAL_S = 10;
 
@@ -52,7 +56,9 @@ async function main(): Promise<void> {
     const jsonl = ONLY.has('jsonl') ? await settle(() => benchLargeJsonl(dir, JSONL_MB)) : null;
     const report = ONLY.has('report') ? await settle(() => benchReport(dir, CSV_ROWS, REPORT_CLAUDE_MB, ROUNDS)) : null;
     const replay = ONLY.has('replay') ? await settle(() => benchReplay(dir, REPLAY_REQUESTS, ROUNDS)) : null;
+    const scale = ONLY.has('scale') ? await settle(() => benchScale(dir, SCALE_ROWS)) : null;
     printSummary(openai, claude, jsonl, report, replay);
+    if (scale) log(`\n${renderScale(scale)}`);
   } finally {
     cleanup();
   }

@@ -1,4 +1,5 @@
--- Write the staged export rows as Parquet. COPY takes no bound parameters: the export command
--- substitutes the quoted output path for the placeholder after TO. The generator pair marks the file
+-- Write an export's rows as Parquet, streamed by DuckDB in bounded memory. COPY takes the rows' query
+-- with its bound parameters, but not its target as one: the export command puts the rows' query in
+-- place of ($rows) and the quoted output path in place of $out. The generator pair marks the file
 -- as recount's, so a later export may replace it without --force (src/report/write.ts).
-COPY export_rows TO $out (FORMAT parquet, COMPRESSION zstd, KV_METADATA {generator: 'recount'})
+COPY ($rows) TO $out (FORMAT parquet, COMPRESSION zstd, KV_METADATA {generator: 'recount'})

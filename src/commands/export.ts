@@ -39,11 +39,11 @@ export async function exportCommand(flags: ExportFlags): Promise<void> {
     if (flags.format === 'arrow') {
       rows = await writeArrowFile(ledger.conn, source.sql, values, tmp);
     } else {
-      // COPY takes no bound parameters, so the result is materialized in a temp table first
-      await ledger.run(`CREATE OR REPLACE TEMP TABLE export_rows AS ${source.sql}`, values);
-      if (check.kind === 'csv') checkOverwrite(out, { ...check, csvHeader: await csvHeader(ledger) });
-      await ledger.run(sql(flags.format === 'parquet' ? 'ledger/copy_export_parquet' : 'ledger/copy_export_csv').replace(/\bTO \$out\b/, `TO ${quoteLiteral(tmp)}`));
-      rows = (await ledger.one<{ n: number }>('SELECT count(*) AS n FROM export_rows')).n;
+      if (check.kind === 'csv') checkOverwrite(out, { ...check, csvHeader: await csvHeader(ledger, source.sql) });
+      // DuckDB streams the rows to the file itself, sorting in bounded memory (spilling if need be)
+      const copy = sql(flags.format === 'parquet' ? 'ledger/copy_export_parquet' : 'ledger/copy_export_csv')
+        .replace(/^COPY \(\$rows\) TO \$out\b/m, () => `COPY (\n${rowsQuery(source.sql)}\n) TO ${quoteLiteral(tmp)}`);
+      rows = Number((await ledger.conn.run(copy, values)).rowsChanged);
     }
     fs.renameSync(tmp, out);
     process.stderr.write(`wrote ${rows.toLocaleString('en-US')} rows to ${out}\n`);
@@ -51,9 +51,19 @@ export async function exportCommand(flags: ExportFlags): Promise<void> {
   }).finally(() => fs.rmSync(tmp, { force: true }));
 }
 
-/** The header line COPY writes for export_rows (snake_case names need no quoting). */
-async function csvHeader(ledger: Ledger): Promise<string> {
-  return (await ledger.conn.runAndReadAll('SELECT * FROM export_rows LIMIT 0')).columnNames().join(',');
+/** The header line COPY writes for these rows (snake_case names need no quoting), without running them. */
+async function csvHeader(ledger: Ledger, rowsSql: string): Promise<string> {
+  const prepared = await ledger.conn.prepare(rowsSql);
+  try {
+    return Array.from({ length: prepared.columnCount }, (_, i) => prepared.columnName(i)).join(',');
+  } finally {
+    prepared.destroySync();
+  }
+}
+
+/** A named query's text as a COPY subquery: no statement-ending semicolon. */
+function rowsQuery(text: string): string {
+  return text.replace(/;\s*$/, '');
 }
 
 /** COPY's target must be a literal; the path is ours (resolved, temp-suffixed), quoted safely. */
