@@ -98,7 +98,8 @@ export function buildProgram(): Command {
     .action(async (flags) => (await import('./commands/forensics.js')).forensicsCommand(flags));
 
   withPeriod(withPrices(withDb(program.command('whatif').description('replay the history under routing policies: what would each have cost?'))))
-    .option('--policy <file>', 'a policy file (YAML or JSON); repeat to compare several', collect)
+    .option('--policy <file>', 'a policy file (YAML or JSON, or a LiteLLM config with a recount: section); repeat to compare several', collect)
+    .option('--emit-litellm <file>', 'also write the first policy as a LiteLLM proxy config (aliases, fallbacks) to this file')
     .option('--json', 'machine-readable output')
     .action(async (flags) => (await import('./commands/whatif.js')).whatifCommand(flags));
 

@@ -1,3 +1,4 @@
+import { conditionFields, type Field } from '../conditions/types.js';
 import type { Params } from '../ledger/ledger.js';
 import { promptMatches } from './prompt-matches.js';
 import { bindParam, compileRuleIndex, type RuleValues } from './rule-index.js';
@@ -66,15 +67,16 @@ function rowValues(inputs: RuleInputs, params: Params): RuleValues {
  * `prompt_texts` (with `usedTextsOnly`, only the texts the rows refer to are matched).
  */
 function ruleLabels(rules: TaskRule[], inputs: RuleInputs, params: Params, opts: { usedTextsOnly?: boolean } = {}): { keySql: string; labelsSql: string } {
-  const read = (test: (w: TaskRule['when']) => unknown) => rules.some((r) => test(r.when));
+  const read = new Set<Field>();
+  for (const r of rules) conditionFields(r.condition, read);
   const prompts = promptMatches(rules, params);
   const fields = [`'prompt_hash': ${prompts.columns.length ? (inputs.prompt_hash ?? 'prompt_hash') : 'NULL::VARCHAR'}`];
-  if (read((w) => w.tools_any || w.tools_only || w.tools_none || w.tool_prefix)) fields.push(`'tools': ${inputs.tools ?? 'tools'}`);
+  if (read.has('tools')) fields.push(`'tools': ${inputs.tools ?? 'tools'}`);
   for (const column of ['model', 'project', 'api_key', 'source'] as const) {
-    if (read((w) => w[column])) fields.push(`'${column}': ${column === 'model' ? (inputs.model ?? 'model') : column}`);
+    if (read.has(column)) fields.push(`'${column}': ${column === 'model' ? (inputs.model ?? 'model') : column}`);
   }
   const tagFields = new Map<string, string>();
-  for (const key of new Set(rules.flatMap((r) => Object.keys(r.when.tag ?? {})))) {
+  for (const key of [...read].filter((f) => f.startsWith('tags.')).map((f) => f.slice('tags.'.length))) {
     const field = `tag_${tagFields.size}`;
     tagFields.set(key, field);
     fields.push(`'${field}': json_extract_string(${inputs.tags ?? 'tags'}, '$.' || ${bindParam(params, key, `${field}_key`)})`);

@@ -1,3 +1,5 @@
+import { compileCondition, sqlBinder, type FieldSql } from '../conditions/compile.js';
+import type { Field, Leaf } from '../conditions/types.js';
 import { listValue } from '../ledger/duckdb.js';
 import type { Params } from '../ledger/ledger.js';
 import type { TaskRule } from './rules.js';
@@ -14,8 +16,6 @@ export interface RuleValues {
   // when given, rule i's prompt condition, matched ahead (once per distinct prompt; prompt-matches.ts)
   promptMatch?: (i: number) => string;
 }
-
-export const REGEX_COLUMNS = ['prompt', 'model', 'project', 'api_key', 'source'] as const;
 
 /** Pattern characters one gate takes at most (the nine bundled prompt rules take about 700). */
 export const MAX_GATE_CHARS = 2000;
@@ -34,43 +34,33 @@ export function bindParam(params: Params, value: string | string[], name: string
 
 /**
  * Compiles first-match rules into a CASE that gives each row the (1-based) index of the first rule it
- * matches, over `values`. Every tool list, pattern and label is a bound parameter (in `params`); only
- * the rule structure becomes SQL text. `$task_types` and `$tiers` turn an index into a label.
+ * matches, over `values`: each rule's condition through the one condition compiler
+ * (src/conditions/compile.ts). Every tool list, pattern and label is a bound parameter (in `params`);
+ * only the rule structure becomes SQL. `$task_types` and `$tiers` turn an index into a label.
  */
 export function compileRuleIndex(rules: TaskRule[], values: RuleValues, params: Params): string {
   params.task_types = listValue(rules.map((r) => r.taskType));
   params.tiers = listValue(rules.map((r) => r.tier));
+  const fieldSql = ruleFieldSql(values);
   const regexOnly: (RegexCondition | undefined)[] = [];
   const conditions = rules.map((rule, i) => {
-    const w = rule.when;
-    const p = (key: string) => `r${i}_${key}`;
-    const parts = toolConditions(rule, values.tools, (value, key) => bindParam(params, value, p(key)));
-    for (const column of REGEX_COLUMNS) {
-      const pattern = w[column];
-      if (!pattern) continue;
-      if (column === 'prompt' && values.promptMatch) parts.push(values.promptMatch(i));
-      else parts.push(`regexp_matches(coalesce(${values[column]}, ''), ${bindParam(params, pattern, p(column))}, 'i')`);
-    }
-    const keys = Object.keys(w).filter((k) => (w as Record<string, unknown>)[k] !== undefined);
-    const only = keys.length === 1 ? (keys[0] as (typeof REGEX_COLUMNS)[number]) : undefined;
-    if (only && REGEX_COLUMNS.includes(only) && !(only === 'prompt' && values.promptMatch)) regexOnly[i] = { value: values[only], pattern: w[only]! };
-    Object.entries(w.tag ?? {}).forEach(([key, pattern], j) => {
-      parts.push(`regexp_matches(coalesce(${values.tag(key)}, ''), ${bindParam(params, pattern, p(`tag${j}`))}, 'i')`);
-    });
-    return parts.length ? parts.map((c) => `(${c})`).join(' AND ') : 'true';
+    const c = rule.condition;
+    const prompts = values.promptMatch;
+    if (c.op === '$regex' && c.field !== 'tools' && !(c.field === 'prompt' && prompts)) regexOnly[i] = { value: fieldSql(c.field), pattern: c.pattern };
+    // prompts matched ahead: rule i's prompt pattern is one looked-up column (a missing prompt matches nothing there)
+    const leaf = prompts ? (l: Leaf) => (l.field !== 'prompt' ? undefined : l.op === '$regex' ? prompts(i) : 'false') : undefined;
+    return compileCondition(c, fieldSql, sqlBinder(params as Record<string, unknown>, `r${i}_`), leaf);
   });
   return `CASE ${gatedBranches(conditions, regexOnly, params).join('\n            ')} END`;
 }
 
-/** The tool conditions of a rule over `tools` (a VARCHAR[]), with `bind` for its lists and prefix. */
-function toolConditions(rule: TaskRule, tools: string, bind: (value: string | string[], key: string) => string): string[] {
-  const w = rule.when;
-  const parts: string[] = [];
-  if (w.tools_any) parts.push(`list_has_any(coalesce(${tools}, []), ${bind(w.tools_any, 'tools_any')})`);
-  if (w.tools_only) parts.push(`len(coalesce(${tools}, [])) > 0 AND list_has_all(${bind(w.tools_only, 'tools_only')}, ${tools})`);
-  if (w.tools_none) parts.push(`NOT list_has_any(coalesce(${tools}, []), ${bind(w.tools_none, 'tools_none')})`);
-  if (w.tool_prefix) parts.push(`len(list_filter(coalesce(${tools}, []), t -> starts_with(t, ${bind(w.tool_prefix, 'tool_prefix')}))) > 0`);
-  return parts;
+/** Where each field a task-type rule reads is, in `values`. */
+function ruleFieldSql(values: RuleValues): FieldSql {
+  return (field: Field) => {
+    if (field.startsWith('tags.')) return values.tag(field.slice('tags.'.length));
+    if (field === 'tools' || field === 'prompt' || field === 'model' || field === 'project' || field === 'api_key' || field === 'source') return values[field];
+    throw new Error(`task-type rules do not read ${field}`);
+  };
 }
 
 /**

@@ -4,12 +4,15 @@ import { renderTable, toJson, usd } from '../format/table.js';
 import { readPolicy } from '../replay/policy.js';
 import { runWhatIf, type PolicyOutcome, type Range, type WhatIfReport } from '../replay/whatif.js';
 import { RecountError } from '../errors.js';
+import { litellmConfig } from '../replay/litellm-write.js';
+import { writeFileAtomic } from '../report/write.js';
 
 export interface WhatIfFlags extends PeriodFlags {
   db?: string;
   prices?: string;
   policy?: string[];
   json?: boolean;
+  emitLitellm?: string; // write the first policy as a LiteLLM proxy config there
 }
 
 /** Replays the period under each --policy and prints what each would have cost. */
@@ -18,6 +21,12 @@ export async function whatifCommand(flags: WhatIfFlags): Promise<void> {
   if (!flags.policy?.length) throw new RecountError('no policy to replay', 'pass --policy FILE (e.g. samples/policies/cheap-by-default.yaml); repeat it to compare several');
   await withSession(flags, async ({ ledger, prices }) => {
     const policies = flags.policy!.map((file) => readPolicy(file, prices));
+    for (const w of policies.flatMap((p) => p.warnings ?? [])) process.stderr.write(`warning: ${w}\n`);
+    if (flags.emitLitellm) {
+      // before the replay: a policy LiteLLM cannot express fails fast
+      writeFileAtomic(flags.emitLitellm, litellmConfig(policies[0], prices));
+      process.stderr.write(`wrote ${flags.emitLitellm}: policy ${policies[0].name} as a LiteLLM config\n`);
+    }
     const report = await runWhatIf(ledger, prices, period, policies);
     process.stdout.write(flags.json ? toJson(report) : renderWhatIf(report, describePeriod(period)));
   });

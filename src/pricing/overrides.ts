@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
+import { isMap, isSeq, type Node } from 'yaml';
+import { configError, parseConfig, readConfigText, type YamlDoc } from '../config/yaml.js';
 import { RecountError } from '../errors.js';
 import type { Catalog, PriceRow } from './catalog.js';
 import { priceProvidersNamed } from './providers.js';
@@ -41,12 +41,7 @@ const TEXT_FIELDS = ['model', 'provider', 'effective_from', 'effective_to'] as c
 const KNOWN = new Set<string>([...NUMBER_FIELDS, ...TEXT_FIELDS]);
 
 export function readOverrides(file: string): PriceOverride[] {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
-  } catch {
-    throw new RecountError(`${file}: cannot read the price overrides file`, 'check the --prices path');
-  }
+  const text = readConfigText(file, { what: 'price overrides file', flag: '--prices' });
   const entries = /\.ya?ml$/i.test(file) ? yamlEntries(file, text) : csvEntries(file, text);
   return entries.map(({ line, fields }) => validate(file, line, fields));
 }
@@ -65,48 +60,41 @@ function csvEntries(file: string, text: string): { line: number; fields: Record<
 }
 
 function yamlEntries(file: string, text: string): { line: number; fields: Record<string, unknown> }[] {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
-  if (doc.errors.length) {
-    const e = doc.errors[0];
-    throw new RecountError(`${file}:${e.linePos?.[0].line ?? 1}: ${e.message.split('\n')[0]}`, 'fix the YAML syntax');
-  }
-  let list: Node | null | undefined = doc.contents as Node | null;
+  const doc: YamlDoc = parseConfig(text, file, 'fix the YAML syntax');
+  let list: Node | null | undefined = doc.root;
   if (isMap(list)) list = list.get('prices', true) as Node | undefined;
-  if (!isSeq(list)) throw new RecountError(`${file}: expected a list of prices (or a 'prices:' list)`, 'see README: price overrides');
+  if (!isSeq(list)) doc.fail(list ?? doc.root, "expected a list of prices (or a 'prices:' list)", 'see README: price overrides');
   return list.items.map((item) => {
-    const line = lineCounter.linePos((item as Node).range?.[0] ?? 0).line;
-    if (!isMap(item)) throw new RecountError(`${file}:${line}: each price entry must be a mapping`, 'e.g. - { model: my-model, input_usd_per_mtok: 0, output_usd_per_mtok: 0 }');
-    return { line, fields: item.toJSON() as Record<string, unknown> };
+    if (!isMap(item)) doc.fail(item, 'each price entry must be a mapping', 'e.g. - { model: my-model, input_usd_per_mtok: 0, output_usd_per_mtok: 0 }');
+    return { line: doc.line(item), fields: item.toJSON() as Record<string, unknown> };
   });
 }
 
 function validate(file: string, line: number, fields: Record<string, unknown>): PriceOverride {
-  const at = `${file}:${line}`;
   for (const key of Object.keys(fields)) {
-    if (!KNOWN.has(key)) throw new RecountError(`${at}: unknown field '${key}'`, `known fields: ${[...KNOWN].join(', ')}`);
+    if (!KNOWN.has(key)) throw configError(file, line, `unknown field '${key}'`, `known fields: ${[...KNOWN].join(', ')}`);
   }
-  if (typeof fields.model !== 'string' || !fields.model.trim()) throw new RecountError(`${at}: 'model' is required`, 'name the model id the rates apply to');
+  if (typeof fields.model !== 'string' || !fields.model.trim()) throw configError(file, line, `'model' is required`, 'name the model id the rates apply to');
   const out: PriceOverride = { model: fields.model.trim(), line };
   for (const key of TEXT_FIELDS) {
     const v = fields[key];
     if (v != null && key !== 'model') out[key] = v instanceof Date ? v.toISOString().slice(0, 10) : String(v).trim();
   }
   for (const key of ['effective_from', 'effective_to'] as const) {
-    if (out[key] && !/^\d{4}-\d{2}-\d{2}$/.test(out[key]!)) throw new RecountError(`${at}: ${key} '${out[key]}' is not a date`, 'write dates as YYYY-MM-DD');
+    if (out[key] && !/^\d{4}-\d{2}-\d{2}$/.test(out[key]!)) throw configError(file, line, `${key} '${out[key]}' is not a date`, 'write dates as YYYY-MM-DD');
   }
   for (const key of NUMBER_FIELDS) {
     const v = fields[key];
     if (v == null) continue;
     const n = typeof v === 'number' ? v : Number(String(v).trim());
-    if (!Number.isFinite(n) || n < 0) throw new RecountError(`${at}: ${key} '${String(v)}' is not a non-negative number`, 'rates are dollars per million tokens, e.g. 2.5');
+    if (!Number.isFinite(n) || n < 0) throw configError(file, line, `${key} '${String(v)}' is not a non-negative number`, 'rates are dollars per million tokens, e.g. 2.5');
     out[key] = n;
   }
   const hasRates = out.input_usd_per_mtok != null || out.output_usd_per_mtok != null;
-  if (out.discount_pct != null && hasRates) throw new RecountError(`${at}: give either discount_pct or rates, not both`, 'a discount applies to the catalog rates');
-  if (out.discount_pct != null && out.discount_pct > 100) throw new RecountError(`${at}: discount_pct ${out.discount_pct} is over 100`, 'write 15 for 15% off');
+  if (out.discount_pct != null && hasRates) throw configError(file, line, `give either discount_pct or rates, not both`, 'a discount applies to the catalog rates');
+  if (out.discount_pct != null && out.discount_pct > 100) throw configError(file, line, `discount_pct ${out.discount_pct} is over 100`, 'write 15 for 15% off');
   if (out.discount_pct == null && (out.input_usd_per_mtok == null || out.output_usd_per_mtok == null)) {
-    throw new RecountError(`${at}: '${out.model}' needs input_usd_per_mtok and output_usd_per_mtok (or discount_pct)`, 'a local model can be priced at 0');
+    throw configError(file, line, `'${out.model}' needs input_usd_per_mtok and output_usd_per_mtok (or discount_pct)`, 'a local model can be priced at 0');
   }
   return out;
 }
@@ -123,7 +111,7 @@ export function overridePriceRows(catalog: Catalog, overrides: PriceOverride[], 
     const providers = o.provider ? priceProvidersNamed(o.provider) : null;
     if (o.discount_pct != null) {
       const base = discountBase(catalog, model, providers);
-      if (!base.length) throw new RecountError(`${file}:${o.line}: '${o.model}' is not in the catalog, so a discount has nothing to apply to`, 'give its rates instead (input_usd_per_mtok, output_usd_per_mtok)');
+      if (!base.length) throw configError(file, o.line, `'${o.model}' is not in the catalog, so a discount has nothing to apply to`, 'give its rates instead (input_usd_per_mtok, output_usd_per_mtok)');
       rows.push(...base.map((p) => discounted(p, o)));
     } else {
       for (const provider of providers ?? [null]) rows.push(ratesRow(o, model, provider));

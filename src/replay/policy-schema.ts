@@ -1,61 +1,61 @@
 import path from 'node:path';
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node } from 'yaml';
-import { RecountError } from '../errors.js';
+import { isMap, isSeq, type Node } from 'yaml';
+import { parseWhen } from '../conditions/parse.js';
+import { parseConfig, scalar, type Entry, type YamlDoc } from '../config/yaml.js';
 import { loadCatalog } from '../pricing/catalog.js';
 import type { PriceBook } from '../pricing/install.js';
 import type {
   Assumptions,
   Budget,
   Condition,
-  Field,
   PolicyBody,
   Route,
   Rule,
   Transform,
   Triple,
-  Value,
 } from './policy.js';
-
-// Field names live here (not in policy.ts) so the two modules share no runtime import cycle.
-export const STRING_FIELDS = ['task_type', 'model', 'provider', 'source', 'api_key', 'project'] as const;
-export const NUMBER_FIELDS = ['tier', 'prompt_tokens', 'output_tokens'] as const;
 
 /** Validation of policy files: walks the YAML nodes so every error carries the line of its node. */
 
-type Entry = { key: string; keyNode: Node; value: Node | null };
+/**
+ * What a policy read from another format (a LiteLLM config, litellm-read.ts) adds: names that stand
+ * for models (its aliases), and the escalation a route to such a name gets (its fallbacks).
+ */
+export interface PolicyHooks {
+  modelAlias?: (name: string) => string | undefined;
+  escalateFor?: (routeName: string) => Rule['escalate'];
+}
 
 class Ctx {
   constructor(
-    readonly file: string,
-    private readonly lc: LineCounter,
+    readonly doc: YamlDoc,
     readonly book: PriceBook,
+    readonly hooks: PolicyHooks = {},
   ) {}
+  get file(): string {
+    return this.doc.file;
+  }
   line(node: unknown): number {
-    return this.lc.linePos((node as Node | null)?.range?.[0] ?? 0).line;
+    return this.doc.line(node);
   }
   fail(node: unknown, message: string, hint: string): never {
-    throw new RecountError(`${this.file}:${this.line(node)}: ${message}`, hint);
+    this.doc.fail(node, message, hint);
   }
 }
 
 const TOP_KEYS = ['version', 'name', 'description', 'allow_upgrade', 'rules', 'budgets', 'transforms', 'assumptions'];
 const RULE_KEYS = ['name', 'when', 'route', 'escalate', 'allow_upgrade'];
-const COMPARE_OPS = ['$gt', '$gte', '$lt', '$lte'];
-const TEXT_OPS = ['$eq', '$ne', '$in', '$nin', '$regex'];
-const NUMBER_OPS = ['$eq', '$ne', '$in', '$nin', ...COMPARE_OPS];
-const ALL_OPS = ['$eq', '$ne', '$in', '$nin', '$gt', '$gte', '$lt', '$lte', '$regex', '$and', '$or'];
-const FIELDS_HINT = `fields: ${[...STRING_FIELDS, ...NUMBER_FIELDS].join(', ')}, tools, tags.<name>`;
 
 export function parsePolicy(text: string, file: string, book: PriceBook): PolicyBody {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc });
-  if (doc.errors.length) {
-    const e = doc.errors[0];
-    throw new RecountError(`${file}:${e.linePos?.[0].line ?? 1}: ${e.message.split('\n')[0]}`, 'fix the YAML (or JSON) syntax');
-  }
-  const ctx: Ctx = new Ctx(file, lc, book);
-  const root = doc.contents as Node | null;
-  if (!isMap(root)) throw new RecountError(`${file}:1: a policy is a mapping with version: 1 and rules`, 'see samples/policies/identity.yaml');
+  const doc = parseConfig(text, file);
+  return parsePolicyNode(doc, doc.root, book);
+}
+
+/** A policy from its mapping node (the whole file, or a section of another format's file). */
+export function parsePolicyNode(doc: YamlDoc, root: Node | null, book: PriceBook, hooks: PolicyHooks = {}): PolicyBody {
+  const file = doc.file;
+  const ctx: Ctx = new Ctx(doc, book, hooks);
+  if (!isMap(root)) ctx.fail(root, 'a policy is a mapping with version: 1 and rules', 'see samples/policies/identity.yaml');
   const top = entries(ctx, root, 'policy');
   const get = (k: string) => top.find((e) => e.key === k);
   for (const e of top) if (!TOP_KEYS.includes(e.key)) ctx.fail(e.keyNode, `unknown field '${e.key}'`, `a policy has ${TOP_KEYS.join(', ')}`);
@@ -109,8 +109,9 @@ function parseRule(ctx: Ctx, node: Node, policyUpgrade: boolean): Rule {
   const name = text1(ctx, get('name')!.value, 'name');
   const whenNode = get('when')?.value ?? null;
   const isDefault = whenNode == null || scalar(whenNode) === null || (isMap(whenNode) && whenNode.items.length === 0);
-  const when: Condition = isDefault ? { op: '$and', args: [] } : parseWhen(ctx, whenNode);
+  const when: Condition = isDefault ? { op: '$and', args: [] } : parseWhen(ctx.doc, whenNode, { modelId: (t) => loadCatalog().modelIds.canonical(t) ?? t });
   let route: Route | null = null;
+  let routeName = '';
   const routeNode = get('route')?.value;
   if (routeNode) {
     const r = entries(ctx, routeNode, 'route', 'route: { model: claude-haiku-4-5, scope: switch }');
@@ -122,6 +123,7 @@ function parseRule(ctx: Ctx, node: Node, policyUpgrade: boolean): Rule {
       if (!rg('model')) ctx.fail(routeNode, `rule '${name}': route needs a model`, 'route: { model: claude-haiku-4-5 } (leave out route to keep the model)');
       const scope = rg('scope') ? scalar(rg('scope')!.value) : 'switch';
       if (scope !== 'switch' && scope !== 'subagent') ctx.fail(rg('scope')!.value, `scope '${String(scope)}' is not switch or subagent`, 'switch: the main loop changes model; subagent: the work moves to a fresh context');
+      routeName = String(scalar(rg('model')!.value));
       route = { model: pricedModel(ctx, rg('model')!.value), scope };
     }
   }
@@ -136,6 +138,8 @@ function parseRule(ctx: Ctx, node: Node, policyUpgrade: boolean): Rule {
     const n = scalar(after.value);
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 5) ctx.fail(after.value, `after_failures ${String(n)} is not a whole number from 1 to 5`, 'after_failures: 2');
     escalate = { to: pricedModel(ctx, to.value), afterFailures: n };
+  } else if (route && ctx.hooks.escalateFor) {
+    escalate = ctx.hooks.escalateFor(routeName);
   }
   const upgrade = get('allow_upgrade') ? flag(ctx, get('allow_upgrade')!.value, 'allow_upgrade') : policyUpgrade;
   return { name, when, isDefault, route, escalate, ...(upgrade ? { allowUpgrade: true as const } : {}) };
@@ -145,76 +149,6 @@ function flag(ctx: Ctx, node: Node | null, what: string): boolean {
   const v = scalar(node);
   if (typeof v !== 'boolean') ctx.fail(node, `${what} must be true or false, not '${String(v)}'`, `${what}: true lets a rule route to a dearer model`);
   return v;
-}
-
-function parseWhen(ctx: Ctx, node: Node | null): Condition {
-  const e = entries(ctx, node, 'condition', 'when: { task_type: { $in: [search, docs] } }');
-  if (!e.length) ctx.fail(node, 'empty condition', 'only a default rule has when: {}');
-  const args: Condition[] = e.map(({ key, keyNode, value }) => {
-    if (key === '$and' || key === '$or') {
-      if (!isSeq(value) || !value.items.length) ctx.fail(value ?? keyNode, `${key} takes a non-empty list of conditions`, `${key}: [{ tier: 1 }, { model: claude-haiku-4-5 }]`);
-      return { op: key, args: (value.items as Node[]).map((n) => parseWhen(ctx, n)) };
-    }
-    if (key.startsWith('$')) ctx.fail(keyNode, `unknown operator '${key}'`, `operators: ${ALL_OPS.join(' ')}`);
-    return parseField(ctx, fieldOf(ctx, keyNode, key), value);
-  });
-  return args.length === 1 ? args[0] : { op: '$and', args };
-}
-
-function fieldOf(ctx: Ctx, node: Node, key: string): Field {
-  if ((STRING_FIELDS as readonly string[]).includes(key) || (NUMBER_FIELDS as readonly string[]).includes(key) || key === 'tools') return key as Field;
-  if (key.startsWith('tags.')) {
-    if (!/^[A-Za-z0-9_-]+$/.test(key.slice(5))) ctx.fail(node, `tag name '${key.slice(5)}' must be letters, digits, _ or -`, 'tags.team: backend');
-    return key as Field;
-  }
-  ctx.fail(node, `unknown field '${key}'`, FIELDS_HINT);
-}
-
-function parseField(ctx: Ctx, field: Field, node: Node | null): Condition {
-  if (isSeq(node)) ctx.fail(node, `${field}: a list needs an operator`, `${field}: { $in: [a, b] }`);
-  if (!isMap(node)) return { op: '$eq', field, value: fieldValue(ctx, field, '$eq', node) };
-  const isNumber = (NUMBER_FIELDS as readonly string[]).includes(field);
-  const allowed = isNumber ? NUMBER_OPS : TEXT_OPS;
-  const e = entries(ctx, node, 'condition');
-  if (!e.length) ctx.fail(node, `${field}: empty condition`, `${field}: { $eq: value }`);
-  const args: Condition[] = e.map(({ key, keyNode, value }) => {
-    if (!ALL_OPS.includes(key)) ctx.fail(keyNode, `unknown operator '${key}'`, `operators: ${ALL_OPS.join(' ')}`);
-    if (!allowed.includes(key)) {
-      ctx.fail(keyNode, `${key} does not apply to ${field}`, isNumber ? `${field} takes ${NUMBER_OPS.join(' ')}` : `${key} needs a number field (${NUMBER_FIELDS.join(', ')}); ${field} takes ${TEXT_OPS.join(' ')}`);
-    }
-    if (key === '$in' || key === '$nin') {
-      if (!isSeq(value) || !value.items.length) ctx.fail(value ?? keyNode, `${field}: ${key} takes a non-empty list`, `${field}: { ${key}: [a, b] }`);
-      return { op: key, field, values: (value.items as Node[]).map((n) => fieldValue(ctx, field, key, n)) };
-    }
-    if (key === '$regex') {
-      const p = scalar(value);
-      if (typeof p !== 'string' || !p) ctx.fail(value ?? keyNode, `${field}: $regex takes a pattern`, "$regex: '^claude-'");
-      checkRegex(ctx, value, field, p);
-      return { op: '$regex', field, pattern: p };
-    }
-    return { op: key as '$eq', field, value: fieldValue(ctx, field, key, value) };
-  });
-  return args.length === 1 ? args[0] : { op: '$and', args };
-}
-
-function fieldValue(ctx: Ctx, field: Field, op: string, node: Node | null): Value {
-  const v = scalar(node);
-  if ((NUMBER_FIELDS as readonly string[]).includes(field)) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) ctx.fail(node, `${field}: ${op} needs a number, not '${String(v)}'`, `${field}: { ${op}: 100000 }`);
-    return v;
-  }
-  if (v == null || typeof v === 'object' || v === '') ctx.fail(node, `${field}: ${op} needs a value`, `${field}: { ${op}: text }`);
-  const text = String(v);
-  return field === 'model' ? (loadCatalog().modelIds.canonical(text) ?? text) : text;
-}
-
-function checkRegex(ctx: Ctx, node: Node | null, field: string, p: string): void {
-  try {
-    new RegExp(p, 'i');
-  } catch (err) {
-    ctx.fail(node, `${field}: $regex '${p}' is not a valid pattern (${(err as Error).message})`, 'patterns are regular expressions, e.g. ^claude-');
-  }
-  if (/\(\?<?[=!]|\\[1-9]/.test(p)) ctx.fail(node, `${field}: $regex '${p}' uses a lookaround or back-reference`, 'DuckDB (RE2) runs patterns without lookarounds or back-references');
 }
 
 function parseBudget(ctx: Ctx, node: Node): Budget {
@@ -313,7 +247,7 @@ function parseAssumptions(ctx: Ctx, entry: Entry | undefined): Assumptions {
 
 function modelKey(ctx: Ctx, e: Entry, seen: Record<string, unknown>): string {
   if (e.key === 'default') return 'default';
-  const id = loadCatalog().modelIds.canonical(e.key) ?? e.key;
+  const id = ctx.hooks.modelAlias?.(e.key) ?? loadCatalog().modelIds.canonical(e.key) ?? e.key;
   if (id in seen && id !== 'default') ctx.fail(e.keyNode, `model '${e.key}' is given twice (as ${id})`, 'name each model once');
   return id;
 }
@@ -335,7 +269,7 @@ function triple(ctx: Ctx, node: Node | null, what: string, rate: boolean): Tripl
 function pricedModel(ctx: Ctx, node: Node | null): string {
   const raw = scalar(node);
   if (typeof raw !== 'string' || !raw.trim()) ctx.fail(node, 'a model id is needed here', 'e.g. claude-haiku-4-5');
-  const id = loadCatalog().modelIds.canonical(raw) ?? raw.trim();
+  const id = ctx.hooks.modelAlias?.(raw.trim()) ?? loadCatalog().modelIds.canonical(raw) ?? raw.trim();
   if (!ctx.book.rows.some(({ row }) => row.model === id && row.input_usd_per_mtok != null)) {
     ctx.fail(node, `model '${raw}' has no price${id !== raw ? ` (looked up as ${id})` : ''} in ${ctx.book.label}`, 'price it with --prices FILE (a local model can be priced at 0), or fix the name');
   }
@@ -343,26 +277,13 @@ function pricedModel(ctx: Ctx, node: Node | null): string {
 }
 
 function entries(ctx: Ctx, node: Node | null, what: string, hint = `${what}: { … }`): Entry[] {
-  if (!isMap(node)) ctx.fail(node, `${what} must be a mapping`, hint);
-  return node.items.map((pair) => {
-    const keyNode = pair.key as Node;
-    return { key: String(scalar(keyNode)), keyNode, value: (pair.value as Node | null) ?? null };
-  });
+  return ctx.doc.entries(node, what, hint);
 }
 
 function seqOf(ctx: Ctx, entry: Entry | undefined, what: string): Node[] {
-  if (!entry || scalar(entry.value) === null) return [];
-  if (!isSeq(entry.value)) ctx.fail(entry.value ?? entry.keyNode, `${what} must be a list`, `${what}:\n  - …`);
-  return entry.value.items as Node[];
+  return ctx.doc.items(entry, what);
 }
 
 function text1(ctx: Ctx, node: Node | null, what: string): string {
-  const v = scalar(node);
-  if (typeof v !== 'string' || !v.trim()) ctx.fail(node, `${what} must be text`, `${what}: my-policy`);
-  return v.trim();
-}
-
-function scalar(node: Node | null | undefined): unknown {
-  if (node == null) return null;
-  return isScalar(node) ? node.value : undefined;
+  return ctx.doc.text(node, what, `${what}: my-policy`);
 }

@@ -182,3 +182,25 @@ describe('user rules', () => {
     expect(() => readRules(file)).toThrow(message);
   });
 });
+
+describe('task-type rules in the one condition language', () => {
+  it('the shorthand becomes conditions: tools as $in/$only/$nin/$prefix, patterns as $regex (a missing value reads as "")', async () => {
+    const { matchesCondition } = await import('../../src/conditions/evaluate.js');
+    const [rule] = parseRules("rules:\n  - { name: a, task_type: a, tier: 1, when: { tools_only: [Read, Grep], tool_prefix: Re, project: '^$' } }\n", 'r.yaml');
+    expect(rule.condition).toEqual({
+      op: '$and',
+      args: [
+        { op: '$only', field: 'tools', values: ['Read', 'Grep'] },
+        { op: '$prefix', field: 'tools', value: 'Re' },
+        { op: '$or', args: [{ op: '$exists', field: 'project', exists: false }, { op: '$regex', field: 'project', pattern: '^$' }] },
+      ],
+    });
+    expect(matchesCondition(rule.condition, { tools: ['Read'], project: null })).toBe(true);
+    expect(matchesCondition(rule.condition, { tools: ['Read', 'Edit'] })).toBe(false);
+    expect(matchesCondition(rule.condition, { tools: ['Grep'] })).toBe(false); // no tool starts with Re
+    expect(matchesCondition(rule.condition, { tools: ['Read'], project: 'web' })).toBe(false);
+  });
+  it('refuses a pattern DuckDB cannot run, naming the line', () => {
+    expect(() => parseRules("rules:\n  - { name: a, task_type: a, tier: 1, when: { model: 'a(?=b)' } }\n", 'r.yaml')).toThrow("r.yaml:2: rule 'a': model uses a lookaround or back-reference");
+  });
+});

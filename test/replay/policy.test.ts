@@ -37,8 +37,8 @@ function errorOf(text: string): { file: string; err: RecountError } {
 
 describe('bundled policies', () => {
   const files = fs.readdirSync(samples('policies')).filter((f) => f.endsWith('.yaml'));
-  it('ships the six examples', () => {
-    expect(files.sort()).toEqual(['budget-cap.yaml', 'cheap-by-default.yaml', 'compact-long-context.yaml', 'identity.yaml', 'stable-prefix.yaml', 'task-tiers.yaml']);
+  it('ships the seven examples (one a LiteLLM config)', () => {
+    expect(files.sort()).toEqual(['budget-cap.yaml', 'cheap-by-default.yaml', 'compact-long-context.yaml', 'identity.yaml', 'litellm_config.yaml', 'stable-prefix.yaml', 'task-tiers.yaml']);
   });
   it.each(files)('%s parses, with a header comment', (f) => {
     const p = readPolicy(samples('policies', f), book);
@@ -219,6 +219,13 @@ const table: [string, number[]][] = [
   ['{ tools: { $in: [Grep, Edit] } }', [1, 2]],
   ['{ tools: { $nin: [Grep, Edit] } }', [3, 4, 5]],
   ["{ tools: { $regex: '^mcp__' } }", [2]],
+  ['{ tools: { $only: [Grep, Read] } }', [1, 5]],
+  ['{ tools: { $prefix: mcp__ } }', [2]],
+  ['{ tools: { $prefix: MCP__ } }', []],
+  ['{ model: { $prefix: claude- } }', [1, 2, 4]],
+  ['{ project: { $exists: false } }', [4]],
+  ['{ tags.team: { $exists: true } }', [1, 2, 3]],
+  ['{ tools: { $exists: false } }', [4]],
   ['{ $or: [{ tier: 3 }, { tools: { $in: [Grep] } }] }', [1, 3]],
   ['{ $and: [{ provider: anthropic }, { tier: { $gte: 2 } }] }', [2]],
   ['{ $or: [{ $and: [{ project: web }, { tier: 1 }] }, { $and: [{ tags.team: infra }, { prompt_tokens: { $gt: 100000 } }] }] }', [1, 2]],
@@ -238,7 +245,7 @@ describe('matchesCondition', () => {
       if ('args' in c) c.args.forEach(walk);
     };
     parsed.forEach((p) => walk(p.cond));
-    expect([...ops].sort()).toEqual(['$and', '$eq', '$gt', '$gte', '$in', '$lt', '$lte', '$ne', '$nin', '$or', '$regex'].sort());
+    expect([...ops].sort()).toEqual(['$and', '$eq', '$exists', '$gt', '$gte', '$in', '$lt', '$lte', '$ne', '$nin', '$only', '$or', '$prefix', '$regex'].sort());
   });
   it('an empty $and (a default rule) matches everything', () => {
     expect(rows.every((r) => matchesCondition({ op: '$and', args: [] }, r))).toBe(true);

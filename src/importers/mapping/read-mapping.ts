@@ -1,6 +1,5 @@
-import fs from 'node:fs';
-import { LineCounter, parseDocument, isMap, type Node, type Document } from 'yaml';
-import { RecountError } from '../../errors.js';
+import { isMap } from 'yaml';
+import { configError, readConfig } from '../../config/yaml.js';
 
 /** Ledger fields a mapping may fill from a source column (CSV header) or JSON path (JSONL, dotted). */
 export const MAPPABLE_FIELDS = [
@@ -44,22 +43,12 @@ export interface Mapping {
 const TOP_LEVEL = ['version', 'name', 'format', 'provider', 'role', 'timestamp', 'identity', 'units', 'input_includes_cache', 'columns', 'tags'];
 
 export function readMapping(file: string): Mapping {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new RecountError(`${file}: cannot read the mapping file`, 'check the --mapping path');
-  }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter }); // YAML is a superset of JSON: both read here
-  if (doc.errors.length) {
-    const e = doc.errors[0];
-    throw new RecountError(`${file}:${e.linePos?.[0].line ?? 1}: ${e.message.split('\n')[0]}`, 'fix the mapping syntax (YAML or JSON)');
-  }
-  if (!isMap(doc.contents)) throw new RecountError(`${file}: a mapping is an object with name, format, timestamp and columns`, 'see README: Any other CSV or JSONL');
-  const raw = doc.toJSON() as Record<string, unknown>;
+  // YAML is a superset of JSON: both read here
+  const doc = readConfig(file, { what: 'mapping file', flag: '--mapping' }, 'fix the mapping syntax (YAML or JSON)');
+  if (!isMap(doc.root)) doc.fail(doc.root, 'a mapping is an object with name, format, timestamp and columns', 'see README: Any other CSV or JSONL');
+  const raw = doc.doc.toJSON() as Record<string, unknown>;
   const fail = (field: string, message: string, hint: string): never => {
-    throw new RecountError(`${file}:${lineOf(doc, lineCounter, field)}: ${field}: ${message}`, hint);
+    throw configError(file, doc.lineOfKey(field), `${field}: ${message}`, hint);
   };
 
   for (const key of Object.keys(raw)) if (!TOP_LEVEL.includes(key)) fail(key, 'unknown field', `fields: ${TOP_LEVEL.join(', ')}`);
@@ -115,13 +104,6 @@ export function readMapping(file: string): Mapping {
     columns: columns as Partial<Record<MappableField, string>>,
     tags: list('tags'),
   };
-}
-
-function lineOf(doc: Document, lineCounter: LineCounter, field: string): number {
-  const node = doc.get(field, true) as Node | undefined;
-  const pair = isMap(doc.contents) ? doc.contents.items.find((p) => (p.key as { value?: unknown })?.value === field) : undefined;
-  const offset = (pair?.key as Node | undefined)?.range?.[0] ?? node?.range?.[0] ?? 0;
-  return lineCounter.linePos(offset).line;
 }
 
 function isZone(zone: string): boolean {
