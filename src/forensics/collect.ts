@@ -15,11 +15,18 @@ type Row = Record<string, unknown>;
 /** Runs a named query over the period in force (`given` fills its other parameters). */
 export type QueryRunner = (name: string, given?: Record<string, string>) => Promise<Row[]>;
 
+/** How many findings a lead reads: past ten, the list stops being read. */
+export const MAX_FINDINGS = 10;
+
 /**
- * Runs the forensic queries through `q` and returns the period's totals and the findings, ranked by
- * dollars at stake. `recount forensics` prints them; `recount report` lists them.
+ * Runs the forensic queries through `q` and returns the period's totals and the `limit` strongest
+ * findings (unknown costs first, then by dollars at stake); `found` counts them before the cut.
+ * `recount forensics` prints them; `recount report` lists them.
  */
-export async function collectFindings(q: QueryRunner, opts: { capUsd?: number } = {}): Promise<{ summary: Row; findings: Finding[] }> {
+export async function collectFindings(
+  q: QueryRunner,
+  opts: { capUsd?: number; limit?: number } = {},
+): Promise<{ summary: Row; findings: Finding[]; found: number }> {
   const [summary] = await q('summary');
   const findings: Finding[] = [
     ...unpricedFindings(summary),
@@ -30,5 +37,5 @@ export async function collectFindings(q: QueryRunner, opts: { capUsd?: number } 
     ...reconciliationFindings(await q('reconciliation')),
     ...(opts.capUsd ? budgetFindings(await q('budget_audit', { cap_usd: String(opts.capUsd) }), opts.capUsd) : []),
   ];
-  return { summary, findings: rankFindings(findings) };
+  return { summary, findings: rankFindings(findings).slice(0, opts.limit ?? MAX_FINDINGS), found: findings.length };
 }

@@ -81,7 +81,14 @@ export function runawayFindings(sessions: Row[], limit = 3): Finding[] {
   });
 }
 
-/** Days a model spent far above its usual range (a model with no spread, MAD 0, has no usual range). */
+/** What a day was compared with: days the ledger covers the same way. */
+const DAY_OF: Record<string, string> = { aggregate: 'day in the usage export', requests: 'day in request logs' };
+
+/**
+ * Days a model spent far above its usual day among days of the same coverage (anomalous_days: an
+ * export's days against export days, request-log days against request-log days). Drops are left to
+ * the query: a finding is money spent. A non-finite score (an older query's MAD-0 rows) is skipped.
+ */
 export function anomalyFindings(days: Row[], limit = 3): Finding[] {
   return days
     .filter((d) => d.robust_z != null && Number.isFinite(n(d.robust_z)) && n(d.excess_usd) > 0)
@@ -89,7 +96,7 @@ export function anomalyFindings(days: Row[], limit = 3): Finding[] {
     .slice(0, limit)
     .map((d) => ({
     kind: 'anomalous_day' as const,
-    title: `${d.day}: ${d.model} spent ${usd(n(d.cost_usd))}, ${usd(n(d.excess_usd))} above its median day (${usd(n(d.median_usd))}; robust z ${n(d.robust_z).toFixed(1)})`,
+    title: `${d.day}: ${d.model} spent ${usd(n(d.cost_usd))}, ${usd(n(d.excess_usd))} above its median ${DAY_OF[String(d.coverage)] ?? 'day'} (${usd(n(d.median_usd))}; robust z ${n(d.robust_z).toFixed(1)})`,
     impact_usd: n(d.excess_usd),
     evidence: d,
     query: 'recount query anomalous_days',

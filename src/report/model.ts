@@ -117,9 +117,10 @@ export interface Anomalies {
     day: string;
     provider: string | null;
     model: string | null;
+    coverage: string | null; // what the day was compared with: 'aggregate', 'requests' or 'mixed' days
     cost_usd: number;
     median_usd: number;
-    robust_z: number | null; // null: the model's days have no spread (MAD 0), z is infinite
+    robust_z: number | null; // anomalous_days never scores ∞ now; null stays for a non-finite value
     excess_usd: number;
   }[];
   total: number; // flagged days before the cut

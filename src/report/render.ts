@@ -26,11 +26,22 @@ h2 { font-size: 19px; margin: 36px 0 12px; padding-bottom: 4px; border-bottom: 1
 nav { margin-top: 14px; font-size: 13px; }
 nav ol { list-style: none; padding: 0; margin: 0; display: flex; flex-wrap: wrap; gap: 4px 16px; }
 nav a { color: #2c5fb3; text-decoration: none; }
-.kpis { display: grid; grid-template-columns: repeat(auto-fit, minmax(200px, 1fr)); gap: 12px; margin: 8px 0 16px; break-inside: avoid; }
-.kpi { border: 1px solid #e1e1e6; border-radius: 8px; padding: 12px 14px; }
-.kpi-value { font-size: 24px; font-weight: bold; overflow-wrap: anywhere; }
-.kpi-value.period { font-size: 17px; padding: 4px 0 3px; }
-.kpi-label { color: #55565b; font-size: 12.5px; overflow-wrap: anywhere; }
+.answers { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 14px; margin: 8px 0 10px; break-inside: avoid; }
+.answer { border: 1px solid #e1e1e6; border-radius: 8px; padding: 10px 14px 8px; min-width: 0; }
+.answer .question { margin: 0 0 4px; color: #55565b; font-size: 12px; font-weight: bold; text-transform: uppercase; letter-spacing: 0.03em; }
+.answer .tile { margin: 0 0 8px; font-size: 15px; line-height: 1.35; overflow-wrap: anywhere; }
+.answer .tile .big { font-size: 22px; }
+.answer .note { margin: 4px 0; }
+.answer ol { list-style: none; padding: 0; margin: 6px 0; font-size: 12.5px; }
+.answer li { margin: 0 0 5px; overflow-wrap: anywhere; }
+ol.bars li, ol.policies li { display: grid; grid-template-columns: minmax(0, 1fr) auto; column-gap: 8px; }
+.bar-label { font-weight: bold; }
+.bar-value { font-variant-numeric: tabular-nums; white-space: nowrap; text-align: right; }
+.bar { grid-column: 1 / -1; height: 6px; margin-top: 2px; background: #eef0f4; border-radius: 3px; }
+.bar > span { display: block; height: 100%; background: #4269d0; border-radius: 3px; }
+ol.top-findings .impact { min-width: 0; margin-right: 4px; }
+.facts-line { margin-top: 0; }
+@media (max-width: 760px) { .answers { grid-template-columns: 1fr; } }
 .warn { background: #fff6e5; border-left: 4px solid #efb118; padding: 8px 12px; }
 .note { color: #55565b; font-size: 12.5px; }
 figure.chart { margin: 12px 0 16px; break-inside: avoid; page-break-inside: avoid; }

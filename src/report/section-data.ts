@@ -207,6 +207,7 @@ export function anomalyData(rows: Row[], limit = 10): Anomalies {
       day: str(r.day),
       provider: strOrNull(r.provider),
       model: strOrNull(r.model),
+      coverage: strOrNull(r.coverage),
       cost_usd: num(r.cost_usd),
       median_usd: num(r.median_usd),
       robust_z: numOrNull(r.robust_z),

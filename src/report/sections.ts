@@ -4,11 +4,14 @@
  */
 import { renderChart } from './charts.js';
 import { cacheHitSpec, costPerRequestSpec, spendOverTimeSpec, taskTypeSpec, tierSpec, tokenMixSpec } from './chart-specs.js';
+import { headlineSection } from './first-screen.js';
 import { compact, duration, int, pct, table, usd, utcMinute } from './format.js';
 import { html, type Html } from './html.js';
 import type { ReportData } from './model.js';
 import { OTHER } from './section-data.js';
 import { whatifSection } from './whatif-section.js';
+
+export { headlineSection } from './first-screen.js';
 
 export interface ReportSection {
   id: string; // the section's anchor (#id) and its entry in the contents
@@ -19,37 +22,19 @@ export interface ReportSection {
 const code = (text: string) => html`<code>${text}</code>`;
 const muted = (text: string | Html) => html`<p class="note">${text}</p>`;
 
-export const headlineSection: ReportSection = {
-  id: 'headline',
-  title: 'Headline',
+/** What one call costs per model: after spend (the first screen), since a dear call matters by how often it runs. */
+export const costPerRequestSection: ReportSection = {
+  id: 'cost-per-request',
+  title: 'Cost per request',
   async render(d) {
-    const h = d.headline;
-    const kpi = (value: string | Html, label: string | Html, cls = '') => html`<div class="kpi"><div class="kpi-value${cls}">${value}</div><div class="kpi-label">${label}</div></div>`;
-    const p = d.period;
-    const day = (d: string | null) => html`<span class="nobr">${d ?? '…'}</span>`;
-    const range = p.since || p.until ? html`${day(p.since)} to ${day(p.until)}` : 'all time';
-    const days = p.tz === 'UTC' ? '' : `days in ${p.tz}; `;
-    const dataRange = h.first_at ? `${days}data from ${utcMinute(h.first_at)} to ${utcMinute(h.last_at)}` : `${days}no data in this period`;
-    const unpriced = h.unpriced_records
-      ? html`<p class="warn"><strong>${int(h.unpriced_records)} records have no catalog price</strong> (${h.unpriced_models.join(', ')}): ${
-          h.uncosted_records === 0 ? 'all are in the totals at what the source billed' : `${int(h.uncosted_records)} of them are missing from the totals`
-        }. Add their rates with ${code('--prices FILE')}.</p>`
-      : '';
-    const chart = h.cost_per_request.length
-      ? await renderChart(
-          'cost-per-request',
-          costPerRequestSpec(h.cost_per_request),
-          `What one request costs, per model (the ${h.cost_per_request.length} costliest models with known request counts), dearest first.`,
-          'Bar chart: cost per request by model',
-        )
-      : muted('No model has both a request count and a cost in this period.');
-    return html`<div class="kpis">
-${kpi(usd(h.cost_usd), html`spent (list price ${usd(h.list_cost_usd)}; billed where the source says ${usd(h.billed_cost_usd)})`)}
-${kpi(int(h.requests), `requests in ${int(h.records)} ledger records`)}
-${kpi(h.top_model_share == null ? '—' : pct(h.top_model_share), h.top_model ? html`of spend on the top model, <strong>${h.top_model}</strong> (${usd(h.top_model_cost_usd)}), of ${int(h.models)} models` : 'no priced model')}
-${kpi(range, dataRange, ' period')}
-</div>
-${unpriced}${chart}`;
+    const rows = d.headline.cost_per_request;
+    if (!rows.length) return muted('No model has both a request count and a cost in this period.');
+    return renderChart(
+      'cost-per-request',
+      costPerRequestSpec(rows),
+      `What one request costs, per model (the ${rows.length} costliest models with known request counts), dearest first.`,
+      'Bar chart: cost per request by model',
+    );
   },
 };
 
@@ -172,6 +157,9 @@ export const topSessionsSection: ReportSection = {
   },
 };
 
+/** What an anomalous day was compared with (anomalous_days' coverage). */
+const COVERAGE: Record<string, string> = { aggregate: 'export days', requests: 'request-log days', mixed: 'mixed days' };
+
 export const anomaliesSection: ReportSection = {
   id: 'anomalies',
   title: 'Anomalous days',
@@ -184,6 +172,7 @@ export const anomaliesSection: ReportSection = {
         { label: 'day', cell: (r) => r.day, nowrap: true },
         { label: 'provider', cell: (r) => r.provider ?? '—' },
         { label: 'model', cell: (r) => r.model ?? '—' },
+        { label: 'compared with', cell: (r) => COVERAGE[r.coverage ?? ''] ?? '—', nowrap: true },
         { label: 'spent', cell: (r) => usd(r.cost_usd), num: true },
         { label: 'median day', cell: (r) => usd(r.median_usd), num: true },
         { label: 'excess', cell: (r) => usd(r.excess_usd), num: true },
@@ -191,7 +180,7 @@ export const anomaliesSection: ReportSection = {
       ],
       a.days,
       `Days a model spent far from its usual day${more}`,
-    )}${muted('Robust z = (spend − median day) / (1.4826 × median absolute deviation) over the model\'s days from its first to its last; |z| ≥ 3.5 is flagged. ∞: most of the model\'s days spent the same (often nothing), so any other day stands out.')}`;
+    )}${muted('A day is compared only with days the ledger covers the same way: a provider\'s usage export with export days, request logs and transcripts with theirs. Robust z = (spend − median day) / spread, over the model\'s days from its first to its last; the spread is 1.4826 × the median absolute deviation (the mean deviation when most days are equal), at least $1. |z| ≥ 3.5 is flagged; a day without any usage of the provider is not.')}`;
   },
 };
 
@@ -300,6 +289,7 @@ export const defaultSections: readonly ReportSection[] = [
   headlineSection,
   findingsSection,
   spendOverTimeSection,
+  costPerRequestSection,
   taskTypeSection,
   tokenMixSection,
   cacheSection,

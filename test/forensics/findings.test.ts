@@ -55,6 +55,17 @@ describe('findings sentences', () => {
     expect(found.map((f) => f.title)).toEqual(['2026-10-05: gpt-4o-mini spent $9.00, $8.00 above its median day ($1.00; robust z 10.8)']);
   });
 
+  it('says which days an anomalous day was compared with', () => {
+    const found = anomalyFindings([
+      { day: '2026-10-07', model: 'claude-sonnet-4-5', coverage: 'aggregate', cost_usd: 36.45, median_usd: 18.82, robust_z: 11.2, excess_usd: 17.63 },
+      { day: '2026-10-21', model: 'claude-opus-4-6', coverage: 'requests', cost_usd: 788, median_usd: 40, robust_z: 52.1, excess_usd: 748 },
+    ]);
+    expect(found.map((f) => f.title)).toEqual([
+      '2026-10-21: claude-opus-4-6 spent $788.00, $748.00 above its median day in request logs ($40.00; robust z 52.1)',
+      '2026-10-07: claude-sonnet-4-5 spent $36.45, $17.63 above its median day in the usage export ($18.82; robust z 11.2)',
+    ]);
+  });
+
   it('names an invoice for an unpriced model by its whole amount', () => {
     const [f] = reconciliationFindings([
       { usage_date: '2026-06-12', provider: 'anthropic', model: 'claude-opus-4-8', token_type: 'output', invoiced_usd: 14.2, priced_usd: null, gap_usd: null, likely_reason: 'unpriced model' },

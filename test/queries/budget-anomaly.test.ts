@@ -133,51 +133,74 @@ describe('budget_audit', () => {
 
 describe('anomalous_days', () => {
   let ledger: Ledger;
+  const day = (d: number) => `2026-10-${String(d).padStart(2, '0')}T00:00:00Z`;
+  const bucket = { source: 'anthropic-usage-api', bucket: '1d', requests: null };
   beforeAll(async () => {
     ledger = await newLedger();
-    const day = (d: number) => `2026-10-0${d}T00:00:00Z`;
-    const bucket = { source: 'anthropic-usage-api', bucket: '1d', requests: null };
-    // Haiku: $1.0, 1.2, 0.8, 1.1, 0.9, (nothing on the 6th), 10, 1.0 — median $1, MAD $0.15
-    const haiku = [1, 1.2, 0.8, 1.1, 0.9, null, 10, 1];
-    await given(ledger, haiku.flatMap((usd, i) => (usd == null ? [] : [{ key: `h${i + 1}`, at: day(i + 1), u: Math.round(usd * M), ...bucket }])));
+    // Haiku from the provider's daily export, the 1st to the 8th: $10, 12, 8, 11, 9, (none on the 6th,
+    // while Sonnet spent $5), 100, 10 — median $10, MAD $1.50
+    const haiku = [10, 12, 8, 11, 9, null, 100, 10];
+    await given(ledger, haiku.flatMap((usd, i) => (usd == null ? [] : [{ key: `h${i + 1}`, at: day(i + 1), u: usd * M, ...bucket }])));
+    await given(ledger, [{ key: 's6', at: day(6), model: 'claude-sonnet-4-5', u: M * 5 / 3, ...bucket }]);
+    // then only request logs (Claude Code), the 9th to the 15th: about $0.10 a day, $5 on the 15th
+    const logged = [0.1, 0.12, 0.08, 0.1, 0.11, 0.09, 5];
+    await given(ledger, logged.map((usd, i) => ({ key: `r${i + 9}`, source: 'claude-code', at: `2026-10-${i + 9}T10:00:00Z`, u: Math.round(usd * M) })));
     // gpt-4.1-mini: a flat $0.40 on the 3rd-7th, then $4 on the 8th — MAD 0
     await given(ledger, [3, 4, 5, 6, 7, 8].map((d) => ({
       key: `m${d}`, at: day(d), source: 'openai-usage-api', bucket: '1d', provider: 'openai', model: 'gpt-4.1-mini', u: d === 8 ? 10 * M : M,
     })));
-    // a model used on one day only, and an unpriced model with a huge day: nothing to flag
+    // gpt-4o-mini: $1.50 every day, no spread at all; an unpriced model with a huge day
+    await given(ledger, [3, 4, 5, 6, 7, 8].map((d) => ({
+      key: `o${d}`, at: day(d), source: 'openai-usage-api', bucket: '1d', provider: 'openai', model: 'gpt-4o-mini', u: 10 * M,
+    })));
     await given(ledger, [
-      { key: 's4', at: day(4), model: 'claude-sonnet-4-5', u: 100_000, ...bucket },
       { key: 'x1', at: day(1), model: 'claude-mystery-9', u: 1000, ...bucket },
       { key: 'x8', at: day(8), model: 'claude-mystery-9', u: 1_000 * M, ...bucket },
     ]);
     await priceLedger(ledger);
   });
 
-  it('flags spikes and drops by robust z-score, counting a day without spend as $0', async () => {
+  it('scores a day only against days of the same coverage, with a dollar floor under the spread', async () => {
     const rows = await query(ledger, 'anomalous_days');
-    const scale = 1.4826 * 0.15;
+    const haikuScale = 1.4826 * 1.5;
     expect(rounded(rows, 6)).toEqual(
       rounded([
-        // the 6th had no Haiku spend at all: a drop, |z| ≈ 4.5
-        { day: '2026-10-06', provider: 'anthropic', model: 'claude-haiku-4-5', cost_usd: 0, median_usd: 1, mad_usd: 0.15, robust_z: -1 / scale, excess_usd: -1, days_in_range: 8 },
-        { day: '2026-10-07', provider: 'anthropic', model: 'claude-haiku-4-5', cost_usd: 10, median_usd: 1, mad_usd: 0.15, robust_z: 9 / scale, excess_usd: 9, days_in_range: 8 },
-        // MAD = 0: any day off the median is infinitely far out
-        { day: '2026-10-08', provider: 'openai', model: 'gpt-4.1-mini', cost_usd: 4, median_usd: 0.4, mad_usd: 0, robust_z: Infinity, excess_usd: 3.6, days_in_range: 6 },
+        // Haiku had nothing on the 6th while the provider's other traffic went on: a drop
+        { day: '2026-10-06', provider: 'anthropic', model: 'claude-haiku-4-5', coverage: 'aggregate', cost_usd: 0, median_usd: 10, mad_usd: 1.5, scale_usd: haikuScale, robust_z: -10 / haikuScale, excess_usd: -10, days_in_range: 8 },
+        { day: '2026-10-07', provider: 'anthropic', model: 'claude-haiku-4-5', coverage: 'aggregate', cost_usd: 100, median_usd: 10, mad_usd: 1.5, scale_usd: haikuScale, robust_z: 90 / haikuScale, excess_usd: 90, days_in_range: 8 },
+        // MAD 0: the mean deviation ($0.60 × 1.2533) is under the $1 floor, so z = $3.60 / $1
+        { day: '2026-10-08', provider: 'openai', model: 'gpt-4.1-mini', coverage: 'aggregate', cost_usd: 4, median_usd: 0.4, mad_usd: 0, scale_usd: 1, robust_z: 3.6, excess_usd: 3.6, days_in_range: 6 },
+        // the request-log days are scored among themselves: $5 against a $0.10 median, the $1 floor
+        { day: '2026-10-15', provider: 'anthropic', model: 'claude-haiku-4-5', coverage: 'requests', cost_usd: 5, median_usd: 0.1, mad_usd: 0.01, scale_usd: 1, robust_z: 4.9, excess_usd: 4.9, days_in_range: 7 },
       ], 6),
     );
   });
 
-  it('filters by $min_z; infinite scores always pass', async () => {
-    const rows = await query(ledger, 'anomalous_days', { min_z: '50' });
-    expect(rows.map((r) => [r.day, r.model, r.robust_z])).toEqual([['2026-10-08', 'gpt-4.1-mini', Infinity]]);
-    const loose = await query(ledger, 'anomalous_days', { min_z: '0.5' });
-    // the flat days of the MAD-0 model sit on the median (z = 0) and are never flagged
-    expect(loose.filter((r) => r.model === 'gpt-4.1-mini').map((r) => r.day)).toEqual(['2026-10-08']);
-    expect(loose.some((r) => r.model === 'claude-sonnet-4-5' || r.model === 'claude-mystery-9')).toBe(false);
+  it('never returns an infinite score: no spread gives the mean deviation, or z = 0', async () => {
+    const rows = await query(ledger, 'anomalous_days', { min_z: '0.5', min_spread_usd: '0' });
+    expect(rows.length).toBeGreaterThan(4);
+    expect(rows.every((r) => Number.isFinite(r.robust_z as number))).toBe(true);
+    // gpt-4.1-mini without the floor: $3.60 / (1.2533 × $0.60); its flat days sit on the median, z = 0
+    expect(rounded(rows.filter((r) => r.model === 'gpt-4.1-mini').map((r) => ({ day: r.day, z: r.robust_z })), 4)).toEqual([{ day: '2026-10-08', z: Math.round((3.6 / (1.2533 * 0.6)) * 1e4) / 1e4 }]);
+    // a model whose days are all the same, and a model used once, have nothing to flag
+    expect(rows.some((r) => r.model === 'gpt-4o-mini' || r.model === 'claude-sonnet-4-5' || r.model === 'claude-mystery-9')).toBe(false);
   });
 
-  it('scores only the days of the period', async () => {
-    // from the 7th: two days per model, a z of ±0.67 at most
-    expect(await query(ledger, 'anomalous_days', { since: '2026-10-07' })).toEqual([]);
+  it('does not flag a day the provider had no usage at all (a weekend, a gap in the export)', async () => {
+    // without Sonnet's $5 on the 6th, the anthropic side is silent that day: $0 counts in Haiku's median, not flagged
+    const quiet = await newLedger();
+    await given(quiet, [10, 12, 8, 11, 9, 10, 10].map((usd, i) => ({ key: `q${i}`, at: day(i < 5 ? i + 1 : i + 2), u: usd * M, ...bucket })));
+    await priceLedger(quiet);
+    expect(await query(quiet, 'anomalous_days', { min_spread_usd: '0.1' })).toEqual([]);
+    quiet.close();
+  });
+
+  it('filters by $min_z and scores only the days of the period', async () => {
+    const rows = await query(ledger, 'anomalous_days', { min_z: '20' });
+    expect(rows.map((r) => [r.day, r.model])).toEqual([['2026-10-07', 'claude-haiku-4-5']]);
+    // from the 8th: one aggregate day per model (nothing to compare), the request days' $5 day still stands out
+    expect((await query(ledger, 'anomalous_days', { since: '2026-10-08' })).map((r) => [r.day, r.model, r.coverage])).toEqual([
+      ['2026-10-15', 'claude-haiku-4-5', 'requests'],
+    ]);
   });
 });

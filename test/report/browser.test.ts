@@ -130,7 +130,7 @@ describe.skipIf(!found)('the report in Chromium', () => {
   it('draws every chart as SVG with marks, also with JavaScript off', async () => {
     for (const js of [true, false]) {
       const r = await open(js);
-      expect(r.charts.map((c) => c.id)).toEqual(['cost-per-request', 'spend-over-time', 'task-types', 'tiers', 'token-mix', 'cache-hit-ratio', 'whatif-cost', 'whatif-tiers']);
+      expect(r.charts.map((c) => c.id)).toEqual(['spend-over-time', 'cost-per-request', 'task-types', 'tiers', 'token-mix', 'cache-hit-ratio', 'whatif-cost', 'whatif-tiers']);
       for (const c of r.charts) {
         expect(c.marks, c.id).toBeGreaterThan(0);
         expect(c.emptyPaths, c.id).toBe(0);
