@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { LIST, listValue, timestampTz, VARCHAR } from './duckdb.js';
+import { BIGINT, LIST, listValue, timestampTz, VARCHAR } from './duckdb.js';
 import { unreadableFile } from '../errors.js';
 import { EDGE_BYTES, hashRange, type LineScan } from '../importers/line-counts.js';
 import type { Ledger } from './ledger.js';
@@ -22,20 +22,38 @@ export interface FileState {
   tail_hash: string | null;
   consumed_bytes: number | null;
   consumed_lines: number | null;
-  import_id: string;
-  read_at: Date;
+  // the import that read it and when; null (with the hashes and offsets) for a file found as recorded,
+  // which is not opened (loadFileStates)
+  import_id: string | null;
+  read_at: Date | null;
   unchanged_imports: number;
 }
 
 const PATHS = { paths: LIST(VARCHAR) };
 
-/** The remembered state of those of `paths` the ledger has read before. */
-export async function loadFileStates(ledger: Ledger, paths: string[]): Promise<Map<string, FileState>> {
-  if (!paths.length) return new Map();
-  const reader = await ledger.conn.runAndReadAll(sql('import/file_states'), { paths: listValue(paths) }, PATHS);
-  const rows = reader.getRowObjectsJS() as unknown as FileState[];
+/** A file as the import found it: its size and modification time (fs.Stats). */
+export interface FoundStat {
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/**
+ * The remembered state of those of `files` the ledger has read before, in one query that also
+ * compares their sizes and times: a file found as recorded comes back without what only reading it
+ * from an offset needs (most files of a folder of transcripts are as they were).
+ */
+export async function loadFileStates(ledger: Ledger, files: FoundStat[]): Promise<Map<string, FileState>> {
+  if (!files.length) return new Map();
+  const params = {
+    paths: listValue(files.map((f) => f.path)),
+    sizes: listValue(files.map((f) => BigInt(f.size))),
+    mtimes: listValue(files.map((f) => f.mtimeMs)), // JS numbers bind as DOUBLE, as mtime_ms is
+  };
+  const reader = await ledger.conn.runAndReadAll(sql('import/file_states'), params, { ...PATHS, sizes: LIST(BIGINT) });
+  const rows = reader.getRowObjectsJS() as unknown as (FileState & { same_stat: boolean })[];
   return new Map(
-    rows.map((r) => [
+    rows.map(({ same_stat: _same, ...r }) => [
       r.path,
       {
         ...r,
@@ -59,7 +77,7 @@ export function unchangedSince(state: FileState | undefined, stat: fs.Stats, for
 }
 
 /** A file_state row about to be written. */
-export type FileStateRow = Omit<FileState, 'read_at'> & { read_at: Date };
+export type FileStateRow = Omit<FileState, 'import_id' | 'read_at'> & { import_id: string; read_at: Date };
 
 /**
  * The state to remember of each file the run reads: its size and time, and for a format read from
@@ -111,8 +129,8 @@ export function readStates(plan: PlannedFile[], scans: Map<string, LineScan>, kn
 /** A file found unchanged after all (touched: a new time, nothing new to read): its state with the new time. */
 export function touchedStates(files: PlannedFile[], known: Map<string, FileState>): FileStateRow[] {
   return files.map((f) => {
-    const state = known.get(f.path)!;
-    return { ...state, mtime_ms: f.modifiedMs, unchanged_imports: state.unchanged_imports + 1 };
+    const state = known.get(f.path)!; // a new time: loaded in full (loadFileStates)
+    return { ...state, import_id: state.import_id!, read_at: state.read_at!, mtime_ms: f.modifiedMs, unchanged_imports: state.unchanged_imports + 1 };
   });
 }
 

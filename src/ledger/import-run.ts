@@ -1,25 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type fs from 'node:fs';
-import path from 'node:path';
-import type { DuckDBMapValue } from '@duckdb/node-api';
-import { MAP, timestampTz, VARCHAR } from './duckdb.js';
 import type { FoundFile } from '../importers/discover.js';
 import type { Importer } from '../importers/types.js';
 import type { ModelIds } from '../pricing/model-ids.js';
 import type { ProgressListener } from '../format/progress.js';
-import type { Ledger } from './ledger.js';
-import { sql } from './sql.js';
-import { byImporter, stagedModelMap, stageFiles, stageRechecked, type PlannedFile } from './staging.js';
-import { ledgerRules } from '../classify/classify.js';
-import { withRuleIndex } from '../classify/compile.js';
-import type { TaskRule } from '../classify/rules.js';
-import { DirectFallback, directFiles, insertDirect, sampledModelNames, settleDirectCounts } from './direct-import.js';
-import { registerImportFunctions } from './import-functions.js';
-import { storePrompts } from './prompts.js';
+import { tracePhase, type Ledger } from './ledger.js';
+import type { PlannedFile } from './staging.js';
 import { countLinesAhead, type LineCounting } from '../importers/line-counts.js';
-import { loadFileStates, readStates, recordFileStates, touchedStates, unchangedSince, type FileState, type FileStateRow } from './file-state.js';
-import { planFormats, scannedFiles, scanPlannedLines } from './plan-files.js';
-import { relabelTails, TailReads } from './tail-read.js';
+import { loadFileStates, recordFileStates, touchedStates, unchangedSince, type FileState } from './file-state.js';
+import { planFormats, scannedFiles, statFiles } from './plan-files.js';
+import { TailReads } from './tail-read.js';
 
 export interface FileOutcome {
   path: string;
@@ -46,6 +36,7 @@ export interface ImportOptions {
   modelIds: ModelIds;
   now?: Date;
   onProgress?: ProgressListener;
+  onPlan?: (bytes: number) => void; // told the bytes the run will read, once it knows (a progress bar's total)
   directMinBytes?: number; // smallest file a one-pass import takes (direct-import.ts; tests lower it)
   lineCounting?: LineCounting; // started by the caller for the same files, sooner (line-counts.ts)
   // skip the files unchanged since the ledger read them and read grown ones from where it stopped
@@ -62,25 +53,35 @@ const INLINE_SCAN_BYTES = 8 * 1024 * 1024;
  * them. A large export whose source is new to the ledger is written in one pass instead (see
  * direct-import.ts); if it turns out to need the general path, the run starts over that way. An
  * incremental import leaves out files unchanged since the ledger read them and reads grown ones from
- * where it stopped (file-state.ts). On any error the ledger is left as it was.
+ * where it stopped (file-state.ts). On any error the ledger is left as it was. This module plans the
+ * run; what reads and merges (merge-run.ts) loads only when there is something to read.
  */
 export async function importFiles(ledger: Ledger, files: FoundFile[], opts: ImportOptions): Promise<ImportReport> {
   const warnings: string[] = [];
   const importId = `imp_${(opts.now ?? new Date()).toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}_${randomBytes(3).toString('hex')}`;
   const importedAt = opts.now ?? new Date();
-  const known = await loadFileStates(ledger, files.map((f) => f.path));
+  tracePhase('import: modules loaded');
+  const stats = statFiles(files);
+  const found = [...stats].map(([p, st]) => ({ path: p, size: st.size, mtimeMs: st.mtimeMs }));
+  const known = await loadFileStates(ledger, found);
+  tracePhase(`import: ${known.size} file states loaded`);
   const tails = new TailReads(); // copies of grown files' new parts, removed at the end
   let counting = opts.lineCounting;
   let plan: PlannedFile[] = [];
   let outcomes: FileOutcome[];
   let unchanged: number;
+  let reading: typeof import('./merge-run.js') | undefined; // loaded when there is something to read
   try {
-    const planned = planRun(files, known, opts, warnings, tails);
+    const planned = await planRun(files, known, opts, warnings, tails, stats);
     plan = planned.plan;
     unchanged = planned.unchanged.length + planned.touched.length;
+    tracePhase(`import: planned ${plan.length} files to read, ${unchanged} unchanged`);
+    opts.onPlan?.(plan.reduce((n, f) => n + f.bytes, 0));
     const touched = touchedStates(planned.touched, known);
     if (!plan.length) {
-      await ledger.transaction(() => recordFileStates(ledger, touched, planned.unchanged));
+      // nothing to read: one statement counts the unchanged files (atomic alone), unless some were touched
+      const record = () => recordFileStates(ledger, touched, planned.unchanged);
+      await (touched.length ? ledger.transaction(record) : record());
       outcomes = [];
     } else {
       // an importer may check its reader against the files' lines, and the ledger remembers where
@@ -88,7 +89,8 @@ export async function importFiles(ledger: Ledger, files: FoundFile[], opts: Impo
       const scanned = scannedFiles(plan);
       counting ??= countLinesAhead(scanned.map((f) => f.path), { inline: scanned.reduce((n, f) => n + f.bytes, 0) < INLINE_SCAN_BYTES });
       const run = { importId, importedAt, opts, known, unchanged: planned.unchanged, touched };
-      outcomes = await readFiles(ledger, plan, counting, run);
+      reading = await import('./merge-run.js');
+      outcomes = await reading.readFiles(ledger, plan, counting, run);
     }
   } catch (err) {
     throw tails.named(err, plan);
@@ -96,7 +98,7 @@ export async function importFiles(ledger: Ledger, files: FoundFile[], opts: Impo
     counting?.cancel(); // done, or no longer needed
     tails.remove();
   }
-  if (outcomes.length) warnings.push(...(await approximateTimes(ledger, importId)), ...(await repeatedBlocks(ledger)));
+  if (reading && outcomes.length) warnings.push(...(await reading.runWarnings(ledger, importId)));
 
   const sum = (k: keyof Omit<FileOutcome, 'path' | 'format'>) => outcomes.reduce((n, f) => n + f[k], 0);
   return {
@@ -122,160 +124,9 @@ export async function importFiles(ledger: Ledger, files: FoundFile[], opts: Impo
  * offset replaced by a copy of its new part (tail-read.ts), and the files touched but unchanged; a
  * file whose name a reader would take as a pattern replaced by a link (tail-read.ts).
  */
-function planRun(files: FoundFile[], known: Map<string, FileState>, opts: ImportOptions, warnings: string[], tails: TailReads) {
+async function planRun(files: FoundFile[], known: Map<string, FileState>, opts: ImportOptions, warnings: string[], tails: TailReads, stats: Map<string, fs.Stats>) {
   const skip = opts.incremental ? (p: string, stat: fs.Stats, format: string | undefined) => unchangedSince(known.get(p), stat, format) : undefined;
-  const { plan, unchanged } = planFormats(files, opts.importer ?? opts.format, warnings, skip);
+  const { plan, unchanged } = await planFormats(files, opts.importer ?? opts.format, warnings, skip, stats);
   // a name with glob characters is read through a link in any case; grown files only incrementally
   return { ...tails.plan(plan, opts.incremental ? known : new Map()), unchanged };
-}
-
-interface RunContext {
-  importId: string;
-  importedAt: Date;
-  opts: ImportOptions;
-  known: Map<string, FileState>; // what the ledger remembers of the files (file-state.ts)
-  unchanged: string[]; // files not opened
-  touched: FileStateRow[]; // files touched but unchanged: their remembered state with the new time
-}
-
-/** Reads the planned files: in one pass where it can (direct-import.ts), else staged and merged. */
-async function readFiles(ledger: Ledger, plan: PlannedFile[], counting: LineCounting, ctx: RunContext): Promise<FileOutcome[]> {
-  const rules = (await ledgerRules(ledger)).rules;
-  const direct = await directFiles(ledger, plan, ctx.opts.directMinBytes);
-  const scans = await scanPlannedLines(plan, counting);
-  const states = [...readStates(plan, scans, ctx.known, ctx), ...ctx.touched];
-  const run = (onePass: PlannedFile[]) => mergeRun(ledger, plan, onePass, { ...ctx, rules, states });
-  try {
-    return await run(direct);
-  } catch (err) {
-    if (!(err instanceof DirectFallback)) throw err;
-    return run([]); // the transaction was rolled back: every file the general way
-  }
-}
-
-type MergeRun = RunContext & { rules: TaskRule[]; states: FileStateRow[] };
-
-/**
- * Stages the files that are not `direct`, then in one transaction writes the direct ones in one pass
- * (direct-import.ts), stages the files that pass left to the general path, dedupes the staged rows
- * within the run and against the ledger, writes them and counts every file.
- */
-async function mergeRun(ledger: Ledger, plan: PlannedFile[], direct: PlannedFile[], run: MergeRun): Promise<FileOutcome[]> {
-  const { importId, opts } = run;
-  await stageFiles(ledger, plan, importId, { skip: direct, onProgress: opts.onProgress });
-  await relabelTails(ledger, plan); // rows of a file read from an offset: its own path and line numbers
-  const modelMap = await stagedModelMap(ledger, opts.modelIds, sampledModelNames(direct));
-
-  if (direct.length) registerImportFunctions(ledger); // before the transaction, which could roll them back
-  return ledger.transaction(() => writeRun(ledger, plan, direct, { ...run, modelMap }));
-}
-
-/** The import transaction: one-pass files, then the merge of the staged rows, then the counts. */
-async function writeRun(ledger: Ledger, plan: PlannedFile[], direct: PlannedFile[], run: MergeRun & { modelMap: DuckDBMapValue }): Promise<FileOutcome[]> {
-  const { importId, importedAt, rules, opts, modelMap } = run;
-  const written = await insertDirect(ledger, direct, {
-    importId,
-    importedAt,
-    rules,
-    modelMap,
-    modelIds: opts.modelIds,
-    onTick: (importer, paths, percent) =>
-      opts.onProgress?.({ phase: `reading ${paths.length === 1 ? path.basename(paths[0]) : `${paths.length} files`} (${importer.id}, one pass)`, percent }),
-  });
-  if (direct.length) await storePrompts(ledger, importId); // the texts its rows carry, before a merge can replace one
-  // files the one pass could not read exactly are read line by line and merged with the rest
-  for (const [importer, files] of byImporter(written.rechecks)) await stageRechecked(ledger, importer, files, importId);
-  const mergeMap = written.rechecks.length ? await stagedModelMap(ledger, opts.modelIds) : modelMap;
-  // one pass for every file: the merge would plan nothing (but join the new rows to find that out)
-  const merged = direct.length < plan.length || written.rechecks.length > 0;
-  const counts = merged ? await mergeStaged(ledger, importId, importedAt, mergeMap, rules) : new Map<string, Partial<FileOutcome>>();
-  if (merged) await storePrompts(ledger, importId);
-  if (written.rechecks.length) await settleDirectCounts(ledger, importId, direct, written);
-  for (const [file, c] of written.counts) counts.set(file, c);
-  const result: FileOutcome[] = plan.map((f) => ({
-    path: f.resumed?.path ?? f.path,
-    rows_read: 0,
-    imported: 0,
-    duplicates: 0,
-    rejected: 0,
-    skipped: 0,
-    ...counts.get(f.resumed?.path ?? f.path),
-    format: f.importer.id,
-  }));
-  await recordFiles(ledger, importId, importedAt, result);
-  await recordFileStates(ledger, run.states, run.unchanged);
-  return result;
-}
-
-/** Dedupes the staged rows within the run and against the ledger, writes them labelled; returns per-file counts. */
-async function mergeStaged(ledger: Ledger, importId: string, importedAt: Date, modelMap: DuckDBMapValue, rules: TaskRule[]): Promise<Map<string, Partial<FileOutcome>>> {
-  await ledger.run(sql('import/mask_staged_usage'));
-  await ledger.run(sql('import/mask_staged_invoice'));
-  await ledger.run(sql('import/reject_implausible_usage'), { now_at: timestampTz(importedAt) });
-  const { is_new } = await ledger.one<{ is_new: boolean }>(sql('import/staged_usage_is_new'));
-  await ledger.run(sql(is_new ? 'import/plan_new_usage' : 'import/plan_usage_merge'));
-  await ledger.run(sql('import/plan_invoice_merge'));
-  await ledger.run(sql('import/delete_replaced_usage'));
-  await ledger.run(sql('import/delete_replaced_invoice'));
-  const { kept_all } = await ledger.one<{ kept_all: boolean }>(sql('import/plan_keeps_all_usage'));
-  const mapParam = { model_map: modelMap };
-  const mapType = { model_map: MAP(VARCHAR, VARCHAR) }; // named, so an empty map still binds
-  // staged rows carry model_raw; $model_map gives the canonical id the rules see
-  const insert = withRuleIndex(sql('import/insert_staged_usage'), rules, { model: 'coalesce(map_extract_value($model_map, model_raw), model_raw)' });
-  await ledger.run(insert.sql, { ...insert.params, ...mapParam, keep_all: kept_all }, mapType);
-  await ledger.run(sql('import/insert_staged_invoice'), mapParam, mapType);
-  await ledger.run(sql('import/insert_rejects'), { import_id: importId });
-  const counts = await ledger.all<FileOutcome>(sql('import/file_counts'));
-  return new Map(counts.map(({ path, ...c }) => [path, c]));
-}
-
-/**
- * One warning per aggregated file whose every bucket was summed from the same number of identical
- * rows: a file concatenated with itself, whose totals now count that many times over.
- */
-async function repeatedBlocks(ledger: Ledger): Promise<string[]> {
-  if (!(await ledger.one<{ staged: boolean }>(sql('import/staged_tables_exist'))).staged) return [];
-  const files = await ledger.all<{ source_file: string; times: number; buckets: number }>(sql('import/repeated_blocks'));
-  return files.map(
-    (f) => `${f.source_file}: every one of its ${f.buckets.toLocaleString('en-US')} buckets appears at least ${f.times} times with the same dimensions, and such rows are summed; if the file was concatenated with itself, its totals count ${f.times} times over (recount forget --import ID, then import one copy)`,
-  );
-}
-
-/** Where a time_source other than the row's own time came from, as a warning says it. */
-const TIME_SOURCES: Record<string, string> = {
-  wrapper: 'the timestamp logged beside the response',
-  sse_date: "the capture's Date header",
-  file_mtime: "the file's modification time",
-};
-
-/** One warning per file whose new rows carry no time of their own (their time_source says which they got). */
-async function approximateTimes(ledger: Ledger, importId: string): Promise<string[]> {
-  const rows = await ledger.all<{ source_file: string; time_source: string; n_rows: number }>(sql('import/approximate_times'), { import_id: importId });
-  const byFile = new Map<string, { n: number; parts: string[] }>();
-  for (const r of rows) {
-    const file = byFile.get(r.source_file) ?? { n: 0, parts: [] };
-    file.n += r.n_rows;
-    file.parts.push(`${r.n_rows.toLocaleString('en-US')} from ${TIME_SOURCES[r.time_source] ?? r.time_source} (${r.time_source})`);
-    byFile.set(r.source_file, file);
-  }
-  return [...byFile].map(([file, { n, parts }]) => {
-    const what = n === 1 ? '1 row has no time of its own, so its time is' : `${n.toLocaleString('en-US')} rows have no time of their own, so their time is`;
-    return `${file}: ${what} approximate: ${parts.join(', ')}; see the time_source column`;
-  });
-}
-
-/** One import_files row per file, appended in one go (a directory of transcripts has thousands). */
-async function recordFiles(ledger: Ledger, importId: string, importedAt: Date, files: FileOutcome[]): Promise<void> {
-  const appender = await ledger.conn.createAppender('import_files');
-  const at = timestampTz(importedAt);
-  for (const f of files) {
-    appender.appendVarchar(importId);
-    appender.appendTimestampTZ(at);
-    appender.appendVarchar(f.path);
-    appender.appendVarchar(f.format);
-    for (const n of [f.rows_read, f.imported, f.duplicates, f.rejected, f.skipped]) appender.appendBigInt(BigInt(n));
-    appender.endRow();
-  }
-  appender.flushSync();
-  appender.closeSync();
 }

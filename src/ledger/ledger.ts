@@ -47,6 +47,7 @@ export class Ledger {
     }
     if (dbPath !== ':memory:') fs.mkdirSync(path.dirname(dbPath), { recursive: true });
     if (opts.readOnly && (await needsMigration(dbPath))) (await Ledger.open(dbPath)).close();
+    tracePhase('ledger: opening');
     const spill = spillDir(dbPath);
     if (process.env.RECOUNT_TRACE_SQL) process.stderr.write(`[ledger] ${dbPath} spills to ${spill}\n`);
     let instance: DuckDBInstance;
@@ -60,6 +61,7 @@ export class Ledger {
     // the write lock is ours alone: nobody else can be spilling into the old shared folder
     if (!opts.readOnly && dbPath !== ':memory:') removeLegacySpillDir(dbPath);
     const conn = await instance.connect();
+    tracePhase('ledger: DuckDB open');
     // bounded memory: DuckDB spills big sorts and joins to a temp folder instead of growing
     await conn.run(`SET memory_limit = '${memoryLimit()}'`);
     // a timestamp written without a zone means UTC, whatever the machine's zone
@@ -69,6 +71,7 @@ export class Ledger {
       try {
         refuseForeign(dbPath, await ledger.all<{ table_name: string }>(sql('ledger/list_file_tables')));
         await migrate(ledger);
+        tracePhase('ledger: migrated');
       } catch (err) {
         ledger.close(); // not left holding the file
         throw err;
@@ -169,6 +172,11 @@ export class Ledger {
 /** RECOUNT_TRACE_SQL: a statement's time and first line on stderr. */
 function traceSql(sql: string, started: number): void {
   process.stderr.write(`[at ${Math.round(performance.now())} sql ${Date.now() - started} ms] ${sql.split('\n').find((l) => !l.startsWith('--'))?.slice(0, 80)}\n`);
+}
+
+/** RECOUNT_TRACE_SQL: a point in a command's run (a phase begun or done), in ms since the process started, between the statements. */
+export function tracePhase(label: string): void {
+  if (process.env.RECOUNT_TRACE_SQL) process.stderr.write(`[at ${Math.round(performance.now())} phase] ${label}\n`);
 }
 
 /** RECOUNT_MEMORY_LIMIT (default 384MB), checked before it reaches SQL (SET takes no parameters). */

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { RecountError, unreadableFile } from '../errors.js';
 import type { FoundFile } from '../importers/discover.js';
 import type { LineCounting, LineScan } from '../importers/line-counts.js';
-import { detectImporter, importerById, importers } from '../importers/registry.js';
 import type { Importer } from '../importers/types.js';
 import { mappingImporter } from '../importers/mapping/mapping-importer.js';
 import { readMapping } from '../importers/mapping/read-mapping.js';
@@ -17,13 +16,29 @@ import type { PlannedFile } from './staging.js';
 export type Unchanged = (filePath: string, stat: fs.Stats, format: string | undefined) => boolean;
 
 /**
+ * Each file's size and time, once per run: an incremental import compares them with the ledger's
+ * before planning. A file that cannot be read is left out, for planFormats to name.
+ */
+export function statFiles(files: FoundFile[]): Map<string, fs.Stats> {
+  const stats = new Map<string, fs.Stats>();
+  for (const { path: p } of files) {
+    try {
+      stats.set(p, fs.statSync(p));
+    } catch {
+      // planFormats stats it again and says why it cannot be read
+    }
+  }
+  return stats;
+}
+
+/**
  * The files to read, each with its importer, size and time; and those `unchanged` says need no
  * reading (left out before detection: a folder of transcripts is thousands of files, most of them
  * as they were). Empty and unknown files are warned about (an unknown file named on the command line
- * is an error).
+ * is an error). `stats`: the files' stats when taken already (statFiles).
  */
-export function planFormats(files: FoundFile[], forced: string | Importer | undefined, warnings: string[], unchanged?: Unchanged): { plan: PlannedFile[]; unchanged: string[] } {
-  const forcedImporter = typeof forced === 'string' ? importerById(forced) : forced;
+export async function planFormats(files: FoundFile[], forced: string | Importer | undefined, warnings: string[], unchanged?: Unchanged, stats?: Map<string, fs.Stats>): Promise<{ plan: PlannedFile[]; unchanged: string[] }> {
+  const forcedImporter = typeof forced === 'string' ? (await registry()).importerById(forced) : forced;
   const plan: PlannedFile[] = [];
   const same: string[] = [];
   const folders = new Map<string, boolean>(); // per folder: whether it may hold a sibling mapping
@@ -31,7 +46,7 @@ export function planFormats(files: FoundFile[], forced: string | Importer | unde
     let stat: fs.Stats;
     let importer: Importer | undefined;
     try {
-      stat = fs.statSync(file.path);
+      stat = stats?.get(file.path) ?? fs.statSync(file.path);
       if (stat.size === 0) {
         warnings.push(`${file.path}: empty file, nothing to import`);
         continue;
@@ -41,7 +56,7 @@ export function planFormats(files: FoundFile[], forced: string | Importer | unde
         same.push(file.path);
         continue;
       }
-      importer ??= detectImporter(file.path);
+      importer ??= (await registry()).detectImporter(file.path);
     } catch (err) {
       throw unreadableFile(file.path, err);
     }
@@ -52,7 +67,7 @@ export function planFormats(files: FoundFile[], forced: string | Importer | unde
       plan.push({ path: file.path, importer, bytes: stat.size, modifiedMs: stat.mtimeMs });
     } else if (file.explicit) {
       throw new RecountError(
-        `${file.path}: not a supported format (tried ${importers.map((i) => i.id).join(', ')})`,
+        `${file.path}: not a supported format (tried ${(await registry()).importers.map((i) => i.id).join(', ')})`,
         'check that this is a usage export, or force one with --format ID (list: recount sources)',
       );
     } else {
@@ -64,6 +79,11 @@ export function planFormats(files: FoundFile[], forced: string | Importer | unde
     throw new RecountError(`nothing to import: ${why}`, 'pass export files or folders (see recount sources)');
   }
   return { plan, unchanged: same };
+}
+
+/** The importers and their detection, loaded when a file is to be read (an import of unchanged files needs none). */
+function registry(): Promise<typeof import('../importers/registry.js')> {
+  return import('../importers/registry.js');
 }
 
 /** The planned files whose lines are scanned: for an importer that checks its reader against them, or to remember where they end. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { findProvider, type ConditionalPrice, type MatchLogic, type ModelInfo, type ModelPrice, type TieredPrices } from '@pydantic/genai-prices';
+import type { ConditionalPrice, MatchLogic, ModelInfo, ModelPrice, TieredPrices } from '@pydantic/genai-prices';
 import { ModelIds, normalizeModelName } from './model-ids.js';
 import { PRICE_PROVIDERS, providerNames, type ProviderName } from './providers.js';
 
@@ -65,20 +65,36 @@ const TIER_MULTIPLIERS: TierMultiplier[] = [
 
 let cached: Catalog | undefined;
 
+type GenaiPrices = typeof import('@pydantic/genai-prices');
+let genai: GenaiPrices | undefined;
+
 /**
- * The bundled catalog, built once per process from the pinned @pydantic/genai-prices data. The other
- * providers' lists are built on first use: an import needs only the canonical ids.
+ * @pydantic/genai-prices, loaded on first use: its data is a 0.5 MB script that takes a tenth of a
+ * second or more to load, which an import of unchanged files never needs. Its CommonJS build, through
+ * require(): the same data, smaller than the ES module build, and loadable without await.
+ */
+function genaiPrices(): GenaiPrices {
+  genai ??= createRequire(import.meta.url)('@pydantic/genai-prices') as GenaiPrices;
+  return genai;
+}
+
+/**
+ * The bundled catalog, built once per process from the pinned @pydantic/genai-prices data, on first
+ * use: the home providers' rows and the canonical ids when an id is first asked for, the other
+ * providers' lists when prices are (an import needs only the canonical ids, and only of rows it reads).
  */
 export function loadCatalog(): Catalog {
   if (cached) return cached;
-  const home = homeRows();
-  const modelIds = new ModelIds(home.aliases);
+  let homeData: ReturnType<typeof homeRows> | undefined;
+  const home = () => (homeData ??= homeRows());
+  const modelIds = new ModelIds(() => home().aliases);
   const names = providerNames();
   let full: { prices: PriceRow[]; fingerprint: string } | undefined;
   const all = () => {
     if (!full) {
-      const prices = [...home.prices, ...resellerRows(modelIds, home.homes)];
-      full = { prices, fingerprint: fingerprintOf(prices, TIER_MULTIPLIERS, [...home.aliases].sort(), names) };
+      const { prices: homePrices, homes, aliases } = home();
+      const prices = [...homePrices, ...resellerRows(modelIds, homes)];
+      full = { prices, fingerprint: fingerprintOf(prices, TIER_MULTIPLIERS, [...aliases].sort(), names) };
     }
     return full;
   };
@@ -92,7 +108,7 @@ export function loadCatalog(): Catalog {
     },
     get homes() {
       all(); // the resellers' own models find their home there
-      return home.homes;
+      return home().homes;
     },
     tierMultipliers: TIER_MULTIPLIERS,
     modelIds,
@@ -150,7 +166,7 @@ function resellerRows(ids: ModelIds, homes: Map<string, string>): PriceRow[] {
 /** The genai-prices entries of one of recount's price lists (see PRICE_PROVIDERS). */
 function entriesOf(id: string): ModelInfo[] {
   const p = PRICE_PROVIDERS.find((x) => x.id === id)!;
-  const models = findProvider({ providerId: p.genai })?.models ?? [];
+  const models = genaiPrices().findProvider({ providerId: p.genai })?.models ?? [];
   if (p.part) return models.filter((m) => m.id.startsWith(p.part!.idPrefix));
   return p.skipIdPrefix ? models.filter((m) => !m.id.startsWith(p.skipIdPrefix!)) : models;
 }

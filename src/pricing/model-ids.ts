@@ -27,16 +27,24 @@ export function normalizeModelName(raw: string): string {
 
 /** Maps raw names to canonical ids through an alias table (normalized alias → canonical id). */
 export class ModelIds {
-  constructor(private readonly aliases: ReadonlyMap<string, string>) {}
+  private table: ReadonlyMap<string, string> | undefined;
+
+  /** `aliases`, or a function that builds them on first use (the catalog's data costs a command's start-up). */
+  constructor(private readonly aliases: ReadonlyMap<string, string> | (() => ReadonlyMap<string, string>)) {}
+
+  private get names(): ReadonlyMap<string, string> {
+    this.table ??= typeof this.aliases === 'function' ? this.aliases() : this.aliases;
+    return this.table;
+  }
 
   canonical(raw: string | null | undefined): string | null {
     if (raw == null || raw.trim() === '') return null;
     const normalized = normalizeModelName(raw);
     // an exact catalog name first: gpt-4o-2024-05-13 has its own price, unlike its undated neighbour
-    return this.aliases.get(raw.trim().toLowerCase()) ?? this.aliases.get(normalized) ?? normalized;
+    return this.names.get(raw.trim().toLowerCase()) ?? this.names.get(normalized) ?? normalized;
   }
 
   has(id: string): boolean {
-    return this.aliases.has(id);
+    return this.names.has(id);
   }
 }
