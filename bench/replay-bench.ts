@@ -7,7 +7,7 @@ import { assignRules } from '../src/replay/frame.js';
 import { ruleIndexSql } from '../src/replay/policy.js';
 import { evaluatePolicy, policyTargets } from '../src/replay/whatif.js';
 import { bestOf, timedRun, type Best } from './contender.js';
-import { int, log, secs } from './format.js';
+import { compact, int, log, renderTable, secs } from './format.js';
 import type { Measured, RunOptions } from './measure.js';
 import { packageRoot, recountBin } from './paths.js';
 import { freshDb, removeDb } from './recount-cli.js';
@@ -18,6 +18,24 @@ export interface ReplayBenchResult {
   whatif: Best;
   floor: Best;
   phases: { label: string; seconds: number }[];
+  /** With RECOUNT_BENCH_REPLAY_SERIES: the same run at each size, to show how the time grows. */
+  series?: SeriesPoint[];
+}
+
+export interface SeriesPoint {
+  requests: number;
+  whatif: Best;
+  floor: Best;
+}
+
+/** The sizes of the growth series: RECOUNT_BENCH_REPLAY_SERIES=1 for 250k…2M, or a comma list of sizes. */
+export const DEFAULT_SERIES = [250_000, 500_000, 1_000_000, 2_000_000];
+export function replaySeries(env = process.env.RECOUNT_BENCH_REPLAY_SERIES): number[] | null {
+  if (!env || env === '0') return null;
+  if (env === '1') return DEFAULT_SERIES;
+  const sizes = env.split(',').map((s) => Number(s.trim()));
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('RECOUNT_BENCH_REPLAY_SERIES must be 1 or a comma list of request counts, e.g. 250000,500000');
+  return sizes;
 }
 
 /** The five non-trivial bundled policies (identity changes nothing). */
@@ -29,9 +47,21 @@ export const BENCH_POLICIES = ['cheap-by-default', 'task-tiers', 'budget-cap', '
  * Benchmark 4: `recount whatif` over a ledger of `requests` agent requests under five policies, against
  * one plain aggregation over the same rows (`recount query spend_by_model`: the priced view grouped
  * once) as the floor. Both are child processes; the in-process phases show where the time goes.
+ * With RECOUNT_BENCH_REPLAY_SERIES set, it runs at each size of the series instead (see replaySeries).
  */
 export async function benchReplay(dir: string, requests: number, rounds: number): Promise<ReplayBenchResult> {
+  const series = replaySeries();
+  if (series) return benchReplaySeries(dir, series, rounds);
   log(`[5/5] what-if replay: ${int(requests)} agent requests, ${BENCH_POLICIES.length} policies`);
+  const { db, point } = await timeReplay(dir, requests, rounds);
+  const phases = await phaseTimes(db);
+  for (const p of phases) log(`  phase  ${p.label.padEnd(34)} ${secs(p.seconds).padStart(8)}`);
+  removeDb(db);
+  return { requests, policies: BENCH_POLICIES.length, whatif: point.whatif, floor: point.floor, phases };
+}
+
+/** Generates a ledger of `requests` and times whatif ×5 and the floor on it (the ledger is kept for phases). */
+async function timeReplay(dir: string, requests: number, rounds: number): Promise<{ db: string; point: SeriesPoint }> {
   const db = freshDb(dir, 'replay');
   const started = performance.now();
   await generateAgentLedger(db, requests);
@@ -44,10 +74,35 @@ export async function benchReplay(dir: string, requests: number, rounds: number)
     floorRuns.push(await timedRun('one aggregation (floor)', `run ${r}/${rounds}`, recountBin, ['query', 'spend_by_model', '--json', '--db', db], opts));
     whatifRuns.push(await timedRun('recount whatif ×5', `run ${r}/${rounds}`, recountBin, ['whatif', ...policyArgs, '--json', '--db', db], opts));
   }
-  const phases = await phaseTimes(db);
+  return { db, point: { requests, whatif: bestOf(whatifRuns), floor: bestOf(floorRuns) } };
+}
+
+/**
+ * The growth series: whatif ×5 and the floor at each size, with the time per request and the ratio to
+ * the floor, so linear growth (a flat µs/request column) shows at a glance. Phases at the largest size.
+ */
+async function benchReplaySeries(dir: string, sizes: number[], rounds: number): Promise<ReplayBenchResult> {
+  log(`[5/5] what-if replay, growth series: ${sizes.map(compact).join(', ')} agent requests, ${BENCH_POLICIES.length} policies`);
+  const points: SeriesPoint[] = [];
+  let phases: { label: string; seconds: number }[] = [];
+  for (const [i, n] of sizes.entries()) {
+    log(`  ${compact(n)} requests`);
+    const { db, point } = await timeReplay(dir, n, rounds);
+    points.push(point);
+    if (i === sizes.length - 1) phases = await phaseTimes(db);
+    removeDb(db);
+  }
+  const first = points[0];
+  const rows: string[][] = [['requests', 'whatif ×5', 'µs/request', 'growth vs first', 'floor', 'ratio to floor']];
+  for (const p of points) {
+    const perRequest = (p.whatif.seconds / p.requests) * 1e6;
+    const growth = p.whatif.seconds / first.whatif.seconds / (p.requests / first.requests);
+    rows.push([compact(p.requests), secs(p.whatif.seconds), perRequest.toFixed(2), `${growth.toFixed(2)}× linear`, secs(p.floor.seconds), `${(p.whatif.seconds / p.floor.seconds).toFixed(1)}×`]);
+  }
+  log(renderTable(rows, '  '));
   for (const p of phases) log(`  phase  ${p.label.padEnd(34)} ${secs(p.seconds).padStart(8)}`);
-  removeDb(db);
-  return { requests, policies: BENCH_POLICIES.length, whatif: bestOf(whatifRuns), floor: bestOf(floorRuns), phases };
+  const last = points[points.length - 1];
+  return { requests: last.requests, policies: BENCH_POLICIES.length, whatif: last.whatif, floor: last.floor, phases, series: points };
 }
 
 /** In-process: loading the frame once, then each policy's central run, bounds, sweeps and ablations. */

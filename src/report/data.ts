@@ -1,7 +1,6 @@
 import { collectFindings, type QueryRunner } from '../forensics/collect.js';
 import { runNamedQuery } from '../ledger/named-query.js';
 import type { Session } from '../ledger/session.js';
-import { sql } from '../ledger/sql.js';
 import { describePeriod, now, type Period } from '../period.js';
 import { version as recountVersion } from '../version.js';
 import type { Policy } from '../replay/policy.js';
@@ -52,23 +51,15 @@ export function reportQueries(session: Session, period: Period, pseudonyms?: Pse
   };
 }
 
-const materialized = new WeakSet<Session>();
-
-/** Prices every ledger row once for the session (a temp table) instead of once per query. */
-async function materializePricing(session: Session): Promise<void> {
-  if (materialized.has(session)) return;
-  await session.ledger.run(sql('report/materialize_usage_priced'));
-  await session.ledger.run(sql('report/use_materialized_usage_priced'));
-  materialized.add(session);
-}
-
 /**
  * Gathers every section's data for `period` from the ledger through the named queries (the same ones
  * `recount query` runs; prompt text is never selected). Queries run one after another, in a fixed order,
  * so pseudonyms are numbered the same way every time.
+ * Each query reads the priced view itself, only the columns it needs, straight from the compressed
+ * ledger: a temp table of every priced row (~0.5 GB at 1M rows, uncompressed) no longer fits under
+ * the default memory limit, and spilling it cost more than pricing per query saved.
  */
 export async function gatherReportData(session: Session, period: Period, opts: GatherOptions = {}): Promise<ReportData> {
-  await materializePricing(session);
   const pseudonyms = opts.redact ? new Pseudonyms() : undefined;
   const q = reportQueries(session, period, pseudonyms);
   const { summary, findings } = await collectFindings(q);
