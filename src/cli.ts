@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { Command, Option } from 'commander';
-import { environmentError, RecountError } from './errors.js';
+import { environmentError, RecountError, refuseVirtualFlags } from './errors.js';
 import { lastSpillDir } from './ledger/spill-dir.js';
 import { version } from './version.js';
 
@@ -40,7 +40,13 @@ export function buildProgram(): Command {
     .description('Offline LLM cost forensics: where did the money go, and what would another routing policy have cost?')
     .version(version)
     .option('--debug', 'show stack traces for errors')
-    .showHelpAfterError('(run with --help for usage)');
+    .option('--wide', 'print every table column in full, whatever the terminal width')
+    .option('--verbose', 'more detail in text output (import: one line per file; whatif: every assumption)')
+    .showHelpAfterError('(run with --help for usage)')
+    .hook('preAction', async (_program, command) => {
+      (await import('./format/output-options.js')).setOutputOptions(program.opts());
+      refuseVirtualFlags(command.opts());
+    });
 
   withDb(program.command('import').argument('[paths...]', 'export files or folders').description('import usage exports, gateway logs or agent transcripts into the ledger'))
     .option('--format <id>', 'force one format for every file (see recount sources)')

@@ -2,6 +2,7 @@ import { withSession } from '../ledger/session.js';
 import { runNamedQuery } from '../ledger/named-query.js';
 import { describePeriod, resolvePeriod, type PeriodFlags } from '../period.js';
 import { toJson, usd } from '../format/table.js';
+import { emptyPeriodNote } from '../format/coverage.js';
 import { collectFindings } from '../forensics/collect.js';
 import { RecountError } from '../errors.js';
 
@@ -25,7 +26,8 @@ export async function forensicsCommand(flags: ForensicsFlags): Promise<void> {
       return;
     }
     process.stdout.write(`forensics for ${describePeriod(period)}: ${usd(Number(summary.cost_usd))} across ${Number(summary.records).toLocaleString('en-US')} records\n\n`);
-    if (!ranked.length) process.stdout.write('nothing stands out: no unpriced models, concentration, cache breaks, runaway sessions, anomalies or invoice gaps\n');
+    if (!Number(summary.records)) process.stdout.write(`${await emptyPeriodNote(ledger, period)}\n`);
+    else if (!ranked.length) process.stdout.write('nothing stands out: no unpriced models, concentration, cache breaks, runaway sessions, anomalies or invoice gaps\n');
     ranked.forEach((f, i) => {
       const impact = f.impact_usd == null ? 'cost unknown' : usd(f.impact_usd);
       process.stdout.write(`${String(i + 1).padStart(2)}. [${impact}] ${f.title}\n      detail: ${f.query}\n`);

@@ -2,11 +2,12 @@ import { claudeCodeDirs, discoverFiles } from '../importers/discover.js';
 import { countLinesAhead } from '../importers/line-counts.js';
 import { codexSessionDirs } from '../importers/codex-dirs.js';
 import { Ledger, resolveDbPath } from '../ledger/ledger.js';
-import { RecountError } from '../errors.js';
+import { RecountError, refuseVirtualPaths } from '../errors.js';
 import { progressBar } from '../format/progress.js';
-import { renderTable, toJson } from '../format/table.js';
+import { toJson } from '../format/table.js';
+import { verbose } from '../format/output-options.js';
+import { forcedFormatWarnings, perFileTable, perFormatTable } from '../format/import-summary.js';
 import fs from 'node:fs';
-import path from 'node:path';
 import { mappingImporter } from '../importers/mapping/mapping-importer.js';
 import { readMapping } from '../importers/mapping/read-mapping.js';
 
@@ -24,6 +25,7 @@ export async function importCommand(paths: string[], flags: ImportFlags): Promis
   const inputs = [...paths, ...(flags.claudeCode ? claudeCodeDirs() : []), ...(flags.codex ? codexSessionDirs() : [])];
   if (flags.mapping && flags.format) throw new RecountError('--mapping and --format both choose the format', 'use one of them');
   if (!inputs.length) throw new RecountError('nothing to import', 'pass files or folders (recount import PATH…), or --claude-code / --codex for local agent logs');
+  refuseVirtualPaths(inputs, 'input');
   const files = discoverFiles(inputs);
   // A new ledger, or --full, reads every file: their lines are counted on a worker while DuckDB opens
   // the ledger and the import code loads. Otherwise the ledger says first which files changed, and
@@ -49,11 +51,13 @@ export async function importCommand(paths: string[], flags: ImportFlags): Promis
       importer,
       modelIds: loadCatalog().modelIds,
       onProgress: progress.listener,
+      onPlan: progress.plan,
       lineCounting,
       incremental: !flags.full,
     });
     progress.done();
-    for (const w of report.warnings) process.stderr.write(`warning: ${w}\n`);
+    const warnings = [...report.warnings, ...(flags.format ? forcedFormatWarnings(report.files, flags.format) : [])];
+    for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
     if (flags.json) {
       const files = report.files.map(({ skipped: _s, ...f }) => f);
       process.stdout.write(toJson({ import_id: report.import_id, files, totals: report.totals, unchanged_files: report.unchanged, resumed_files: report.resumed }));
@@ -64,20 +68,7 @@ export async function importCommand(paths: string[], flags: ImportFlags): Promis
       process.stdout.write(`nothing new to read: ${incremental}\n`); // every file as the ledger read it
       return;
     }
-    const cwd = process.cwd();
-    process.stdout.write(
-      renderTable(
-        report.files.map((f) => ({ ...f, path: path.relative(cwd, f.path) || f.path })),
-        [
-          { key: 'path' },
-          { key: 'format' },
-          { key: 'rows_read', label: 'read' },
-          { key: 'imported' },
-          { key: 'duplicates' },
-          { key: 'rejected' },
-        ],
-      ),
-    );
+    process.stdout.write(verbose() ? perFileTable(report.files) : perFormatTable(report.files));
     const t = report.totals;
     const seconds = (Date.now() - started) / 1000;
     process.stdout.write(

@@ -1,7 +1,8 @@
 import { loadCatalog } from '../pricing/catalog.js';
 import { loadPriceBook } from '../pricing/install.js';
 import type { Borrowable, RateRow } from '../pricing/resolve.js';
-import { renderTable, toJson } from '../format/table.js';
+import { renderTable, toJson, type Column } from '../format/table.js';
+import { wrapLine } from '../format/output-options.js';
 import { RecountError } from '../errors.js';
 
 export interface PricesFlags {
@@ -23,13 +24,30 @@ export function pricesCommand(flags: PricesFlags): void {
     return;
   }
   process.stdout.write(`${book.label} · fingerprint ${book.fingerprint} · ${rows.length} price rows${wanted ? ` for ${wanted}` : ''}\n\n`);
-  process.stdout.write(renderTable(rows.map(tableRow)));
-  process.stdout.write(
-    '\nrates are USD per million tokens; long_ctx re-prices the whole request once its prompt exceeds the threshold\n' +
-      "(home): the model's home provider's rates, used for every provider without an entry of its own\n" +
-      "*: borrowed — that provider's entry has no such rate; a row that needs it is priced at the home provider's and marked borrowed\n",
-  );
+  process.stdout.write(renderTable(rows.map(tableRow), PRICE_COLUMNS));
+  const notes = [
+    'rates are USD per million tokens; long_ctx re-prices the whole request once its prompt exceeds the threshold',
+    "(home): the model's home provider's rates, used for every provider without an entry of its own",
+    "*: borrowed — that provider's entry has no such rate; a row that needs it is priced at the home provider's and marked borrowed",
+  ];
+  process.stdout.write(`\n${notes.flatMap((n) => wrapLine(n)).join('\n')}\n`);
 }
+
+/** On a narrow terminal the dates, long-context and source columns go first; who, what and the main rates stay. */
+const PRICE_COLUMNS: Column[] = [
+  { key: 'provider', minWidth: 16 },
+  { key: 'model', priority: 0, minWidth: 24 },
+  { key: 'from', priority: 7 },
+  { key: 'to', priority: 8 },
+  { key: 'input', priority: 0 },
+  { key: 'output', priority: 0 },
+  { key: 'cache_read', priority: 3 },
+  { key: 'write_5m', priority: 4 },
+  { key: 'write_1h', priority: 5 },
+  { key: 'long_ctx', priority: 6 },
+  { key: 'source', priority: 10 },
+  { key: 'borrowed', priority: 9 },
+];
 
 /** A row as `--json` prints it: provider is the list's name (the home provider's for home rates). */
 function jsonRow(r: RateRow) {

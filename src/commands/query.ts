@@ -2,6 +2,7 @@ import { withSession } from '../ledger/session.js';
 import { bindParams, listQueries, parseParamFlags, readQuery, runNamedQuery } from '../ledger/named-query.js';
 import { resolvePeriod, type PeriodFlags } from '../period.js';
 import { formatCell, renderTable, toJson } from '../format/table.js';
+import { emptyPeriodNote } from '../format/coverage.js';
 import { RecountError } from '../errors.js';
 
 export interface QueryFlags extends PeriodFlags {
@@ -16,7 +17,7 @@ export async function queryCommand(name: string | undefined, flags: QueryFlags):
   if (flags.json && flags.csv) throw new RecountError('--json and --csv both choose the output', 'use one of them');
   if (!name) {
     const rows = listQueries().map((q) => ({ name: q.name, params: q.params.map((p) => p.name).join(', '), description: q.description }));
-    process.stdout.write(flags.json ? toJson(rows) : renderTable(rows));
+    process.stdout.write(flags.json ? toJson(rows) : renderTable(rows, undefined, { primary: ['name', 'description'] }));
     return;
   }
   const given = parseParamFlags(flags.param ?? []);
@@ -26,7 +27,10 @@ export async function queryCommand(name: string | undefined, flags: QueryFlags):
     const rows = await runNamedQuery(ledger, name, given, period);
     if (flags.json) process.stdout.write(toJson(rows));
     else if (flags.csv) process.stdout.write(csvOf(rows));
-    else process.stdout.write(renderTable(rows));
+    // the first column names the row and the dollars are the answer: those stay on a narrow terminal
+    else process.stdout.write(renderTable(rows, undefined, { primary: Object.keys(rows[0] ?? {}).filter((k) => k.endsWith('_usd')) }));
+    const note = !rows.length && !flags.json && !flags.csv && (period.since || period.until) ? await emptyPeriodNote(ledger, period, true) : undefined;
+    if (note) process.stdout.write(`${note}\n`);
   });
 }
 

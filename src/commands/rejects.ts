@@ -23,7 +23,7 @@ export async function rejectsCommand(flags: RejectsFlags): Promise<void> {
     process.stdout.write(
       renderTable(
         rows.map((r) => ({ ...r, raw: String(r.raw ?? '').slice(0, 80) })),
-        [{ key: 'source_file', label: 'file' }, { key: 'source_line', label: 'line' }, { key: 'format' }, { key: 'reason' }, { key: 'raw' }],
+        [{ key: 'source_file', label: 'file', minWidth: 24 }, { key: 'source_line', label: 'line', priority: 0 }, { key: 'format', priority: 4 }, { key: 'reason', priority: 0, minWidth: 30 }, { key: 'raw', priority: 5 }],
       ),
     );
   } finally {

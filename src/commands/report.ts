@@ -2,12 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { RecountError } from '../errors.js';
 import { toJson } from '../format/table.js';
+import { emptyPeriodNote } from '../format/coverage.js';
 import { resolveDbPath } from '../ledger/ledger.js';
 import { withSession } from '../ledger/session.js';
 import { resolvePeriod, type PeriodFlags } from '../period.js';
 import { gatherReportData } from '../report/data.js';
 import { renderReport } from '../report/render.js';
 import { readPolicy } from '../replay/policy.js';
+import { resolvePolicyFile } from '../replay/policy-check.js';
 import { checkOutPath, reportFileName, writeFileAtomic } from '../report/write.js';
 
 export interface ReportFlags extends PeriodFlags {
@@ -32,8 +34,9 @@ export async function reportCommand(flags: ReportFlags): Promise<void> {
   if (flags.title != null && !flags.title.trim()) throw new RecountError('--title is empty', 'give the report a title, or leave --title out');
   const started = performance.now();
   const content = await withSession({ ...flags, readOnly: true }, async (session) => {
-    const policies = (flags.policy ?? []).map((file) => readPolicy(file, session.prices));
+    const policies = (flags.policy ?? []).map((file) => readPolicy(resolvePolicyFile(file), session.prices));
     const data = await gatherReportData(session, period, { title: flags.title, redact: flags.redact, policies });
+    if (!data.headline.requests && !flags.json) process.stderr.write(`note: ${await emptyPeriodNote(session.ledger, period)}\n`);
     return renderReport(data);
   });
   writeFileAtomic(out, content);

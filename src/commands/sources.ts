@@ -3,5 +3,9 @@ import { renderTable, toJson } from '../format/table.js';
 
 export function sourcesCommand(flags: { json?: boolean }): void {
   const rows = importers.map((i) => ({ format: i.id, provider: i.provider, role: i.role, dedupe: i.merge, title: i.title, example: i.sample }));
-  process.stdout.write(flags.json ? toJson(rows) : renderTable(rows));
+  process.stdout.write(
+    flags.json
+      ? toJson(rows)
+      : renderTable(rows, [{ key: 'format', minWidth: 40 }, { key: 'title', priority: 0, minWidth: 30 }, { key: 'provider', priority: 3 }, { key: 'role', priority: 4 }, { key: 'dedupe', priority: 5 }, { key: 'example', priority: 6 }]),
+  );
 }

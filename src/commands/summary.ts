@@ -2,6 +2,7 @@ import { withSession } from '../ledger/session.js';
 import { runNamedQuery } from '../ledger/named-query.js';
 import { describePeriod, resolvePeriod, type PeriodFlags } from '../period.js';
 import { formatCell, toJson, usd } from '../format/table.js';
+import { emptyPeriodNote } from '../format/coverage.js';
 
 export interface SummaryFlags extends PeriodFlags {
   db?: string;
@@ -70,6 +71,7 @@ export async function summaryCommand(flags: SummaryFlags): Promise<void> {
     }
     lines.push(...describeViews(views));
     lines.push(`prices          ${prices.label} · fingerprint ${prices.fingerprint}`);
+    if (!Number(row.records)) lines.push(await emptyPeriodNote(ledger, period));
     process.stdout.write(lines.join('\n') + '\n');
   });
 }

@@ -1,11 +1,14 @@
 import { withSession } from '../ledger/session.js';
 import { describePeriod, resolvePeriod, type PeriodFlags } from '../period.js';
 import { renderTable, toJson, usd } from '../format/table.js';
+import { verbose, wrapLine } from '../format/output-options.js';
 import { readPolicy } from '../replay/policy.js';
-import { runWhatIf, type PolicyOutcome, type Range, type WhatIfReport } from '../replay/whatif.js';
-import { RecountError } from '../errors.js';
 import { litellmConfig } from '../replay/litellm-write.js';
 import { writeFileAtomic } from '../report/write.js';
+import { policyWarnings, resolvePolicyFile } from '../replay/policy-check.js';
+import { ledgerRules } from '../classify/classify.js';
+import { runWhatIf, type PolicyOutcome, type Range, type WhatIfReport } from '../replay/whatif.js';
+import { RecountError } from '../errors.js';
 
 export interface WhatIfFlags extends PeriodFlags {
   db?: string;
@@ -18,9 +21,9 @@ export interface WhatIfFlags extends PeriodFlags {
 /** Replays the period under each --policy and prints what each would have cost. */
 export async function whatifCommand(flags: WhatIfFlags): Promise<void> {
   const period = resolvePeriod(flags);
-  if (!flags.policy?.length) throw new RecountError('no policy to replay', 'pass --policy FILE (e.g. samples/policies/cheap-by-default.yaml); repeat it to compare several');
+  if (!flags.policy?.length) throw new RecountError('no policy to replay', 'pass --policy FILE or a bundled policy by name (e.g. --policy cheap-by-default); repeat it to compare several');
   await withSession(flags, async ({ ledger, prices }) => {
-    const policies = flags.policy!.map((file) => readPolicy(file, prices));
+    const policies = flags.policy!.map((file) => readPolicy(resolvePolicyFile(file), prices));
     for (const w of policies.flatMap((p) => p.warnings ?? [])) process.stderr.write(`warning: ${w}\n`);
     if (flags.emitLitellm) {
       // before the replay: a policy LiteLLM cannot express fails fast
@@ -28,6 +31,12 @@ export async function whatifCommand(flags: WhatIfFlags): Promise<void> {
       process.stderr.write(`wrote ${flags.emitLitellm}: policy ${policies[0].name} as a LiteLLM config\n`);
     }
     const report = await runWhatIf(ledger, prices, period, policies);
+    if (report.history.requests > 0) {
+      // a rule that can do nothing is most often a typo: said on stderr, the output stays as it is
+      const known = new Set([...(await ledgerRules(ledger)).rules.map((r) => r.taskType), 'unclassified']);
+      const warnings = policies.flatMap((p, i) => policyWarnings(p, known, report.policies[i]?.savings_by_rule ?? [], describePeriod(period)));
+      for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+    }
     process.stdout.write(flags.json ? toJson(report) : renderWhatIf(report, describePeriod(period)));
   });
 }
@@ -43,8 +52,9 @@ export function renderWhatIf(r: WhatIfReport, periodText: string): string {
     `what-if for ${periodText}: ${h.requests.toLocaleString('en-US')} requests; history at list prices ${usd(h.list_cost_usd)}, billed ${usd(h.billed_cost_usd)}` +
       (h.unpriced_requests ? `; ${h.unpriced_requests.toLocaleString('en-US')} requests of unpriced models left out` : ''),
     `prices: ${r.price_catalog.label} (fingerprint ${r.price_catalog.fingerprint})`,
-    '',
-    renderTable(
+  ];
+  // plan policies only: no routing table, the plan comparison alone
+  if (r.policies.length) out.push('', renderTable(
       r.policies.map((p) => ({
         policy: p.name,
         cost_usd: p.cost_usd.central,
@@ -55,24 +65,25 @@ export function renderWhatIf(r: WhatIfReport, periodText: string): string {
         evaluated: pct(p.coverage.evaluated_share),
       })),
       [
-        { key: 'policy' },
+        { key: 'policy', minWidth: 24 },
         { key: 'cost_usd', label: 'cost (central)' },
         { key: 'bounds', label: 'bounds (low – high)' },
         { key: 'savings_usd', label: 'savings' },
         { key: 'savings', label: '%' },
-        { key: 'break_even_fail_rate', label: 'break-even fail rate' },
+        { key: 'break_even_fail_rate', label: 'break-even' },
         { key: 'evaluated', label: 'evaluated' },
       ],
-    ).trimEnd(),
-  ];
+    ).trimEnd());
   for (const p of r.policies) out.push('', ...renderPolicy(p));
-  out.push('', `caveat: ${r.caveat}`);
-  return out.join('\n') + '\n';
+  if (r.policies.length) out.push('', `caveat: ${r.caveat}`);
+  // tables are fitted to the width already; prose lines wrap to it
+  return out.join('\n').split('\n').flatMap((line) => wrapLine(line)).join('\n') + '\n';
 }
 
 function renderPolicy(p: PolicyOutcome): string[] {
   const lines = [`── ${p.name}${p.description ? `: ${p.description}` : ''} (${p.file}, fingerprint ${p.fingerprint})`];
-  lines.push(`cost ${usd(p.cost_usd.central)} (bounds ${usd(p.cost_usd.low)} – ${usd(p.cost_usd.high)}) vs ${usd(p.baseline_cost_usd)} at list prices; billed ${usd(p.billed_cost_usd)} (residual ${usd(p.residual_usd)})`);
+  lines.push(`cost ${usd(p.cost_usd.central)} (bounds ${usd(p.cost_usd.low)} – ${usd(p.cost_usd.high)}) vs ${usd(p.baseline_cost_usd)} at list prices`);
+  lines.push(`history billed ${usd(p.billed_cost_usd)} (residual ${usd(p.residual_usd)})`);
   lines.push(`savings ${usd(p.savings_usd.central)} (${pct(p.savings_pct.central)}; bounds ${usd(p.savings_usd.low)} – ${usd(p.savings_usd.high)}); cache-loss penalty ${usd(p.cache_loss_usd)}`);
   const routed = p.savings_by_rule.filter((x) => x.requests > 0);
   if (routed.length) lines.push('', renderTable(routed, [{ key: 'rule' }, { key: 'requests' }, { key: 'baseline_cost_usd', label: 'history' }, { key: 'cost_usd', label: 'replayed' }, { key: 'savings_usd', label: 'savings' }]).trimEnd());
@@ -116,6 +127,15 @@ function renderPolicy(p: PolicyOutcome): string[] {
   }
   if (p.sensitivity.length) lines.push(`sensitivity: ${p.sensitivity.map((s) => `${s.assumption} ±${usd(s.swing_usd / 2)}`).join(', ')}`);
   const triple = (a: { low: number; central: number; high: number }) => (a.low === a.high ? `${a.central}` : `${a.low}/${a.central}/${a.high}`);
-  lines.push(`assumptions (low/central/high): ${p.assumptions.map((a) => `${a.assumption}${a.model ? ` ${a.model}` : ''}${a.task_type ? ` ${a.task_type}` : ''} ${triple(a)}`).join('; ')}`);
+  if (verbose()) {
+    lines.push('', renderTable(p.assumptions.map((a) => ({ ...a, low: a.low, central: a.central, high: a.high })), [
+      { key: 'assumption' }, { key: 'model', priority: 0 }, { key: 'task_type', label: 'task type', priority: 0 }, { key: 'low' }, { key: 'central', priority: 0 }, { key: 'high' },
+    ]).trimEnd());
+  } else {
+    // the fail rates are one per model and task type: a count here, the values behind --verbose
+    const plain = p.assumptions.filter((a) => !a.model && !a.task_type).map((a) => `${a.assumption} ${triple(a)}`);
+    const keyed = p.assumptions.filter((a) => a.model || a.task_type);
+    lines.push(`assumptions (low/central/high): ${[...plain, ...(keyed.length ? [`${keyed.length} more by model and task type`] : [])].join('; ')} (--verbose lists them)`);
+  }
   return lines;
 }

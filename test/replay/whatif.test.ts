@@ -139,7 +139,9 @@ describe('recount whatif (CLI)', () => {
     expect(r.stdout).toMatch(/break-even: saves money while fewer than [\d.]+% of routed tasks need redoing/);
     expect(r.stdout).toMatch(/caveat: The replay re-prices the history as it happened/);
     expect(r.stdout).toMatch(/model tier\s+requests before\s+after\s+tokens before\s+after\s+cost before\s+after/);
-    expect(r.stdout).toMatch(/assumptions \(low\/central\/high\): cache_ttl_seconds 300; .*fail_rate claude-haiku-4-5 file_navigation 0\/0\.02\/0\.08/);
+    expect(r.stdout).toMatch(/assumptions \(low\/central\/high\): cache_ttl_seconds 300;[^]*?\d+\s+more\s+by\s+model\s+and\s+task\s+type\s+\(--verbose\s+lists\s+them\)/);
+    const verbose = runCli(['whatif', '--db', a, '--policy', samples('policies', 'cheap-by-default.yaml'), '--month', '2026-10', '--verbose']);
+    expect(verbose.stdout).toMatch(/\nfail_rate\s+claude-haiku-4-5\s+file_navigation\s+0\s+0\.02\s+0\.08\n/);
   });
 
   it('says so when the period has nothing to replay', () => {

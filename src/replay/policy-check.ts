@@ -1,0 +1,56 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { packageRoot } from '../paths.js';
+import type { Condition } from '../conditions/types.js';
+import type { Policy } from './policy.js';
+
+/** The bundled policies, in the installed package (so a bare name works after a global install too). */
+export const BUNDLED_POLICIES = path.join(packageRoot, 'samples', 'policies');
+
+/**
+ * A --policy argument as a file: a path that exists is itself; a bare name (`cheap-by-default`) that is
+ * no file here is the bundled policy of that name. Anything else is left for readPolicy to refuse.
+ */
+export function resolvePolicyFile(given: string): string {
+  if (fs.existsSync(given) || /[\\/]/.test(given)) return given;
+  const bare = given.replace(/\.ya?ml$/, '');
+  const bundled = path.join(BUNDLED_POLICIES, `${bare}.yaml`);
+  return fs.existsSync(bundled) ? bundled : given;
+}
+
+/** The names of the bundled policies (for a hint). */
+export function bundledPolicyNames(): string[] {
+  try {
+    return fs.readdirSync(BUNDLED_POLICIES).filter((f) => /\.ya?ml$/.test(f)).map((f) => f.replace(/\.ya?ml$/, '')).sort();
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Rules that can do nothing, said once each: a `when` naming a task type no classifier rule gives
+ * (a typo, or a type the rules do not have), and a rule that matched no request in the period.
+ * `matched` is each rule's request count from the replay (savings_by_rule).
+ */
+export function policyWarnings(policy: Policy, knownTaskTypes: Set<string>, matched: { rule: string; requests: number }[], periodText: string): string[] {
+  const out: string[] = [];
+  const counts = new Map(matched.map((m) => [m.rule, m.requests]));
+  for (const rule of policy.rules) {
+    const unknown = taskTypesIn(rule.when).filter((t) => !knownTaskTypes.has(t));
+    if (unknown.length) {
+      const known = [...knownTaskTypes].sort().join(', ');
+      out.push(`${policy.file}: rule '${rule.name}' names task type${unknown.length === 1 ? '' : 's'} ${unknown.map((t) => `'${t}'`).join(', ')} that no classifier rule gives (known: ${known})`);
+    }
+    if (!rule.isDefault && counts.get(rule.name) === 0) out.push(`${policy.file}: rule '${rule.name}' matches no request in ${periodText}`);
+  }
+  return out;
+}
+
+/** Every task type a condition tests for ($eq, $in and friends on task_type). */
+function taskTypesIn(c: Condition): string[] {
+  if ('args' in c) return c.args.flatMap(taskTypesIn);
+  if (c.field !== 'task_type') return [];
+  if ('value' in c) return [String(c.value)];
+  if ('values' in c) return c.values.map(String);
+  return [];
+}
