@@ -8,13 +8,21 @@ WITH fields AS (
          bucket->>'starting_at' AS bucket_start,
          try_cast(bucket->>'starting_at' AS TIMESTAMPTZ) AS starts,
          try_cast(bucket->>'ending_at' AS TIMESTAMPTZ) AS ends,
-         try_cast(r->>'uncached_input_tokens' AS BIGINT) AS uncached,
-         try_cast(r->>'output_tokens' AS BIGINT) AS out_tokens
+         -- counts read by token_count; one that cannot be a count (negative, NaN, 1e308, 9e18) is named by count_fault
+         token_count(r->>'uncached_input_tokens') AS uncached,
+         token_count(r->>'output_tokens') AS out_tokens,
+         coalesce(token_count_fault('uncached_input_tokens', r->>'uncached_input_tokens'),
+                  token_count_fault('output_tokens', r->>'output_tokens'),
+                  token_count_fault('cache_read_input_tokens', r->>'cache_read_input_tokens'),
+                  token_count_fault('cache_creation.ephemeral_5m_input_tokens', r->'cache_creation'->>'ephemeral_5m_input_tokens'),
+                  token_count_fault('cache_creation.ephemeral_1h_input_tokens', r->'cache_creation'->>'ephemeral_1h_input_tokens'),
+                  token_count_fault('server_tool_use.web_search_requests', r->'server_tool_use'->>'web_search_requests')) AS count_fault
   FROM api_results
 )
 SELECT
-  CASE WHEN starts IS NULL OR uncached IS NULL OR out_tokens IS NULL THEN 'reject' ELSE 'usage' END AS row_kind,
+  CASE WHEN starts IS NULL OR count_fault IS NOT NULL OR uncached IS NULL OR out_tokens IS NULL THEN 'reject' ELSE 'usage' END AS row_kind,
   CASE WHEN starts IS NULL THEN 'bucket starting_at is missing or not a timestamp'
+       WHEN count_fault IS NOT NULL THEN count_fault
        WHEN uncached IS NULL OR out_tokens IS NULL THEN 'uncached_input_tokens or output_tokens is missing or not a number' END AS reason,
   r::VARCHAR AS raw,
   concat_ws('|', bucket_start, hide_key(r->>'api_key_id'), r->>'workspace_id', r->>'model', r->>'service_tier', r->>'context_window', r->>'inference_geo') AS record_key,
@@ -27,11 +35,11 @@ SELECT
   'anthropic' AS provider,
   r->>'model' AS model_raw,
   uncached AS input_tokens,
-  coalesce(try_cast(r->>'cache_read_input_tokens' AS BIGINT), 0) AS cache_read_tokens,
-  coalesce(try_cast(r->'cache_creation'->>'ephemeral_5m_input_tokens' AS BIGINT), 0) AS cache_write_5m_tokens,
-  coalesce(try_cast(r->'cache_creation'->>'ephemeral_1h_input_tokens' AS BIGINT), 0) AS cache_write_1h_tokens,
+  coalesce(token_count(r->>'cache_read_input_tokens'), 0) AS cache_read_tokens,
+  coalesce(token_count(r->'cache_creation'->>'ephemeral_5m_input_tokens'), 0) AS cache_write_5m_tokens,
+  coalesce(token_count(r->'cache_creation'->>'ephemeral_1h_input_tokens'), 0) AS cache_write_1h_tokens,
   out_tokens AS output_tokens,
-  try_cast(r->'server_tool_use'->>'web_search_requests' AS BIGINT) AS web_search_requests,
+  token_count(r->'server_tool_use'->>'web_search_requests') AS web_search_requests,
   coalesce(r->>'service_tier', 'standard') AS service_tier,
   r->>'context_window' AS context_window,
   hide_key(r->>'api_key_id') AS api_key,

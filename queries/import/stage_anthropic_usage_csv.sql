@@ -25,12 +25,21 @@ fields AS (
               WHEN regexp_matches(context_window, '^\s*(>|200k)') THEN '200k-1M' ELSE '0-200k' END AS context_window,
          lower(nullif(trim(speed), '')) AS speed,
          nullif(trim(inference_geo), '') AS inference_geo,
-         try_cast(usage_input_tokens_no_cache AS DOUBLE) AS uncached,
-         coalesce(try_cast(usage_input_tokens_cache_write_5m AS DOUBLE), try_cast(usage_input_tokens_cache_write AS DOUBLE), 0) AS write_5m,
-         coalesce(try_cast(usage_input_tokens_cache_write_1h AS DOUBLE), 0) AS write_1h,
-         coalesce(try_cast(usage_input_tokens_cache_read AS DOUBLE), 0) AS cache_read,
-         try_cast(usage_output_tokens AS DOUBLE) AS out_tokens,
-         try_cast(web_search_count AS DOUBLE) AS web_searches,
+         -- counts as token_count reads them (a float such as '388.0' too); one that cannot be a count
+         -- (negative, NaN, 1e308, 9e18) is named by count_fault
+         token_count(usage_input_tokens_no_cache) AS uncached,
+         coalesce(token_count(usage_input_tokens_cache_write_5m), token_count(usage_input_tokens_cache_write), 0) AS write_5m,
+         coalesce(token_count(usage_input_tokens_cache_write_1h), 0) AS write_1h,
+         coalesce(token_count(usage_input_tokens_cache_read), 0) AS cache_read,
+         token_count(usage_output_tokens) AS out_tokens,
+         token_count(web_search_count) AS web_searches,
+         coalesce(token_count_fault('usage_input_tokens_no_cache', usage_input_tokens_no_cache),
+                  token_count_fault('usage_input_tokens_cache_write_5m', usage_input_tokens_cache_write_5m),
+                  token_count_fault('usage_input_tokens_cache_write_1h', usage_input_tokens_cache_write_1h),
+                  token_count_fault('usage_input_tokens_cache_write', usage_input_tokens_cache_write),
+                  token_count_fault('usage_input_tokens_cache_read', usage_input_tokens_cache_read),
+                  token_count_fault('usage_output_tokens', usage_output_tokens),
+                  token_count_fault('web_search_count', web_search_count)) AS count_fault,
          (usage_input_tokens_no_cache IS NOT NULL AND try_cast(usage_input_tokens_no_cache AS DOUBLE) IS NULL)
            OR (usage_output_tokens IS NOT NULL AND try_cast(usage_output_tokens AS DOUBLE) IS NULL)
            OR (usage_input_tokens_cache_read IS NOT NULL AND try_cast(usage_input_tokens_cache_read AS DOUBLE) IS NULL)
@@ -41,13 +50,14 @@ fields AS (
 checked AS (
   SELECT *,
          CASE
-           WHEN model IS NULL AND uncached IS NULL AND out_tokens IS NULL AND NOT bad_number THEN 'skip'
-           WHEN day IS NULL OR model IS NULL OR bad_number OR uncached IS NULL OR out_tokens IS NULL THEN 'reject'
+           WHEN model IS NULL AND uncached IS NULL AND out_tokens IS NULL AND NOT bad_number AND count_fault IS NULL THEN 'skip'
+           WHEN day IS NULL OR model IS NULL OR bad_number OR count_fault IS NOT NULL OR uncached IS NULL OR out_tokens IS NULL THEN 'reject'
            ELSE 'usage'
          END AS kind,
          CASE
            WHEN day IS NULL THEN 'usage_date_utc is missing or not a date'
            WHEN model IS NULL THEN 'model_version is missing'
+           WHEN count_fault IS NOT NULL THEN count_fault
            WHEN bad_number THEN 'a token count is not a number'
            WHEN uncached IS NULL OR out_tokens IS NULL THEN 'usage_input_tokens_no_cache or usage_output_tokens is missing'
          END AS why

@@ -82,8 +82,11 @@ fields AS (
          f[5] AS account_id, f[6] AS region, f[7] AS operation, f[8] AS inference_region, f[9] AS arn,
          f[10] AS in_text, f[11] AS cache_read_text, f[12] AS cache_write_text, f[13] AS out_text,
          nullif(trim(f[14]), '') AS error_code, try_cast(f[15] AS DOUBLE) AS latency_ms, f[16] AS schema_version,
-         try_cast(f[10] AS BIGINT) AS in_tokens, try_cast(f[11] AS BIGINT) AS cache_read,
-         try_cast(f[12] AS BIGINT) AS cache_write, try_cast(f[13] AS BIGINT) AS out_tokens,
+         -- counts read by token_count; one that cannot be a count (negative, NaN, 1e308, 9e18) is named by count_fault
+         token_count(f[10]) AS in_tokens, token_count(f[11]) AS cache_read,
+         token_count(f[12]) AS cache_write, token_count(f[13]) AS out_tokens,
+         coalesce(token_count_fault('input.inputTokenCount', f[10]), token_count_fault('input.cacheReadInputTokenCount', f[11]),
+                  token_count_fault('input.cacheWriteInputTokenCount', f[12]), token_count_fault('output.outputTokenCount', f[13])) AS count_fault,
          -- a guardrail stopped the call: InvokeModel's body (or a streamed chunk) says INTERVENED, Converse's
          -- stopReason says so (matched on the body's JSON text, where a model's own text has its quotes escaped)
          coalesce(regexp_matches(f[18], '"amazon-bedrock-guardrailAction"\s*:\s*"INTERVENED"|"stopReason"\s*:\s*"guardrail_intervened"'),
@@ -99,6 +102,7 @@ checked_fields AS (
            WHEN NOT is_log THEN NULL  -- valid JSON but not an invocation record: skipped
            WHEN ts IS NULL THEN 'timestamp is missing or not a valid time'
            WHEN request_id IS NULL THEN 'requestId is missing'
+           WHEN count_fault IS NOT NULL THEN count_fault
            -- a failed or blocked call may log no counts; counts it logs must be numbers
            WHEN (in_text IS NOT NULL AND in_tokens IS NULL) OR (out_text IS NOT NULL AND out_tokens IS NULL)
                 OR (error_code IS NULL AND NOT blocked AND (in_tokens IS NULL OR out_tokens IS NULL))

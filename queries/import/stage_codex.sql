@@ -7,7 +7,14 @@
 -- the delta from the previous event of the same file (by line); input_tokens includes
 -- cached_input_tokens and output_tokens includes reasoning_output_tokens, so uncached input =
 -- Δinput − Δcached and output = Δoutput (reasoning_tokens = Δreasoning). A total that goes down
--- starts a new count (the delta is the total itself).
+-- starts a new count (the delta is the total itself): a session resumed by an older Codex, whose
+-- running total starts again from zero in the same file.
+-- A total only grows within a count, so an event whose four totals an earlier event of the file
+-- already had is a repeat: a re-emission (Codex writes token_count again at turn start and end), or a
+-- block of events replayed when a file was concatenated or copied into itself. A repeat adds nothing
+-- (same key, zero delta: a duplicate) and is not the previous event of the next one.
+-- Counts go through token_count: a negative total, or one past any plausible one (NaN, 1e308, 9e18),
+-- rejects its line.
 --
 -- Identity: record_key = the session lineage's root id + the cumulative total after the event.
 --   * Codex re-emits token_count with an unchanged total (at turn start and end): same lineage, same
@@ -64,11 +71,15 @@ prompts AS (
 events AS (  -- token_count events with totals (info null: nothing counted yet, skipped)
   SELECT source_file, source_line, raw,
          try_cast(f[2] AS TIMESTAMPTZ) AS ts,
-         try_cast(f[15] AS BIGINT) AS in_total,
+         token_count(f[15]) AS in_total,
          f[16] AS f16, f[18] AS f18,
-         CASE WHEN f[16] IS NULL THEN 0 ELSE try_cast(f[16] AS BIGINT) END AS cached_total,
-         try_cast(f[17] AS BIGINT) AS out_total,
-         CASE WHEN f[18] IS NULL THEN 0 ELSE try_cast(f[18] AS BIGINT) END AS reasoning_total,
+         coalesce(token_count_fault('total_token_usage.input_tokens', f[15]),
+                  token_count_fault('total_token_usage.cached_input_tokens', f[16]),
+                  token_count_fault('total_token_usage.output_tokens', f[17]),
+                  token_count_fault('total_token_usage.reasoning_output_tokens', f[18])) AS count_fault,
+         CASE WHEN f[16] IS NULL THEN 0 ELSE token_count(f[16]) END AS cached_total,
+         token_count(f[17]) AS out_total,
+         CASE WHEN f[18] IS NULL THEN 0 ELSE token_count(f[18]) END AS reasoning_total,
          try_cast(f[19] AS BIGINT) AS context_window
   FROM codex_lines
   WHERE ok AND f[1] = 'event_msg' AND f[3] = 'token_count' AND f[14] IS NOT NULL
@@ -77,6 +88,7 @@ checked AS (
   SELECT *,
          CASE
            WHEN ts IS NULL THEN 'token_count without a valid timestamp'
+           WHEN count_fault IS NOT NULL THEN count_fault
            WHEN in_total IS NULL OR out_total IS NULL OR (f16 IS NOT NULL AND cached_total IS NULL)
                 OR (f18 IS NOT NULL AND reasoning_total IS NULL)
              THEN 'total_token_usage: a token count is missing or not a number'
@@ -85,12 +97,18 @@ checked AS (
          END AS reason
   FROM events
 ),
-moved AS (  -- the previous total of the same file: lag over the readable, non-zero events only
+counted AS (  -- the readable, non-zero events; a repeat has the totals of an earlier event of its file
+  SELECT *,
+         row_number() OVER (PARTITION BY source_file, in_total, cached_total, out_total, reasoning_total ORDER BY source_line) > 1 AS repeated
+  FROM checked
+  WHERE reason IS NULL AND in_total + out_total > 0
+),
+moved AS (  -- the previous total of the same file: lag over the events that are not repeats
   SELECT *,
          lag(in_total) OVER w AS prev_in, lag(cached_total) OVER w AS prev_cached,
          lag(out_total) OVER w AS prev_out, lag(reasoning_total) OVER w AS prev_reasoning
-  FROM checked
-  WHERE reason IS NULL AND in_total + out_total > 0
+  FROM counted
+  WHERE NOT repeated
   WINDOW w AS (PARTITION BY source_file ORDER BY source_line)
 ),
 deltas AS (
@@ -101,12 +119,16 @@ deltas AS (
   FROM moved
 ),
 requests AS (
-  SELECT *,
+  SELECT * EXCLUDE (prev_in, prev_cached, prev_out, prev_reasoning, restart),
          in_total - CASE WHEN restart THEN 0 ELSE prev_in END AS d_in,
          cached_total - CASE WHEN restart THEN 0 ELSE prev_cached END AS d_cached,
          out_total - CASE WHEN restart THEN 0 ELSE prev_out END AS d_out,
          reasoning_total - CASE WHEN restart THEN 0 ELSE prev_reasoning END AS d_reasoning
   FROM deltas
+  UNION ALL BY NAME
+  SELECT *, 0 AS d_in, 0 AS d_cached, 0 AS d_out, 0 AS d_reasoning  -- a repeat: its key, nothing added
+  FROM counted
+  WHERE repeated
 ),
 responses AS (  -- events that moved the total: the model responses tool calls are attributed to
   SELECT source_file, source_line FROM requests WHERE d_in + d_out > 0

@@ -131,8 +131,12 @@ typed AS (
                   CASE WHEN try_cast(wrapper_time AS DOUBLE) BETWEEN 1e11 AND 1e14 THEN to_timestamp(try_cast(wrapper_time AS DOUBLE) / 1000)
                        WHEN try_cast(wrapper_time AS DOUBLE) BETWEEN 0 AND 1e11 THEN to_timestamp(try_cast(wrapper_time AS DOUBLE)) END) AS wrapped_at,
          coalesce(f[11], f[12]) IS NOT NULL AS ends_stream,
-         try_cast(f[5] AS BIGINT) AS prompt, try_cast(f[6] AS BIGINT) AS cached, try_cast(f[7] AS BIGINT) AS candidates,
-         try_cast(f[8] AS BIGINT) AS thoughts, try_cast(f[9] AS BIGINT) AS tool_prompt, f[10] AS traffic_type
+         -- counts read by token_count; one that cannot be a count (negative, NaN, 1e308, 9e18) is named by count_fault
+         token_count(f[5]) AS prompt, token_count(f[6]) AS cached, token_count(f[7]) AS candidates,
+         token_count(f[8]) AS thoughts, token_count(f[9]) AS tool_prompt, f[10] AS traffic_type,
+         coalesce(token_count_fault('usageMetadata.promptTokenCount', f[5]), token_count_fault('usageMetadata.cachedContentTokenCount', f[6]),
+                  token_count_fault('usageMetadata.candidatesTokenCount', f[7]), token_count_fault('usageMetadata.thoughtsTokenCount', f[8]),
+                  token_count_fault('usageMetadata.toolUsePromptTokenCount', f[9])) AS count_fault
   FROM fields
 ),
 checked AS (
@@ -146,6 +150,7 @@ checked AS (
                                  THEN 'not a valid JSON document (a truncated or corrupted file)'
                                  ELSE 'not valid JSON (a truncated or corrupted line)' END
            WHEN NOT has_usage THEN NULL  -- no usage: skipped
+           WHEN count_fault IS NOT NULL THEN count_fault
            WHEN (f[5] IS NOT NULL AND prompt IS NULL) OR (f[6] IS NOT NULL AND cached IS NULL)
                 OR (f[7] IS NOT NULL AND candidates IS NULL) OR (f[8] IS NOT NULL AND thoughts IS NULL)
                 OR (f[9] IS NOT NULL AND tool_prompt IS NULL) THEN 'a usageMetadata token count is not a number'

@@ -25,11 +25,15 @@ WITH typed AS (
            WHEN regexp_matches(created_text, '\d:\d\d(:\d\d(\.\d+)?)?\s*([zZ]|[+-]\d\d(:?\d\d)?)$') THEN try_cast(created_text AS TIMESTAMPTZ)
            ELSE try_cast(created_text AS TIMESTAMP) AT TIME ZONE 'UTC'
          END AS started_at,
-         try_cast(prompt_text_ AS DOUBLE) AS prompt_n,
-         try_cast(completion_text AS DOUBLE) AS completion_n,
-         try_cast(reasoning_text AS DOUBLE) AS reasoning_n,
-         try_cast(read_text AS DOUBLE) AS read_n,
-         try_cast(write_text AS DOUBLE) AS write_n,
+         -- counts read by token_count; one that cannot be a count (negative, NaN, 1e308, 9e18) is named by count_fault
+         token_count(prompt_text_) AS prompt_n,
+         token_count(completion_text) AS completion_n,
+         token_count(reasoning_text) AS reasoning_n,
+         token_count(read_text) AS read_n,
+         token_count(write_text) AS write_n,
+         coalesce(token_count_fault('prompt_tokens', prompt_text_), token_count_fault('completion_tokens', completion_text),
+                  token_count_fault('reasoning_tokens', reasoning_text), token_count_fault('prompt_cache_read_tokens', read_text),
+                  token_count_fault('prompt_cache_write_tokens', write_text)) AS count_fault,
          try_cast(cost_text AS DOUBLE) AS cost_n,
          try_cast(delay_text AS DOUBLE) AS delay_n,
          -- a properties map may arrive as an object or as JSON text inside a string
@@ -55,12 +59,12 @@ checked AS (
            WHEN NOT ok THEN 'not valid JSON (a truncated or corrupted line)'
            WHEN request_id IS NULL THEN 'request_id is missing'
            WHEN started_at IS NULL THEN 'request_created_at is missing or not a timestamp'
+           WHEN count_fault IS NOT NULL THEN count_fault
            WHEN (prompt_text_ IS NOT NULL AND prompt_n IS NULL) OR (completion_text IS NOT NULL AND completion_n IS NULL)
                 OR (reasoning_text IS NOT NULL AND reasoning_n IS NULL) OR (read_text IS NOT NULL AND read_n IS NULL)
                 OR (write_text IS NOT NULL AND write_n IS NULL) THEN 'a token count is not a number'
            WHEN cost_text IS NOT NULL AND cost_n IS NULL THEN 'cost is not a number'
            WHEN delay_text IS NOT NULL AND delay_n IS NULL THEN 'delay_ms is not a number'
-           WHEN least(prompt_n, completion_n, reasoning_n, read_n, write_n) < 0 THEN 'a token count is negative'
            WHEN props_json IS NOT NULL AND props IS NULL THEN 'request_properties is not a JSON object of properties'
            WHEN uncached_input < 0 THEN 'prompt_cache_read_tokens + prompt_cache_write_tokens exceed prompt_tokens'
          END AS reason,

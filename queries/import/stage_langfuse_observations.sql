@@ -75,7 +75,7 @@ typed AS (
 ),
 classified AS (
   SELECT *,
-         [{'k': lower(e.key), 'v': coalesce(e.value, 0),
+         [{'k': lower(e.key), 'v': coalesce(token_count(e.value), 0),
            'bucket': CASE
                        WHEN lower(e.key) = 'total' THEN 'total'
                        WHEN regexp_matches(lower(e.key), 'cache_?read|cached') THEN 'cache_read'
@@ -91,7 +91,11 @@ classified AS (
                      END}
           FOR e IN coalesce(usage_n, [])] AS parts,
          len(list_filter(usage_s, e -> e.value IS NOT NULL)) > len(list_filter(usage_n, e -> e.value IS NOT NULL))
-           OR len(list_filter(cost_s, e -> e.value IS NOT NULL)) > len(list_filter(cost_n, e -> e.value IS NOT NULL)) AS bad_number
+           OR len(list_filter(cost_s, e -> e.value IS NOT NULL)) > len(list_filter(cost_n, e -> e.value IS NOT NULL)) AS bad_number,
+         -- a count that cannot be one (negative, NaN, 1e308, 9e18: 0 in parts) rejects the observation, named
+         coalesce([token_count_fault('usageDetails.' || e.key, e.value) FOR e IN coalesce(usage_s, [])
+                   IF token_count_fault('usageDetails.' || e.key, e.value) IS NOT NULL][1],
+                  token_count_fault('usage.input', f[17]), token_count_fault('usage.output', f[18])) AS count_fault
   FROM typed
 ),
 split AS (
@@ -135,10 +139,10 @@ layout AS (
 ),
 measured AS (
   SELECT *,
-         CASE WHEN len(c) = 0 THEN coalesce(try_cast(f[17] AS DOUBLE), 0)  -- no usageDetails: the legacy usage object
+         CASE WHEN len(c) = 0 THEN coalesce(token_count(f[17]), 0)  -- no usageDetails: the legacy usage object
               WHEN input_holds_details THEN input_base - details_in_cache
               ELSE input_base + input_other END AS uncached_input,
-         CASE WHEN len(c) = 0 THEN coalesce(try_cast(f[18] AS DOUBLE), 0)
+         CASE WHEN len(c) = 0 THEN coalesce(token_count(f[18]), 0)
               WHEN output_holds_details THEN output_base + output_extra_unprefixed
               ELSE output_base + output_extra END AS output_total,
          CASE WHEN end_text IS NOT NULL AND ended_at IS NOT NULL AND started_at IS NOT NULL
@@ -158,8 +162,8 @@ checked AS (
            WHEN started_at IS NULL THEN 'startTime is missing or not a timestamp'
            WHEN f[19] IS NOT NULL AND f[19] <> 'null' AND usage_json IS NULL THEN 'usageDetails is not an object'
            WHEN f[20] IS NOT NULL AND f[20] <> 'null' AND cost_json IS NULL THEN 'costDetails is not an object'
+           WHEN count_fault IS NOT NULL THEN count_fault
            WHEN bad_number THEN 'a usageDetails or costDetails value is not a number'
-           WHEN len([p FOR p IN c IF p.v < 0]) > 0 THEN 'a token count is negative'
            WHEN uncached_input < 0 THEN 'usageDetails cache tokens exceed input'
          END AS reason
   FROM measured

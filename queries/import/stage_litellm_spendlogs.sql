@@ -48,12 +48,18 @@ typed AS (
          CASE WHEN regexp_matches(trim(end_time), '([zZ]|[+-]\d\d(:?\d\d)?)$') THEN try_cast(trim(end_time) AS TIMESTAMPTZ)
               ELSE make_timestamptz(epoch_us(try_cast(trim(end_time) AS TIMESTAMP))) END AS ts_end,
          nullif(trim(spend), '') AS spend_text, try_cast(spend AS DOUBLE) AS spend_usd,
-         nullif(trim(prompt_tokens), '') AS prompt_text, try_cast(prompt_tokens AS BIGINT) AS prompt_n,
-         nullif(trim(completion_tokens), '') AS completion_text, try_cast(completion_tokens AS BIGINT) AS completion_n,
-         coalesce(try_cast(coalesce(mf[4], mf[5], mf[6], mf[7]) AS BIGINT), 0) AS cache_read,
-         coalesce(try_cast(coalesce(mf[8], mf[9]) AS BIGINT), 0) AS cache_write,
-         coalesce(try_cast(coalesce(mf[10], mf[11]) AS BIGINT), 0) AS cache_write_1h,
-         try_cast(coalesce(mf[12], mf[13]) AS BIGINT) AS reasoning,
+         -- counts read by token_count; one that cannot be a count (negative, NaN, 1e308, 9e18) is named by count_fault
+         nullif(trim(prompt_tokens), '') AS prompt_text, token_count(prompt_tokens) AS prompt_n,
+         nullif(trim(completion_tokens), '') AS completion_text, token_count(completion_tokens) AS completion_n,
+         coalesce(token_count(coalesce(mf[4], mf[5], mf[6], mf[7])), 0) AS cache_read,
+         coalesce(token_count(coalesce(mf[8], mf[9])), 0) AS cache_write,
+         coalesce(token_count(coalesce(mf[10], mf[11])), 0) AS cache_write_1h,
+         token_count(coalesce(mf[12], mf[13])) AS reasoning,
+         coalesce(token_count_fault('prompt_tokens', prompt_tokens), token_count_fault('completion_tokens', completion_tokens),
+                  token_count_fault('metadata cache_read_input_tokens', coalesce(mf[4], mf[5], mf[6], mf[7])),
+                  token_count_fault('metadata cache_creation_input_tokens', coalesce(mf[8], mf[9])),
+                  token_count_fault('metadata ephemeral_1h_input_tokens', coalesce(mf[10], mf[11])),
+                  token_count_fault('metadata reasoning_tokens', coalesce(mf[12], mf[13]))) AS count_fault,
          nullif(trim(model), '') AS model_name,
          nullif(trim(model_group), '') AS model_group,
          lower(nullif(trim(custom_llm_provider), '')) AS llm_provider,
@@ -79,6 +85,7 @@ checked AS (
            WHEN empty_row THEN NULL
            WHEN req_id IS NULL THEN 'request_id is missing'
            WHEN ts IS NULL THEN 'startTime is missing or not a timestamp'
+           WHEN count_fault IS NOT NULL THEN count_fault
            WHEN (prompt_text IS NOT NULL AND prompt_n IS NULL) OR (completion_text IS NOT NULL AND completion_n IS NULL)
              THEN 'prompt_tokens or completion_tokens is not a number'
            WHEN spend_text IS NOT NULL AND spend_usd IS NULL THEN 'spend is not a number'

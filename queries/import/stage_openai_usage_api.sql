@@ -8,18 +8,25 @@ WITH fields AS (
   SELECT source_file, source_line, r,
          try_cast(bucket->>'start_time' AS BIGINT) AS start_s,
          try_cast(bucket->>'end_time' AS BIGINT) AS end_s,
-         try_cast(r->>'input_tokens' AS BIGINT) AS in_total,
-         coalesce(try_cast(r->>'input_cached_tokens' AS BIGINT), 0) AS in_cached,
-         coalesce(try_cast(r->>'input_cache_write_tokens' AS BIGINT), 0) AS in_write,
-         try_cast(r->>'input_uncached_tokens' AS BIGINT) AS in_uncached,
-         try_cast(r->>'output_tokens' AS BIGINT) AS out_tokens,
-         try_cast(r->>'num_model_requests' AS BIGINT) AS n_requests
+         -- counts read by token_count; one that cannot be a count (negative, NaN, 1e308, 9e18) is named by count_fault
+         token_count(r->>'input_tokens') AS in_total,
+         coalesce(token_count(r->>'input_cached_tokens'), 0) AS in_cached,
+         coalesce(token_count(r->>'input_cache_write_tokens'), 0) AS in_write,
+         token_count(r->>'input_uncached_tokens') AS in_uncached,
+         token_count(r->>'output_tokens') AS out_tokens,
+         token_count(r->>'num_model_requests') AS n_requests,
+         coalesce(token_count_fault('input_tokens', r->>'input_tokens'), token_count_fault('output_tokens', r->>'output_tokens'),
+                  token_count_fault('input_cached_tokens', r->>'input_cached_tokens'),
+                  token_count_fault('input_cache_write_tokens', r->>'input_cache_write_tokens'),
+                  token_count_fault('input_uncached_tokens', r->>'input_uncached_tokens'),
+                  token_count_fault('num_model_requests', r->>'num_model_requests')) AS count_fault
   FROM api_results
 ),
 checked AS (
   SELECT *,
          CASE
            WHEN start_s IS NULL THEN 'bucket start_time is missing or not a number'
+           WHEN count_fault IS NOT NULL THEN count_fault
            WHEN in_total IS NULL OR out_tokens IS NULL THEN 'input_tokens or output_tokens is missing or not a number'
            WHEN in_cached + in_write > in_total THEN 'input_cached_tokens + input_cache_write_tokens exceed input_tokens'
          END AS reason

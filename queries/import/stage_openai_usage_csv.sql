@@ -11,6 +11,7 @@ checked AS (
   SELECT *,
          CASE
            WHEN start_s IS NULL THEN 'start_time is missing or not a Unix timestamp'
+           WHEN count_fault IS NOT NULL THEN count_fault
            WHEN (input_tokens IS NOT NULL AND in_total IS NULL) OR (output_tokens IS NOT NULL AND out_tokens IS NULL)
                 OR (input_cached_tokens IS NOT NULL AND try_cast(input_cached_tokens AS DOUBLE) IS NULL)
                 OR (num_model_requests IS NOT NULL AND n_requests IS NULL) THEN 'a token or request count is not a number'

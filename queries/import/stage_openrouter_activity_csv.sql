@@ -25,17 +25,20 @@ fields AS (
          CASE WHEN regexp_matches(trim(created_at), '([zZ]|[+-]\d\d(:?\d\d)?)$') THEN try_cast(trim(created_at) AS TIMESTAMPTZ)
               ELSE make_timestamptz(epoch_us(try_cast(trim(created_at) AS TIMESTAMP))) END AS ts,  -- no zone: UTC
          nullif(trim(model_permaslug), '') AS model_name,
-         try_cast(tokens_prompt AS BIGINT) AS prompt_tokens,
-         try_cast(tokens_completion AS BIGINT) AS completion_tokens,
-         try_cast(tokens_reasoning AS BIGINT) AS reasoning,
-         coalesce(try_cast(tokens_cached AS BIGINT), 0) AS cached,
+         -- counts read by token_count; one that cannot be a count (negative, NaN, 1e308, 9e18) is named by count_fault
+         token_count(tokens_prompt) AS prompt_tokens,
+         token_count(tokens_completion) AS completion_tokens,
+         token_count(tokens_reasoning) AS reasoning,
+         coalesce(token_count(tokens_cached), 0) AS cached,
+         coalesce(token_count_fault('tokens_prompt', tokens_prompt), token_count_fault('tokens_completion', tokens_completion),
+                  token_count_fault('tokens_reasoning', tokens_reasoning), token_count_fault('tokens_cached', tokens_cached)) AS count_fault,
          try_cast(cost_total AS DOUBLE) AS cost,
          try_cast(byok_usage_inference AS DOUBLE) AS byok_cost,
          try_cast(generation_time_ms AS DOUBLE) AS generation_ms,
-         (nullif(trim(tokens_prompt), '') IS NOT NULL AND try_cast(tokens_prompt AS BIGINT) IS NULL)
-           OR (nullif(trim(tokens_completion), '') IS NOT NULL AND try_cast(tokens_completion AS BIGINT) IS NULL)
-           OR (nullif(trim(tokens_reasoning), '') IS NOT NULL AND try_cast(tokens_reasoning AS BIGINT) IS NULL)
-           OR (nullif(trim(tokens_cached), '') IS NOT NULL AND try_cast(tokens_cached AS BIGINT) IS NULL) AS bad_number,
+         (nullif(trim(tokens_prompt), '') IS NOT NULL AND token_count(tokens_prompt) IS NULL)
+           OR (nullif(trim(tokens_completion), '') IS NOT NULL AND token_count(tokens_completion) IS NULL)
+           OR (nullif(trim(tokens_reasoning), '') IS NOT NULL AND token_count(tokens_reasoning) IS NULL)
+           OR (nullif(trim(tokens_cached), '') IS NOT NULL AND token_count(tokens_cached) IS NULL) AS bad_number,
          nullif(trim(cost_total), '') IS NOT NULL AND try_cast(cost_total AS DOUBLE) IS NULL AS bad_cost,
          coalesce(generation_id, created_at, cost_total, tokens_prompt, tokens_completion, model_permaslug) IS NULL AS empty_row,
          nullif(trim(provider_name), '') AS provider_name, nullif(trim(variant), '') AS variant,
@@ -51,6 +54,7 @@ checked AS (
            WHEN empty_row THEN NULL
            WHEN gen_id IS NULL THEN 'generation_id is missing'
            WHEN ts IS NULL THEN 'created_at is missing or not a timestamp'
+           WHEN count_fault IS NOT NULL THEN count_fault
            WHEN bad_number THEN 'a token count is not a number'
            WHEN prompt_tokens IS NULL OR completion_tokens IS NULL THEN 'tokens_prompt or tokens_completion is missing (a row cut off?)'
            WHEN bad_cost THEN 'cost_total is not a number'

@@ -43,10 +43,14 @@ typed AS (
          coalesce(g[6], g[10]) AS prompt_text, coalesce(g[7], g[11]) AS completion_text,
          CASE WHEN regexp_matches(g[2], '([zZ]|[+-]\d\d(:?\d\d)?)$') THEN try_cast(g[2] AS TIMESTAMPTZ)
               ELSE make_timestamptz(epoch_us(try_cast(g[2] AS TIMESTAMP))) END AS ts,  -- no zone: UTC
-         try_cast(coalesce(g[6], g[10]) AS BIGINT) AS prompt_tokens,
-         try_cast(coalesce(g[7], g[11]) AS BIGINT) AS completion_tokens,
-         try_cast(g[8] AS BIGINT) AS reasoning_tokens,
-         coalesce(try_cast(g[9] AS BIGINT), 0) AS cached_tokens,
+         -- counts read by token_count; one that cannot be a count (negative, NaN, 1e308, 9e18) is named by count_fault
+         token_count(coalesce(g[6], g[10])) AS prompt_tokens,
+         token_count(coalesce(g[7], g[11])) AS completion_tokens,
+         token_count(g[8]) AS reasoning_tokens,
+         coalesce(token_count(g[9]), 0) AS cached_tokens,
+         coalesce(token_count_fault(CASE WHEN g[6] IS NOT NULL THEN 'native_tokens_prompt' ELSE 'tokens_prompt' END, coalesce(g[6], g[10])),
+                  token_count_fault(CASE WHEN g[7] IS NOT NULL THEN 'native_tokens_completion' ELSE 'tokens_completion' END, coalesce(g[7], g[11])),
+                  token_count_fault('native_tokens_reasoning', g[8]), token_count_fault('native_tokens_cached', g[9])) AS count_fault,
          try_cast(g[5] AS DOUBLE) AS total_cost,
          try_cast(coalesce(g[12], g[13]) AS DOUBLE) AS latency,
          g[13] AS generation_time, g[14] AS session_id, g[15] AS external_user, g[16] AS tier,
@@ -63,9 +67,10 @@ checked AS (
            WHEN id IS NULL THEN 'no generation id (data.id)'
            WHEN ts IS NULL THEN 'created_at is missing or not a timestamp'
            WHEN prompt_text IS NULL OR completion_text IS NULL THEN 'token counts (native_tokens_prompt/completion) are missing'
+           WHEN count_fault IS NOT NULL THEN count_fault
            WHEN prompt_tokens IS NULL OR completion_tokens IS NULL
                 OR (n_reasoning IS NOT NULL AND reasoning_tokens IS NULL)
-                OR (n_cached IS NOT NULL AND try_cast(n_cached AS BIGINT) IS NULL) THEN 'a token count is not a number'
+                OR (n_cached IS NOT NULL AND token_count(n_cached) IS NULL) THEN 'a token count is not a number'
            WHEN total_cost_text IS NOT NULL AND total_cost IS NULL THEN 'total_cost is not a number'
            WHEN cached_tokens > prompt_tokens THEN 'native_tokens_cached exceed native_tokens_prompt'
          END AS reason,

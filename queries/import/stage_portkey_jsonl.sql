@@ -67,8 +67,9 @@ typed AS (
          END AS started_at,
          v[2] AS created_text,
          v[3] AS cost_text, try_cast(v[3] AS DOUBLE) AS cost_cents,
-         coalesce(v[4], u[8]) AS req_text, try_cast(coalesce(v[4], u[8]) AS DOUBLE) AS req,
-         coalesce(v[5], u[9]) AS res_text, try_cast(coalesce(v[5], u[9]) AS DOUBLE) AS res,
+         -- counts read by token_count; one that cannot be a count (negative, NaN, 1e308, 9e18) is named by count_fault
+         coalesce(v[4], u[8]) AS req_text, token_count(coalesce(v[4], u[8])) AS req,
+         coalesce(v[5], u[9]) AS res_text, token_count(coalesce(v[5], u[9])) AS res,
          lower(v[6]) AS ai_org,
          coalesce(v[7], u[10], u[11]) AS model_name,
          upper(v[8]) AS cache_status, v[9] AS gateway_mode, v[10] AS trace_id, hide_key(v[11]) AS virtual_key,
@@ -78,12 +79,19 @@ typed AS (
          lower(v[16]) AS is_success, v[17] AS workspace, hide_key(v[18]) AS user_key,
          -- metadata: an object, or JSON text inside a string
          CASE WHEN json_valid(u[1]) AND json_type(u[1]) = 'VARCHAR' THEN u[1]->>'$' ELSE u[1] END AS meta_json,
-         u[2] AS oa_cached_text, try_cast(u[2] AS DOUBLE) AS oa_cached,
-         u[3] AS an_read_text, try_cast(u[3] AS DOUBLE) AS an_read,
-         u[4] AS an_write_text, try_cast(u[4] AS DOUBLE) AS an_write,
-         try_cast(u[5] AS DOUBLE) AS an_write_1h,
-         try_cast(u[6] AS DOUBLE) AS usage_total,
-         try_cast(u[7] AS DOUBLE) AS reasoning
+         u[2] AS oa_cached_text, token_count(u[2]) AS oa_cached,
+         u[3] AS an_read_text, token_count(u[3]) AS an_read,
+         u[4] AS an_write_text, token_count(u[4]) AS an_write,
+         token_count(u[5]) AS an_write_1h,
+         token_count(u[6]) AS usage_total,
+         token_count(u[7]) AS reasoning,
+         coalesce(token_count_fault('req_units', coalesce(v[4], u[8])), token_count_fault('res_units', coalesce(v[5], u[9])),
+                  token_count_fault('usage.prompt_tokens_details.cached_tokens', u[2]),
+                  token_count_fault('usage.cache_read_input_tokens', u[3]),
+                  token_count_fault('usage.cache_creation_input_tokens', u[4]),
+                  token_count_fault('usage.cache_creation.ephemeral_1h_input_tokens', u[5]),
+                  token_count_fault('usage.total_tokens', u[6]),
+                  token_count_fault('usage.completion_tokens_details.reasoning_tokens', u[7])) AS count_fault
   FROM fields
 ),
 totals AS (
@@ -119,12 +127,12 @@ checked AS (
            WHEN NOT ok THEN 'not valid JSON (a truncated or corrupted line)'
            WHEN log_id IS NULL THEN 'id is missing'
            WHEN started_at IS NULL THEN 'created_at is missing or not a timestamp'
+           WHEN count_fault IS NOT NULL THEN count_fault
            WHEN (req_text IS NOT NULL AND req IS NULL) OR (res_text IS NOT NULL AND res IS NULL)
                 OR (oa_cached_text IS NOT NULL AND oa_cached IS NULL) OR (an_read_text IS NOT NULL AND an_read IS NULL)
                 OR (an_write_text IS NOT NULL AND an_write IS NULL) THEN 'a token count (req_units, res_units or usage) is not a number'
            WHEN cost_text IS NOT NULL AND cost_cents IS NULL THEN 'cost is not a number'
            WHEN latency_text IS NOT NULL AND latency IS NULL THEN 'response_time is not a number'
-           WHEN least(req, res, oa_cached, an_read, an_write) < 0 THEN 'a token count is negative'
            WHEN meta_json IS NOT NULL AND meta IS NULL THEN 'metadata is not a JSON object'
            WHEN prompt_includes_cache AND coalesce(req, 0) < cache_read + cache_write THEN 'cached tokens exceed req_units'
          END AS reason

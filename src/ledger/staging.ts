@@ -55,6 +55,8 @@ export async function stageFiles(ledger: Ledger, plan: PlannedFile[], importId: 
 /** Table macros the stage and one-pass statements use (queries/import/macros/), in dependency order. */
 const STAGING_MACROS = [
   'token_type_of',
+  'token_count',
+  'token_count_fault',
   'hide_key',
   'mask_secrets',
   'openai_usage_csv_fields',

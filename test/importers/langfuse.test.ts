@@ -227,7 +227,7 @@ describe('langfuse: bad observations', () => {
       { source_line: 5, reason: 'a usageDetails or costDetails value is not a number' },
       { source_line: 6, reason: 'usageDetails is not an object' },
       { source_line: 7, reason: 'usageDetails cache tokens exceed input' },
-      { source_line: 8, reason: 'a token count is negative' },
+      { source_line: 8, reason: 'usageDetails.input=-5 is not a plausible token count' },
     ]);
     const [bad] = await ledger.all<{ raw: string }>('SELECT raw FROM rejects WHERE source_line = 5');
     expect(JSON.parse(bad.raw)).toMatchObject({ id: 'obs-fix-05', usageDetails: { input: 'nine hundred' } });

@@ -30,9 +30,10 @@ describe('plausibility rules', () => {
     expect(outcome(report, 'usage.csv')).toMatchObject({ rows_read: 4, imported: 1, rejected: 3 });
     await expectCountsBalance(ledger, report);
     const why = await reasons(ledger);
+    // a count that cannot be one is named as the file wrote it (macros/token_count_fault.sql)
     expect(why).toEqual(expect.arrayContaining([
-      'output_tokens -5 is outside 0…10000000000000',
-      'output_tokens 9000000000000000000 is outside 0…10000000000000',
+      'output_tokens=-5.0 is not a plausible token count',
+      'output_tokens=9000000000000000000 is not a plausible token count',
     ]));
     expect(why.some((r) => r.includes('looks like epoch milliseconds read as seconds'))).toBe(true);
     const [{ n }] = await ledger.all<{ n: number }>('SELECT count(*) AS n FROM usage');
@@ -64,18 +65,23 @@ describe('plausibility rules', () => {
     ledger.close();
   });
 
-  it('reject a negative count in a transcript, on the one-pass and the staged path alike', async () => {
+  it('reject a negative count and one past the per-request limit in a transcript, on the one-pass and the staged path alike', async () => {
     const dir = tempDir();
     writeTemp('p/s.jsonl', [
       ccAssistant({ msgId: 'msg_1', ts: '2026-10-01T10:00:00Z', usage: { output: 10, write5m: 5000 } }),
       ccAssistant({ msgId: 'msg_2', ts: '2026-10-01T10:01:00Z', usage: { output: 10, cacheRead: -5000 } }),
+      ccAssistant({ msgId: 'msg_3', ts: '2026-10-01T10:02:00Z', usage: { output: 2_000_000_000 } }),
       '',
     ].join('\n'), dir);
     const ledger = await newLedger();
     const report = await importPaths(ledger, [dir]);
-    expect(report.totals).toMatchObject({ rows_read: 2, imported: 1, rejected: 1 });
+    expect(report.totals).toMatchObject({ rows_read: 3, imported: 1, rejected: 2 });
     await expectCountsBalance(ledger, report);
-    expect(await reasons(ledger)).toEqual(['cache_read_tokens -5000 is outside 0…1000000000']);
+    // the count as the line wrote it; a count that reads but is too large for one request, by the rule
+    expect(await reasons(ledger)).toEqual([
+      'usage.cache_read_input_tokens=-5000 is not a plausible token count',
+      'output_tokens 2000000000 is outside 0…1000000000',
+    ]);
     // raw values stay inspectable
     const [{ raw }] = await ledger.all<{ raw: string }>('SELECT raw FROM rejects');
     expect(raw).toContain('-5000');

@@ -34,24 +34,6 @@ export const KNOWN: Known[] = [
     matches: (r, f) => r.c.kind === 'csv' && f.check === 'no-silent-double',
   },
   {
-    id: 'int64-overflow',
-    source: 'mutation run',
-    why: 'a token count of 9e18 is an internal error (exit 70): two BIGINT counts are added before any check',
-    matches: (_r, f) => /Overflow in addition of INT64/.test(f.message),
-  },
-  {
-    id: 'non-finite-count',
-    source: 'mutation run',
-    why: "NaN, Infinity or a count past INT64 fails the whole file with DuckDB's cast error (no line): counts read as DOUBLE are cast to BIGINT unchecked",
-    matches: (r, f) => among(f, 'row-level', 'error-names-line', 'pair-good-file-imports') && /can't be cast because the value is out of range/.test(f.message),
-  },
-  {
-    id: 'codex-replayed-block',
-    source: 'mutation run',
-    why: 'a Codex rollout whose token_count lines repeat as a block counts the tokens after it again (the repeat looks like a restart)',
-    matches: (r, f) => r.c.sample.startsWith('codex/') && f.check === 'no-silent-double',
-  },
-  {
     id: 'json-doc-twice',
     source: 'mutation run',
     why: 'a JSON document written twice into one file ([…][…]) loses every record: read as two unparsable records, rejected or skipped',

@@ -42,11 +42,21 @@ fields AS (
          coalesce(line.type = 'assistant' AND line.message.usage.input_tokens IS NOT NULL
                   AND coalesce(line.message.model, '') <> '<synthetic>', false) AS is_usage,
          CASE WHEN is_usage THEN try_cast(line.timestamp AS TIMESTAMPTZ) END AS ts,  -- only a record's time is kept
-         CASE WHEN is_usage THEN try_cast(line.message.usage.input_tokens AS BIGINT) END AS input_tokens,
-         CASE WHEN is_usage THEN try_cast(line.message.usage.output_tokens AS BIGINT) END AS output_tokens,
+         CASE WHEN is_usage THEN token_count(line.message.usage.input_tokens) END AS input_tokens,
+         CASE WHEN is_usage THEN token_count(line.message.usage.output_tokens) END AS output_tokens,
+         CASE WHEN is_usage THEN  -- a count that cannot be one (negative, NaN, 1e308, 9e18) rejects its line, named
+           coalesce(token_count_fault('usage.input_tokens', line.message.usage.input_tokens),
+                    token_count_fault('usage.output_tokens', line.message.usage.output_tokens),
+                    token_count_fault('usage.cache_read_input_tokens', line.message.usage.cache_read_input_tokens),
+                    token_count_fault('usage.cache_creation_input_tokens', line.message.usage.cache_creation_input_tokens),
+                    token_count_fault('usage.cache_creation.ephemeral_5m_input_tokens', line.message.usage.cache_creation.ephemeral_5m_input_tokens),
+                    token_count_fault('usage.cache_creation.ephemeral_1h_input_tokens', line.message.usage.cache_creation.ephemeral_1h_input_tokens),
+                    token_count_fault('usage.server_tool_use.web_search_requests', line.message.usage.server_tool_use.web_search_requests))
+         END AS count_fault,
          CASE WHEN is_usage THEN
            CASE
              WHEN ts IS NULL THEN 'assistant line without a valid timestamp'
+             WHEN count_fault IS NOT NULL THEN count_fault
              WHEN input_tokens IS NULL THEN 'usage.input_tokens is not a number'
              WHEN output_tokens IS NULL THEN 'usage.output_tokens is missing or not a number'
            END
@@ -63,12 +73,12 @@ SELECT source_file, pos, exact, ok, is_usage, reason,
          is_sidechain: coalesce(try_cast(line.isSidechain AS BOOLEAN), false), agent_id: line.agentId,
          cwd: line.cwd, git_branch: line.gitBranch, version: line.version, model_raw: line.message.model,
          input_tokens: input_tokens, output_tokens: output_tokens,
-         cache_read_tokens: coalesce(try_cast(line.message.usage.cache_read_input_tokens AS BIGINT), 0),
+         cache_read_tokens: coalesce(token_count(line.message.usage.cache_read_input_tokens), 0),
          -- the 5m/1h split when written; older builds only have the total, which counts as 5m
-         cache_write_5m_tokens: coalesce(try_cast(line.message.usage.cache_creation.ephemeral_5m_input_tokens AS BIGINT),
-                                         try_cast(line.message.usage.cache_creation_input_tokens AS BIGINT), 0),
-         cache_write_1h_tokens: coalesce(try_cast(line.message.usage.cache_creation.ephemeral_1h_input_tokens AS BIGINT), 0),
-         web_search_requests: try_cast(line.message.usage.server_tool_use.web_search_requests AS BIGINT),
+         cache_write_5m_tokens: coalesce(token_count(line.message.usage.cache_creation.ephemeral_5m_input_tokens),
+                                         token_count(line.message.usage.cache_creation_input_tokens), 0),
+         cache_write_1h_tokens: coalesce(token_count(line.message.usage.cache_creation.ephemeral_1h_input_tokens), 0),
+         web_search_requests: token_count(line.message.usage.server_tool_use.web_search_requests),
          service_tier: CASE WHEN line.message.usage.speed = 'fast' THEN 'fast' ELSE coalesce(line.message.usage.service_tier, 'standard') END
        } END AS usage,
        -- tool_use names (streamed transcripts write one content block per line, older ones several; NULLs

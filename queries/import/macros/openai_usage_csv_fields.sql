@@ -1,8 +1,8 @@
 -- openai_usage_csv_fields(files): the rows of OpenAI dashboard usage CSVs (files: the header template
 -- queries/import/headers/openai-usage-csv.csv first, so every column named here exists), as text and
 -- parsed: the staged path (stage_openai_usage_csv.sql) and the one-pass path
--- (direct_openai_usage_csv.sql) read a row the same way. Counts may be written as floats ('388.0');
--- input_tokens includes cached tokens. Row order is the file's, for a caller that numbers lines.
+-- (direct_openai_usage_csv.sql) read a row the same way. Counts may be written as floats ('388.0')
+-- and are read by token_count; input_tokens includes cached tokens. Row order is the file's, for a caller that numbers lines.
 CREATE OR REPLACE TEMP MACRO openai_usage_csv_fields(files) AS TABLE
 SELECT filename AS source_file,
        *,
@@ -14,10 +14,16 @@ SELECT filename AS source_file,
        nullif(trim(model), '') AS model_name,
        upper(trim(coalesce(batch, ''))) IN ('TRUE', '1') AS is_batch,
        nullif(trim(service_tier), '') AS tier,
-       try_cast(num_model_requests AS DOUBLE) AS n_requests,
-       try_cast(input_tokens AS DOUBLE) AS in_total,
-       coalesce(try_cast(input_cached_tokens AS DOUBLE), 0) AS in_cached,
-       coalesce(try_cast(input_cache_write_tokens AS DOUBLE), 0) AS in_write,
-       try_cast(output_tokens AS DOUBLE) AS out_tokens
+       coalesce(token_count_fault('input_tokens', input_tokens), token_count_fault('output_tokens', output_tokens),
+                token_count_fault('input_cached_tokens', input_cached_tokens),
+                token_count_fault('input_cache_write_tokens', input_cache_write_tokens),
+                token_count_fault('num_model_requests', num_model_requests)) AS count_fault,
+       token_count(num_model_requests) AS n_requests,
+       -- NULL also when any count of the row cannot be one (count_fault): the one-pass path then
+       -- leaves the file to the staged one, which rejects the row naming it
+       CASE WHEN count_fault IS NULL THEN token_count(input_tokens) END AS in_total,
+       coalesce(token_count(input_cached_tokens), 0) AS in_cached,
+       coalesce(token_count(input_cache_write_tokens), 0) AS in_write,
+       token_count(output_tokens) AS out_tokens
 FROM read_csv(files, header = true, all_varchar = true, filename = true, union_by_name = true, delim = ',', quote = '"', escape = '"',
               null_padding = true, strict_mode = false)

@@ -37,9 +37,16 @@ function buildStage(m: Mapping, source: string, files: string[], importId: strin
   const at = (column: string) => `v[${fields.indexOf(column) + 1}]`;
   const col = (field: MappableField) => (m.columns[field] ? at(m.columns[field]!) : 'NULL');
   const num = (field: MappableField) => `try_cast(nullif(trim(${col(field)}), '') AS DOUBLE)`;
+  // a count is read by token_count (macros/token_count.sql); one that cannot be a count (negative,
+  // NaN, 1e308, 9e18) is the row's reject reason, naming its column and value (token_count_fault)
+  const count = (field: MappableField) => `token_count(nullif(trim(${col(field)}), ''))`;
   const badNumber = (field: MappableField) =>
     m.columns[field] ? `(nullif(trim(${col(field)}), '') IS NOT NULL AND ${num(field)} IS NULL)` : 'false';
   const numberFields: MappableField[] = [...TOKEN_FIELDS, 'billed_cost_usd', 'latency_ms'];
+  const countColumns = TOKEN_FIELDS.filter((f) => m.columns[f]);
+  const countFault = countColumns.length
+    ? `coalesce(${countColumns.map((f, i) => `token_count_fault($count_columns[${i + 1}], ${col(f)})`).join(', ')})`
+    : 'NULL';
 
   const params: Params = {
     files: listValue(files),
@@ -50,6 +57,7 @@ function buildStage(m: Mapping, source: string, files: string[], importId: strin
     ts_format: m.timestamp.format,
     ts_column: m.timestamp.column,
     tag_names: listValue(m.tags),
+    count_columns: listValue(countColumns.map((f) => m.columns[f]!)),
   };
   if (m.format === 'jsonl') params.paths = listValue(fields.map((f) => `$.${f}`));
 
@@ -79,8 +87,8 @@ function buildStage(m: Mapping, source: string, files: string[], importId: strin
   const latencyFactor = m.units.latency === 's' ? ' * 1000' : '';
   const identity = m.identity.length ? m.identity.map((c) => `hide_key(${at(c)})`) : fields.map((c) => at(c));
   const tags = m.tags.length ? `json_object(${m.tags.map((t, i) => `$tag_names[${i + 1}], ${at(t)}`).join(', ')})` : 'NULL';
-  const cacheSum = `coalesce(${num('cache_read_tokens')}, 0) + coalesce(${num('cache_write_5m_tokens')}, 0) + coalesce(${num('cache_write_1h_tokens')}, 0)`;
-  const inputTokens = m.inputIncludesCache ? `${num('input_tokens')} - (${cacheSum})` : num('input_tokens');
+  const cacheSum = `coalesce(${count('cache_read_tokens')}, 0) + coalesce(${count('cache_write_5m_tokens')}, 0) + coalesce(${count('cache_write_1h_tokens')}, 0)`;
+  const inputTokens = m.inputIncludesCache ? `${count('input_tokens')} - (${cacheSum})` : count('input_tokens');
 
   const sql = `-- Stage a file read through a mapping (built by src/importers/mapping/mapping-importer.ts).
 INSERT INTO staged_usage BY NAME
@@ -92,10 +100,11 @@ fields AS (
          ${ts} AS ts,
          nullif(trim(${col('model')}), '') AS model_raw,
          ${numberFields.map(badNumber).join(' OR ')} AS bad_number,
-         ${m.inputIncludesCache ? `coalesce(${num('input_tokens')}, 0) < ${cacheSum}` : 'false'} AS cache_exceeds_input,
-         ${inputTokens} AS input_n, ${num('cache_read_tokens')} AS cache_read_n, ${num('cache_write_5m_tokens')} AS write_5m_n,
-         ${num('cache_write_1h_tokens')} AS write_1h_n, ${num('output_tokens')} AS output_n, ${num('reasoning_tokens')} AS reasoning_n,
-         ${num('requests')} AS requests_n, ${num('billed_cost_usd')}${costFactor} AS billed_n, ${num('latency_ms')}${latencyFactor} AS latency_n,
+         ${countFault} AS count_fault,
+         ${m.inputIncludesCache ? `coalesce(${count('input_tokens')}, 0) < ${cacheSum}` : 'false'} AS cache_exceeds_input,
+         ${inputTokens} AS input_n, ${count('cache_read_tokens')} AS cache_read_n, ${count('cache_write_5m_tokens')} AS write_5m_n,
+         ${count('cache_write_1h_tokens')} AS write_1h_n, ${count('output_tokens')} AS output_n, ${count('reasoning_tokens')} AS reasoning_n,
+         ${count('requests')} AS requests_n, ${num('billed_cost_usd')}${costFactor} AS billed_n, ${num('latency_ms')}${latencyFactor} AS latency_n,
          coalesce($provider, lower(nullif(trim(${col('provider')}), ''))) AS provider,
          nullif(trim(${col('session_id')}), '') AS session_id, nullif(trim(${col('project')}), '') AS project,
          hide_key(nullif(trim(${col('api_key')}), '')) AS api_key, hide_key(nullif(trim(${col('user_id')}), '')) AS user_id,
@@ -110,6 +119,7 @@ checked AS (
          CASE
            WHEN NOT ok THEN 'not valid JSON (a truncated or corrupted line)'
            WHEN ts IS NULL THEN 'timestamp column ' || $ts_column || ' is missing or not a ' || $ts_format || ' timestamp'
+           WHEN count_fault IS NOT NULL THEN count_fault
            WHEN bad_number THEN 'a token, cost or latency value is not a number'
            WHEN model_raw IS NULL THEN 'the model column is empty'
            WHEN cache_exceeds_input THEN 'cached tokens exceed input tokens (input_includes_cache is true)'
