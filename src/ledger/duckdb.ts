@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
  */
 const duckdb: typeof import('@duckdb/node-api') = createRequire(import.meta.url)('@duckdb/node-api');
 
-export const { DuckDBInstance, DuckDBScalarFunction, DuckDBTypeId, DuckDBTimestampTZValue, DuckDBDateValue, BIGINT, BOOLEAN, LIST, MAP, VARCHAR, listValue, mapValue } = duckdb;
+export const { DuckDBInstance, DuckDBScalarFunction, DuckDBTypeId, DuckDBTimestampTZValue, DuckDBDateValue, BIGINT, BOOLEAN, DOUBLE, LIST, MAP, VARCHAR, listValue, mapValue } = duckdb;
 export type DuckDBInstance = import('@duckdb/node-api').DuckDBInstance;
 
 /** A JS time as a bound TIMESTAMPTZ (microseconds). */

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { BIGINT, LIST, listValue, timestampTz, VARCHAR } from './duckdb.js';
+import { BIGINT, DOUBLE, LIST, listValue, timestampTz, VARCHAR } from './duckdb.js';
 import { unreadableFile } from '../errors.js';
 import { EDGE_BYTES, hashRange, type LineScan } from '../importers/line-counts.js';
 import type { Ledger } from './ledger.js';
@@ -48,9 +48,9 @@ export async function loadFileStates(ledger: Ledger, files: FoundStat[]): Promis
   const params = {
     paths: listValue(files.map((f) => f.path)),
     sizes: listValue(files.map((f) => BigInt(f.size))),
-    mtimes: listValue(files.map((f) => f.mtimeMs)), // JS numbers bind as DOUBLE, as mtime_ms is
+    mtimes: listValue(files.map((f) => f.mtimeMs)), // typed DOUBLE below: an integral first value would infer BIGINT
   };
-  const reader = await ledger.conn.runAndReadAll(sql('import/file_states'), params, { ...PATHS, sizes: LIST(BIGINT) });
+  const reader = await ledger.conn.runAndReadAll(sql('import/file_states'), params, { ...PATHS, sizes: LIST(BIGINT), mtimes: LIST(DOUBLE) });
   const rows = reader.getRowObjectsJS() as unknown as (FileState & { same_stat: boolean })[];
   return new Map(
     rows.map(({ same_stat: _same, ...r }) => [
