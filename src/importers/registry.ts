@@ -21,6 +21,7 @@ import { heliconeJsonl } from './helicone-jsonl.js';
 import { heliconeCsv } from './helicone-csv.js';
 import { portkeyJsonl } from './portkey-jsonl.js';
 import { langfuseObservations } from './langfuse-observations.js';
+import { otlpJson } from './otlp-json.js';
 import { HEAD_SIZES, readHead } from './file-head.js';
 import type { Importer } from './types.js';
 
@@ -47,6 +48,7 @@ export const importers: readonly Importer[] = [
   heliconeCsv,
   portkeyJsonl,
   langfuseObservations,
+  otlpJson,
   // last: gateway logs can carry a Gemini response inside their own records
   geminiResponses,
 ];

@@ -63,6 +63,8 @@ const STAGING_MACROS = [
   'openai_usage_csv_key',
   'jsonl_lines',
   'jsonl_records',
+  'otlp_attributes',
+  'otlp_attr',
   'claude_code_line',
   'claude_code_lines',
   'claude_code_staged',

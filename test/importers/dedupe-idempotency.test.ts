@@ -6,10 +6,13 @@ import type { Ledger } from '../../src/ledger/ledger.js';
 import type { ImportReport } from '../../src/ledger/import-run.js';
 import { expectCountsBalance, ledgerState, usageTotals } from './util.js';
 
-/** A copy of samples/ whose OpenAI re-pull is unambiguously the newer file (same-run winner is the newest file). */
+/**
+ * A copy of the per-format samples (not the demo's month) whose OpenAI re-pull is unambiguously the
+ * newer file (same-run winner is the newest file).
+ */
 function samplesCopy(): string {
   const dir = path.join(tempDir(), 'samples');
-  fs.cpSync(samples(), dir, { recursive: true });
+  fs.cpSync(samples(), dir, { recursive: true, filter: (src) => src !== samples('month') });
   const old = new Date('2026-10-15T06:00:00Z');
   const newer = new Date('2026-10-17T06:00:00Z');
   fs.utimesSync(path.join(dir, 'openai', 'usage-api-completions.json'), old, old);
@@ -37,7 +40,7 @@ describe('dedupe: all samples, imported twice', () => {
   it('the first import reads every sample file', async () => {
     // samples/mapping/acme-gateway.csv imports through the mapping file next to it
     expect(r1.warnings).toEqual([]);
-    expect(r1.totals).toEqual({ files: 36, rows_read: 751, imported: 670, duplicates: 80, rejected: 1, skipped: 215 });
+    expect(r1.totals).toEqual({ files: 38, rows_read: 768, imported: 687, duplicates: 80, rejected: 1, skipped: 215 });
     await expectCountsBalance(ledger, r1);
   });
 
@@ -47,6 +50,7 @@ describe('dedupe: all samples, imported twice', () => {
       { source: 'anthropic-usage-csv', n: 27 },
       { source: 'bedrock-invocation-logs', n: 14 },
       { source: 'claude-code', n: 58 },
+      { source: 'claude-code-otel', n: 10 },
       { source: 'codex', n: 17 },
       { source: 'gemini-responses', n: 11 },
       { source: 'helicone', n: 39 },
@@ -56,6 +60,7 @@ describe('dedupe: all samples, imported twice', () => {
       { source: 'openai-usage-api', n: 26 },
       { source: 'openai-usage-csv', n: 25 },
       { source: 'openrouter', n: 37 },
+      { source: 'otel', n: 7 },
       { source: 'portkey-jsonl', n: 40 },
     ]);
     expect(await ledger.all('SELECT source, count(*) AS n FROM invoice_lines GROUP BY ALL ORDER BY ALL')).toEqual([
@@ -71,13 +76,13 @@ describe('dedupe: all samples, imported twice', () => {
   it('re-importing all samples adds nothing: every row is a duplicate, the ledger is unchanged', async () => {
     const before = await ledgerState(ledger);
     const r2 = await importPaths(ledger, [dir]);
-    expect(r2.totals).toEqual({ files: 36, rows_read: 751, imported: 0, duplicates: 750, rejected: 1, skipped: 215 });
+    expect(r2.totals).toEqual({ files: 38, rows_read: 768, imported: 0, duplicates: 767, rejected: 1, skipped: 215 });
     for (const f of r2.files) expect(f.imported, f.path).toBe(0);
     const after = await ledgerState(ledger);
     expect(after.usage).toEqual(before.usage);
     expect(after.invoice_lines).toEqual(before.invoice_lines);
     expect(after.rejects).toEqual(before.rejects); // the cut-off line is kept once
-    expect(after.import_files).toHaveLength(before.import_files.length + 36);
+    expect(after.import_files).toHaveLength(before.import_files.length + 38);
     await expectCountsBalance(ledger, r2);
   });
 
@@ -190,6 +195,6 @@ describe('dedupe: overlapping aggregate exports count each bucket once', () => {
     const rows = await ledger.all<{ n: number; bad: number }>(
       'SELECT count(*) AS n, count(*) FILTER (WHERE rows_read <> imported + duplicates + rejected) AS bad FROM import_files',
     );
-    expect(rows).toEqual([{ n: 5 + 5 + 36, bad: 0 }]);
+    expect(rows).toEqual([{ n: 5 + 5 + 38, bad: 0 }]);
   });
 });

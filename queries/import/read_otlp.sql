@@ -1,0 +1,69 @@
+-- Read one OTLP JSON capture into the temp table otlp_items, one row per span or log record, for the
+-- mapping in stage_otlp.sql. Two shapes, told apart by the first non-blank line: the collector's file
+-- exporter writes one ExportTraceServiceRequest ({"resourceSpans": […]}) or ExportLogsServiceRequest
+-- ({"resourceLogs": […]}) per line; a saved OTLP/HTTP request body is one document, maybe
+-- pretty-printed (source_line is then 1). A line (or document) that is not JSON is one item of kind
+-- 'bad', kept with its text for the reject. Attributes come flattened (otlp_attributes.sql), the
+-- resource's and the scope's beside the item's own.
+-- params: $files VARCHAR[] (one file)
+CREATE OR REPLACE TEMP TABLE otlp_items AS
+WITH lines AS NOT MATERIALIZED (
+  SELECT source_file, source_line, rtrim(CASE WHEN source_line = 1 THEN ltrim(raw, chr(65279)) ELSE raw END, E'\r') AS raw
+  FROM jsonl_lines($files)
+),
+file_mode AS MATERIALIZED (  -- a file exporter's first line is a whole JSON document; a pretty-printed body's is not
+  SELECT coalesce(bool_or(json_valid(raw)), true) AS line_mode
+  FROM (SELECT raw FROM lines WHERE raw IS NOT NULL AND trim(raw, E' \t') <> '' LIMIT 1)
+),
+texts AS (
+  SELECT source_file, source_line, raw AS text
+  FROM lines
+  WHERE (SELECT line_mode FROM file_mode) AND raw IS NOT NULL AND trim(raw, E' \t') <> ''
+  UNION ALL
+  SELECT any_value(source_file), 1, string_agg(coalesce(raw, ''), E'\n' ORDER BY source_line)
+  FROM lines
+  WHERE NOT (SELECT line_mode FROM file_mode)
+  HAVING count(*) > 0
+),
+docs AS (
+  SELECT source_file, source_line, text, CASE WHEN json_valid(text) THEN json_type(text) = 'OBJECT' ELSE false END AS ok FROM texts
+),
+resources AS (
+  -- CASE, not only WHERE: the filter may run after the extraction, which fails on text that is not JSON
+  SELECT source_file, source_line, 'span' AS kind, unnest(CAST(json_extract(CASE WHEN ok THEN text END, '$.resourceSpans[*]') AS JSON[])) AS res
+  FROM docs WHERE ok
+  UNION ALL
+  SELECT source_file, source_line, 'log', unnest(CAST(json_extract(CASE WHEN ok THEN text END, '$.resourceLogs[*]') AS JSON[]))
+  FROM docs WHERE ok
+),
+scopes AS (
+  SELECT source_file, source_line, kind, otlp_attributes(res->'resource'->'attributes') AS resource_attrs,
+         unnest(CAST(json_extract(res, '$.scopeSpans[*]') AS JSON[])) AS scope
+  FROM resources WHERE kind = 'span'
+  UNION ALL
+  SELECT source_file, source_line, kind, otlp_attributes(res->'resource'->'attributes'),
+         unnest(CAST(json_extract(res, '$.scopeLogs[*]') AS JSON[]))
+  FROM resources WHERE kind = 'log'
+),
+items AS (
+  SELECT source_file, source_line, kind, resource_attrs, scope->'scope'->>'name' AS scope_name,
+         unnest(CAST(json_extract(scope, '$.spans[*]') AS JSON[])) AS item
+  FROM scopes WHERE kind = 'span'
+  UNION ALL
+  SELECT source_file, source_line, kind, resource_attrs, scope->'scope'->>'name',
+         unnest(CAST(json_extract(scope, '$.logRecords[*]') AS JSON[]))
+  FROM scopes WHERE kind = 'log'
+)
+SELECT source_file, source_line, kind, resource_attrs, scope_name,
+       otlp_attributes(item->'attributes') AS attrs,
+       item->>'traceId' AS trace_id, item->>'spanId' AS span_id, nullif(item->>'parentSpanId', '') AS parent_span_id,
+       item->>'name' AS span_name,
+       coalesce(item->>'startTimeUnixNano', item->>'timeUnixNano', item->>'observedTimeUnixNano') AS start_ns,
+       item->>'endTimeUnixNano' AS end_ns,
+       item->'status'->>'code' AS status_code,
+       coalesce(item->>'eventName', item->'body'->>'stringValue') AS event_name,
+       NULL::VARCHAR AS raw
+FROM items
+UNION ALL
+SELECT source_file, source_line, 'bad', CAST([] AS STRUCT(key VARCHAR, value VARCHAR)[]), NULL, CAST([] AS STRUCT(key VARCHAR, value VARCHAR)[]), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, left(text, 100000)
+FROM docs WHERE NOT ok
