@@ -53,6 +53,7 @@ export function buildProgram(): Command {
     .option('--mapping <file>', 'read any other CSV or JSONL through a mapping file (YAML or JSON)')
     .option('--claude-code', 'also read local Claude Code transcripts ($CLAUDE_CONFIG_DIR, ~/.claude, ~/.config/claude)')
     .option('--codex', 'also read local Codex CLI rollouts ($CODEX_HOME/sessions and archived_sessions; ~/.codex)')
+    .option('--agents', 'also read every installed coding agent\'s local logs (Claude Code, Codex, Gemini CLI; see recount sources)')
     .option('--full', 'read every file in full, also those unchanged since the ledger read them')
     .option('--json', 'machine-readable output')
     .action(async (paths: string[], flags) => (await import('./commands/import.js')).importCommand(paths, flags));

@@ -1,6 +1,7 @@
 import { claudeCodeDirs, discoverFiles } from '../importers/discover.js';
 import { countLinesAhead } from '../importers/line-counts.js';
 import { codexSessionDirs } from '../importers/codex-dirs.js';
+import { installedAgentDirs } from '../importers/agents.js';
 import { Ledger, resolveDbPath } from '../ledger/ledger.js';
 import { RecountError, refuseVirtualPaths } from '../errors.js';
 import { progressBar } from '../format/progress.js';
@@ -17,14 +18,16 @@ export interface ImportFlags {
   mapping?: string;
   claudeCode?: boolean;
   codex?: boolean;
+  agents?: boolean; // every installed coding agent's default folder
   full?: boolean;
   json?: boolean;
 }
 
 export async function importCommand(paths: string[], flags: ImportFlags): Promise<void> {
-  const inputs = [...paths, ...(flags.claudeCode ? claudeCodeDirs() : []), ...(flags.codex ? codexSessionDirs() : [])];
+  const inputs = [...paths, ...(flags.claudeCode ? claudeCodeDirs() : []), ...(flags.codex ? codexSessionDirs() : []),
+                  ...(flags.agents ? installedAgentDirs() : [])];
   if (flags.mapping && flags.format) throw new RecountError('--mapping and --format both choose the format', 'use one of them');
-  if (!inputs.length) throw new RecountError('nothing to import', 'pass files or folders (recount import PATH…), or --claude-code / --codex for local agent logs');
+  if (!inputs.length) throw new RecountError('nothing to import', 'pass files or folders (recount import PATH…), or --agents / --claude-code / --codex for local agent logs');
   refuseVirtualPaths(inputs, 'input');
   const files = discoverFiles(inputs);
   // A new ledger, or --full, reads every file: their lines are counted on a worker while DuckDB opens

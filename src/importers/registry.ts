@@ -15,6 +15,7 @@ import { litellmSpendlogsCsv } from './litellm-spendlogs-csv.js';
 import { litellmSpendlogsJsonl } from './litellm-spendlogs-jsonl.js';
 import { litellmSpendlogsJson } from './litellm-spendlogs-json.js';
 import { codex } from './codex.js';
+import { geminiCli } from './gemini-cli.js';
 import { bedrockInvocationLogs } from './bedrock-invocation-logs.js';
 import { geminiResponses } from './gemini-responses.js';
 import { heliconeJsonl } from './helicone-jsonl.js';
@@ -27,6 +28,7 @@ import type { Importer } from './types.js';
 
 /** Every importer, in detection order (most specific first). */
 export const importers: readonly Importer[] = [
+  geminiCli, // before claude-code: a legacy recording's pretty-printed keys look like a transcript's first line
   claudeCode,
   openaiUsageApi,
   openaiCostsApi,

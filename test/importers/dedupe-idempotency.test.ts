@@ -40,7 +40,7 @@ describe('dedupe: all samples, imported twice', () => {
   it('the first import reads every sample file', async () => {
     // samples/mapping/acme-gateway.csv imports through the mapping file next to it
     expect(r1.warnings).toEqual([]);
-    expect(r1.totals).toEqual({ files: 38, rows_read: 768, imported: 687, duplicates: 80, rejected: 1, skipped: 215 });
+    expect(r1.totals).toEqual({ files: 41, rows_read: 774, imported: 692, duplicates: 81, rejected: 1, skipped: 228 });
     await expectCountsBalance(ledger, r1);
   });
 
@@ -52,6 +52,7 @@ describe('dedupe: all samples, imported twice', () => {
       { source: 'claude-code', n: 58 },
       { source: 'claude-code-otel', n: 10 },
       { source: 'codex', n: 17 },
+      { source: 'gemini-cli', n: 5 },
       { source: 'gemini-responses', n: 11 },
       { source: 'helicone', n: 39 },
       { source: 'langfuse-observations', n: 16 },
@@ -76,13 +77,13 @@ describe('dedupe: all samples, imported twice', () => {
   it('re-importing all samples adds nothing: every row is a duplicate, the ledger is unchanged', async () => {
     const before = await ledgerState(ledger);
     const r2 = await importPaths(ledger, [dir]);
-    expect(r2.totals).toEqual({ files: 38, rows_read: 768, imported: 0, duplicates: 767, rejected: 1, skipped: 215 });
+    expect(r2.totals).toEqual({ files: 41, rows_read: 774, imported: 0, duplicates: 773, rejected: 1, skipped: 228 });
     for (const f of r2.files) expect(f.imported, f.path).toBe(0);
     const after = await ledgerState(ledger);
     expect(after.usage).toEqual(before.usage);
     expect(after.invoice_lines).toEqual(before.invoice_lines);
     expect(after.rejects).toEqual(before.rejects); // the cut-off line is kept once
-    expect(after.import_files).toHaveLength(before.import_files.length + 38);
+    expect(after.import_files).toHaveLength(before.import_files.length + 41);
     await expectCountsBalance(ledger, r2);
   });
 
@@ -195,6 +196,6 @@ describe('dedupe: overlapping aggregate exports count each bucket once', () => {
     const rows = await ledger.all<{ n: number; bad: number }>(
       'SELECT count(*) AS n, count(*) FILTER (WHERE rows_read <> imported + duplicates + rejected) AS bad FROM import_files',
     );
-    expect(rows).toEqual([{ n: 5 + 5 + 38, bad: 0 }]);
+    expect(rows).toEqual([{ n: 5 + 5 + 41, bad: 0 }]);
   });
 });
