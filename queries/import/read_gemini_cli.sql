@@ -6,24 +6,7 @@
 -- an item with ok false, kept with its text for the reject. item numbers the items of the file.
 -- params: $files VARCHAR[] (one file)
 CREATE OR REPLACE TEMP TABLE gemini_cli_items AS
-WITH lines AS NOT MATERIALIZED (
-  SELECT source_file, source_line, rtrim(CASE WHEN source_line = 1 THEN ltrim(raw, chr(65279)) ELSE raw END, E'\r') AS raw
-  FROM jsonl_lines($files)
-),
-file_mode AS MATERIALIZED (  -- a recording's first line is a whole JSON record; a pretty-printed document's is not
-  SELECT coalesce(bool_or(json_valid(raw)), true) AS line_mode
-  FROM (SELECT raw FROM lines WHERE raw IS NOT NULL AND trim(raw, E' \t') <> '' LIMIT 1)
-),
-texts AS (
-  SELECT source_file, source_line, raw AS text
-  FROM lines
-  WHERE (SELECT line_mode FROM file_mode) AND raw IS NOT NULL AND trim(raw, E' \t') <> ''
-  UNION ALL
-  SELECT any_value(source_file), 1, string_agg(coalesce(raw, ''), E'\n' ORDER BY source_line)
-  FROM lines
-  WHERE NOT (SELECT line_mode FROM file_mode)
-  HAVING count(*) > 0
-),
+WITH texts AS (SELECT * FROM json_texts($files)),  -- JSON lines, or one pretty-printed document
 docs AS (
   SELECT *, coalesce(CASE WHEN ok THEN json_type(text, '$.messages') = 'ARRAY' END, false) AS is_document
   FROM (SELECT *, CASE WHEN json_valid(text) THEN json_type(text) = 'OBJECT' ELSE false END AS ok FROM texts)
@@ -35,11 +18,11 @@ items AS (
   FROM docs
   WHERE NOT is_document
   UNION ALL
-  SELECT source_file, CASE WHEN (SELECT line_mode FROM file_mode) THEN source_line ELSE m.n END, true, m.rec, NULL,
+  SELECT source_file, CASE WHEN whole_file THEN m.n ELSE source_line END, true, m.rec, NULL,
          doc_session, doc_project_hash, doc_kind
   FROM (
     -- CASE, not only WHERE: the filter may run after the extraction
-    SELECT source_file, source_line, text->>'sessionId' AS doc_session, text->>'projectHash' AS doc_project_hash, text->>'kind' AS doc_kind,
+    SELECT source_file, source_line, whole_file, text->>'sessionId' AS doc_session, text->>'projectHash' AS doc_project_hash, text->>'kind' AS doc_kind,
            unnest(list_transform(CAST(json_extract(CASE WHEN is_document THEN text END, '$.messages[*]') AS JSON[]),
                                  (rec, n) -> {'rec': rec, 'n': n})) AS m
     FROM docs

@@ -7,24 +7,7 @@
 -- resource's and the scope's beside the item's own.
 -- params: $files VARCHAR[] (one file)
 CREATE OR REPLACE TEMP TABLE otlp_items AS
-WITH lines AS NOT MATERIALIZED (
-  SELECT source_file, source_line, rtrim(CASE WHEN source_line = 1 THEN ltrim(raw, chr(65279)) ELSE raw END, E'\r') AS raw
-  FROM jsonl_lines($files)
-),
-file_mode AS MATERIALIZED (  -- a file exporter's first line is a whole JSON document; a pretty-printed body's is not
-  SELECT coalesce(bool_or(json_valid(raw)), true) AS line_mode
-  FROM (SELECT raw FROM lines WHERE raw IS NOT NULL AND trim(raw, E' \t') <> '' LIMIT 1)
-),
-texts AS (
-  SELECT source_file, source_line, raw AS text
-  FROM lines
-  WHERE (SELECT line_mode FROM file_mode) AND raw IS NOT NULL AND trim(raw, E' \t') <> ''
-  UNION ALL
-  SELECT any_value(source_file), 1, string_agg(coalesce(raw, ''), E'\n' ORDER BY source_line)
-  FROM lines
-  WHERE NOT (SELECT line_mode FROM file_mode)
-  HAVING count(*) > 0
-),
+WITH texts AS (SELECT * FROM json_texts($files)),  -- JSON lines, or one pretty-printed document
 docs AS (
   SELECT source_file, source_line, text, CASE WHEN json_valid(text) THEN json_type(text) = 'OBJECT' ELSE false END AS ok FROM texts
 ),

@@ -63,6 +63,7 @@ const STAGING_MACROS = [
   'openai_usage_csv_key',
   'jsonl_lines',
   'jsonl_records',
+  'json_texts',
   'otlp_attributes',
   'otlp_attr',
   'claude_code_line',
