@@ -4,6 +4,8 @@
 -- rejected for every file import; skipped_lines are lines that carry no usage (outside rows_read).
 -- unchanged_skips: how often an incremental import found one of the format's files unchanged since the
 -- ledger read it and did not open it (file_state; none of those reads is in the other columns).
+-- rejects_kept: the rejected rows the ledger keeps (`recount rejects`): a row rejected again by a
+-- re-import of its file is in rejected once per import, in rejects_kept once.
 -- grain: one row per format, most rows read first
 -- params:
 WITH reads AS (
@@ -26,8 +28,14 @@ skips AS (
   SELECT format, CAST(sum(unchanged_imports) AS HUGEINT) AS unchanged_skips
   FROM file_state
   GROUP BY format
+),
+kept AS (
+  SELECT format, CAST(count(*) AS BIGINT) AS rejects_kept
+  FROM rejects
+  GROUP BY format
 )
-SELECT reads.*, coalesce(skips.unchanged_skips, 0) AS unchanged_skips
+SELECT reads.*, coalesce(skips.unchanged_skips, 0) AS unchanged_skips, coalesce(kept.rejects_kept, 0) AS rejects_kept
 FROM reads
 LEFT JOIN skips USING (format)
+LEFT JOIN kept USING (format)
 ORDER BY rows_read DESC, format

@@ -159,5 +159,6 @@ export interface Provenance {
   formats: { format: string; files: number; rows_read: number; imported: number; duplicates: number; rejected: number; skipped_lines: number; unchanged_skips: number }[];
   files: { path: string; format: string; rows_read: number; imported: number; duplicates: number; rejected: number }[];
   totals: { files: number; rows_read: number; imported: number; duplicates: number; rejected: number };
+  rejects_kept: number; // rejected rows the ledger keeps, as `recount rejects` lists them
   unchanged_skips: number; // times an incremental import found a file unchanged and did not open it
 }

@@ -288,5 +288,6 @@ export function provenanceData(ledger: string, views: Row[], formats: Row[], fil
     })),
     totals: { files: total('files'), rows_read: total('rows_read'), imported: total('imported'), duplicates: total('duplicates'), rejected: total('rejected') },
     unchanged_skips: total('unchanged_skips'), // file reads incremental imports left out: the files were as the ledger read them
+    rejects_kept: total('rejects_kept'), // what `recount rejects` lists: a row rejected by two imports of its file once
   };
 }

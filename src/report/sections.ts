@@ -276,7 +276,7 @@ export const methodologySection: ReportSection = {
 ${views}${formats}${files}
 <dl class="facts">
 <dt>Ledger</dt><dd>${code(p.ledger)}</dd>
-<dt>Rejected rows</dt><dd>${int(p.totals.rejected)}${p.totals.rejected ? html` (see ${code('recount rejects')})` : ''}</dd>
+<dt>Rejected rows</dt><dd>${int(p.rejects_kept)}${p.rejects_kept ? html` (see ${code('recount rejects')})` : ''}</dd>
 <dt>Price catalog</dt><dd>${d.price_catalog.label}, fingerprint ${code(d.price_catalog.fingerprint)}</dd>
 <dt>Period</dt><dd>${d.period_label}${d.period.tz === 'UTC' ? ' (UTC days)' : ''}</dd>
 <dt>Generated</dt><dd>${utcMinute(d.generated_at)} by recount ${d.version}</dd>
