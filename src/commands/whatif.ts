@@ -9,6 +9,7 @@ import { policyWarnings, resolvePolicyFile } from '../replay/policy-check.js';
 import { ledgerRules } from '../classify/classify.js';
 import { runWhatIf, type PolicyOutcome, type Range, type WhatIfReport } from '../replay/whatif.js';
 import { RecountError } from '../errors.js';
+import { renderPlans } from './whatif-plans.js';
 
 export interface WhatIfFlags extends PeriodFlags {
   db?: string;
@@ -34,7 +35,7 @@ export async function whatifCommand(flags: WhatIfFlags): Promise<void> {
     if (report.history.requests > 0) {
       // a rule that can do nothing is most often a typo: said on stderr, the output stays as it is
       const known = new Set([...(await ledgerRules(ledger)).rules.map((r) => r.taskType), 'unclassified']);
-      const warnings = policies.flatMap((p, i) => policyWarnings(p, known, report.policies[i]?.savings_by_rule ?? [], describePeriod(period)));
+      const warnings = policies.filter((p) => !p.plan).flatMap((p, i) => policyWarnings(p, known, report.policies[i]?.savings_by_rule ?? [], describePeriod(period)));
       for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
     }
     process.stdout.write(flags.json ? toJson(report) : renderWhatIf(report, describePeriod(period)));
@@ -76,6 +77,7 @@ export function renderWhatIf(r: WhatIfReport, periodText: string): string {
     ).trimEnd());
   for (const p of r.policies) out.push('', ...renderPolicy(p));
   if (r.policies.length) out.push('', `caveat: ${r.caveat}`);
+  if (r.plans) out.push('', ...renderPlans(r.plans));
   // tables are fitted to the width already; prose lines wrap to it
   return out.join('\n').split('\n').flatMap((line) => wrapLine(line)).join('\n') + '\n';
 }

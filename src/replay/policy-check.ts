@@ -12,10 +12,14 @@ export const BUNDLED_POLICIES = path.join(packageRoot, 'samples', 'policies');
  * no file here is the bundled policy of that name. Anything else is left for readPolicy to refuse.
  */
 export function resolvePolicyFile(given: string): string {
-  if (fs.existsSync(given) || /[\\/]/.test(given)) return given;
+  if (fs.existsSync(given)) return given;
+  // a bundled policy or plan by bare name (cheap-by-default, claude-max-5x), or by its path in the
+  // package (plans/claude-max-5x.yaml, policies/task-tiers.yaml): found after a global install too
   const bare = given.replace(/\.ya?ml$/, '');
-  const bundled = path.join(BUNDLED_POLICIES, `${bare}.yaml`);
-  return fs.existsSync(bundled) ? bundled : given;
+  const candidates = /[\\/]/.test(given)
+    ? [path.join(BUNDLED_POLICIES, '..', `${bare}.yaml`)]
+    : [path.join(BUNDLED_POLICIES, `${bare}.yaml`), path.join(BUNDLED_POLICIES, '..', 'plans', `${bare}.yaml`)];
+  return candidates.find((c) => fs.existsSync(c)) ?? given;
 }
 
 /** The names of the bundled policies (for a hint). */

@@ -5,6 +5,7 @@ import { columnSql, compileCondition, sqlBinder } from '../conditions/compile.js
 import type { Condition, Value } from '../conditions/types.js';
 import { isLiteLLMConfig, parseLiteLLMPolicy } from './litellm-read.js';
 import { parsePolicyNode } from './policy-schema.js';
+import { isPlanDoc, readPlanPolicy, type Plan } from './plan-model.js';
 
 /**
  * Replay policies: what a user is considering (routing rules, budgets, transforms) and what the logs
@@ -74,6 +75,8 @@ export interface Policy {
   fingerprint: string;
   /** what the file holds that the replay does not read (a LiteLLM config's other settings), `file:lines: …` */
   warnings?: string[];
+  /** a subscription plan (plan-model.ts): the file replays the history as it was, against the plan's limits */
+  plan?: Plan;
 }
 
 export type PolicyBody = Omit<Policy, 'fingerprint'>;
@@ -81,6 +84,7 @@ export type PolicyBody = Omit<Policy, 'fingerprint'>;
 /** Reads, validates and normalizes a policy file (YAML or JSON); every mistake names file, line and a fix. */
 export function readPolicy(file: string, book: PriceBook = loadPriceBook()): Policy {
   const doc = readConfig(file, { what: 'policy file', flag: '--policy' });
+  if (isPlanDoc(doc)) return readPlanPolicy(doc, book);
   return withFingerprint(isLiteLLMConfig(doc) ? parseLiteLLMPolicy(doc, book) : parsePolicyNode(doc, doc.root, book));
 }
 

@@ -7,6 +7,8 @@ import { MAX_ATTEMPTS, type ReplayResult } from './result.js';
 import { assignRules, homeRateIx, loadReplayFrame, type ReplayFrame } from './frame.js';
 import { boundEnds, compilePlan, scenarioFor, sweepEnds, variedGroups, type AssumptionGroup, type End, type Scenario } from './plan.js';
 import { ruleIndexSql, type Policy, type Triple } from './policy.js';
+import { evaluatePlans, type PlansReport } from './plan-outcome.js';
+import { loadPlanRequests } from './plan-replay.js';
 
 /**
  * `recount whatif`: the period's history replayed under each policy, central estimate with
@@ -19,6 +21,8 @@ export interface WhatIfReport {
   history: { requests: number; billed_cost_usd: number; list_cost_usd: number; unpriced_requests: number };
   policies: PolicyOutcome[];
   caveat: string;
+  /** plan policies (`plan:`, plan-model.ts): the subscription comparison; absent without them */
+  plans?: PlansReport;
 }
 
 export interface Range {
@@ -92,11 +96,15 @@ export const MODEL_TIERS = [
   { tier: 'small', minOutputUsdPerMtok: 0 },
 ];
 
-export async function runWhatIf(ledger: Ledger, prices: PriceBook, period: Period, policies: Policy[]): Promise<WhatIfReport> {
+export async function runWhatIf(ledger: Ledger, prices: PriceBook, period: Period, all: Policy[]): Promise<WhatIfReport> {
+  // plans replay the history as it was against their limits; routing policies go through the engine
+  const plans = all.filter((p) => p.plan);
+  const policies = all.filter((p) => !p.plan);
   const frame = await loadReplayFrame(ledger, period, policyTargets(policies));
   const approximated = await ledger.all<{ source: string; bucketed: boolean; requests: number }>(sql('replay/approximated_sources'));
   const outcomes: PolicyOutcome[] = [];
-  for (const policy of policies) {
+  // with plans only, one identity replay (a plan's own) still says what the history was
+  for (const policy of policies.length ? policies : plans.slice(0, 1)) {
     const ruleIx = await assignRules(ledger, frame.rows, ruleIndexSql(policy.rules));
     const outcome = evaluatePolicy(frame, policy, ruleIx);
     outcome.coverage.approximated_sources = approximated;
@@ -112,8 +120,9 @@ export async function runWhatIf(ledger: Ledger, prices: PriceBook, period: Perio
       list_cost_usd: first?.baseline_cost_usd ?? 0,
       unpriced_requests: first?.coverage.unpriced_requests ?? 0,
     },
-    policies: outcomes,
+    policies: policies.length ? outcomes : [],
     caveat: CAVEAT,
+    ...(plans.length ? { plans: evaluatePlans(await loadPlanRequests(ledger, period), period, plans) } : {}),
   };
 }
 

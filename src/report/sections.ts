@@ -10,6 +10,7 @@ import { html, type Html } from './html.js';
 import type { ReportData } from './model.js';
 import { OTHER } from './section-data.js';
 import { whatifSection } from './whatif-section.js';
+import { plansSection } from './plans-section.js';
 
 export { headlineSection } from './first-screen.js';
 
@@ -284,7 +285,7 @@ ${views}${formats}${files}
   },
 };
 
-/** The sections in page order (the what-if section shows only when the report replayed policies). */
+/** The sections in page order (the what-if and plan sections show only when the report replayed policies or plans). */
 export const defaultSections: readonly ReportSection[] = [
   headlineSection,
   findingsSection,
@@ -297,6 +298,7 @@ export const defaultSections: readonly ReportSection[] = [
   anomaliesSection,
   reconciliationSection,
   whatifSection,
+  plansSection,
   methodologySection,
 ];
 

@@ -49,11 +49,18 @@ describe.skipIf(!found)('the report in Chromium', () => {
       'hostile-policy.yaml',
       `version: 1\nname: ${JSON.stringify(PAYLOADS.script)}\ndescription: ${JSON.stringify(PAYLOADS.img)}\nrules:\n  - name: ${JSON.stringify(PAYLOADS.attr)}\n    when: { tier: 1 }\n    route: { model: claude-haiku-4-5 }\n  - { name: default, when: {} }\n`,
     );
+    // and the "Plan or API?" section: two bundled plans and one whose name and description are hostile
+    const hostilePlan = writeTemp(
+      'hostile-plan.yaml',
+      `version: 1\nname: ${JSON.stringify(PAYLOADS.attr)}\ndescription: ${JSON.stringify(PAYLOADS.img)}\nplan:\n  fee_usd_per_month: [10, 20, 30]\n  allowance: { unit: usd, per_5h: [1, 2, 4] }\n  on_limit: wait\n`,
+    );
+    const plans = [samples('plans', 'claude-max-5x.yaml'), samples('plans', 'api.yaml'), hostilePlan];
     const data = await withSession({ db }, (s) =>
       gatherReportData(s, resolvePeriod({ month: '2026-10' }), {
-        policies: [samples('policies', 'identity.yaml'), samples('policies', 'budget-cap.yaml'), hostilePolicy].map((f) => readPolicy(f, s.prices)),
+        policies: [samples('policies', 'identity.yaml'), samples('policies', 'budget-cap.yaml'), hostilePolicy, ...plans].map((f) => readPolicy(f, s.prices)),
       }),
     );
+    expect(data.whatif?.plans?.plans.map((p) => p.trips_total > 0)).toEqual([true, false, true]); // the timeline has trips to draw
     file = path.join(tempDir(), 'report.html');
     fs.writeFileSync(file, await renderReport(data));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
@@ -130,12 +137,31 @@ describe.skipIf(!found)('the report in Chromium', () => {
   it('draws every chart as SVG with marks, also with JavaScript off', async () => {
     for (const js of [true, false]) {
       const r = await open(js);
-      expect(r.charts.map((c) => c.id)).toEqual(['spend-over-time', 'cost-per-request', 'task-types', 'tiers', 'token-mix', 'cache-hit-ratio', 'whatif-cost', 'whatif-tiers']);
+      expect(r.charts.map((c) => c.id)).toEqual(['spend-over-time', 'cost-per-request', 'task-types', 'tiers', 'token-mix', 'cache-hit-ratio', 'whatif-cost', 'whatif-tiers', 'plans-cost', 'plans-timeline']);
       for (const c of r.charts) {
         expect(c.marks, c.id).toBeGreaterThan(0);
         expect(c.emptyPaths, c.id).toBe(0);
       }
     }
+  });
+
+  it('shows the "Plan or API?" section after the routing what-if, with a cost bar and a whisker per plan', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    const ids = await page.$$eval('section[id]', (els) => els.map((e) => e.id));
+    expect(ids.indexOf('plans')).toBeGreaterThan(ids.indexOf('whatif'));
+    const text = await page.$eval('section#plans', (e) => e.textContent ?? '');
+    expect(text).toContain('Plan or API?');
+    expect(text).toContain('claude-max-5x');
+    expect(text).toContain('pays off above');
+    // the cost chart: three bars and two whisker ticks each (vega draws both as rects), and the rules
+    const rects = await page.$$eval('#chart-plans-cost g.mark-rect.role-mark path', (ps) => ps.length);
+    const rules = await page.$$eval('#chart-plans-cost g.mark-rule.role-mark line, #chart-plans-cost g.mark-rule.role-mark path', (ps) => ps.length);
+    expect(rects).toBe(3 + 2 * 3);
+    expect(rules).toBe(3 + 1); // a low–high rule per plan, and the usage at list prices
+    expect(await page.$$eval('#chart-plans-timeline g.role-mark path', (ps) => ps.length)).toBeGreaterThan(2);
+    await context.close();
   });
 
   it('runs nothing from the hostile ledger values: no dialog, no trapped alert, no injected element or handler', async () => {
