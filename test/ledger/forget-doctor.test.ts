@@ -118,5 +118,5 @@ describe('a ledger at the limits of the rules', () => {
       const r = runCli([...args, '--db', db]);
       expect(r.status, `${args[0]} ${args[2] ?? ''}: ${r.stderr}`).toBe(0);
     }
-  });
+  }, 300_000); // seven CLI runs, each starting Node and DuckDB
 });
