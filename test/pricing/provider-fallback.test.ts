@@ -1,3 +1,4 @@
+import { setOutputOptions } from '../../src/format/output-options.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { pricesCommand } from '../../src/commands/prices.js';
 import type { Ledger } from '../../src/ledger/ledger.js';
@@ -172,7 +173,9 @@ describe('recount prices', () => {
     expect(byProvider.get('aws-bedrock')).toMatchObject({ is_home: false, input_usd_per_mtok: 3.3, cache_write_1h_usd_per_mtok: 6, borrowed: ['cache_write_1h', 'web_search'], borrowed_from: 'anthropic' });
     expect(byProvider.get('aws-bedrock-global')).toMatchObject({ input_usd_per_mtok: 3 });
     expect([...byProvider.keys()]).toEqual(expect.arrayContaining(['google', 'openrouter']));
+    setOutputOptions({ wide: true }); // every column, whatever the test runner's terminal
     const text = run({ model: 'claude-sonnet-4-5', prices: '' });
+    setOutputOptions({});
     expect(text).toMatch(/anthropic \(home\)/);
     expect(text).toMatch(/aws-bedrock .*6\*.*cache_write_1h, web_search from anthropic/);
   });
