@@ -15,6 +15,8 @@
 // Which: `npm run bench -- claude` (names as arguments) or RECOUNT_BENCH_ONLY=csv,claude,jsonl,report,replay.
 // `npm run bench -- scale` (only when named): every command over a RECOUNT_BENCH_SCALE_ROWS-row ledger
 // (default 10000000) against one aggregation and DuckDB's own COPY … TO (scale-bench.ts).
+// `npm run bench -- lake` (only when named): RECOUNT_BENCH_LAKE_ROWS rows (default 10000000) dealt out
+// to RECOUNT_BENCH_LAKE_MACHINES ledgers (default 100), exported to one lake, read over it (lake-bench.ts).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +28,7 @@ import { benchLargeJsonl, type LargeJsonlResult } from './large-jsonl-bench.js';
 import { benchReplay, type ReplayBenchResult } from './replay-bench.js';
 import { benchReport, type ReportBenchResult } from './report-bench.js';
 import { benchScale, renderScale } from './scale-bench.js';
+import { benchLake, renderLake } from './lake-bench.js';
 
 const CSV_ROWS = positiveInt('RECOUNT_BENCH_CSV_ROWS', 1_000_000);
 const CLAUDE_MB = positiveInt('RECOUNT_BENCH_CLAUDE_MB', 200);
@@ -35,8 +38,10 @@ const REPORT_CLAUDE_MB = positiveInt('RECOUNT_BENCH_REPORT_CLAUDE_MB', 50);
 const REPLAY_REQUESTS = positiveInt('RECOUNT_BENCH_REPLAY_REQUESTS', 1_000_000);
 const BENCHMARKS = ['csv', 'claude', 'jsonl', 'report', 'replay'];
 const SCALE_ROWS = positiveInt('RECOUNT_BENCH_SCALE_ROWS', 10_000_000);
+const LAKE_ROWS = positiveInt('RECOUNT_BENCH_LAKE_ROWS', 10_000_000);
+const LAKE_MACHINES = positiveInt('RECOUNT_BENCH_LAKE_MACHINES', 100);
 const ONLY = new Set((process.argv.slice(2).join(',') || process.env.RECOUNT_BENCH_ONLY || BENCHMARKS.join(',')).split(',').map((s) => s.trim()));
-for (const name of ONLY) if (![...BENCHMARKS, 'scale'].includes(name)) throw new Error(`unknown benchmark "${name}": choose from ${[...BENCHMARKS, 'scale'].join(', ')}`);
+for (const name of ONLY) if (![...BENCHMARKS, 'scale', 'lake'].includes(name)) throw new Error(`unknown benchmark "${name}": choose from ${[...BENCHMARKS, 'scale', 'lake'].join(', ')}`);
 const RAW_RATIO_GOAL = 0.5;
 const REPLAY_GOAL_S = 10;
 
@@ -57,8 +62,10 @@ async function main(): Promise<void> {
     const report = ONLY.has('report') ? await settle(() => benchReport(dir, CSV_ROWS, REPORT_CLAUDE_MB, ROUNDS)) : null;
     const replay = ONLY.has('replay') ? await settle(() => benchReplay(dir, REPLAY_REQUESTS, ROUNDS)) : null;
     const scale = ONLY.has('scale') ? await settle(() => benchScale(dir, SCALE_ROWS)) : null;
+    const lake = ONLY.has('lake') ? await settle(() => benchLake(dir, LAKE_ROWS, LAKE_MACHINES)) : null;
     printSummary(openai, claude, jsonl, report, replay);
     if (scale) log(`\n${renderScale(scale)}`);
+    if (lake) log(`\n${renderLake(lake)}`);
   } finally {
     cleanup();
   }

@@ -94,8 +94,9 @@ export function buildProgram(): Command {
   withPeriod(withPrices(withDb(program.command('export').description('write the priced ledger or a query result as Parquet, Arrow IPC or CSV'))))
     .option('--query <name>', 'export this named query instead of the ledger rows')
     .option('--param <key=value>', 'a query parameter (repeatable)', collect)
-    .requiredOption('--format <format>', 'parquet | arrow | csv')
+    .option('--format <format>', 'parquet | arrow | csv')
     .option('--out <path>', 'output file')
+    .option('--lake <dir>', "add this ledger to a Parquet lake (Hive-partitioned; read it with --db lake:DIR)")
     .option('--force', 'replace an existing --out file that recount did not write')
     .action(async (flags) => (await import('./commands/export.js')).exportCommand(flags));
 

@@ -8,14 +8,16 @@ import { writeArrowFile } from '../export/arrow-ipc.js';
 import { RecountError } from '../errors.js';
 import { resolveDbPath, type Ledger } from '../ledger/ledger.js';
 import { checkOutTarget, checkOverwrite, type OutputKind } from '../report/write.js';
+import { exportLakeCommand } from '../lake/command.js';
 
 export interface ExportFlags extends PeriodFlags {
   db?: string;
   prices?: string;
   query?: string;
   param?: string[];
-  format: string;
+  format?: string;
   out?: string;
+  lake?: string;
   force?: boolean;
 }
 
@@ -23,6 +25,8 @@ const FORMATS = ['parquet', 'arrow', 'csv'];
 
 /** Writes the priced ledger (or one named query's result) for notebooks and warehouses. */
 export async function exportCommand(flags: ExportFlags): Promise<void> {
+  if (flags.lake !== undefined) return exportLakeCommand(flags, flags.lake);
+  if (!flags.format) throw new RecountError('--format is required (or --lake DIR)', 'e.g. --format parquet --out ledger.parquet');
   if (!FORMATS.includes(flags.format)) throw new RecountError(`--format '${flags.format}' is not one of ${FORMATS.join(', ')}`, 'e.g. --format parquet');
   if (!flags.out) throw new RecountError('--out PATH is required', `e.g. --out ledger.${flags.format}`);
   const out = path.resolve(flags.out);

@@ -6,6 +6,7 @@ import { RecountError } from '../errors.js';
 import { listMigrations, migrate } from './migrate.js';
 import { releaseSpillDir, removeLegacySpillDir, spillDir } from './spill-dir.js';
 import { sql } from './sql.js';
+import { existingLakeOf, isLakeDir, lakeIsReadOnly } from '../lake/spec.js';
 
 export type Params = Record<string, DuckDBValue>;
 export type Row = Record<string, unknown>;
@@ -20,9 +21,9 @@ export const DEFAULT_DB = 'recount.duckdb';
  */
 export const LEDGER_STORAGE_VERSION = 'v1.4.0';
 
-/** Ledger path: --db, else $RECOUNT_DB, else ./recount.duckdb. */
+/** Ledger path: --db, else $RECOUNT_DB, else ./recount.duckdb (a lake:DIR gives the lake's folder). */
 export function resolveDbPath(flag?: string): string {
-  return path.resolve(flag ?? process.env.RECOUNT_DB ?? DEFAULT_DB);
+  return existingLakeOf(flag) ?? path.resolve(flag ?? process.env.RECOUNT_DB ?? DEFAULT_DB);
 }
 
 /** An open ledger file: one DuckDB connection plus the helpers every module uses. */
@@ -43,6 +44,7 @@ export class Ledger {
       throw new RecountError(`no ledger at ${dbPath}`, 'import something first: recount import PATH (or pass --db)');
     }
     if (dbPath !== ':memory:' && fs.existsSync(dbPath) && fs.statSync(dbPath).isDirectory()) {
+      if (isLakeDir(dbPath)) throw lakeIsReadOnly(dbPath);
       throw new RecountError(`${dbPath} is a folder, not a ledger file`, `name a file, e.g. --db ${path.join(dbPath, 'recount.duckdb')}`);
     }
     if (dbPath !== ':memory:') fs.mkdirSync(path.dirname(dbPath), { recursive: true });

@@ -1,6 +1,8 @@
 import { installPricing, loadPriceBook, type PriceBook } from '../pricing/install.js';
 import { Ledger, resolveDbPath } from './ledger.js';
 import { sql } from './sql.js';
+import { lakeDirOf, lakeIsReadOnly } from '../lake/spec.js';
+import { openLake } from '../lake/open.js';
 
 export interface SessionOptions {
   db?: string;
@@ -20,7 +22,9 @@ export interface Session {
  */
 export async function withSession<T>(opts: SessionOptions, fn: (s: Session) => Promise<T>): Promise<T> {
   const prices = loadPriceBook(opts.prices);
-  const ledger = await Ledger.open(resolveDbPath(opts.db), { readOnly: opts.readOnly ?? true });
+  const lake = lakeDirOf(opts.db); // --db lake:DIR: views over a Parquet lake (src/lake/open.ts)
+  if (lake && opts.readOnly === false) throw lakeIsReadOnly(lake);
+  const ledger = lake ? await openLake(lake) : await Ledger.open(resolveDbPath(opts.db), { readOnly: opts.readOnly ?? true });
   try {
     await installPricing(ledger, prices);
     await ledger.run(sql('pricing/create_usage_counted'));

@@ -1,0 +1,69 @@
+import path from 'node:path';
+import { Ledger } from '../ledger/ledger.js';
+import { sql } from '../ledger/sql.js';
+import { PARTITIONED, PER_MACHINE, readManifest } from './publish.js';
+import { fillMarkers, isLakeDir, noLake } from './spec.js';
+
+type Column = { column_name: string; column_type: string };
+
+/**
+ * A read-only session over a lake: an in-memory DuckDB whose usage, invoice_lines, import_files and
+ * file_state are views over the lake's Parquet files, with the ledger's columns and types, so every
+ * query, forensics, what-if and report runs on it unchanged; so is rejects, without the rejected lines
+ * (raw is NULL). settings and prompts stay empty: they are local to each ledger.
+ */
+export async function openLake(dir: string): Promise<Ledger> {
+  if (!isLakeDir(dir)) throw noLake(dir);
+  readManifest(dir);
+  const ledger = await Ledger.open(':memory:');
+  try {
+    // the report and error messages name the lake, not ':memory:'
+    Object.defineProperty(ledger, 'path', { value: `lake:${dir}` });
+    await ledger.run(sql('lake/prepare_templates'));
+    await ledger.run(sql('lake/set_asof_loop_join'));
+    for (const table of [...PARTITIONED, ...PER_MACHINE]) await createView(ledger, dir, table);
+    await ledger.run(sql('lake/create_usage_with_prompts'));
+    return ledger;
+  } catch (err) {
+    ledger.close();
+    throw err;
+  }
+}
+
+async function createView(ledger: Ledger, dir: string, table: string): Promise<void> {
+  const partitioned = (PARTITIONED as readonly string[]).includes(table);
+  const pattern = partitioned ? path.join(dir, table, '*', '*', '*.parquet') : path.join(dir, table, '*.parquet');
+  const [{ files }] = await ledger.all<{ files: number }>(sql('lake/lake_files'), { pattern });
+  if (!files) {
+    await ledger.run(fillMarkers(sql('lake/create_empty_view'), { table }));
+    return;
+  }
+  const read = readParquet(pattern, partitioned);
+  const have = new Set((await ledger.all<Column>(`DESCRIBE SELECT * FROM ${read}`)).map((c) => c.column_name));
+  const template = await ledger.all<Column>(sql('lake/table_columns'), { table: `lake_empty_${table}` });
+  const columns = template.map((c) => columnExpr(c, have)).join(',\n       ');
+  const fill = (text: string) => fillMarkers(text, { columns, files: read, table });
+  if (table === 'usage') {
+    await ledger.withMemoryLimit('1GB', () => ledger.run(fill(sql('lake/create_usage_dropped'))));
+    await ledger.run(fill(sql('lake/create_usage_view')));
+  } else if (table === 'invoice_lines') {
+    await ledger.run(fill(sql('lake/create_invoice_lines_view')));
+  } else {
+    await ledger.run(fill(sql('lake/create_table_view')));
+  }
+}
+
+/** One ledger column from the files: cast to the ledger's type; NULL when no file has it (an older lake). */
+function columnExpr(c: Column, have: Set<string>): string {
+  const name = c.column_name;
+  if (name === 'prompt_text') return `NULL::VARCHAR AS prompt_text`;
+  if (name === 'prompt_hash') return have.has('prompt_seq') ? `CAST(f.prompt_seq AS VARCHAR) AS prompt_hash` : `NULL::VARCHAR AS prompt_hash`;
+  return have.has(name) ? `CAST(f.${name} AS ${c.column_type}) AS ${name}` : `CAST(NULL AS ${c.column_type}) AS ${name}`;
+}
+
+/** read_parquet over a table's files: month and source from the folder names, always as text. */
+function readParquet(pattern: string, partitioned: boolean): string {
+  const glob = `'${pattern.replace(/'/g, "''")}'`;
+  const hive = partitioned ? `, hive_partitioning = true, hive_types = {'month': VARCHAR, 'source': VARCHAR}` : '';
+  return `read_parquet(${glob}${hive}, union_by_name = true)`;
+}
