@@ -3,7 +3,7 @@
 -- params: since DATE = NULL, until DATE = NULL, tz VARCHAR = 'UTC', hours INTEGER = 5, limit BIGINT = 100
 --
 -- A window starts at a seat's first request and lasts $hours; the first request after it ends starts the
--- next one (how Claude and ChatGPT plans meter their 5-hour and weekly limits). Agent usage is every
+-- next one (how Claude and ChatGPT plans meter their 5-hour and weekly limits). One pass per window. Agent usage is every
 -- coding-agent request: Claude Code and Codex transcripts, and Claude Code telemetry for sessions no
 -- transcript describes (usage_priced, so days a provider export counts are in too). cost_usd is the
 -- API-equivalent cost at list prices (what the same work costs on a pay-as-you-go key);
@@ -20,9 +20,12 @@ times AS (SELECT DISTINCT seat, started_at FROM agent),
 starts(seat, window_start) AS (
   SELECT seat, min(started_at) FROM times GROUP BY seat
   UNION ALL
-  SELECT s.seat, t.started_at
+  -- the next request at or after the window's end (a correlated min, not an ASOF join: DuckDB refuses
+  -- ASOF inside a recursive CTE when it plans it as a real ASOF join, as over a lake)
+  SELECT s.seat, (SELECT min(t.started_at) FROM times t
+                  WHERE t.seat = s.seat AND t.started_at >= s.window_start + to_hours(CAST($hours AS BIGINT)))
   FROM starts s
-  ASOF JOIN times t ON t.seat = s.seat AND t.started_at >= s.window_start + to_hours(CAST($hours AS BIGINT))
+  WHERE EXISTS (SELECT 1 FROM times t WHERE t.seat = s.seat AND t.started_at >= s.window_start + to_hours(CAST($hours AS BIGINT)))
 ),
 windows AS (
   SELECT seat, window_start, window_start + to_hours(CAST($hours AS BIGINT)) AS window_end FROM starts
