@@ -52,7 +52,7 @@ const AGREE: Spec[] = [
   { key: 'google-embedding', provider: 'google', genai: 'google', raw: 'gemini-embedding-001', u: 80_000 },
 ];
 
-/** Where recount deliberately differs from calcPrice (README "Prices per provider"), with what it bills instead. */
+/** Where recount deliberately differs from calcPrice (docs/pricing.md), with what it bills instead. */
 const DIFFER: (Spec & { why: string; expectUsd: number })[] = [
   {
     key: 'bedrock-1h-writes', provider: 'aws-bedrock', genai: 'aws', raw: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', u: 1_000, w1h: 100_000, o: 500,
