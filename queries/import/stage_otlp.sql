@@ -2,7 +2,7 @@
 --   * GenAI inference spans (semantic conventions): a span with gen_ai.usage.* counts whose
 --     gen_ai.operation.name is not an agent or tool operation (invoke_agent / create_agent /
 --     execute_tool spans can carry their children's totals: counting them would count twice).
---     Source 'otel', keyed by traceId:spanId. gen_ai.usage.input_tokens INCLUDES cache reads and
+--     Source 'otel' (a reader may name another in the resource's recount.source), keyed by traceId:spanId. gen_ai.usage.input_tokens INCLUDES cache reads and
 --     writes (gen_ai.usage.cache_read.input_tokens, gen_ai.usage.cache_creation.input_tokens), so
 --     uncached input = input − read − creation (a negative rest is rejected: the counts contradict the
 --     convention); output_tokens includes reasoning (gen_ai.usage.reasoning.output_tokens is its
@@ -47,7 +47,7 @@ decisions AS (  -- routing.* attributes as tags, per decision span; a trace with
   WHERE is_decision AND input_text IS NULL AND output_text IS NULL
 ),
 span_rows AS (
-  SELECT i.source_file, i.source_line, NULL AS raw, 'otel' AS source,
+  SELECT i.source_file, i.source_line, NULL AS raw, coalesce(otlp_attr(i.resource_attrs, 'recount.source'), 'otel') AS source,  -- read_copilot_otel.sql names its own
          CASE WHEN i.trace_id IS NOT NULL AND i.span_id IS NOT NULL THEN i.trace_id || ':' || i.span_id END AS record_key,
          i.start_ns AS time_text, try_cast(i.start_ns AS HUGEINT) AS start_n, try_cast(i.end_ns AS HUGEINT) AS end_n, NULL AS iso_time,
          lower(coalesce(otlp_attr(i.attrs, 'gen_ai.provider.name'), otlp_attr(i.attrs, 'gen_ai.system'))) AS provider_raw,

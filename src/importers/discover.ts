@@ -5,7 +5,7 @@ import { RecountError, unreadableFile } from '../errors.js';
 
 // .sse: a saved server-sent-events capture (Gemini streamGenerateContent?alt=sse); gzip as delivered
 // (Bedrock to S3): DuckDB's readers unpack it. Other names (.txt, .log) are read when named, not found.
-const DATA_FILE = /\.(jsonl|ndjson|json|csv|sse)(\.gz)?$/i;
+const DATA_FILE = /\.(jsonl|ndjson|json|csv|sse)(\.gz)?$|\.db$/i; // .db: an agent's SQLite store (OpenCode, Copilot CLI)
 const MAPPING_FILE = /\.mapping\.json$/i; // a mapping next to its data file is not data
 
 export interface FoundFile {

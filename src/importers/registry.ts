@@ -16,6 +16,9 @@ import { litellmSpendlogsJsonl } from './litellm-spendlogs-jsonl.js';
 import { litellmSpendlogsJson } from './litellm-spendlogs-json.js';
 import { codex } from './codex.js';
 import { geminiCli } from './gemini-cli.js';
+import { qwenCode } from './qwen-code.js';
+import { kimiCli } from './kimi-cli.js';
+import { amp } from './amp.js';
 import { bedrockInvocationLogs } from './bedrock-invocation-logs.js';
 import { geminiResponses } from './gemini-responses.js';
 import { heliconeJsonl } from './helicone-jsonl.js';
@@ -23,12 +26,16 @@ import { heliconeCsv } from './helicone-csv.js';
 import { portkeyJsonl } from './portkey-jsonl.js';
 import { langfuseObservations } from './langfuse-observations.js';
 import { otlpJson } from './otlp-json.js';
+import { clineTasks } from './cline-tasks.js';
+import { opencode, opencodeDb } from './opencode.js';
+import { copilotOtel, copilotSessionStore } from './copilot-cli.js';
 import { HEAD_SIZES, readHead } from './file-head.js';
 import type { Importer } from './types.js';
 
 /** Every importer, in detection order (most specific first). */
 export const importers: readonly Importer[] = [
   geminiCli, // before claude-code: a legacy recording's pretty-printed keys look like a transcript's first line
+  qwenCode, // before claude-code: its records carry parentUuid and sessionId too
   claudeCode,
   openaiUsageApi,
   openaiCostsApi,
@@ -51,6 +58,13 @@ export const importers: readonly Importer[] = [
   portkeyJsonl,
   langfuseObservations,
   otlpJson,
+  clineTasks,
+  opencode,
+  opencodeDb,
+  copilotOtel,
+  copilotSessionStore,
+  kimiCli,
+  amp,
   // last: gateway logs can carry a Gemini response inside their own records
   geminiResponses,
 ];

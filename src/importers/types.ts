@@ -62,7 +62,7 @@ export interface Importer {
    * Parameters bound to every prestage statement besides $files, from the run's files (without the
    * header template; e.g. a flag read from the file's head that picks one of two readers).
    */
-  prestageParams?: (files: string[]) => Params;
+  prestageParams?: (files: string[]) => Params | Promise<Params>; // async: a reader that loads a library first (sqlite-rows.ts)
   /**
    * The stage statement, queries/import/<stageQuery>.sql, when it is not stage_<id>.sql: variants of
    * one format read their files into a shared temp table (prestage) and share one mapping statement.

@@ -152,7 +152,7 @@ async function stageBatch(ledger: Ledger, importer: Importer, paths: string[], r
     if (importer.fileBatches) return await stageInBatches(ledger, importer, stageSql, paths, run, onTick);
     await withLineRepair(ledger, importer, paths, importId, async (read) => {
       const files = readerFiles(importer, read);
-      const prestageParams: Params = { files: listValue(files), ...importer.prestageParams?.(read) };
+      const prestageParams: Params = { files: listValue(files), ...(await importer.prestageParams?.(read)) };
       for (const step of importer.prestage ?? []) await ledger.runWatched(sql(`import/${step}`), prestageParams, onTick);
       const params: Params = stageSql.includes('$files') ? { files: listValue(files), import_id: importId } : { import_id: importId };
       await ledger.runWatched(stageSql, params, onTick);

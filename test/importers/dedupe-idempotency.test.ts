@@ -40,29 +40,38 @@ describe('dedupe: all samples, imported twice', () => {
   it('the first import reads every sample file', async () => {
     // samples/mapping/acme-gateway.csv imports through the mapping file next to it
     expect(r1.warnings).toEqual([]);
-    expect(r1.totals).toEqual({ files: 41, rows_read: 774, imported: 692, duplicates: 81, rejected: 1, skipped: 228 });
+    expect(r1.totals).toEqual({ files: 41 + 8 + 8, rows_read: 774 + 18 + 19, imported: 692 + 18 + 17, duplicates: 81 + 2, rejected: 1, skipped: 228 + 20 + 37 }); // + cline, opencode, copilot-cli; + qwen, kimi, amp
     await expectCountsBalance(ledger, r1);
   });
 
   it('lands the expected rows per source', async () => {
     expect(await ledger.all('SELECT source, count(*) AS n FROM usage GROUP BY ALL ORDER BY ALL')).toEqual([
+      { source: 'amp', n: 5 },
       { source: 'anthropic-usage-api', n: 17 },
       { source: 'anthropic-usage-csv', n: 27 },
       { source: 'bedrock-invocation-logs', n: 14 },
       { source: 'claude-code', n: 58 },
       { source: 'claude-code-otel', n: 10 },
+      { source: 'cline', n: 3 },
       { source: 'codex', n: 17 },
+      { source: 'copilot-cli', n: 3 },
+      { source: 'copilot-cli-store', n: 3 },
       { source: 'gemini-cli', n: 5 },
       { source: 'gemini-responses', n: 11 },
       { source: 'helicone', n: 39 },
+      { source: 'kilo-code', n: 2 },
+      { source: 'kimi-cli', n: 7 },
       { source: 'langfuse-observations', n: 16 },
       { source: 'litellm', n: 30 },
       { source: 'mapping:acme-gateway', n: 40 },
       { source: 'openai-usage-api', n: 26 },
       { source: 'openai-usage-csv', n: 25 },
+      { source: 'opencode', n: 4 },
       { source: 'openrouter', n: 37 },
       { source: 'otel', n: 7 },
       { source: 'portkey-jsonl', n: 40 },
+      { source: 'qwen-code', n: 5 },
+      { source: 'roo-code', n: 3 },
     ]);
     expect(await ledger.all('SELECT source, count(*) AS n FROM invoice_lines GROUP BY ALL ORDER BY ALL')).toEqual([
       { source: 'anthropic-cost-api', n: 71 },
@@ -77,13 +86,13 @@ describe('dedupe: all samples, imported twice', () => {
   it('re-importing all samples adds nothing: every row is a duplicate, the ledger is unchanged', async () => {
     const before = await ledgerState(ledger);
     const r2 = await importPaths(ledger, [dir]);
-    expect(r2.totals).toEqual({ files: 41, rows_read: 774, imported: 0, duplicates: 773, rejected: 1, skipped: 228 });
+    expect(r2.totals).toEqual({ files: 41 + 8 + 8, rows_read: 774 + 18 + 19, imported: 0, duplicates: 773 + 18 + 19, rejected: 1, skipped: 228 + 20 + 37 });
     for (const f of r2.files) expect(f.imported, f.path).toBe(0);
     const after = await ledgerState(ledger);
     expect(after.usage).toEqual(before.usage);
     expect(after.invoice_lines).toEqual(before.invoice_lines);
     expect(after.rejects).toEqual(before.rejects); // the cut-off line is kept once
-    expect(after.import_files).toHaveLength(before.import_files.length + 41);
+    expect(after.import_files).toHaveLength(before.import_files.length + 41 + 8 + 8);
     await expectCountsBalance(ledger, r2);
   });
 
@@ -196,6 +205,6 @@ describe('dedupe: overlapping aggregate exports count each bucket once', () => {
     const rows = await ledger.all<{ n: number; bad: number }>(
       'SELECT count(*) AS n, count(*) FILTER (WHERE rows_read <> imported + duplicates + rejected) AS bad FROM import_files',
     );
-    expect(rows).toEqual([{ n: 5 + 5 + 41, bad: 0 }]);
+    expect(rows).toEqual([{ n: 5 + 5 + 41 + 8 + 8, bad: 0 }]);
   });
 });

@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { importPaths, newLedger, samples, tempDir } from '../helpers.js';
+import { kimiCliDirs, kimiDefaultModel } from '../../src/importers/kimi-cli.js';
+import { detectImporter } from '../../src/importers/registry.js';
+import { expectCountsBalance, usageTotals } from './util.js';
+
+// Kimi CLI wire logs in both protocols: the Python CLI's StatusUpdate.token_usage (unix seconds) and
+// Kimi Code's usage.record lines (milliseconds), where an ordinary step is also logged as step.end.
+
+const share = samples('kimi-cli', 'kimi-home');
+const code = samples('kimi-cli', 'kimi-code-home');
+const SID = '8c1e4a7b-2d5f-4b9e-a3c6-1f0e2d4b6a89';
+const oldMain = path.join(share, 'sessions', '0d3c5e7a9b1f2d4c6e8a0b2c4d6e8f1a', SID, 'wire.jsonl');
+const newMain = path.join(code, 'sessions', 'wd_recount_4be1c0a9d2f3', 'session_61f0c2d8', 'agents', 'main', 'wire.jsonl');
+
+function wire(lines: unknown[], home = tempDir()): string {
+  const file = path.join(home, 'sessions', 'wd_x', 'session_t', 'agents', 'main', 'wire.jsonl');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n');
+  return file;
+}
+
+describe('Kimi CLI wire logs', () => {
+  it('is detected by content in both protocols', () => {
+    expect(detectImporter(oldMain)?.id).toBe('kimi-cli');
+    expect(detectImporter(newMain)?.id).toBe('kimi-cli');
+    const noMetadata = wire(['{"timestamp": 1777800003.6, "message": {"type": "StatusUpdate", "payload": {}}}']);
+    expect(detectImporter(noMetadata)?.id).toBe('kimi-cli');
+  });
+
+  it('imports both protocols with exact buckets, each request once', async () => {
+    const ledger = await newLedger();
+    const report = await importPaths(ledger, [samples('kimi-cli')]);
+    await expectCountsBalance(ledger, report);
+    // older: 1562/6144/210, 402/7680/655 (sent twice), subagent 3310/0/120; newer: 2048/9216/96, 512/11264/388,
+    // the compaction call 11776/0/640, subagent 4100/0/77; step.end and the session-scope record are not requests
+    expect(await usageTotals(ledger)).toEqual({ rows: 7, requests: 7, input: 23710, cache_read: 34304, cache_write_5m: 0, cache_write_1h: 0, output: 2186 });
+    expect(report.totals).toMatchObject({ imported: 7, duplicates: 1, rejected: 0 });
+    const rows = await ledger.all<Record<string, unknown>>(
+      "SELECT strftime(started_at, '%Y-%m-%d %H:%M:%S.%g') AS at, session_id, agent_id, is_sidechain, project, model_raw, tools FROM usage ORDER BY started_at",
+    );
+    expect(rows).toEqual([
+      { at: '2026-05-03 09:20:03.610', session_id: SID, agent_id: null, is_sidechain: false, project: '0d3c5e7a9b1f2d4c6e8a0b2c4d6e8f1a', model_raw: 'kimi-for-coding', tools: ['ReadFile'] },
+      { at: '2026-05-03 09:20:05.800', session_id: SID, agent_id: 'coder-1', is_sidechain: true, project: '0d3c5e7a9b1f2d4c6e8a0b2c4d6e8f1a', model_raw: 'kimi-for-coding', tools: ['Grep'] },
+      { at: '2026-05-03 09:20:09.950', session_id: SID, agent_id: null, is_sidechain: false, project: '0d3c5e7a9b1f2d4c6e8a0b2c4d6e8f1a', model_raw: 'kimi-for-coding', tools: ['StrReplaceFile'] },
+      { at: '2026-05-10 08:00:03.100', session_id: 'session_61f0c2d8', agent_id: null, is_sidechain: false, project: 'wd_recount_4be1c0a9d2f3', model_raw: 'kimi-k2-0905-preview', tools: ['Grep'] },
+      { at: '2026-05-10 08:00:05.200', session_id: 'session_61f0c2d8', agent_id: 'agent-0', is_sidechain: true, project: 'wd_recount_4be1c0a9d2f3', model_raw: 'kimi-code/k2', tools: ['ReadFile'] },
+      { at: '2026-05-10 08:00:06.000', session_id: 'session_61f0c2d8', agent_id: null, is_sidechain: false, project: 'wd_recount_4be1c0a9d2f3', model_raw: 'kimi-k2-0905-preview', tools: null },
+      { at: '2026-05-10 08:00:09.000', session_id: 'session_61f0c2d8', agent_id: null, is_sidechain: false, project: 'wd_recount_4be1c0a9d2f3', model_raw: 'kimi-k2-0905-preview', tools: null },
+    ]);
+    const again = await importPaths(ledger, [samples('kimi-cli')]);
+    expect(again.totals.imported).toBe(0);
+  });
+
+  it('rejects a malformed line, an impossible count and a missing time, each with its line', async () => {
+    const rec = (extra: Record<string, unknown>, usage: Record<string, unknown> = {}) => ({ type: 'usage.record', time: 1778400000000, model: 'kimi-k2', usageScope: 'turn', usage: { inputOther: 100, output: 10, inputCacheRead: 50, inputCacheCreation: 0, ...usage }, ...extra });
+    const file = wire([
+      { type: 'metadata', time: 1778400000000, protocol_version: '1.5' },
+      rec({}),
+      '{"type":"usage.record","time":17784',
+      rec({}, { output: -3 }),
+      rec({ time: undefined }),
+      rec({}, { inputOther: 'x' }),
+      { timestamp: 'noon', message: { type: 'StatusUpdate', payload: { token_usage: { input_other: 1, output: 1 }, message_id: 'm' } } },
+    ]);
+    const ledger = await newLedger();
+    const report = await importPaths(ledger, [file]);
+    await expectCountsBalance(ledger, report);
+    const rejects = await ledger.all<{ source_line: number; reason: string }>('SELECT source_line::INTEGER AS source_line, reason FROM rejects ORDER BY source_line');
+    expect(rejects).toEqual([
+      { source_line: 3, reason: 'not valid JSON (a truncated or corrupted line)' },
+      { source_line: 4, reason: 'output=-3 is not a plausible token count' },
+      { source_line: 5, reason: 'time is missing or not a time (none)' },
+      { source_line: 6, reason: 'token usage: input_other or output is missing, or a count is not a number' },
+      { source_line: 7, reason: 'timestamp is missing or not a time (noon)' },
+    ]);
+    expect(await usageTotals(ledger)).toMatchObject({ rows: 1, input: 100, cache_read: 50, output: 10 });
+  });
+
+  it('finds the wire logs of both CLIs, each with its env override, and nothing else in a session folder', () => {
+    const shareDir = tempDir();
+    const codeHome = tempDir();
+    const oldWire = path.join(shareDir, 'sessions', 'h', 's1', 'wire.jsonl');
+    const oldSub = path.join(shareDir, 'sessions', 'h', 's1', 'subagents', 'coder', 'wire.jsonl');
+    const newWire = path.join(codeHome, 'sessions', 'wd', 's2', 'agents', 'main', 'wire.jsonl');
+    for (const f of [oldWire, oldSub, newWire]) {
+      fs.mkdirSync(path.dirname(f), { recursive: true });
+      fs.writeFileSync(f, '');
+    }
+    fs.writeFileSync(path.join(shareDir, 'sessions', 'h', 's1', 'state.json'), '{}');
+    fs.writeFileSync(path.join(shareDir, 'sessions', 'h', 's1', 'context.jsonl'), '');
+    expect(kimiCliDirs({ KIMI_SHARE_DIR: shareDir, KIMI_CODE_HOME: codeHome, HOME: '/nonexistent' })).toEqual([oldSub, oldWire, newWire]);
+    const home = tempDir();
+    fs.mkdirSync(path.join(home, '.kimi-code', 'sessions'), { recursive: true });
+    expect(kimiCliDirs({ HOME: home })).toEqual([]);
+    fs.mkdirSync(path.join(home, '.kimi-code', 'sessions', 'wd', 's'), { recursive: true });
+    fs.writeFileSync(path.join(home, '.kimi-code', 'sessions', 'wd', 's', 'wire.jsonl'), '');
+    expect(kimiCliDirs({ HOME: home })).toEqual([path.join(home, '.kimi-code', 'sessions', 'wd', 's', 'wire.jsonl')]);
+    expect(kimiCliDirs({ HOME: tempDir() })).toEqual([]);
+    expect(kimiDefaultModel(oldMain)).toBe('kimi-for-coding');
+    expect(kimiDefaultModel(newMain)).toBe('');
+  });
+});

@@ -1,0 +1,204 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { importPaths, newLedger, samples, tempDir, writeTemp } from '../helpers.js';
+import { RecountError } from '../../src/errors.js';
+import { opencodeDatabases, opencodeMessageDirs } from '../../src/importers/opencode.js';
+import { detectImporter } from '../../src/importers/registry.js';
+import { expectCountsBalance, outcome, usageTotals } from './util.js';
+
+// OpenCode: opencode.db (SQLite: message, session, part tables, each row's data a JSON document) and
+// the older storage/message/<session>/msg_*.json files. Databases are built here with sql.js itself.
+
+interface SqlDb {
+  run(sql: string, params?: unknown[]): void;
+  exec(sql: string): unknown;
+  export(): Uint8Array;
+}
+let SQL: { Database: new () => SqlDb };
+beforeAll(async () => {
+  const require = createRequire(import.meta.url);
+  const init = require('sql.js') as (c: { wasmBinary: Uint8Array }) => Promise<typeof SQL>;
+  SQL = await init({ wasmBinary: fs.readFileSync(require.resolve('sql.js/dist/sql-wasm.wasm')) });
+});
+
+const SCHEMA = `
+CREATE TABLE \`session\` (\`id\` text PRIMARY KEY, \`project_id\` text NOT NULL, \`parent_id\` text, \`directory\` text NOT NULL, \`time_created\` integer NOT NULL);
+CREATE TABLE \`message\` (\`id\` text PRIMARY KEY, \`session_id\` text NOT NULL, \`time_created\` integer NOT NULL, \`time_updated\` integer NOT NULL, \`data\` text NOT NULL);
+CREATE TABLE \`part\` (\`id\` text PRIMARY KEY, \`message_id\` text NOT NULL, \`session_id\` text NOT NULL, \`data\` text NOT NULL);`;
+
+type Row = { id: string; session: string; data: Record<string, unknown> | string };
+const T = Date.parse('2026-06-01T08:00:00Z');
+const assistant = (n: number, tokens: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+  role: 'assistant', time: { created: T + n * 1000 }, modelID: 'claude-sonnet-4-5', providerID: 'anthropic', cost: 0.01, tokens, ...extra,
+});
+const tokens = (input: number, output: number, read = 0, write = 0, reasoning = 0) => ({ input, output, reasoning, cache: { read, write } });
+
+/** An OpenCode-shaped database with these messages (in rowid order), all in session ses_1 unless said. */
+function buildDb(rows: Row[], sessions: { id: string; parent?: string }[] = [{ id: 'ses_1' }]): SqlDb {
+  const db = new SQL.Database();
+  db.exec(SCHEMA);
+  for (const s of sessions) db.run('INSERT INTO session VALUES (?,?,?,?,?)', [s.id, 'prj', s.parent ?? null, '/home/dev/shop', T]);
+  for (const r of rows) db.run('INSERT INTO message VALUES (?,?,?,?,?)', [r.id, r.session, T, T, typeof r.data === 'string' ? r.data : JSON.stringify(r.data)]);
+  return db;
+}
+const writeDb = (db: SqlDb, file: string) => fs.writeFileSync(file, Buffer.from(db.export()));
+
+/** SQLite's WAL checksum (big-endian words), continuing from `seed`. */
+function walSum(buf: Buffer, at: number, n: number, seed: [number, number]): [number, number] {
+  let [s0, s1] = seed;
+  for (let i = at; i < at + n; i += 8) {
+    s0 = (s0 + buf.readUInt32BE(i) + s1) >>> 0;
+    s1 = (s1 + buf.readUInt32BE(i + 4) + s0) >>> 0;
+  }
+  return [s0, s1];
+}
+
+/** A write-ahead log turning database `from` into `to`: a frame per changed page, the last one committing. */
+function walBetween(from: Buffer, to: Buffer, pageSize = 4096): Buffer {
+  const pages = [];
+  for (let p = 0; p * pageSize < to.length; p++) {
+    const page = to.subarray(p * pageSize, (p + 1) * pageSize);
+    if (!page.equals(from.subarray(p * pageSize, (p + 1) * pageSize))) pages.push({ n: p + 1, page });
+  }
+  const header = Buffer.alloc(32);
+  header.writeUInt32BE(0x377f0683, 0);
+  header.writeUInt32BE(3007000, 4);
+  header.writeUInt32BE(pageSize, 8);
+  header.writeUInt32BE(0xa1b2c3d4, 16);
+  header.writeUInt32BE(0x01020304, 20);
+  let sum = walSum(header, 0, 24, [0, 0]);
+  header.writeUInt32BE(sum[0], 24);
+  header.writeUInt32BE(sum[1], 28);
+  const frames = pages.map(({ n, page }, i) => {
+    const frame = Buffer.alloc(24 + pageSize);
+    frame.writeUInt32BE(n, 0);
+    frame.writeUInt32BE(i === pages.length - 1 ? to.length / pageSize : 0, 4);
+    header.copy(frame, 8, 16, 24); // the salts
+    page.copy(frame, 24);
+    sum = walSum(frame, 24, pageSize, walSum(frame, 0, 8, sum));
+    frame.writeUInt32BE(sum[0], 16);
+    frame.writeUInt32BE(sum[1], 20);
+    return frame;
+  });
+  return Buffer.concat([header, ...frames]);
+}
+
+describe('OpenCode sessions', () => {
+  it('is detected by content: the database by its tables, a message file by its ids; nothing else of the store', () => {
+    expect(detectImporter(samples('opencode', 'opencode.db'))?.id).toBe('opencode-db');
+    expect(detectImporter(samples('opencode', 'storage', 'message', 'ses_3f9e7b1c2d4aLg', 'msg_9a1c3e5f7002.json'))?.id).toBe('opencode');
+    const part = writeTemp('prt_1.json', JSON.stringify({ id: 'prt_1', sessionID: 'ses_1', messageID: 'msg_1', type: 'tool', tool: 'read' }, null, 2));
+    expect(detectImporter(part)).toBeUndefined();
+    const other = new SQL.Database();
+    other.exec('CREATE TABLE notes (id text, body text)');
+    const file = path.join(tempDir(), 'other.db');
+    writeDb(other, file);
+    expect(detectImporter(file)).toBeUndefined();
+  });
+
+  it('imports the sample with exact buckets: input already uncached, Gemini’s reasoning added to output, subagents as sidechains', async () => {
+    const ledger = await newLedger();
+    const report = await importPaths(ledger, [samples('opencode', 'opencode.db'), samples('opencode', 'storage')]);
+    await expectCountsBalance(ledger, report);
+    expect(report.warnings).toEqual([]);
+    // db: 12 + 9 + 5200 in, 0 + 14210 read, 14210 + 860 written, 380 + 120 + (310 + 240) out; legacy: 800 in, 2048 read, 900 out
+    expect(await usageTotals(ledger)).toEqual({ rows: 4, requests: 4, input: 6021, cache_read: 16258, cache_write_5m: 15070, cache_write_1h: 0, output: 1950 });
+    expect(outcome(report, samples('opencode', 'opencode.db'))).toMatchObject({ format: 'opencode-db', rows_read: 3, imported: 3, rejected: 0, skipped: 3 });
+    const rows = await ledger.all('SELECT record_key, source_line::INTEGER AS line, provider, session_id, agent_id, is_sidechain, project, tools, reasoning_tokens::INTEGER AS reasoning FROM usage ORDER BY started_at');
+    expect(rows).toEqual([
+      { record_key: 'msg_9a1c3e5f7002', line: 1, provider: 'openai', session_id: 'ses_3f9e7b1c2d4aLg', agent_id: null, is_sidechain: false, project: 'notes', tools: null, reasoning: 600 },
+      { record_key: 'msg_b4e0f3d1a002', line: 2, provider: 'anthropic', session_id: 'ses_4b1f0c2e9d7aQx', agent_id: null, is_sidechain: false, project: 'acme-api', tools: ['grep', 'read', 'task'], reasoning: 0 },
+      { record_key: 'msg_b4e0f3d1a003', line: 3, provider: 'anthropic', session_id: 'ses_4b1f0c2e9d7aQx', agent_id: null, is_sidechain: false, project: 'acme-api', tools: ['edit'], reasoning: 0 },
+      { record_key: 'msg_b4e0f5e2b002', line: 5, provider: 'google', session_id: 'ses_4b1f0c2e9d7aQx', agent_id: 'ses_4b1f0a77c3e2Rk', is_sidechain: true, project: 'acme-api', tools: null, reasoning: 240 },
+    ]);
+    const again = await importPaths(ledger, [samples('opencode', 'opencode.db'), samples('opencode', 'storage')], undefined);
+    expect(again.totals).toMatchObject({ imported: 0 });
+  });
+
+  it('counts a message once when OpenCode has migrated its legacy file into the database', async () => {
+    const dir = tempDir();
+    const message = { id: 'msg_m1', sessionID: 'ses_1', ...assistant(1, tokens(100, 20, 50)) };
+    writeTemp(path.join('storage', 'message', 'ses_1', 'msg_m1.json'), JSON.stringify(message, null, 2), dir);
+    writeDb(buildDb([{ id: 'msg_m1', session: 'ses_1', data: assistant(1, tokens(100, 20, 50)) }, { id: 'msg_m2', session: 'ses_1', data: assistant(2, tokens(7, 3)) }]), path.join(dir, 'opencode.db'));
+    const ledger = await newLedger();
+    const report = await importPaths(ledger, [path.join(dir, 'opencode.db'), path.join(dir, 'storage')]);
+    await expectCountsBalance(ledger, report);
+    expect(report.totals).toMatchObject({ imported: 2, duplicates: 1 });
+    expect(await usageTotals(ledger)).toMatchObject({ rows: 2, input: 107, cache_read: 50, output: 23 });
+  });
+
+  it('reads the rows a write-ahead log holds up to its last commit, not a torn frame after it', async () => {
+    const dir = tempDir();
+    const one = [{ id: 'msg_a', session: 'ses_1', data: assistant(1, tokens(10, 1)) }];
+    const before = Buffer.from(buildDb(one).export());
+    const after = Buffer.from(buildDb([...one, { id: 'msg_b', session: 'ses_1', data: assistant(2, tokens(20, 2)) }]).export());
+    const file = path.join(dir, 'opencode.db');
+    before[18] = before[19] = 2; // a WAL-mode database, as OpenCode keeps it
+    fs.writeFileSync(file, before);
+    const torn = Buffer.alloc(24 + 4096, 7);
+    fs.writeFileSync(`${file}-wal`, Buffer.concat([walBetween(before, after), torn]));
+    const ledger = await newLedger();
+    const report = await importPaths(ledger, [file]);
+    await expectCountsBalance(ledger, report);
+    expect(await usageTotals(ledger)).toMatchObject({ rows: 2, input: 30, output: 3 });
+    expect(fs.readFileSync(file).equals(before)).toBe(true); // read, never written
+  });
+
+  it('rejects a message whose data, time, counts or cost do not read, at its rowid; a cut-off message file is one reject', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'opencode.db');
+    writeDb(buildDb([
+      { id: 'msg_1', session: 'ses_1', data: '{"role":"assistant","tokens":{"input":3' },
+      { id: 'msg_2', session: 'ses_1', data: assistant(2, tokens(-1, 5)) },
+      { id: 'msg_3', session: 'ses_1', data: { ...assistant(3, tokens(5, 5)), time: {} } }, // dated by its row's time_created
+      { id: 'msg_4', session: 'ses_1', data: assistant(4, tokens(5, 5), { cost: 'n/a' }) },
+      { id: 'msg_5', session: 'ses_1', data: assistant(5, { input: 5 }) },
+      { id: 'msg_6', session: 'ses_1', data: { role: 'user', time: { created: T } } },
+      { id: 'msg_7', session: 'ses_1', data: assistant(7, tokens(40, 4, 400, 4)) },
+    ]), file);
+    const cut = writeTemp(path.join('ses_1', 'msg_9.json'), JSON.stringify({ id: 'msg_9', sessionID: 'ses_1', ...assistant(9, tokens(1, 1)) }, null, 2).slice(0, 140), dir);
+    const undated = writeTemp(path.join('ses_1', 'msg_8.json'), JSON.stringify({ id: 'msg_8', sessionID: 'ses_1', ...assistant(8, tokens(1, 1)), time: {} }, null, 2), dir);
+    const ledger = await newLedger();
+    const report = await importPaths(ledger, [file, cut, undated]);
+    await expectCountsBalance(ledger, report);
+    expect(outcome(report, file)).toMatchObject({ imported: 2, rejected: 4, skipped: 1 });
+    expect(await ledger.all('SELECT source_file, source_line::INTEGER AS line, reason FROM rejects ORDER BY source_file, source_line')).toEqual([
+      { source_file: file, line: 1, reason: 'not valid JSON (a truncated or corrupted message)' },
+      { source_file: file, line: 2, reason: 'tokens.input=-1 is not a plausible token count' },
+      { source_file: file, line: 4, reason: 'cost is not a number (n/a)' },
+      { source_file: file, line: 5, reason: 'tokens: a count is missing or not a number' },
+      { source_file: undated, line: 1, reason: 'time.created is missing or not epoch milliseconds (none)' },
+      { source_file: cut, line: 1, reason: 'not valid JSON (a truncated or corrupted message)' },
+    ]);
+    expect(await usageTotals(ledger)).toMatchObject({ rows: 2, input: 45, cache_read: 400, cache_write_5m: 4, output: 9 });
+  });
+
+  it('names a file forced as a database that is not one, without a stack trace', async () => {
+    const file = writeTemp('opencode.db', 'not a database at all\n');
+    const ledger = await newLedger();
+    const err = await importPaths(ledger, [file], 'opencode-db').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RecountError);
+    expect((err as RecountError).message).toContain(`${file}: not a SQLite database`);
+  });
+
+  it('finds every opencode*.db and the legacy folder under $XDG_DATA_HOME or ~/.local/share, and Kilo Code 7’s kilo.db', async () => {
+    const home = tempDir();
+    const data = path.join(home, '.local', 'share');
+    fs.mkdirSync(path.join(data, 'opencode', 'storage', 'message'), { recursive: true });
+    for (const f of ['opencode.db', 'opencode-beta.db', 'auth.json']) fs.writeFileSync(path.join(data, 'opencode', f), '');
+    fs.mkdirSync(path.join(data, 'kilo'), { recursive: true });
+    writeDb(buildDb([{ id: 'msg_k', session: 'ses_1', data: assistant(1, tokens(11, 2)) }]), path.join(data, 'kilo', 'kilo.db'));
+    expect(opencodeDatabases({ HOME: home })).toEqual([
+      path.join(data, 'opencode', 'opencode-beta.db'),
+      path.join(data, 'opencode', 'opencode.db'),
+      path.join(data, 'kilo', 'kilo.db'),
+    ]);
+    expect(opencodeMessageDirs({ HOME: home })).toEqual([path.join(data, 'opencode', 'storage', 'message')]);
+    expect(opencodeDatabases({ HOME: home, XDG_DATA_HOME: tempDir() })).toEqual([]);
+    const ledger = await newLedger();
+    await importPaths(ledger, [path.join(data, 'kilo', 'kilo.db')]);
+    expect(await ledger.all('SELECT source, input_tokens::INTEGER AS input FROM usage')).toEqual([{ source: 'kilo-code', input: 11 }]);
+  });
+});
