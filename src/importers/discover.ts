@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RecountError, unreadableFile } from '../errors.js';
+import { maskedError, maskSecretsIn } from '../ledger/mask-path.js';
 
 // .sse: a saved server-sent-events capture (Gemini streamGenerateContent?alt=sse); gzip as delivered
 // (Bedrock to S3): DuckDB's readers unpack it. Other names (.txt, .log) are read when named, not found.
@@ -29,7 +30,7 @@ export function discoverFiles(inputs: string[]): FoundFile[] {
     try {
       stat = fs.statSync(input);
     } catch {
-      throw new RecountError(`${input}: no such file or folder`, 'check the path; recount import takes files and folders');
+      throw new RecountError(`${maskSecretsIn(input)}: no such file or folder`, 'check the path; recount import takes files and folders');
     }
     if (stat.isDirectory()) for (const f of walk(input)) add(f, false);
     else add(input, true);
@@ -42,7 +43,7 @@ function walk(dir: string): string[] {
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
   } catch (err) {
-    throw unreadableFile(dir, err); // a sub-folder without read permission: named, not a crash
+    throw maskedError(unreadableFile(dir, err)); // a sub-folder without read permission: named (masked: mask-path.ts), not a crash
   }
   const files: string[] = [];
   for (const e of entries) {

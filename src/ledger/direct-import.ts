@@ -9,6 +9,7 @@ import type { FileOutcome } from './import-run.js';
 import { withImportFunctions, type FileRow } from './import-functions.js';
 import type { Ledger } from './ledger.js';
 import { sql } from './sql.js';
+import { holdsSecret } from './mask-path.js';
 import { byImporter, fileParams, readerError, withStagingMemory, type PlannedFile } from './staging.js';
 
 /**
@@ -50,6 +51,7 @@ export async function directFiles(ledger: Ledger, plan: PlannedFile[], minBytes?
   for (const [importer, files] of byImporter(plan)) {
     if (!importer.direct) continue;
     if (files.some((f) => f.resumed)) continue; // a file read from an offset: its rows are relabelled once staged
+    if (files.some((f) => holdsSecret(f.path))) continue; // so is a path holding a secret (mask-path.ts)
     const floor = minBytes ?? importer.direct.minFileBytes ?? DIRECT_MIN_BYTES;
     if (!files.every((f) => !/\.gz$/i.test(f.path) && f.bytes >= floor)) continue;
     const { has_rows } = await ledger.one<{ has_rows: boolean }>(sql('import/source_has_usage'), { source: importer.id });

@@ -5,6 +5,7 @@ import { EDGE_BYTES, hashRange, type LineScan } from '../importers/line-counts.j
 import type { Ledger } from './ledger.js';
 import { resumeRule } from './resume.js';
 import { sql } from './sql.js';
+import { maskSecretsIn } from './mask-path.js';
 import type { PlannedFile } from './staging.js';
 
 /**
@@ -45,8 +46,10 @@ export interface FoundStat {
  */
 export async function loadFileStates(ledger: Ledger, files: FoundStat[]): Promise<Map<string, FileState>> {
   if (!files.length) return new Map();
+  // remembered under their stored paths (masked: mask-path.ts), returned under the files' own
+  const own = new Map(files.map((f) => [maskSecretsIn(f.path), f.path]));
   const params = {
-    paths: listValue(files.map((f) => f.path)),
+    paths: listValue(files.map((f) => maskSecretsIn(f.path))),
     sizes: listValue(files.map((f) => BigInt(f.size))),
     mtimes: listValue(files.map((f) => f.mtimeMs)), // typed DOUBLE below: an integral first value would infer BIGINT
   };
@@ -54,9 +57,10 @@ export async function loadFileStates(ledger: Ledger, files: FoundStat[]): Promis
   const rows = reader.getRowObjectsJS() as unknown as (FileState & { same_stat: boolean })[];
   return new Map(
     rows.map(({ same_stat: _same, ...r }) => [
-      r.path,
+      own.get(r.path) ?? r.path,
       {
         ...r,
+        path: own.get(r.path) ?? r.path,
         size_bytes: Number(r.size_bytes),
         consumed_bytes: r.consumed_bytes == null ? null : Number(r.consumed_bytes),
         consumed_lines: r.consumed_lines == null ? null : Number(r.consumed_lines),
@@ -136,15 +140,15 @@ export function touchedStates(files: PlannedFile[], known: Map<string, FileState
 
 /**
  * Inside the import's transaction: replaces the state of the files read (and touched), and counts one
- * more import that found the others unchanged.
+ * more import that found the others unchanged. Paths are given as the files' own and stored masked.
  */
 export async function recordFileStates(ledger: Ledger, rows: FileStateRow[], unchanged: string[]): Promise<void> {
-  if (unchanged.length) await ledger.run(sql('import/count_unchanged_files'), { paths: listValue(unchanged) }, PATHS);
+  if (unchanged.length) await ledger.run(sql('import/count_unchanged_files'), { paths: listValue(unchanged.map(maskSecretsIn)) }, PATHS);
   if (!rows.length) return;
-  await ledger.run(sql('import/delete_file_states'), { paths: listValue(rows.map((r) => r.path)) }, PATHS);
+  await ledger.run(sql('import/delete_file_states'), { paths: listValue(rows.map((r) => maskSecretsIn(r.path))) }, PATHS);
   const appender = await ledger.conn.createAppender('file_state');
   for (const r of rows) {
-    appender.appendVarchar(r.path);
+    appender.appendVarchar(maskSecretsIn(r.path)); // stored masked (mask-path.ts)
     appender.appendVarchar(r.format);
     appender.appendBigInt(BigInt(r.size_bytes));
     appender.appendDouble(r.mtime_ms);

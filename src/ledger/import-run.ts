@@ -3,13 +3,14 @@ import type fs from 'node:fs';
 import type { FoundFile } from '../importers/discover.js';
 import type { Importer } from '../importers/types.js';
 import type { ModelIds } from '../pricing/model-ids.js';
-import type { ProgressListener } from '../format/progress.js';
+import type { ProgressListener, ProgressUpdate } from '../format/progress.js';
 import { tracePhase, type Ledger } from './ledger.js';
 import type { PlannedFile } from './staging.js';
 import { countLinesAhead, type LineCounting } from '../importers/line-counts.js';
 import { loadFileStates, recordFileStates, touchedStates, unchangedSince, type FileState } from './file-state.js';
 import { planFormats, scannedFiles, statFiles } from './plan-files.js';
 import { TailReads } from './tail-read.js';
+import { maskedError, maskSecretsIn } from './mask-path.js';
 
 export interface FileOutcome {
   path: string;
@@ -57,6 +58,18 @@ const INLINE_SCAN_BYTES = 8 * 1024 * 1024;
  * run; what reads and merges (merge-run.ts) loads only when there is something to read.
  */
 export async function importFiles(ledger: Ledger, files: FoundFile[], opts: ImportOptions): Promise<ImportReport> {
+  // a path holding a secret is shown masked, as the ledger stores it (mask-path.ts)
+  const onProgress = opts.onProgress && ((p: ProgressUpdate) => opts.onProgress!({ ...p, phase: maskSecretsIn(p.phase) }));
+  try {
+    const report = await runImport(ledger, files, { ...opts, onProgress });
+    return { ...report, warnings: report.warnings.map(maskSecretsIn) };
+  } catch (err) {
+    throw maskedError(err);
+  }
+}
+
+/** The import importFiles describes, its messages not yet masked. */
+async function runImport(ledger: Ledger, files: FoundFile[], opts: ImportOptions): Promise<ImportReport> {
   const warnings: string[] = [];
   const importId = `imp_${(opts.now ?? new Date()).toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}_${randomBytes(3).toString('hex')}`;
   const importedAt = opts.now ?? new Date();
@@ -70,7 +83,6 @@ export async function importFiles(ledger: Ledger, files: FoundFile[], opts: Impo
   let plan: PlannedFile[] = [];
   let outcomes: FileOutcome[];
   let unchanged: number;
-  let reading: typeof import('./merge-run.js') | undefined; // loaded when there is something to read
   try {
     const planned = await planRun(files, known, opts, warnings, tails, stats);
     plan = planned.plan;
@@ -89,8 +101,10 @@ export async function importFiles(ledger: Ledger, files: FoundFile[], opts: Impo
       const scanned = scannedFiles(plan);
       counting ??= countLinesAhead(scanned.map((f) => f.path), { inline: scanned.reduce((n, f) => n + f.bytes, 0) < INLINE_SCAN_BYTES });
       const run = { importId, importedAt, opts, known, unchanged: planned.unchanged, touched };
-      reading = await import('./merge-run.js');
+      const reading = await import('./merge-run.js'); // loaded when there is something to read
       outcomes = await reading.readFiles(ledger, plan, counting, run);
+      // before the copies and links go: a warning may read a file again
+      if (outcomes.length) warnings.push(...(await reading.runWarnings(ledger, importId, plan)));
     }
   } catch (err) {
     throw tails.named(err, plan);
@@ -98,7 +112,6 @@ export async function importFiles(ledger: Ledger, files: FoundFile[], opts: Impo
     counting?.cancel(); // done, or no longer needed
     tails.remove();
   }
-  if (reading && outcomes.length) warnings.push(...(await reading.runWarnings(ledger, importId)));
 
   const sum = (k: keyof Omit<FileOutcome, 'path' | 'format'>) => outcomes.reduce((n, f) => n + f[k], 0);
   return {

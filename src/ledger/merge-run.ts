@@ -16,6 +16,8 @@ import type { FileOutcome, ImportOptions } from './import-run.js';
 import { scanPlannedLines } from './plan-files.js';
 import { relabelTails } from './tail-read.js';
 import { rememberedModelIds, rememberModelIds } from './model-id-cache.js';
+import { maskStagedPaths, storedPath } from './mask-path.js';
+import { repeatedRowBlocks } from './repeated-rows.js';
 
 /*
  * The reading half of an import (import-run.ts plans it): the planned files staged, or written in one
@@ -61,6 +63,7 @@ async function mergeRun(ledger: Ledger, plan: PlannedFile[], direct: PlannedFile
   const { importId, opts } = run;
   await stageFiles(ledger, plan, importId, { skip: direct, onProgress: opts.onProgress });
   await relabelTails(ledger, plan); // rows of a file read from an offset: its own path and line numbers
+  await maskStagedPaths(ledger, plan); // a path holding a secret: stored (and compared) masked
   tracePhase('import: staged');
   const modelMap = await stagedModelMap(ledger, opts.modelIds, sampledModelNames(direct));
   tracePhase('import: model names mapped');
@@ -92,13 +95,13 @@ async function writeRun(ledger: Ledger, plan: PlannedFile[], direct: PlannedFile
   if (written.rechecks.length) await settleDirectCounts(ledger, importId, direct, written);
   for (const [file, c] of written.counts) counts.set(file, c);
   const result: FileOutcome[] = plan.map((f) => ({
-    path: f.resumed?.path ?? f.path,
+    path: storedPath(f),
     rows_read: 0,
     imported: 0,
     duplicates: 0,
     rejected: 0,
     skipped: 0,
-    ...counts.get(f.resumed?.path ?? f.path),
+    ...counts.get(storedPath(f)),
     format: f.importer.id,
   }));
   await recordFiles(ledger, importId, importedAt, result);
@@ -138,9 +141,12 @@ function stagedRows(ledger: Ledger): Promise<{ usage_rows: number; bucket_rows: 
   return ledger.one(sql('import/staged_table_rows'));
 }
 
-/** The warnings about the rows a run wrote: times it approximated, files that repeat themselves. */
-export async function runWarnings(ledger: Ledger, importId: string): Promise<string[]> {
-  return [...(await approximateTimes(ledger, importId)), ...(await repeatedBlocks(ledger))];
+/**
+ * The warnings about the rows a run wrote: times it approximated, files that repeat themselves in
+ * full or in blocks of rows (repeated-rows.ts reads those of `plan` again, while their links exist).
+ */
+export async function runWarnings(ledger: Ledger, importId: string, plan: PlannedFile[]): Promise<string[]> {
+  return [...(await approximateTimes(ledger, importId)), ...(await repeatedBlocks(ledger)), ...(await repeatedRowBlocks(ledger, plan))];
 }
 
 /**

@@ -28,7 +28,7 @@ const CC = 'claude-code/projects/-home-dev-acme-web/6661f48b-9a43-434a-af39-b219
 const CODEX = 'codex/sessions/2026/10/14/rollout-2026-10-14T09-12-03-01a139ae-dca3-798e-9bcb-82034fba541e.jsonl';
 const SUBSET: Pick[] = [
   { sample: 'openai/usage-dashboard.csv', mutation: 'concat-twice' }, // issue 14's csv-repeat-doubles: now warns
-  { sample: 'openai/usage-dashboard.csv', mutation: 'dup-block', known: 'csv-repeat-doubles' },
+  { sample: 'openai/usage-dashboard.csv', mutation: 'dup-block' }, // issue 14's csv-repeat-doubles: a repeated block warns too
   { sample: 'openai/usage-dashboard.csv', mutation: 'invalid-byte' },
   { sample: 'openai/usage-dashboard.csv', mutation: 'secret-sk-proj' },
   { sample: 'anthropic/console-usage.csv', mutation: 'nan-string' },

@@ -28,12 +28,6 @@ export const KNOWN: Known[] = [
     matches: (r, f) => LINE_DAMAGE.test(r.c.mutation) && among(f, 'row-level', 'pair-good-file-imports', 'error-names-line') && /UTF-8|utf-8|unicode/.test(f.message),
   },
   {
-    id: 'csv-repeat-doubles',
-    source: 'issue 14',
-    why: "a CSV whose rows repeat doubles its totals silently (identical-dimension rows are summed); a whole file written twice now warns, a repeated block of rows does not",
-    matches: (r, f) => r.c.kind === 'csv' && f.check === 'no-silent-double',
-  },
-  {
     id: 'json-doc-twice',
     source: 'mutation run',
     why: 'a JSON document written twice into one file ([…][…]) loses every record: read as two unparsable records, rejected or skipped',
