@@ -40,6 +40,7 @@ export async function priceLedger(ledger: Ledger, pricesFile?: string): Promise<
   await ledger.run(sql('pricing/create_local_day_macro'));
   await ledger.run(sql('pricing/create_period_macros'));
   await ledger.run(sql('forensics/create_cold_starts_macro'));
+  await ledger.run(sql('forensics/create_agent_turns_macro'));
 }
 
 /** Writes a file into a temp folder and returns its path. */

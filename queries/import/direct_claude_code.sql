@@ -1,29 +1,30 @@
 -- One-pass import of Claude Code transcripts (see src/ledger/direct-import.ts): while the ledger holds
 -- no claude-code rows, each response goes straight into it, labelled, masked and with its canonical
 -- model id, as stage_claude_code.sql and insert_staged_usage.sql would write it in two steps with a
--- merge plan between them that, with nothing to merge with, would decide nothing. The other rows
--- claude_code_staged yields (per file: duplicates, skipped lines, a file to read again line by line)
--- are handed to the importer through recount_file_row (src/ledger/import-functions.ts). Prompts are
--- labelled and stored once: a row carries its prompt's md5, the first row after each prompt line its
--- text too, which src/ledger/prompts.ts then moves into the prompts table.
--- params: $files, $exact VARCHAR[][] (8 batches each; $exact empty), $import_id VARCHAR, $task_types,
---         $tiers and the rules' own (src/classify/compile.ts splices in each row's rule key where it
---         says /*rule_key*/ and the labels of the distinct keys where it says /*rule_labels*/)
+-- merge plan between them that, with nothing to merge with, would decide nothing. It reads the rows
+-- direct_claude_code_staged.sql read into direct_staged; the other rows claude_code_staged yields per
+-- file (duplicates, skipped lines, a file to read again line by line) are handed to the importer
+-- through recount_file_row (src/ledger/import-functions.ts), and insert_staged_events.sql writes its
+-- agent events from there. Prompts are labelled and stored once: a row carries its prompt's md5, the
+-- first row after each prompt line its text too, which src/ledger/prompts.ts then moves into the
+-- prompts table.
+-- params: $task_types, $tiers and the rules' own (src/classify/compile.ts splices in each row's rule
+--         key where it says /*rule_key*/ and the labels of the distinct keys where it says /*rule_labels*/)
 INSERT INTO usage BY NAME
-WITH staged AS MATERIALIZED (
-  SELECT * FROM claude_code_staged($files, $exact, $import_id)
+WITH staged AS (
+  SELECT * FROM direct_staged
 ),
-handed_over AS MATERIALIZED (
+handed_over AS MATERIALIZED (  -- one statement writes one table: the per-file counts through recount_file_row
   SELECT count(*) FILTER (WHERE NOT recount_file_row(source_file, row_kind, row_count)) AS refused
   FROM staged
-  WHERE row_kind <> 'usage'
+  WHERE row_kind NOT IN ('usage', 'event')  -- events: insert_staged_events.sql
 ),
 models AS (  -- one call per distinct raw name
   SELECT model_raw, recount_model_id(model_raw) AS model
   FROM (SELECT DISTINCT model_raw FROM staged WHERE row_kind = 'usage')
 ),
 keyed AS NOT MATERIALIZED (  -- as staged_usage holds them (a transcript names no API key), with what the rules read
-  SELECT s.* EXCLUDE (row_kind, reason, raw, row_count), m.model, NULL::VARCHAR AS api_key, /*rule_key*/ NULL AS rule_key
+  SELECT s.* EXCLUDE (row_kind, reason, raw, row_count, event), m.model, NULL::VARCHAR AS api_key, /*rule_key*/ NULL AS rule_key
   FROM staged s
   LEFT JOIN models m USING (model_raw)
   WHERE s.row_kind = 'usage' AND (SELECT refused FROM handed_over) = 0  -- every other row handed over first

@@ -10,7 +10,7 @@ FROM (
   UNION ALL
   SELECT source_file, action, coalesce(row_count, 1) FROM invoice_plan
   UNION ALL
-  SELECT source_file, row_kind, coalesce(row_count, 1) FROM staged_usage WHERE row_kind <> 'usage'
+  SELECT source_file, row_kind, coalesce(row_count, 1) FROM staged_usage WHERE row_kind NOT IN ('usage', 'event')  -- events are no source rows
   UNION ALL
   SELECT source_file, row_kind, coalesce(row_count, 1) FROM staged_invoice WHERE row_kind <> 'usage'
 )

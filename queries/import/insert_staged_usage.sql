@@ -9,7 +9,7 @@
 -- and $tiers turn a rule index into a label), the prompt's text read from the staged rows by its md5.
 INSERT INTO usage BY NAME
 WITH planned AS (
-  SELECT s.* EXCLUDE (row_kind, reason, raw, row_count, model, tags, prompt_text, prompt_hash, task_type, tier, session_id, project, workspace, agent_id, time_source),
+  SELECT s.* EXCLUDE (row_kind, reason, raw, row_count, event, model, tags, prompt_text, prompt_hash, task_type, tier, session_id, project, workspace, agent_id, time_source),
          coalesce(s.time_source, 'record') AS time_source,
          coalesce(map_extract_value($model_map, s.model_raw), s.model) AS model,
          coalesce(s.prompt_hash, md5(mask_secrets(s.prompt_text))) AS prompt_hash,

@@ -189,6 +189,38 @@ SELECT CASE WHEN d_cached > d_in THEN 'reject' ELSE 'usage' END AS row_kind,
        prompt_text
 FROM usage_rows
 UNION ALL BY NAME
+-- agent_events rows (issue 18): the user's prompts, turn_aborted (interrupted), tool calls and their
+-- outputs, keyed by call_id (a fork's copies of its parent's calls count once) or by session and time.
+-- They are no usage rows: the import moves them into agent_events (insert_staged_events.sql), uncounted.
+SELECT 'event' AS row_kind,
+       CASE kind WHEN 'tool_call' THEN 'call:' || call_id WHEN 'tool_result' THEN 'result:' || call_id
+                 ELSE kind || ':' || session_id || '@' || CAST(ts AS VARCHAR) END AS record_key,
+       'codex' AS source, source_file, source_line, $import_id AS import_id, ts AS started_at, session_id, is_sidechain,
+       {'event': kind, 'call_id': call_id,
+        'prompt_hash': CASE WHEN kind = 'prompt' THEN md5(mask_secrets(left(prompt, 4000))) END,
+        'tool_name': tool_name, 'program': shell_program(command), 'command_hash': md5(command),
+        'is_test_run': is_test_command(command), 'is_error': CAST(failed AS BOOLEAN), 'exit_code': CAST(exit_code AS INTEGER),
+        'error_hash': error.error_hash, 'error_first_line': error.error_first_line} AS event  -- as create_staged_usage.sql types it
+FROM (
+  SELECT l.source_file, l.source_line, try_cast(l.f[2] AS TIMESTAMPTZ) AS ts, l.f[23] AS call_id, l.f[21] AS prompt,
+         l.exit_code, l.failed, l.error,
+         CASE WHEN l.f[1] = 'event_msg' AND l.f[3] = 'user_message' AND l.f[21] IS NOT NULL THEN 'prompt'
+              WHEN l.f[1] = 'event_msg' AND l.f[3] = 'turn_aborted' AND coalesce(l.f[26], 'interrupted') = 'interrupted' THEN 'interrupt'
+              WHEN l.f[1] = 'response_item' AND l.f[3] IN ('function_call', 'custom_tool_call', 'local_shell_call') THEN 'tool_call'
+              WHEN l.f[1] = 'response_item' AND l.f[3] IN ('function_call_output', 'custom_tool_call_output') THEN 'tool_result'
+         END AS kind,
+         coalesce(l.f[20], CASE l.f[3] WHEN 'local_shell_call' THEN 'local_shell' END) AS tool_name,
+         CASE WHEN l.f[3] IN ('function_call', 'local_shell_call') THEN codex_command(coalesce(l.f[24], l.f[25])) END AS command,
+         coalesce(s.parent_thread_id, s.own_id,
+                  nullif(regexp_extract(l.source_file, '([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\.jsonl$', 1), '')) AS session_id,
+         s.forked_from IS NOT NULL OR coalesce(s.src LIKE '{%"subagent"%', false) AS is_sidechain
+  FROM codex_lines l
+  LEFT JOIN sessions s USING (source_file)
+  WHERE l.ok AND (l.f[1] = 'event_msg' AND l.f[3] IN ('user_message', 'turn_aborted')
+                  OR l.f[1] = 'response_item' AND l.f[3] IN ('function_call', 'custom_tool_call', 'local_shell_call', 'function_call_output', 'custom_tool_call_output'))
+)
+WHERE kind IS NOT NULL AND ts IS NOT NULL AND session_id IS NOT NULL AND (call_id IS NOT NULL OR kind IN ('prompt', 'interrupt'))
+UNION ALL BY NAME
 SELECT 'reject' AS row_kind, reason, raw, 'codex' AS source, source_file, source_line, $import_id AS import_id
 FROM checked
 WHERE reason IS NOT NULL

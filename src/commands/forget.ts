@@ -31,7 +31,7 @@ export async function forgetCommand(flags: ForgetFlags): Promise<void> {
       throw new RecountError(`no import ${importId} in ${ledger.path}`, 'list the imports with `recount query imported_files`');
     }
     await ledger.transaction(async () => {
-      for (const table of ['prompts', 'usage', 'invoice_lines', 'rejects', 'import_files', 'file_state']) await ledger.run(sql(`ledger/forget/delete_${table}`), { import_id: importId });
+      for (const table of ['prompts', 'usage', 'agent_events', 'invoice_lines', 'rejects', 'import_files', 'file_state']) await ledger.run(sql(`ledger/forget/delete_${table}`), { import_id: importId });
     });
     if (flags.json) {
       process.stdout.write(toJson({ import_id: importId, removed: found }));

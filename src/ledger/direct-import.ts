@@ -23,7 +23,9 @@ import { byImporter, fileParams, readerError, withStagingMemory, type PlannedFil
  *     way. Its rows carry no source_line (numbering lines would make the read single-threaded);
  *   - transcripts (Claude Code) are deduplicated by the statement itself, which hands each file's
  *     other counts over through recount_file_row (import-functions.ts) and leaves the files its fast
- *     reader could not number exactly to be staged and merged the general way.
+ *     reader could not number exactly to be staged and merged the general way. Their lines are read
+ *     once into the temp table direct_staged first, whose agent events (issue 18) then go straight to
+ *     agent_events (insert_staged_events.sql): no row crosses into JS, none is written twice.
  * Either way the outcome is the general path's.
  */
 
@@ -65,6 +67,11 @@ export function sampledModelNames(files: PlannedFile[]): string[] {
   return files.flatMap(({ path, importer }) => importer.sampleModelNames?.(path) ?? []);
 }
 
+/** An importer whose direct statement writes what its `<query>_staged.sql` read into direct_staged. */
+function readsStaged(importer: Importer): boolean {
+  return sql(`import/${importer.direct!.query}`).includes('direct_staged');
+}
+
 /**
  * Writes the one-pass files into the ledger, inside the caller's transaction, and returns their
  * counts and the files left to the general path. Model ids come from `modelMap` (a statement that
@@ -86,9 +93,17 @@ export async function insertDirect(
     });
     const files = fileParams(importer, paths, [], new Map(planned.map((f) => [f.path, f.bytes])));
     const mapped = statement.includes('$model_map'); // one that meets its names as it reads binds none (recount_model_id)
-    const bound = { ...params, ...files.params, import_id: opts.importId, ...(mapped ? { model_map: opts.modelMap } : {}) };
-    const types = { ...files.types, ...(mapped ? { model_map: MAP(VARCHAR, VARCHAR) } : {}) };
-    const run = () => ledger.runWatched(statement, bound, (percent) => opts.onTick(importer, paths, percent), types);
+    // one that writes what <query>_staged.sql read into direct_staged (the lines read once, for its usage
+    // rows and for the agent events insert_staged_events.sql writes: one statement writes one table)
+    const read = readsStaged(importer) ? sql(`import/${query}_staged`) : null;
+    const readParams = { ...files.params, import_id: opts.importId };
+    const bound = { ...params, ...(read ? {} : readParams), ...(mapped ? { model_map: opts.modelMap } : {}) };
+    const types = { ...(read ? {} : files.types), ...(mapped ? { model_map: MAP(VARCHAR, VARCHAR) } : {}) };
+    const tick = (percent: number | null) => opts.onTick(importer, paths, percent);
+    const run = async () => {
+      if (read) await ledger.runWatched(read, readParams, tick, files.types);
+      await ledger.runWatched(statement, bound, tick, types);
+    };
     // the rows' order in the ledger means nothing (the general path writes them in hash order too),
     // and keeping it would make DuckDB insert them on one thread
     await ledger.run('SET preserve_insertion_order = false');

@@ -93,6 +93,7 @@ async function writeRun(ledger: Ledger, plan: PlannedFile[], direct: PlannedFile
   const counts = merged ? await mergeStaged(ledger, importId, importedAt, mergeMap, rules) : new Map<string, Partial<FileOutcome>>();
   if (merged) await storePrompts(ledger, importId);
   if (written.rechecks.length) await settleDirectCounts(ledger, importId, direct, written);
+  await ledger.run(sql('import/insert_staged_events')); // agent events (issue 18): no source rows, no counts
   for (const [file, c] of written.counts) counts.set(file, c);
   const result: FileOutcome[] = plan.map((f) => ({
     path: storedPath(f),

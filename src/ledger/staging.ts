@@ -32,6 +32,7 @@ export interface PlannedFile {
  */
 export async function stageFiles(ledger: Ledger, plan: PlannedFile[], importId: string, opts: { skip?: PlannedFile[]; onProgress?: ProgressListener } = {}): Promise<void> {
   await ledger.run(sql('import/create_staged_usage'));
+  await ledger.run(sql('import/create_direct_staged')); // after staged_usage, whose columns it takes
   await ledger.run(sql('import/create_staged_invoice'));
   await ledger.run(sql('import/create_stage_files'));
   for (const macro of STAGING_MACROS) await ledger.run(sql(`import/macros/${macro}`));
@@ -66,6 +67,12 @@ const STAGING_MACROS = [
   'json_texts',
   'otlp_attributes',
   'otlp_attr',
+  'is_test_command',
+  'shell_program',
+  'tool_result_text',
+  'stated_exit_code',
+  'tool_error',
+  'codex_command',
   'claude_code_line',
   'claude_code_lines',
   'claude_code_staged',

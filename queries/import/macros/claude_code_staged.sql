@@ -61,7 +61,11 @@ grouped AS MATERIALIZED (
                              + usage.cache_write_1h_tokens + usage.output_tokens),
                   'pos': pos}) FILTER (WHERE is_usage AND reason IS NULL) AS pick,
          list_distinct(flatten(list(line_tools) FILTER (WHERE is_usage AND line_tools IS NOT NULL))) AS tools,
-         list({'pos': pos, 'prompt': prompt}) FILTER (WHERE prompt IS NOT NULL) AS prompts
+         list({'pos': pos, 'prompt': prompt}) FILTER (WHERE prompt IS NOT NULL) AS prompts,
+         -- the lines that say how a turn went (agent_events): tool blocks, human prompts, interrupts
+         list({'pos': pos, 'line': event_line, 'blocks': tool_blocks,
+               'mark': CASE WHEN starts_with(prompt, '[Request interrupted by user') THEN 'interrupt' WHEN prompt IS NOT NULL THEN 'prompt' END})
+           FILTER (WHERE event_line IS NOT NULL) AS signal_lines
   FROM lines
   GROUP BY file_order, key
 ),
@@ -134,6 +138,21 @@ kept AS (  -- what the kept line carries (from its file's group), its prompt's m
 ),
 file_kept AS (
   SELECT file_order, count(*) AS kept FROM picked GROUP BY ALL
+),
+signal_rows AS (  -- the signal lines of the files read exactly
+  SELECT file_order, s.pos AS pos, s.line AS line, s.mark AS mark, s.blocks AS blocks
+  FROM (SELECT file_order, unnest(signal_lines) AS s
+        FROM grouped
+        WHERE signal_lines IS NOT NULL AND file_order IN (SELECT file_order FROM read_files))
+),
+signals AS (  -- one per event: a prompt or interrupt line, or each tool block of a line
+  SELECT file_order, pos, line, mark AS kind, NULL AS call_id, NULL AS tool_name, NULL AS command, NULL AS is_error, NULL AS error
+  FROM signal_rows
+  WHERE mark IS NOT NULL
+  UNION ALL
+  SELECT file_order, pos, line, b.kind, b.call_id, b.tool_name, b.command, b.is_error,
+         CASE WHEN b.error_content IS NOT NULL THEN tool_error(tool_result_text(b.error_content)) END AS error  -- a failed result's text, read once here
+  FROM (SELECT file_order, pos, line, unnest(blocks) AS b FROM signal_rows WHERE blocks IS NOT NULL)
 )
 SELECT 'usage' AS row_kind,
        key AS record_key,
@@ -177,6 +196,25 @@ SELECT 'skip' AS row_kind, 'claude-code' AS source, f.source_file, run_id AS imp
 FROM files f
 JOIN read_files USING (source_file)
 WHERE f.skipped > 0
+UNION ALL BY NAME
+-- agent_events rows (issue 18), keyed by the tool call's id (its call and its result) or the line's
+-- uuid, so copies of a line in other files (a subagent's, a resumed session's) count once. They are
+-- no usage rows: the import moves them into agent_events (insert_staged_events.sql), uncounted.
+SELECT 'event' AS row_kind,
+       CASE WHEN kind = 'tool_call' THEN 'call:' || call_id
+            WHEN kind = 'tool_result' THEN 'result:' || call_id
+            ELSE kind || ':' || coalesce(line.uuid, line.session_id || '@' || CAST(line.ts AS VARCHAR)) END AS record_key,
+       'claude-code' AS source, f.source_file, e.pos - f.line_offset AS source_line, run_id AS import_id,
+       line.ts AS started_at, line.session_id, line.is_sidechain,
+       {'event': CASE WHEN error.rejected THEN 'tool_rejected' ELSE kind END,
+        'call_id': call_id, 'prompt_hash': CASE WHEN kind = 'prompt' THEN p.prompt_hash END, 'tool_name': tool_name,
+        'program': shell_program(command), 'command_hash': md5(command), 'is_test_run': is_test_command(command),
+        'is_error': is_error, 'exit_code': error.exit_code, 'error_hash': error.error_hash,
+        'error_first_line': error.error_first_line} AS event  -- as create_staged_usage.sql types it
+FROM signals e
+JOIN read_files f USING (file_order)
+LEFT JOIN prompts p ON p.file_order = e.file_order AND p.pos = e.pos  -- an equi-join (a hash join); the kind picks the prompt's
+WHERE line.ts IS NOT NULL AND line.session_id IS NOT NULL AND (call_id IS NOT NULL OR kind IN ('prompt', 'interrupt'))
 UNION ALL BY NAME
 SELECT 'recheck' AS row_kind, 'claude-code' AS source, source_file, run_id AS import_id
 FROM recheck
