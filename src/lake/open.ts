@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Ledger } from '../ledger/ledger.js';
 import { sql } from '../ledger/sql.js';
@@ -7,21 +9,44 @@ import { fillMarkers, isLakeDir, noLake } from './spec.js';
 type Column = { column_name: string; column_type: string };
 
 /**
- * A read-only session over a lake: an in-memory DuckDB whose usage, invoice_lines, import_files and
- * file_state are views over the lake's Parquet files, with the ledger's columns and types, so every
- * query, forensics, what-if and report runs on it unchanged; so is rejects, without the rejected lines
- * (raw is NULL). settings and prompts stay empty: they are local to each ledger.
+ * A read-only session over a lake: a DuckDB file of its own (in the temp folder, removed on close)
+ * whose usage, invoice_lines, import_files, file_state and rejects hold the lake's rows, read from
+ * the Parquet files once, with the ledger's columns and types, so every query, forensics, what-if and
+ * report runs on it unchanged. Rejects come without the rejected lines (raw is NULL); settings and
+ * prompts stay empty: they are local to each ledger. Read once, not through views over read_parquet:
+ * a lake holds thousands of small files, every scan opens each one, and a report scans usage dozens
+ * of times (docs/benchmarks.md: 34× the ledger's time at 200k rows over views).
  */
 export async function openLake(dir: string): Promise<Ledger> {
   if (!isLakeDir(dir)) throw noLake(dir);
   readManifest(dir);
-  const ledger = await Ledger.open(':memory:');
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'recount-lake-'));
+  const removeScratch = () => fs.rmSync(scratch, { recursive: true, force: true });
+  let ledger: Ledger;
   try {
-    // the report and error messages name the lake, not ':memory:'
-    Object.defineProperty(ledger, 'path', { value: `lake:${dir}` });
+    ledger = await Ledger.open(path.join(scratch, 'lake.duckdb'));
+  } catch (err) {
+    removeScratch();
+    throw err;
+  }
+  const close = ledger.close.bind(ledger);
+  // the report and error messages name the lake, not the session's file, which goes with the session
+  Object.defineProperty(ledger, 'path', { value: `lake:${dir}` });
+  Object.defineProperty(ledger, 'close', {
+    value: () => {
+      try {
+        close();
+      } finally {
+        removeScratch();
+      }
+    },
+  });
+  try {
     await ledger.run(sql('lake/prepare_templates'));
     await ledger.run(sql('lake/set_asof_loop_join'));
-    for (const table of [...PARTITIONED, ...PER_MACHINE]) await createView(ledger, dir, table);
+    await ledger.run(sql('lake/set_insertion_order_off'));
+    for (const table of [...PARTITIONED, ...PER_MACHINE]) await readTable(ledger, dir, table);
+    await ledger.run(sql('lake/reset_insertion_order'));
     await ledger.run(sql('lake/create_usage_with_prompts'));
     return ledger;
   } catch (err) {
@@ -30,7 +55,7 @@ export async function openLake(dir: string): Promise<Ledger> {
   }
 }
 
-async function createView(ledger: Ledger, dir: string, table: string): Promise<void> {
+async function readTable(ledger: Ledger, dir: string, table: string): Promise<void> {
   const partitioned = (PARTITIONED as readonly string[]).includes(table);
   const pattern = partitioned ? path.join(dir, table, '*', '*', '*.parquet') : path.join(dir, table, '*.parquet');
   const [{ files }] = await ledger.all<{ files: number }>(sql('lake/lake_files'), { pattern });
@@ -44,12 +69,16 @@ async function createView(ledger: Ledger, dir: string, table: string): Promise<v
   const columns = template.map((c) => columnExpr(c, have)).join(',\n       ');
   const fill = (text: string) => fillMarkers(text, { columns, files: read, table });
   if (table === 'usage') {
-    await ledger.withMemoryLimit('1GB', () => ledger.run(fill(sql('lake/create_usage_dropped'))));
-    await ledger.run(fill(sql('lake/create_usage_view')));
+    await ledger.withMemoryLimit('1GB', async () => {
+      await ledger.run(fill(sql('lake/create_usage_rows')));
+      await ledger.run(sql('lake/create_usage_dropped'));
+      await ledger.run(sql('lake/delete_usage_dropped'));
+    });
+    await ledger.run(sql('lake/create_usage_view'));
   } else if (table === 'invoice_lines') {
-    await ledger.run(fill(sql('lake/create_invoice_lines_view')));
+    await ledger.run(fill(sql('lake/create_invoice_lines_rows')));
   } else {
-    await ledger.run(fill(sql('lake/create_table_view')));
+    await ledger.run(fill(sql('lake/create_table_rows')));
   }
 }
 

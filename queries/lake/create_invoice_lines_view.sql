@@ -1,7 +1,0 @@
--- invoice_lines over the lake: each line once across machines; as the importer does for re-pulled
--- cost exports, the newest import's copy wins (then the machine name).
--- $columns and $files from src/lake/open.ts.
-CREATE OR REPLACE VIEW invoice_lines AS
-SELECT $columns
-FROM $files f
-QUALIFY row_number() OVER (PARTITION BY f.source, f.record_key ORDER BY f.import_id DESC, f.machine) = 1
