@@ -1,5 +1,6 @@
--- replay_rows: what a what-if replays — the counted rows of the period (usage_counted, so a request
--- seen by two sources is replayed once), each with its replay order key (order_us, order_hash: start
+-- replay_rows: what a what-if replays — the rows of the period from replay_input (a temp view: the
+-- counted rows, usage_counted, so a request seen by two sources is replayed once; or the agent usage a
+-- plan meters: create_replay_input_*.sql), each with its replay order key (order_us, order_hash: start
 -- time, then a hash of source and record key — independent of import order), its thread, the observed
 -- cold-start kind, and dense ids (*_ix) the engine uses as typed-array indexes. provider_ix names the
 -- price list the row is served under (usage_priced's price_provider): a re-priced request costs that
@@ -23,7 +24,7 @@ WITH counted AS (
          DATE '1970-01-01' + CAST(epoch_us(started_at) // 86400000000 AS INTEGER) AS usage_day,  -- UTC (see usage_priced)
          CASE WHEN bucket_width IS NULL AND session_id IS NOT NULL
               THEN coalesce(agent_id, CASE WHEN is_sidechain THEN 'sidechain' ELSE 'main' END) END AS thread
-  FROM usage_counted
+  FROM replay_input
   WHERE in_period(started_at, bucket_width, $since, $until, $tz)
 ),
 breaks AS (

@@ -5,11 +5,11 @@ import { toJson } from '../format/table.js';
 import { emptyPeriodNote } from '../format/coverage.js';
 import { resolveDbPath } from '../ledger/ledger.js';
 import { withSession } from '../ledger/session.js';
-import { resolvePeriod, type PeriodFlags } from '../period.js';
+import { describePeriod, resolvePeriod, type PeriodFlags } from '../period.js';
 import { gatherReportData } from '../report/data.js';
 import { renderReport } from '../report/render.js';
-import { readPolicy } from '../replay/policy.js';
-import { resolvePolicyFile } from '../replay/policy-check.js';
+import { readPolicies, replayWarnings } from '../replay/policy-check.js';
+import { warnOnStderr } from './whatif.js';
 import { checkOutPath, reportFileName, writeFileAtomic } from '../report/write.js';
 
 export interface ReportFlags extends PeriodFlags {
@@ -34,8 +34,10 @@ export async function reportCommand(flags: ReportFlags): Promise<void> {
   if (flags.title != null && !flags.title.trim()) throw new RecountError('--title is empty', 'give the report a title, or leave --title out');
   const started = performance.now();
   const content = await withSession({ ...flags, readOnly: true }, async (session) => {
-    const policies = (flags.policy ?? []).map((file) => readPolicy(resolvePolicyFile(file), session.prices));
+    // the same warnings as `whatif`: what a policy file holds that the replay does not read, rules that do nothing
+    const policies = readPolicies(flags.policy ?? [], session.prices, warnOnStderr);
     const data = await gatherReportData(session, period, { title: flags.title, redact: flags.redact, policies });
+    if (data.whatif) for (const w of await replayWarnings(session.ledger, policies, data.whatif, describePeriod(period))) warnOnStderr(w);
     if (!data.headline.requests && !flags.json) process.stderr.write(`note: ${await emptyPeriodNote(session.ledger, period)}\n`);
     return renderReport(data);
   });

@@ -1,5 +1,6 @@
 import { renderTable, usd } from '../format/table.js';
 import type { PlansReport } from '../replay/plan-outcome.js';
+import type { PlanRouting } from '../replay/plan-routing.js';
 
 /** The plan comparison of `recount whatif` as text: one row per plan, where limits tripped, the cheapest mix. */
 export function renderPlans(r: PlansReport): string[] {
@@ -35,6 +36,7 @@ export function renderPlans(r: PlansReport): string[] {
   if (paying.length) {
     out.push('', `break-even: a plan pays off for a seat whose agent usage at list prices passes its fee, while its limits hold the work: ${paying.map((p) => `${p.name} ${usd(p.break_even_usd_per_seat_month)} a month (${p.seats_past_break_even} of ${p.seats} seats past it)`).join('; ')}`);
   }
+  for (const p of r.plans) if (p.routing) out.push('', routingLine(p.name, p.routing));
   for (const p of r.plans.filter((x) => x.trips_total > 0)) {
     out.push('', `── ${p.name}: ${p.trips_total} limit${p.trips_total === 1 ? '' : 's'} tripped (central)${p.trips_total > 10 ? ', the first 10' : ''}`);
     for (const t of p.trips.slice(0, 10)) {
@@ -48,6 +50,14 @@ export function renderPlans(r: PlansReport): string[] {
   }
   out.push('', `plan assumptions: ${r.assumptions}`);
   return out;
+}
+
+/** What a plan file's own rules did before its plan metered the requests. */
+function routingLine(plan: string, g: PlanRouting): string {
+  const rules = g.by_rule.filter((x) => x.moved_requests > 0).map((x) => `${x.rule} ${x.moved_requests.toLocaleString('en-US')}`);
+  const kept = g.kept_requests ? `; ${g.kept_requests.toLocaleString('en-US')} kept as they ran (unpriced)` : '';
+  return `── ${plan}: its rules ran first, the plan meters the routed requests: ${g.moved_requests.toLocaleString('en-US')} of ${g.requests.toLocaleString('en-US')} agent requests moved to another model` +
+    `${rules.length ? ` (${rules.join(', ')})` : ''}${kept}; at list prices ${usd(g.api_equivalent_before_usd)} as they ran → ${usd(g.api_equivalent_usd.central)} routed (${span(g.api_equivalent_usd)} at the routing's ends)`;
 }
 
 const span = (r: { low: number; high: number; central: number }) => (Math.abs(r.high - r.low) < 0.005 ? usd(r.central) : `${usd(r.low)} – ${usd(r.high)}`);

@@ -2,11 +2,10 @@ import { withSession } from '../ledger/session.js';
 import { describePeriod, resolvePeriod, type PeriodFlags } from '../period.js';
 import { renderTable, toJson, usd } from '../format/table.js';
 import { verbose, wrapLine } from '../format/output-options.js';
-import { readPolicy } from '../replay/policy.js';
 import { litellmConfig } from '../replay/litellm-write.js';
 import { writeFileAtomic } from '../report/write.js';
-import { policyWarnings, resolvePolicyFile } from '../replay/policy-check.js';
-import { ledgerRules } from '../classify/classify.js';
+import { readPolicies, replayWarnings } from '../replay/policy-check.js';
+import type { TierShares } from '../replay/tier-targets.js';
 import { runWhatIf, type PolicyOutcome, type Range, type WhatIfReport } from '../replay/whatif.js';
 import { RecountError } from '../errors.js';
 import { renderPlans } from './whatif-plans.js';
@@ -19,25 +18,24 @@ export interface WhatIfFlags extends PeriodFlags {
   emitLitellm?: string; // write the first policy as a LiteLLM proxy config there
 }
 
+/** A warning on stderr (stdout stays data), as `whatif` and `report` say them. */
+export const warnOnStderr = (message: string): void => void process.stderr.write(`warning: ${message}\n`);
+
 /** Replays the period under each --policy and prints what each would have cost. */
 export async function whatifCommand(flags: WhatIfFlags): Promise<void> {
   const period = resolvePeriod(flags);
   if (!flags.policy?.length) throw new RecountError('no policy to replay', 'pass --policy FILE or a bundled policy by name (e.g. --policy cheap-by-default); repeat it to compare several');
   await withSession(flags, async ({ ledger, prices }) => {
-    const policies = flags.policy!.map((file) => readPolicy(resolvePolicyFile(file), prices));
-    for (const w of policies.flatMap((p) => p.warnings ?? [])) process.stderr.write(`warning: ${w}\n`);
+    const policies = readPolicies(flags.policy!, prices, warnOnStderr);
     if (flags.emitLitellm) {
       // before the replay: a policy LiteLLM cannot express fails fast
       writeFileAtomic(flags.emitLitellm, litellmConfig(policies[0], prices));
       process.stderr.write(`wrote ${flags.emitLitellm}: policy ${policies[0].name} as a LiteLLM config\n`);
     }
     const report = await runWhatIf(ledger, prices, period, policies);
-    if (report.history.requests > 0) {
-      // a rule that can do nothing is most often a typo: said on stderr, the output stays as it is
-      const known = new Set([...(await ledgerRules(ledger)).rules.map((r) => r.taskType), 'unclassified']);
-      const warnings = policies.filter((p) => !p.plan).flatMap((p, i) => policyWarnings(p, known, report.policies[i]?.savings_by_rule ?? [], describePeriod(period)));
-      for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
-    }
+    for (const w of report.policies.flatMap((p) => p.warnings ?? [])) warnOnStderr(w); // fail_rate: observed, short of turns
+    // a rule that can do nothing is most often a typo: said on stderr, the output stays as it is
+    for (const w of await replayWarnings(ledger, policies, report, describePeriod(period))) warnOnStderr(w);
     process.stdout.write(flags.json ? toJson(report) : renderWhatIf(report, describePeriod(period)));
   });
 }
@@ -82,6 +80,13 @@ export function renderWhatIf(r: WhatIfReport, periodText: string): string {
   return out.join('\n').split('\n').flatMap((line) => wrapLine(line)).join('\n') + '\n';
 }
 
+/** The calls per tier now → after, against the routing guides' targets (tier-targets.ts). */
+function tierSharesLine(t: PolicyOutcome['tier_shares']): string {
+  const shares = (x: TierShares) => x.tiers.map((y) => pct(y.request_share)).join(' / ');
+  const verdict = (x: TierShares) => (x.requests === 0 ? 'no calls' : x.outside_targets.length ? `outside (${x.outside_targets.join('; ')})` : 'within targets');
+  return `calls by tier 1/2/3: now ${shares(t.before)} → after ${shares(t.after)}; now ${verdict(t.before)}, after ${verdict(t.after)}`;
+}
+
 function renderPolicy(p: PolicyOutcome): string[] {
   const lines = [`── ${p.name}${p.description ? `: ${p.description}` : ''} (${p.file}, fingerprint ${p.fingerprint})`];
   lines.push(`cost ${usd(p.cost_usd.central)} (bounds ${usd(p.cost_usd.low)} – ${usd(p.cost_usd.high)}) vs ${usd(p.baseline_cost_usd)} at list prices`);
@@ -111,6 +116,7 @@ function renderPolicy(p: PolicyOutcome): string[] {
       { key: 'cost_after_usd', label: 'after' },
     ],
   ).trimEnd());
+  lines.push(tierSharesLine(p.tier_shares));
   const types = p.task_types.slice(0, 8);
   if (types.length) lines.push('', renderTable(types, [{ key: 'task_type', label: 'task type' }, { key: 'baseline_cost_usd', label: 'history' }, { key: 'cost_usd', label: 'replayed' }]).trimEnd());
   if (p.budget_events.length) {
@@ -129,15 +135,20 @@ function renderPolicy(p: PolicyOutcome): string[] {
   }
   if (p.sensitivity.length) lines.push(`sensitivity: ${p.sensitivity.map((s) => `${s.assumption} ±${usd(s.swing_usd / 2)}`).join(', ')}`);
   const triple = (a: { low: number; central: number; high: number }) => (a.low === a.high ? `${a.central}` : `${a.low}/${a.central}/${a.high}`);
+  // fail_rate: observed: which triples came from agent turns (n of them) and which are the policy's guesses
+  const fromData = p.assumptions.filter((a) => a.source === 'observed');
+  const from = (a: PolicyOutcome['assumptions'][number]) => (a.source === 'observed' ? `${a.turns} turns` : 'guess');
   if (verbose()) {
-    lines.push('', renderTable(p.assumptions.map((a) => ({ ...a, low: a.low, central: a.central, high: a.high })), [
+    lines.push('', renderTable(p.assumptions.map((a) => ({ ...a, low: a.low, central: a.central, high: a.high, from: from(a) })), [
       { key: 'assumption' }, { key: 'model', priority: 0 }, { key: 'task_type', label: 'task type', priority: 0 }, { key: 'low' }, { key: 'central', priority: 0 }, { key: 'high' },
+      ...(fromData.length ? [{ key: 'from' }] : []),
     ]).trimEnd());
   } else {
     // the fail rates are one per model and task type: a count here, the values behind --verbose
     const plain = p.assumptions.filter((a) => !a.model && !a.task_type).map((a) => `${a.assumption} ${triple(a)}`);
     const keyed = p.assumptions.filter((a) => a.model || a.task_type);
-    lines.push(`assumptions (low/central/high): ${[...plain, ...(keyed.length ? [`${keyed.length} more by model and task type`] : [])].join('; ')} (--verbose lists them)`);
+    const observed = fromData.length ? ` (${fromData.length} observed from agent turns, ${keyed.length - fromData.length} guessed)` : '';
+    lines.push(`assumptions (low/central/high): ${[...plain, ...(keyed.length ? [`${keyed.length} more by model and task type${observed}`] : [])].join('; ')} (--verbose lists them)`);
   }
   return lines;
 }

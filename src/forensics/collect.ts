@@ -9,8 +9,15 @@ import {
   unpricedFindings,
   type Finding,
 } from './findings.js';
+import { outcomeFindings } from './outcome-findings.js';
 
 type Row = Record<string, unknown>;
+
+/** Raise or lower a task type's routing by how its turns ended (outcome-findings.ts). */
+async function turnFindings(q: QueryRunner): Promise<Finding[]> {
+  const outcomes = await q('outcomes_by_model_and_task');
+  return outcomes.length ? outcomeFindings(outcomes, await q('model_list_prices')) : [];
+}
 
 /** Runs a named query over the period in force (`given` fills its other parameters). */
 export type QueryRunner = (name: string, given?: Record<string, string>) => Promise<Row[]>;
@@ -35,6 +42,8 @@ export async function collectFindings(
     ...runawayFindings(await q('runaway_sessions')),
     ...anomalyFindings(await q('anomalous_days')),
     ...reconciliationFindings(await q('reconciliation')),
+    // agent turns (issue 18): none on a ledger without transcripts' signals, and no prices query then
+    ...await turnFindings(q),
     ...(opts.capUsd ? budgetFindings(await q('budget_audit', { cap_usd: String(opts.capUsd) }), opts.capUsd) : []),
   ];
   return { summary, findings: rankFindings(findings).slice(0, opts.limit ?? MAX_FINDINGS), found: findings.length };

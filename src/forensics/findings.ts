@@ -2,7 +2,7 @@ import { usd } from '../format/table.js';
 
 /** One thing a lead should know about the invoice, with the numbers behind it and where to look. */
 export interface Finding {
-  kind: 'unpriced' | 'concentration' | 'cache_breaks' | 'runaway_session' | 'anomalous_day' | 'reconciliation' | 'budget';
+  kind: 'unpriced' | 'concentration' | 'cache_breaks' | 'runaway_session' | 'anomalous_day' | 'reconciliation' | 'budget' | 'outcomes';
   title: string; // one sentence, numbers included
   impact_usd: number | null; // dollars at stake, for ranking; null = unknown (unpriced), listed first
   evidence: Record<string, unknown>;

@@ -100,7 +100,9 @@ const INT_COLUMNS = [
  * route to: they get ids after the rows' own models and rates for every day.
  * The ledger session must have usage_counted, the period macros and cold_starts installed (withSession).
  */
-export async function loadReplayFrame(ledger: Ledger, period: Period, targets: string[]): Promise<ReplayFrame> {
+export async function loadReplayFrame(ledger: Ledger, period: Period, targets: string[], input: 'counted' | 'agents' = 'counted'): Promise<ReplayFrame> {
+  // input: the counted rows, or the agent usage a plan meters (plan-routing.ts)
+  await ledger.run(sql(`replay/create_replay_input_${input}`));
   await ledger.run(sql('replay/create_replay_rows'), { since: period.since, until: period.until, tz: period.tz });
   const dict = await ledger.all<{ dictionary: string; ix: number; value: string | null }>(sql('replay/replay_dictionary'));
   // ids are dense over the whole ledger; ids of values absent from the period get a placeholder, so

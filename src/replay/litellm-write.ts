@@ -112,6 +112,13 @@ function escalations(p: Policy, alias: Map<string, string>): { fallbacks: Record
   return { fallbacks, retries: after ? after.n - 1 : 0 };
 }
 
+/** A fail_rate map as written; `observed` (observed.ts) wraps it as the fallback, so reading back gives the same policy. */
+function rates(key: string, map: Record<string, Record<string, Triple>>, observed: { minTurns: number } | undefined): Record<string, unknown> {
+  const given = Object.keys(map).length ? mapValues(map, (t) => mapValues(t, triple)) : null;
+  if (observed) return { [key]: { observed: true, min_turns: observed.minTurns, ...(given ? { fallback: given } : {}) } };
+  return given ? { [key]: given } : {};
+}
+
 /** The policy in recount's format, routes naming aliases (no escalate: the fallbacks carry it). */
 function section(p: Policy, alias: Map<string, string>): Record<string, unknown> {
   const policyUpgrade = p.budgets.some((b) => b.allowUpgrade);
@@ -125,8 +132,8 @@ function section(p: Policy, alias: Map<string, string>): Record<string, unknown>
       cache: { ttl: a.cacheTtlSeconds },
       output_ratio: mapValues(a.outputRatio, triple),
       tokenizer_ratio: mapValues(a.tokenizerRatio, triple),
-      ...(Object.keys(a.failRate).length ? { fail_rate: mapValues(a.failRate, (t) => mapValues(t, triple)) } : {}),
-      ...(Object.keys(a.repeatFailRate).length ? { repeat_fail_rate: mapValues(a.repeatFailRate, (t) => mapValues(t, triple)) } : {}),
+      ...rates('fail_rate', a.failRate, a.observed?.fail_rate),
+      ...rates('repeat_fail_rate', a.repeatFailRate, a.observed?.repeat_fail_rate),
       subagent_context_tokens: triple(a.subagentContextTokens),
     },
     rules: p.rules.map((r) => ({

@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
-import { isMap, isSeq, type Node } from 'yaml';
+import { isMap, isSeq, YAMLMap, type Node } from 'yaml';
 import { scalar, type Entry, type YamlDoc } from '../config/yaml.js';
 import type { PriceBook } from '../pricing/install.js';
 import type { Policy, Triple } from './policy.js';
-import { parsePolicy } from './policy-schema.js';
+import { parsePolicy, parsePolicyNode } from './policy-schema.js';
 
 /**
  * Subscription plans as policies: a policy file with a `plan:` mapping says what a flat-fee plan
  * (Claude Pro/Max, ChatGPT Plus/Pro) or a pay-as-you-go key costs and how much work it allows per
  * rolling 5-hour window and per rolling week. Limits are not published as exact numbers, so every fee
  * and allowance is a [low, central, high] triple the user can edit. The replay over the windows is in
- * plan-replay.ts; examples in samples/plans/.
+ * plan-replay.ts; examples in samples/plans/. A plan file may carry routing rules too (`rules:` and
+ * the usual assumptions): they run first and the plan meters the routed requests (plan-routing.ts).
  */
 
 export type PlanUnit = 'usd' | 'tokens';
@@ -28,6 +29,9 @@ export interface Plan {
 }
 
 const TOP_KEYS = ['version', 'name', 'description', 'plan'];
+// a plan file may carry routing rules too: the plan then meters the routed requests (plan-routing.ts)
+const ROUTING_KEYS = ['rules', 'allow_upgrade', 'transforms', 'assumptions'];
+const RULES_HINT = 'rules:\n  - { name: tier-1-to-haiku, when: { tier: 1 }, route: { model: claude-haiku-4-5 } }\n  - { name: default, when: {} }';
 const PLAN_KEYS = ['fee_usd_per_month', 'providers', 'allowance', 'on_limit'];
 const ALLOWANCE_KEYS = ['unit', 'per_5h', 'per_week'];
 const EXAMPLE = 'see samples/plans/claude-max-5x.yaml';
@@ -38,26 +42,52 @@ export function isPlanDoc(doc: YamlDoc): boolean {
 }
 
 /**
- * A plan file as a policy: the plan, and the identity routing (one default rule, default
- * assumptions) so the rest of whatif treats it as "the history as it was". Every mistake names
- * file:line and a fix.
+ * A plan file as a policy: the plan, and its routing. Without `rules:` that is the identity routing
+ * (one default rule, default assumptions): the history as it was. With rules (and the usual
+ * assumptions and transforms) the rules run first and the plan meters the routed requests. Every
+ * mistake names file:line and a fix.
  */
 export function readPlanPolicy(doc: YamlDoc, book: PriceBook): Policy {
   const top = doc.entries(doc.root, 'a plan file', `version: 1\nplan: { … } (${EXAMPLE})`);
   const get = (k: string) => top.find((e) => e.key === k);
   for (const e of top) {
-    const hint = e.key === 'rules' || e.key === 'budgets' || e.key === 'transforms' ? 'a plan replays the history as it was: put routing rules in a policy file of their own and pass both' : `a plan file has ${TOP_KEYS.join(', ')}`;
-    if (!TOP_KEYS.includes(e.key)) doc.fail(e.keyNode, `unknown field '${e.key}' in a plan file`, hint);
+    // a budget caps API spend per day or hour, which a flat fee does not spend: two files say it plainly
+    if (e.key === 'budgets') doc.fail(e.keyNode, 'budgets beside a plan', 'a plan meters its own windows: put budgets in a routing policy of their own and pass both');
+    if (!TOP_KEYS.includes(e.key) && !ROUTING_KEYS.includes(e.key)) doc.fail(e.keyNode, `unknown field '${e.key}' in a plan file`, `a plan file has ${[...TOP_KEYS, ...ROUTING_KEYS].join(', ')}`);
   }
   const version = get('version');
   if (!version) doc.fail(doc.root, "missing 'version'", 'start the file with version: 1');
   if (scalar(version.value) !== 1) doc.fail(version.value, `version ${String(scalar(version.value))} is not supported`, 'this recount reads version: 1');
   const plan = parsePlan(doc, get('plan')!);
-  const base = parsePolicy('version: 1\nrules:\n  - { name: default, when: {} }\n', doc.file, book);
+  const routing = top.filter((e) => ROUTING_KEYS.includes(e.key));
+  if (routing.length && !get('rules')) doc.fail(routing[0].keyNode, `${routing[0].key} beside a plan does nothing without rules`, RULES_HINT);
+  if (routing.length) {
+    // the rules, assumptions and transforms read as any policy's (same checks, same lines)
+    const body = parsePolicyNode(doc, withoutPlan(doc.root as YAMLMap), book);
+    const { rules, budgets, transforms, assumptions } = body;
+    const fingerprint = createHash('sha256').update(JSON.stringify({ version: 1, plan, rules, budgets, transforms, assumptions })).digest('hex').slice(0, 16);
+    return { ...body, plan, planRules: true, fingerprint };
+  }
+  const base = parsePolicy(IDENTITY, doc.file, book);
   const name = get('name') ? doc.text(get('name')!.value, 'name', 'name: claude-max-5x') : base.name;
   const description = get('description') ? doc.text(get('description')!.value, 'description', 'description: what the plan is') : null;
   const fingerprint = createHash('sha256').update(JSON.stringify({ version: 1, plan })).digest('hex').slice(0, 16);
   return { ...base, name, description, plan, fingerprint };
+}
+
+const IDENTITY = 'version: 1\nrules:\n  - { name: default, when: {} }\n';
+
+/** A plan policy's history replay (what whatif's `history` reports): its identity routing, whatever its own rules. */
+export function historyPolicy(p: Policy, book: PriceBook): Policy {
+  return p.planRules ? { ...p, ...parsePolicy(IDENTITY, p.file, book), name: p.name, planRules: undefined } : p;
+}
+
+/** The file's top mapping without its `plan:` entry (the same nodes, so errors keep their lines). */
+function withoutPlan(root: YAMLMap): YAMLMap {
+  const out = new YAMLMap();
+  out.items = root.items.filter((p) => scalar(p.key as Node) !== 'plan');
+  out.range = root.range;
+  return out;
 }
 
 function parsePlan(doc: YamlDoc, entry: Entry): Plan {

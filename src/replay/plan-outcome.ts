@@ -2,6 +2,7 @@ import type { Period } from '../period.js';
 import type { Allowance, Plan } from './plan-model.js';
 import { bySeat, periodMonths, runSeat, type End, type PlanRequest, type SeatRun, type Trip } from './plan-replay.js';
 import type { Policy } from './policy.js';
+import type { PlanRouting, RoutedPlan } from './plan-routing.js';
 
 /**
  * The plan comparison `recount whatif` prints for plan policies (the `plans` field of its JSON; README
@@ -52,6 +53,8 @@ export interface PlanOutcome {
   break_even_usd_per_seat_month: number | null; // API-equivalent usage a month at which the fee pays off
   seats_past_break_even: number;
   by_seat: SeatOutcome[];
+  /** a plan file with rules: what the routing did to the requests the plan meters; null without rules */
+  routing: PlanRouting | null;
 }
 
 export interface AllowanceRow {
@@ -81,11 +84,20 @@ export const PLAN_ASSUMPTIONS =
   'Usage on providers a plan does not cover is billed at list prices. Chat use outside the agents, taxes and annual discounts are not counted. ' +
   'The cheapest mix is a per-seat minimum (no pooled or team allowances).';
 
-/** Replays every plan policy over the requests. Pure. */
-export function evaluatePlans(requests: readonly PlanRequest[], period: Period, policies: readonly Policy[]): PlansReport {
+/** Said when a plan file has rules of its own (plan-routing.ts). */
+export const ROUTED_PLAN_ASSUMPTIONS =
+  ' A plan file with rules of its own meters the requests as its rules route them: replayed like a routing policy (cache effects, and the expected cost of ' +
+  'redoing failed routed work in dollars; a token allowance counts the routed requests\' own tokens), its low end metering the routing\'s all-optimistic replay ' +
+  'and its high end the all-pessimistic one. Requests of unpriced models are kept as they ran.';
+
+/**
+ * Replays every plan policy over the requests (as they ran); a plan with rules meters its routed
+ * requests instead, at each end the routing's own end (plan-routing.ts). Pure.
+ */
+export function evaluatePlans(requests: readonly PlanRequest[], period: Period, policies: readonly Policy[], routed: ReadonlyMap<Policy, RoutedPlan> = new Map()): PlansReport {
   const months = periodMonths(period, requests);
   const seats = bySeat(requests);
-  const plans = policies.filter((p) => p.plan).map((p) => evaluatePlan(p, p.plan!, seats, months));
+  const plans = policies.filter((p) => p.plan).map((p) => evaluatePlan(p, p.plan!, seats, months, routed.get(p)));
   const cheapest = [...seats.keys()].map((seat) => cheapestFor(seat, plans));
   return {
     months,
@@ -94,12 +106,14 @@ export function evaluatePlans(requests: readonly PlanRequest[], period: Period, 
     plans,
     cheapest_mix: cheapest,
     cheapest_mix_usd_per_month: cheapest.reduce((s, c) => s + c.cost_usd_per_month, 0),
-    assumptions: PLAN_ASSUMPTIONS,
+    assumptions: PLAN_ASSUMPTIONS + (routed.size ? ROUTED_PLAN_ASSUMPTIONS : ''),
   };
 }
 
-function evaluatePlan(policy: Policy, plan: Plan, seats: Map<string, PlanRequest[]>, months: number): PlanOutcome {
-  const runs = [...seats].map(([seat, rs]) => ({ seat, at: Object.fromEntries(ENDS.map((e) => [e, runSeat(rs, plan, e)])) as Record<End, SeatRun> }));
+function evaluatePlan(policy: Policy, plan: Plan, seats: Map<string, PlanRequest[]>, months: number, routed: RoutedPlan | undefined): PlanOutcome {
+  // routed: each end meters the requests as that end of the routing served them (same seats, same times)
+  const at = routed ? { low: bySeat(routed.at.low), central: bySeat(routed.at.central), high: bySeat(routed.at.high) } : { low: seats, central: seats, high: seats };
+  const runs = [...seats.keys()].map((seat) => ({ seat, at: Object.fromEntries(ENDS.map((e) => [e, runSeat(at[e].get(seat) ?? [], plan, e)])) as Record<End, SeatRun> }));
   const n = runs.length;
   const sum = (end: End, f: (r: SeatRun) => number) => runs.reduce((s, x) => s + f(x.at[end]), 0);
   const total = (f: (r: SeatRun, end: End) => number, end: End) => sum(end, (r) => f(r, end));
@@ -141,6 +155,7 @@ function evaluatePlan(policy: Policy, plan: Plan, seats: Map<string, PlanRequest
       blocked_hours: at.central.blockedHours,
       limited_windows: at.central.trips.length,
     })),
+    routing: routed?.routing ?? null,
   };
 }
 

@@ -2,7 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../paths.js';
 import type { Condition } from '../conditions/types.js';
-import type { Policy } from './policy.js';
+import { ledgerRules } from '../classify/classify.js';
+import type { Ledger } from '../ledger/ledger.js';
+import type { PriceBook } from '../pricing/install.js';
+import { readPolicy, type Policy } from './policy.js';
+import type { WhatIfReport } from './whatif.js';
 
 /** The bundled policies, in the installed package (so a bare name works after a global install too). */
 export const BUNDLED_POLICIES = path.join(packageRoot, 'samples', 'policies');
@@ -20,6 +24,30 @@ export function resolvePolicyFile(given: string): string {
     ? [path.join(BUNDLED_POLICIES, '..', `${bare}.yaml`)]
     : [path.join(BUNDLED_POLICIES, `${bare}.yaml`), path.join(BUNDLED_POLICIES, '..', 'plans', `${bare}.yaml`)];
   return candidates.find((c) => fs.existsSync(c)) ?? given;
+}
+
+/**
+ * The --policy arguments as policies (files, or bundled policies by name), and what each file holds
+ * that the replay does not read (a LiteLLM config's other keys) said through `warn`, before any
+ * replay: `whatif` and `report` read their policies through this one function.
+ */
+export function readPolicies(args: readonly string[], book: PriceBook, warn: (message: string) => void): Policy[] {
+  const policies = args.map((arg) => readPolicy(resolvePolicyFile(arg), book));
+  for (const w of policies.flatMap((p) => p.warnings ?? [])) warn(w);
+  return policies;
+}
+
+/**
+ * After a replay: the rules of the routing policies that can do nothing (policyWarnings), against the
+ * ledger's classifier rules. None when the period has no usage (then every rule matches nothing).
+ */
+export async function replayWarnings(ledger: Ledger, policies: readonly Policy[], report: WhatIfReport, periodText: string): Promise<string[]> {
+  if (report.history.requests === 0) return [];
+  const known = new Set([...(await ledgerRules(ledger)).rules.map((r) => r.taskType), 'unclassified']);
+  const routing = policies.filter((p) => !p.plan).flatMap((p, i) => policyWarnings(p, known, report.policies[i]?.savings_by_rule ?? [], periodText));
+  // a plan file's own rules, against the agent requests its plan meters
+  const plans = policies.filter((p) => p.plan);
+  return [...routing, ...plans.flatMap((p, i) => (p.planRules ? policyWarnings(p, known, report.plans?.plans[i]?.routing?.by_rule ?? [], periodText) : []))];
 }
 
 /** The names of the bundled policies (for a hint). */

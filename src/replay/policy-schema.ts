@@ -4,6 +4,7 @@ import { parseWhen } from '../conditions/parse.js';
 import { parseConfig, scalar, type Entry, type YamlDoc } from '../config/yaml.js';
 import { loadCatalog } from '../pricing/catalog.js';
 import type { PriceBook } from '../pricing/install.js';
+import { MIN_OBSERVED_TURNS } from './observed.js';
 import type {
   Assumptions,
   Budget,
@@ -223,9 +224,13 @@ function parseAssumptions(ctx: Ctx, entry: Entry | undefined): Assumptions {
     for (const x of get(key) ? entries(ctx, get(key)!.value, key) : []) out[modelKey(ctx, x, out)] = triple(ctx, x.value, `${key}.${x.key}`, false);
     return out;
   };
-  const rates = (key: string): Record<string, Record<string, Triple>> => {
+  const observed: NonNullable<Assumptions['observed']> = {};
+  const rates = (key: 'fail_rate' | 'repeat_fail_rate'): Record<string, Record<string, Triple>> => {
     const out: Record<string, Record<string, Triple>> = {};
-    for (const m of get(key) ? entries(ctx, get(key)!.value, key, `${key}: { claude-haiku-4-5: { default: [0, 0.05, 0.15] } }`) : []) {
+    const spec = get(key) ? observedSpec(ctx, get(key)!, key) : null;
+    if (spec) observed[key] = { minTurns: spec.minTurns };
+    const node = spec ? spec.fallback : get(key)?.value;
+    for (const m of node ? entries(ctx, node, key, `${key}: { claude-haiku-4-5: { default: [0, 0.05, 0.15] } } or ${key}: observed`) : []) {
       const byType: Record<string, Triple> = {};
       for (const t of entries(ctx, m.value, `${key}.${m.key}`, `${m.key}: { file_navigation: [0, 0.03, 0.1], default: 0.05 }`)) {
         if (!/^[a-z][a-z0-9_]*$/.test(t.key)) ctx.fail(t.keyNode, `'${t.key}' is not a task type`, 'task types are snake_case, as in rules/task-types.yaml, or default');
@@ -242,7 +247,27 @@ function parseAssumptions(ctx: Ctx, entry: Entry | undefined): Assumptions {
     failRate: rates('fail_rate'),
     repeatFailRate: rates('repeat_fail_rate'),
     subagentContextTokens: get('subagent_context_tokens') ? triple(ctx, get('subagent_context_tokens')!.value, 'subagent_context_tokens', false) : SUBAGENT_CONTEXT_TOKENS,
+    ...(Object.keys(observed).length ? { observed } : {}), // absent otherwise: older policies keep their fingerprints
   };
+}
+
+/**
+ * `fail_rate: observed`, or `fail_rate: { observed: true, min_turns: 20, fallback: { model: { type: triple } } }`:
+ * the rates come from the ledger's agent turns (observed.ts), the fallback where they are too few.
+ * Null when the entry is the plain per-model map.
+ */
+function observedSpec(ctx: Ctx, e: Entry, key: string): { minTurns: number; fallback: Node | null } | null {
+  const hint = `${key}: observed, or ${key}: { observed: true, min_turns: ${MIN_OBSERVED_TURNS}, fallback: { claude-haiku-4-5: { default: [0, 0.05, 0.15] } } }`;
+  if (scalar(e.value) === 'observed') return { minTurns: MIN_OBSERVED_TURNS, fallback: null };
+  if (!isMap(e.value) || !e.value.items.some((p) => scalar(p.key as Node) === 'observed')) return null;
+  const f = entries(ctx, e.value, key, hint);
+  const get = (k: string) => f.find((x) => x.key === k);
+  for (const x of f) if (!['observed', 'min_turns', 'fallback'].includes(x.key)) ctx.fail(x.keyNode, `unknown field '${x.key}' beside observed`, `put per-model triples under fallback: ${hint}`);
+  if (scalar(get('observed')!.value) !== true) ctx.fail(get('observed')!.value, `${key}.observed must be true`, `leave observed out to use the triples as given; ${hint}`);
+  const min = get('min_turns') ? scalar(get('min_turns')!.value) : MIN_OBSERVED_TURNS;
+  if (typeof min !== 'number' || !Number.isInteger(min) || min < 1) ctx.fail(get('min_turns')!.value, `${key}.min_turns ${String(min)} is not a whole number ≥ 1`, `min_turns: ${MIN_OBSERVED_TURNS} (turns a model needs on a task type before its observed rate is used)`);
+  const fallback = get('fallback')?.value ?? null;
+  return { minTurns: min, fallback: scalar(fallback) === null ? null : fallback };
 }
 
 function modelKey(ctx: Ctx, e: Entry, seen: Record<string, unknown>): string {

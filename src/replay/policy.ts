@@ -60,6 +60,8 @@ export interface Assumptions {
   failRate: Record<string, Record<string, Triple>>;
   repeatFailRate: Record<string, Record<string, Triple>>;
   subagentContextTokens: Triple; // the prompt a subagent starts from (scope: subagent)
+  /** `fail_rate: observed` / `repeat_fail_rate: observed` (observed.ts): taken from agent turns, the maps above as fallback; absent when neither */
+  observed?: Partial<Record<'fail_rate' | 'repeat_fail_rate', { minTurns: number }>>;
 }
 
 export interface Policy {
@@ -77,6 +79,8 @@ export interface Policy {
   warnings?: string[];
   /** a subscription plan (plan-model.ts): the file replays the history as it was, against the plan's limits */
   plan?: Plan;
+  /** the plan file has routing rules of its own: they run first and the plan meters the routed requests (plan-routing.ts) */
+  planRules?: true;
 }
 
 export type PolicyBody = Omit<Policy, 'fingerprint'>;

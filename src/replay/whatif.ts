@@ -7,8 +7,11 @@ import { MAX_ATTEMPTS, type ReplayResult } from './result.js';
 import { assignRules, homeRateIx, loadReplayFrame, type ReplayFrame } from './frame.js';
 import { boundEnds, compilePlan, scenarioFor, sweepEnds, variedGroups, type AssumptionGroup, type End, type Scenario } from './plan.js';
 import { ruleIndexSql, type Policy, type Triple } from './policy.js';
-import { evaluatePlans, type PlansReport } from './plan-outcome.js';
-import { loadPlanRequests } from './plan-replay.js';
+import type { PlansReport } from './plan-outcome.js';
+import { replayPlans } from './plan-routing.js';
+import { historyPolicy } from './plan-model.js';
+import { tierShares, type TierShares } from './tier-targets.js';
+import { calibratePolicy, loadObservedOutcomes, sourceKey, type Calibration, type ObservedOutcome } from './observed.js';
 
 /**
  * `recount whatif`: the period's history replayed under each policy, central estimate with
@@ -55,6 +58,8 @@ export interface PolicyOutcome {
   compaction_cost_usd: number;
   recovered_break_usd: number;
   tiers: { tier: string; before: Usage; after: Usage }[];
+  /** the tiers as routing tiers 1–3 (tier-targets.ts): shares of calls and spend, checked against the guides' targets */
+  tier_shares: { before: TierShares; after: TierShares };
   models: { model: string; before: Usage; after: Usage }[];
   task_types: { task_type: string; baseline_cost_usd: number; cost_usd: number }[];
   budget_events: {
@@ -81,7 +86,10 @@ export interface PolicyOutcome {
   };
   break_even_fail_rate: number | null;
   sensitivity: { assumption: AssumptionGroup; cost_cheap_usd: number; cost_dear_usd: number; swing_usd: number }[];
-  assumptions: { assumption: string; model: string | null; task_type: string | null; low: number; central: number; high: number }[];
+  /** source: 'observed' from `turns` agent turns (fail_rate: observed), else 'assumed' (the policy's guess; turns null) */
+  assumptions: { assumption: string; model: string | null; task_type: string | null; low: number; central: number; high: number; source: 'observed' | 'assumed'; turns: number | null }[];
+  /** fail_rate: observed where the history had too few turns (a warning per model): present only then */
+  warnings?: string[];
 }
 
 const CAVEAT =
@@ -103,10 +111,14 @@ export async function runWhatIf(ledger: Ledger, prices: PriceBook, period: Perio
   const frame = await loadReplayFrame(ledger, period, policyTargets(policies));
   const approximated = await ledger.all<{ source: string; bucketed: boolean; requests: number }>(sql('replay/approximated_sources'));
   const outcomes: PolicyOutcome[] = [];
+  // fail_rate: observed reads the period's agent turns once, for every policy that asks
+  const observed: ObservedOutcome[] = policies.some((p) => p.assumptions.observed) ? await loadObservedOutcomes(ledger, period) : [];
+  const taskTypes = frame.taskTypes.filter((t): t is string => t != null);
   // with plans only, one identity replay (a plan's own) still says what the history was
-  for (const policy of policies.length ? policies : plans.slice(0, 1)) {
+  for (const policy of policies.length ? policies : [historyPolicy(plans[0], prices)]) {
     const ruleIx = await assignRules(ledger, frame.rows, ruleIndexSql(policy.rules));
-    const outcome = evaluatePolicy(frame, policy, ruleIx);
+    const calibration = calibratePolicy(policy, observed, policyTargets([policy]), taskTypes);
+    const outcome = evaluatePolicy(frame, calibration.policy, ruleIx, calibration);
     outcome.coverage.approximated_sources = approximated;
     outcomes.push(outcome);
   }
@@ -122,7 +134,8 @@ export async function runWhatIf(ledger: Ledger, prices: PriceBook, period: Perio
     },
     policies: policies.length ? outcomes : [],
     caveat: CAVEAT,
-    ...(plans.length ? { plans: evaluatePlans(await loadPlanRequests(ledger, period), period, plans) } : {}),
+    // last: a plan file's own rules replay over a frame of the agent usage (plan-routing.ts)
+    ...(plans.length ? { plans: await replayPlans(ledger, period, plans) } : {}),
   };
 }
 
@@ -140,7 +153,7 @@ export function policyTargets(policies: Policy[]): string[] {
 }
 
 /** Runs one policy over a loaded frame: central, bounds, sweeps and transform ablations. Pure. */
-export function evaluatePolicy(frame: ReplayFrame, policy: Policy, ruleIx: Int16Array): PolicyOutcome {
+export function evaluatePolicy(frame: ReplayFrame, policy: Policy, ruleIx: Int16Array, calibration?: Pick<Calibration, 'observed' | 'warnings'>): PolicyOutcome {
   const plan = compilePlan(policy, frame);
   const run = (p: Policy, ends: Partial<Record<AssumptionGroup, End>> = {}) => replay(frame, p === policy ? plan : compilePlan(p, frame), ruleIx, scenarioFor(p, frame, ends));
   const groups = variedGroups(policy);
@@ -172,6 +185,7 @@ export function evaluatePolicy(frame: ReplayFrame, policy: Policy, ruleIx: Int16
     return { transform: t.kind, savings_usd: (inert ? baseline : run(without).costUsd) - central.costUsd };
   });
   const pct = (x: number) => (baseline > 0 ? x / baseline : 0);
+  const tiers = tierDistribution(frame, central);
   const savings = { low: baseline - high.costUsd, central: baseline - central.costUsd, high: baseline - low.costUsd };
   return {
     name: policy.name,
@@ -197,7 +211,8 @@ export function evaluatePolicy(frame: ReplayFrame, policy: Policy, ruleIx: Int16
     compactions: central.compactions,
     compaction_cost_usd: central.compactionUsd,
     recovered_break_usd: central.recoveredBreakUsd,
-    tiers: tierDistribution(frame, central),
+    tiers,
+    tier_shares: { before: tierShares(tiers.map((t) => ({ tier: t.tier, ...t.before }))), after: tierShares(tiers.map((t) => ({ tier: t.tier, ...t.after }))) },
     models: frame.models
       .map((m, k) => ({ model: m ?? '(no model)', before: usage(central.byModelBefore, k), after: usage(central.byModelAfter, k) }))
       .filter((x) => x.before.requests > 0 || x.after.requests > 0)
@@ -223,7 +238,8 @@ export function evaluatePolicy(frame: ReplayFrame, policy: Policy, ruleIx: Int16
     coverage: coverage(central),
     break_even_fail_rate: breakEven(central),
     sensitivity,
-    assumptions: assumptionRows(policy),
+    assumptions: assumptionRows(policy, calibration?.observed),
+    ...(calibration?.warnings.length ? { warnings: calibration.warnings } : {}),
   };
 }
 
@@ -302,10 +318,13 @@ function breakEven(r: ReplayResult): number | null {
   return Math.min(1, Math.max(0, f));
 }
 
-function assumptionRows(policy: Policy): PolicyOutcome['assumptions'] {
+function assumptionRows(policy: Policy, observed = new Map<string, number>()): PolicyOutcome['assumptions'] {
   const a = policy.assumptions;
   const rows: PolicyOutcome['assumptions'] = [];
-  const add = (assumption: string, model: string | null, taskType: string | null, t: Triple) => rows.push({ assumption, model, task_type: taskType, ...t });
+  const add = (assumption: string, model: string | null, taskType: string | null, t: Triple) => {
+    const turns = observed.get(sourceKey(assumption, model, taskType));
+    rows.push({ assumption, model, task_type: taskType, low: t.low, central: t.central, high: t.high, source: turns == null ? 'assumed' : 'observed', turns: turns ?? null });
+  };
   add('cache_ttl_seconds', null, null, { low: a.cacheTtlSeconds, central: a.cacheTtlSeconds, high: a.cacheTtlSeconds });
   for (const [m, t] of Object.entries(a.tokenizerRatio)) add('tokenizer_ratio', m, null, t);
   for (const [m, t] of Object.entries(a.outputRatio)) add('output_ratio', m, null, t);

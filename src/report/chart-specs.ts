@@ -81,7 +81,8 @@ export function tierSpec(data: TaskTypeSpend): TopLevelSpec {
   });
 }
 
-function tierColors(tiers: string[]): string[] {
+/** Fixed colours for the routing tiers (shared with the tier panel, tier-section.ts). */
+export function tierColors(tiers: string[]): string[] {
   const fixed: Record<string, string> = { 'tier 1 (cheap)': '#3ca951', 'tier 2 (mid-size)': '#4269d0', 'tier 3 (frontier)': '#ff725c', unclassified: '#9498a0', mixed: '#c9ccd1' };
   return tiers.map((t, i) => fixed[t] ?? PALETTE[(i + 3) % PALETTE.length]);
 }

@@ -6,7 +6,9 @@ import { version as recountVersion } from '../version.js';
 import type { Policy } from '../replay/policy.js';
 import { runWhatIf, type WhatIfReport } from '../replay/whatif.js';
 import type { ReportData } from './model.js';
+import { completedTasksData } from './completed-tasks-section.js';
 import { Pseudonyms } from './redact.js';
+import { tierDistributionData } from './tier-data.js';
 import {
   anomalyData,
   cacheData,
@@ -75,6 +77,9 @@ export async function gatherReportData(session: Session, period: Period, opts: G
   const ledgerPath = pseudonyms ? pseudonyms.of('file', session.ledger.path) : session.ledger.path;
   const provenance = provenanceData(ledgerPath, await q('counted_views'), await q('imports_by_format'), await q('imported_files', { limit: '20' }));
   const whatif = opts.policies?.length ? redactWhatIf(await runWhatIf(session.ledger, session.prices, period, opts.policies), pseudonyms) : undefined;
+  // with policies the panel comes from the replay; without, from the history's calls per model
+  const tiers = tierDistributionData(whatif, whatif?.policies.length ? undefined : { byModel: await q('spend_by_model'), book: session.prices });
+  const completedTasks = completedTasksData(await q('outcomes_by_model_and_task'), whatif); // null without agent turns
   const periodLabel = describePeriod(period);
   return {
     title: opts.title ?? `LLM spend, ${periodLabel}`,
@@ -95,6 +100,8 @@ export async function gatherReportData(session: Session, period: Period, opts: G
     reconciliation,
     provenance,
     ...(whatif ? { whatif } : {}),
+    ...(tiers ? { tier_distribution: tiers } : {}),
+    ...(completedTasks ? { completed_tasks: completedTasks } : {}),
   };
 }
 

@@ -1,5 +1,7 @@
 import type { Period } from '../period.js';
+import type { TierShares } from '../replay/tier-targets.js';
 import type { WhatIfReport } from '../replay/whatif.js';
+import type { CompletedTasks } from './completed-tasks-section.js';
 
 /**
  * Everything a report shows, as plain JSON-able data: gathered from the ledger by `gatherReportData`
@@ -27,6 +29,16 @@ export interface ReportData {
   provenance: Provenance;
   /** `recount whatif` over the period for the report's --policy files; absent without policies. */
   whatif?: WhatIfReport;
+  /** Share of calls and spend per routing tier, now and after each routing --policy (tier-data.ts); absent without calls. */
+  tier_distribution?: TierDistribution;
+  /** What a successful agent turn cost per task type and model, and per policy (completed-tasks-section.ts); absent without agent turns. */
+  completed_tasks?: CompletedTasks;
+}
+
+/** The tier panel: the history and each policy's replay, as shares per tier against the guides' targets. */
+export interface TierDistribution {
+  targets: { tier12_min_request_share: number; tier3_max_request_share: number };
+  scenarios: ({ label: string; kind: 'history' | 'policy' } & TierShares)[];
 }
 
 export interface CostPerRequest {

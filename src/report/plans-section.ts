@@ -52,6 +52,17 @@ const bounds = (p: PlanOutcome) => html`<span class="nobr">${usd(p.cost_usd_per_
 const hours = (h: number) => h.toLocaleString('en-US', { maximumFractionDigits: 1 });
 const limits = (p: PlanOutcome) => `${int(p.limited_windows.central)}${p.limited_windows.low !== p.limited_windows.high ? ` (${int(p.limited_windows.low)}–${int(p.limited_windows.high)})` : ''}`;
 
+/** Plan files with rules of their own: what the rules moved before the plan metered the requests. */
+function routingNote(r: PlansReport) {
+  const routed = r.plans.filter((p) => p.routing);
+  if (!routed.length) return '';
+  const a = (x: number) => usd(x / r.months);
+  return html`<p class="note">${routed.map((p, i) => {
+    const g = p.routing!;
+    return html`${i ? ' ' : ''}<code>${p.name}</code> routes first, and its plan meters the routed requests: ${int(g.moved_requests)} of ${int(g.requests)} agent requests moved to another model${g.kept_requests ? `, ${int(g.kept_requests)} kept as they ran (unpriced)` : ''}; at list prices ${a(g.api_equivalent_before_usd)} a month as they ran, ${a(g.api_equivalent_usd.central)} routed (${a(g.api_equivalent_usd.low)} – ${a(g.api_equivalent_usd.high)}).`;
+  })}</p>`;
+}
+
 export const plansSection: ReportSection = {
   id: 'plans',
   title: 'Plan or API?',
@@ -95,9 +106,11 @@ export const plansSection: ReportSection = {
       r.cheapest_mix.slice(0, 20),
       html`Cheapest plan per seat: ${usd(r.cheapest_mix_usd_per_month)} a month${r.cheapest_mix.length > 20 ? ` (first 20 of ${int(r.cheapest_mix.length)} seats)` : ''}`,
     );
+    const routing = routingNote(r);
     return html`<p>Would flat-fee plans have been cheaper than paying the API? A plan pays off for a seat whose agent usage at list prices passes its fee, as long as its limits hold the work; past a limit the work waits for the next window (or is billed at list prices, as the plan file says).</p>
 ${cost}
 ${summary}
+${routing}
 ${timeline}
 ${mix}
 <p class="note">${r.assumptions} Plan files: ${r.plans.map((p, i) => html`${i ? ', ' : ''}<code>${p.name}</code> (${p.fingerprint})`)}.</p>`;

@@ -11,6 +11,8 @@ import type { ReportData } from './model.js';
 import { OTHER } from './section-data.js';
 import { whatifSection } from './whatif-section.js';
 import { plansSection } from './plans-section.js';
+import { completedTasksSection } from './completed-tasks-section.js';
+import { tierSection } from './tier-section.js';
 
 export { headlineSection } from './first-screen.js';
 
@@ -298,7 +300,9 @@ export const defaultSections: readonly ReportSection[] = [
   anomaliesSection,
   reconciliationSection,
   whatifSection,
+  tierSection,
   plansSection,
+  completedTasksSection,
   methodologySection,
 ];
 

@@ -127,6 +127,8 @@ ${assumptions.length ? table(
       { label: 'low', cell: (a) => num(a.low), num: true },
       { label: 'central', cell: (a) => num(a.central), num: true },
       { label: 'high', cell: (a) => num(a.high), num: true },
+      // fail_rate: observed: which triples came from agent turns, which are the policy's guesses
+      ...(assumptions.some((a) => a.source === 'observed') ? [{ label: 'from', cell: (a: PolicyOutcome['assumptions'][number]) => (a.source === 'observed' ? `${int(a.turns)} turns` : 'guess'), nowrap: true }] : []),
     ],
     assumptions.slice(0, 24),
     html`Assumptions${assumptions.length > 24 ? ` (first 24 of ${assumptions.length})` : ''} · policy fingerprint <code>${p.fingerprint}</code>`,

@@ -138,7 +138,7 @@ describe('recount CLI errors and listings', () => {
   it('names an unsupported file and the formats tried, without a stack trace', () => {
     const r = runCli(['import', fixtures('bad', 'not-a-format.csv'), '--db', path.join(tempDir(), 'x.duckdb')]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^recount: .*not-a-format\.csv: not a supported format \(tried gemini-cli, claude-code, /);
+    expect(r.stderr).toMatch(/^recount: .*not-a-format\.csv: not a supported format \(tried gemini-cli, qwen-code, claude-code, /);
     expect(r.stderr).toMatch(/\nhint: /);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });

@@ -26,12 +26,13 @@ const HEAD = 'version: 1\nplan:\n  fee_usd_per_month: 100\n';
 
 describe('plan files', () => {
   it('reads every bundled plan, with its source comments and ordered triples', () => {
-    expect(bundled).toEqual(['api.yaml', 'chatgpt-plus.yaml', 'chatgpt-pro.yaml', 'claude-max-20x.yaml', 'claude-max-5x.yaml', 'claude-pro.yaml']);
+    expect(bundled).toEqual(['api.yaml', 'chatgpt-plus.yaml', 'chatgpt-pro.yaml', 'claude-max-20x.yaml', 'claude-max-5x-haiku-tier1.yaml', 'claude-max-5x.yaml', 'claude-pro.yaml']);
     for (const f of bundled) {
       const p = readPolicy(samples('plans', f), book);
       expect(p.name).toBe(f.replace('.yaml', ''));
       expect(p.plan).toBeDefined();
-      expect(p.rules.map((r) => r.isDefault)).toEqual([true]); // the history as it was
+      // the history as it was, or (a plan file with rules) routed first
+      expect(p.rules.map((r) => r.isDefault)).toEqual(p.planRules ? [false, true] : [true]);
       expect(fs.readFileSync(samples('plans', f), 'utf8')).toMatch(/^# .*\n#/); // says where its figures come from
     }
     const max = readPolicy(samples('plans', 'claude-max-5x.yaml'), book);
@@ -54,7 +55,12 @@ describe('plan files', () => {
 
   it.each([
     ['an unknown plan field', `${HEAD}  fees: 3\n  on_limit: wait\n`, 'plan.yaml:4: unknown plan field \'fees\' | a plan has fee_usd_per_month, providers, allowance, on_limit'],
-    ['rules beside a plan', `${HEAD}  on_limit: { overflow: api }\nrules: []\n`, "plan.yaml:5: unknown field 'rules' in a plan file | a plan replays the history as it was: put routing rules in a policy file of their own and pass both"],
+    ['an unknown top field', `${HEAD}  on_limit: { overflow: api }\nrule: []\n`, "plan.yaml:5: unknown field 'rule' in a plan file | a plan file has version, name, description, plan, rules, allow_upgrade, transforms, assumptions"],
+    ['budgets beside a plan', `${HEAD}  on_limit: { overflow: api }\nrules:\n  - { name: default, when: {} }\nbudgets: []\n`, 'plan.yaml:7: budgets beside a plan | a plan meters its own windows: put budgets in a routing policy of their own and pass both'],
+    ['assumptions beside a plan without rules', `${HEAD}  on_limit: { overflow: api }\nassumptions:\n  output_ratio: { default: 1 }\n`, 'plan.yaml:5: assumptions beside a plan does nothing without rules | rules:\n  - { name: tier-1-to-haiku, when: { tier: 1 }, route: { model: claude-haiku-4-5 } }\n  - { name: default, when: {} }'],
+    ['rules beside a plan with no default rule', `${HEAD}  on_limit: { overflow: api }\nrules:\n  - { name: cheap, when: { tier: 1 }, route: { model: claude-haiku-4-5 } }\n`, 'plan.yaml:5: no default rule | end the rules with - { name: default, when: {} } (no route keeps the model)'],
+    ['a rule beside a plan routing to an unpriced model', `${HEAD}  on_limit: { overflow: api }\nrules:\n  - { name: cheap, when: { tier: 1 }, route: { model: no-such-model } }\n  - { name: default, when: {} }\n`, `plan.yaml:6: model 'no-such-model' has no price in ${book.label} | price it with --prices FILE (a local model can be priced at 0), or fix the name`],
+    ['a bad assumption beside a plan', `${HEAD}  on_limit: { overflow: api }\nrules:\n  - { name: default, when: {} }\nassumptions:\n  fail_rate: { claude-haiku-4-5: { default: [0.2, 0.1, 0.3] } }\n`, 'plan.yaml:8: fail_rate.claude-haiku-4-5.default [0.2, 0.1, 0.3] is not ordered low ≤ central ≤ high | fail_rate.claude-haiku-4-5.default: [0, 0.05, 0.15] (low, central, high; rates between 0 and 1)'],
     ['a triple out of order', `${HEAD}  allowance: { unit: usd, per_5h: [10, 5, 20] }\n  on_limit: wait\n`, 'plan.yaml:4: per_5h [10, 5, 20] is not ordered low ≤ central ≤ high | per_5h: [low, central, high], e.g. [10, 70, 225], or one number'],
     ['a bad on_limit', `${HEAD}  allowance: { unit: usd, per_5h: 10 }\n  on_limit: block\n`, 'plan.yaml:5: on_limit is not wait or { overflow: api } | on_limit: wait (the work moves to the next window) or on_limit: { overflow: api } (billed at list prices)'],
     ['waiting with no allowance', `${HEAD}  on_limit: wait\n`, 'plan.yaml:2: a plan that waits needs an allowance | allowance: { unit: usd, per_5h: [10, 70, 225] }, or on_limit: { overflow: api }'],

@@ -126,7 +126,7 @@ describe('recount whatif (CLI)', () => {
     expect(Object.keys(report.policies[0])).toEqual([
       'name', 'description', 'file', 'fingerprint', 'baseline_cost_usd', 'billed_cost_usd', 'residual_usd', 'cost_usd', 'savings_usd',
       'savings_pct', 'savings_by_rule', 'savings_by_transform', 'cache_loss_usd', 'compactions', 'compaction_cost_usd',
-      'recovered_break_usd', 'tiers', 'models', 'task_types', 'budget_events', 'coverage', 'break_even_fail_rate', 'sensitivity', 'assumptions',
+      'recovered_break_usd', 'tiers', 'tier_shares', 'models', 'task_types', 'budget_events', 'coverage', 'break_even_fail_rate', 'sensitivity', 'assumptions',
     ]);
     expect(report.policies.map((p: { name: string }) => p.name)).toEqual(bundled.map((f) => path.basename(f, '.yaml')));
   });

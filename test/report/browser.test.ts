@@ -54,13 +54,19 @@ describe.skipIf(!found)('the report in Chromium', () => {
       'hostile-plan.yaml',
       `version: 1\nname: ${JSON.stringify(PAYLOADS.attr)}\ndescription: ${JSON.stringify(PAYLOADS.img)}\nplan:\n  fee_usd_per_month: [10, 20, 30]\n  allowance: { unit: usd, per_5h: [1, 2, 4] }\n  on_limit: wait\n`,
     );
-    const plans = [samples('plans', 'claude-max-5x.yaml'), samples('plans', 'api.yaml'), hostilePlan];
+    // and a plan file with routing rules of its own (tier-1 work on Haiku first)
+    const plans = [samples('plans', 'claude-max-5x.yaml'), samples('plans', 'api.yaml'), hostilePlan, samples('plans', 'claude-max-5x-haiku-tier1.yaml')];
+    // and the tier panel's flag: every call on a frontier model is far outside the guides' targets
+    const allFrontier = writeTemp('all-frontier.yaml', 'version: 1\nname: all-frontier\nallow_upgrade: true\nrules:\n  - { name: all, when: {}, route: { model: claude-opus-4-6 } }\n');
     const data = await withSession({ db }, (s) =>
       gatherReportData(s, resolvePeriod({ month: '2026-10' }), {
-        policies: [samples('policies', 'identity.yaml'), samples('policies', 'budget-cap.yaml'), hostilePolicy, ...plans].map((f) => readPolicy(f, s.prices)),
+        policies: [samples('policies', 'identity.yaml'), samples('policies', 'budget-cap.yaml'), hostilePolicy, allFrontier, ...plans].map((f) => readPolicy(f, s.prices)),
       }),
     );
-    expect(data.whatif?.plans?.plans.map((p) => p.trips_total > 0)).toEqual([true, false, true]); // the timeline has trips to draw
+    expect(data.whatif?.plans?.plans.map((p) => p.trips_total > 0)).toEqual([true, false, true, true]); // the timeline has trips to draw
+    // the samples' tier-1 work on Haiku first: Max 5x runs out of fewer windows (13 → 4 at the central allowance)
+    const [max5x, , , haiku] = data.whatif!.plans!.plans;
+    expect([max5x.limited_windows.central, haiku.limited_windows.central]).toEqual([13, 4]);
     file = path.join(tempDir(), 'report.html');
     fs.writeFileSync(file, await renderReport(data));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
@@ -137,7 +143,7 @@ describe.skipIf(!found)('the report in Chromium', () => {
   it('draws every chart as SVG with marks, also with JavaScript off', async () => {
     for (const js of [true, false]) {
       const r = await open(js);
-      expect(r.charts.map((c) => c.id)).toEqual(['spend-over-time', 'cost-per-request', 'task-types', 'tiers', 'token-mix', 'cache-hit-ratio', 'whatif-cost', 'whatif-tiers', 'plans-cost', 'plans-timeline']);
+      expect(r.charts.map((c) => c.id)).toEqual(['spend-over-time', 'cost-per-request', 'task-types', 'tiers', 'token-mix', 'cache-hit-ratio', 'whatif-cost', 'whatif-tiers', 'tier-distribution', 'plans-cost', 'plans-timeline']);
       for (const c of r.charts) {
         expect(c.marks, c.id).toBeGreaterThan(0);
         expect(c.emptyPaths, c.id).toBe(0);
@@ -155,12 +161,46 @@ describe.skipIf(!found)('the report in Chromium', () => {
     expect(text).toContain('Plan or API?');
     expect(text).toContain('claude-max-5x');
     expect(text).toContain('pays off above');
-    // the cost chart: three bars and two whisker ticks each (vega draws both as rects), and the rules
+    expect(text).toContain('claude-max-5x-haiku-tier1 routes first, and its plan meters the routed requests');
+    // the cost chart: four bars and two whisker ticks each (vega draws both as rects), and the rules
     const rects = await page.$$eval('#chart-plans-cost g.mark-rect.role-mark path', (ps) => ps.length);
     const rules = await page.$$eval('#chart-plans-cost g.mark-rule.role-mark line, #chart-plans-cost g.mark-rule.role-mark path', (ps) => ps.length);
-    expect(rects).toBe(3 + 2 * 3);
-    expect(rules).toBe(3 + 1); // a low–high rule per plan, and the usage at list prices
+    expect(rects).toBe(4 + 2 * 4);
+    expect(rules).toBe(4 + 1); // a low–high rule per plan, and the usage at list prices
     expect(await page.$$eval('#chart-plans-timeline g.role-mark path', (ps) => ps.length)).toBeGreaterThan(2);
+    await context.close();
+  });
+
+  it('shows the tier distribution panel with the target lines labelled and a policy flagged outside them', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    const ids = await page.$$eval('section[id]', (els) => els.map((e) => e.id));
+    expect(ids.indexOf('tier-distribution')).toBe(ids.indexOf('whatif') + 1);
+    const texts = await page.$$eval('#chart-tier-distribution svg text', (ts) => ts.map((t) => ({ text: t.textContent ?? '', fill: t.getAttribute('fill') })));
+    expect(texts.map((t) => t.text)).toEqual(expect.arrayContaining(['tiers 1–2 target 80%', 'tier 3 at most 15%', 'share of calls', 'share of spend (list prices)']));
+    // two dashed target lines, drawn on the calls chart
+    expect(await page.$$eval('#chart-tier-distribution g.mark-rule.role-mark line, #chart-tier-distribution g.mark-rule.role-mark path', (ls) => ls.length)).toBe(2);
+    // the flagged policy: its row label in red on both charts, a warning above, and "outside" in its table row
+    expect(texts.filter((t) => t.text === 'all-frontier (outside targets)').map((t) => t.fill)).toEqual(['#c0392b', '#c0392b']);
+    expect(await page.$eval('section#tier-distribution p.warn', (e) => e.textContent)).toContain('all-frontier: tiers 1–2 carry 0% of calls');
+    const row = await page.$$eval('section#tier-distribution tbody tr', (trs) => trs.map((tr) => tr.textContent ?? '').find((t) => t.startsWith('all-frontier')));
+    expect(row).toContain('outside: tiers 1–2 carry 0% of calls (target about 80%); tier 3 carries 100% of calls (target at most 15%)');
+    await context.close();
+  });
+
+  it('shows "Cost per completed task" from the samples\' agent turns, with a column per routing policy', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    const text = await page.$eval('section#completed-tasks', (e) => e.textContent ?? '');
+    expect(text).toContain('Cost per completed task');
+    expect(text).toContain('per successful turn');
+    const headers = await page.$$eval('section#completed-tasks table:first-of-type th', (ths) => ths.map((t) => t.textContent));
+    // a column per routing policy; plans replay no routing, so none of theirs
+    expect(headers).toEqual(expect.arrayContaining(['identity (replayed)', 'budget-cap (replayed)']));
+    expect(headers).not.toContain('claude-max-5x (replayed)');
+    expect(await page.$$eval('section#completed-tasks tbody tr', (trs) => trs.length)).toBeGreaterThan(2);
     await context.close();
   });
 

@@ -36,12 +36,12 @@ beforeAll(async () => {
 });
 
 describe('recount report over the samples', () => {
-  it('renders every section, six charts, no script and nothing to fetch', async () => {
+  it('renders every section, seven charts, no script and nothing to fetch', async () => {
     const { data, page } = await report(samplesDb);
     for (const s of defaultSections.filter((x) => x.id !== 'whatif' && x.id !== 'plans')) expect(page, s.id).toContain(`<section id="${s.id}">`);
     expect(page).not.toContain('<section id="whatif">'); // only with --policy (test/report/whatif-section.test.ts)
     expect(page).not.toContain('<section id="plans">'); // only with plan policies (test/report/plans-section.test.ts)
-    expect(svgs(page)).toHaveLength(6);
+    expect(svgs(page)).toHaveLength(7); // the tier panel shows the history without --policy too
     expect(page).not.toMatch(/<script|<link|<img|<iframe|@import|url\(http|src="http|href="http/i);
     expect(page).toContain("default-src 'none'"); // the CSP forbids loading anything
     expect(data.reconciliation).not.toBeNull(); // the samples carry cost exports
