@@ -1,11 +1,10 @@
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importPaths, newLedger, samples, tempDir, writeTemp } from '../helpers.js';
 import { copilotOtelPaths, copilotStorePaths } from '../../src/importers/copilot-cli.js';
 import { detectImporter } from '../../src/importers/registry.js';
-import { expectCountsBalance, outcome, usageTotals } from './util.js';
+import { expectCountsBalance, loadSqlJs, outcome, usageTotals, type SqlJs } from './util.js';
 
 // GitHub Copilot CLI: its OpenTelemetry file export (one SDK span per line, flat attributes) and its
 // session store (SQLite, assistant_usage_events). Stores are built here with sql.js itself.
@@ -13,16 +12,9 @@ import { expectCountsBalance, outcome, usageTotals } from './util.js';
 const otelSample = samples('copilot-cli', 'otel', 'copilot-otel.jsonl');
 const storeSample = samples('copilot-cli', 'session-store.db');
 
-interface SqlDb {
-  run(sql: string, params?: unknown[]): void;
-  exec(sql: string): unknown;
-  export(): Uint8Array;
-}
-let SQL: { Database: new () => SqlDb };
+let SQL: SqlJs;
 beforeAll(async () => {
-  const require = createRequire(import.meta.url);
-  const init = require('sql.js') as (c: { wasmBinary: Uint8Array }) => Promise<typeof SQL>;
-  SQL = await init({ wasmBinary: fs.readFileSync(require.resolve('sql.js/dist/sql-wasm.wasm')) });
+  SQL = await loadSqlJs();
 });
 
 const span = (id: string, attrs: Record<string, unknown>, extra: Record<string, unknown> = {}) =>

@@ -1,26 +1,19 @@
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importPaths, newLedger, samples, tempDir, writeTemp } from '../helpers.js';
 import { RecountError } from '../../src/errors.js';
 import { opencodeDatabases, opencodeMessageDirs } from '../../src/importers/opencode.js';
 import { detectImporter } from '../../src/importers/registry.js';
-import { expectCountsBalance, outcome, usageTotals } from './util.js';
+import { expectCountsBalance, loadSqlJs, outcome, usageTotals, type SqlJs } from './util.js';
 
 // OpenCode: opencode.db (SQLite: message, session, part tables, each row's data a JSON document) and
 // the older storage/message/<session>/msg_*.json files. Databases are built here with sql.js itself.
 
-interface SqlDb {
-  run(sql: string, params?: unknown[]): void;
-  exec(sql: string): unknown;
-  export(): Uint8Array;
-}
-let SQL: { Database: new () => SqlDb };
+let SQL: SqlJs;
+type SqlDatabase = InstanceType<SqlJs['Database']>;
 beforeAll(async () => {
-  const require = createRequire(import.meta.url);
-  const init = require('sql.js') as (c: { wasmBinary: Uint8Array }) => Promise<typeof SQL>;
-  SQL = await init({ wasmBinary: fs.readFileSync(require.resolve('sql.js/dist/sql-wasm.wasm')) });
+  SQL = await loadSqlJs();
 });
 
 const SCHEMA = `
@@ -36,14 +29,14 @@ const assistant = (n: number, tokens: Record<string, unknown>, extra: Record<str
 const tokens = (input: number, output: number, read = 0, write = 0, reasoning = 0) => ({ input, output, reasoning, cache: { read, write } });
 
 /** An OpenCode-shaped database with these messages (in rowid order), all in session ses_1 unless said. */
-function buildDb(rows: Row[], sessions: { id: string; parent?: string }[] = [{ id: 'ses_1' }]): SqlDb {
+function buildDb(rows: Row[], sessions: { id: string; parent?: string }[] = [{ id: 'ses_1' }]): SqlDatabase {
   const db = new SQL.Database();
   db.exec(SCHEMA);
   for (const s of sessions) db.run('INSERT INTO session VALUES (?,?,?,?,?)', [s.id, 'prj', s.parent ?? null, '/home/dev/shop', T]);
   for (const r of rows) db.run('INSERT INTO message VALUES (?,?,?,?,?)', [r.id, r.session, T, T, typeof r.data === 'string' ? r.data : JSON.stringify(r.data)]);
   return db;
 }
-const writeDb = (db: SqlDb, file: string) => fs.writeFileSync(file, Buffer.from(db.export()));
+const writeDb = (db: SqlDatabase, file: string) => fs.writeFileSync(file, Buffer.from(db.export()));
 
 /** SQLite's WAL checksum (big-endian words), continuing from `seed`. */
 function walSum(buf: Buffer, at: number, n: number, seed: [number, number]): [number, number] {

@@ -1,5 +1,6 @@
 // Shared helpers for the importer tests (not a test file itself).
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { expect } from 'vitest';
 import type { Ledger } from '../../src/ledger/ledger.js';
@@ -167,3 +168,14 @@ export const toolUse = (name: string, id = `toolu_${name}_${++uuidCounter}`) => 
 export const toolResult = (id: string) => ({ type: 'tool_result', tool_use_id: id, content: 'done' });
 
 export const jsonl = (...lines: string[]) => lines.join('\n') + '\n';
+
+/** sql.js (the SQLite the OpenCode and Copilot readers use), for tests that build databases with it. */
+export interface SqlJs {
+  Database: new () => { run(sql: string, params?: unknown[]): void; exec(sql: string): unknown; export(): Uint8Array };
+}
+
+export async function loadSqlJs(): Promise<SqlJs> {
+  const require = createRequire(import.meta.url);
+  const init = require('sql.js') as (c: { wasmBinary: Uint8Array }) => Promise<SqlJs>;
+  return init({ wasmBinary: fs.readFileSync(require.resolve('sql.js/dist/sql-wasm.wasm')) });
+}
