@@ -53,6 +53,17 @@ export class ClaudeSession {
     return line;
   }
 
+  /**
+   * The user pressing Esc: Claude Code logs it as a user line. Written without a random draw (its uuid
+   * derives from the previous line's), so the month's other figures stay those of its seed.
+   */
+  interrupt() {
+    this.t += 1000;
+    const uuid = `${this.parent.slice(0, -4)}1e5c`;
+    this.lines.push({ parentUuid: this.parent, isSidechain: false, cwd: this.cwd, sessionId: this.id, version: '2.0.37', gitBranch: this.branch, type: 'user', message: { role: 'user', content: [{ type: 'text', text: '[Request interrupted by user]' }] }, timestamp: iso(this.t), uuid });
+    this.parent = uuid;
+  }
+
   prompt(text, gapS = 0) {
     this.t += gapS * 1000;
     this.lines.push(this.base({ type: 'user', message: { role: 'user', content: text }, timestamp: iso(this.t) }));
@@ -90,8 +101,9 @@ export class ClaudeSession {
     ctx.prompt = P + out + resultTokens;
     for (const x of blocks.filter((b) => b.type === 'tool_use')) {
       this.t += rng.int(1, 6) * 1000;
-      const res = tools.find((y) => y.input === x.input).result;
-      sink.push(this.lineOf(agentId, { type: 'user', message: { role: 'user', content: [{ tool_use_id: x.id, type: 'tool_result', content: res }] }, timestamp: iso(this.t) }));
+      const { result: res, isError } = tools.find((y) => y.input === x.input);
+      const block = { tool_use_id: x.id, type: 'tool_result', content: res, ...(isError ? { is_error: true } : {}) }; // a non-zero exit
+      sink.push(this.lineOf(agentId, { type: 'user', message: { role: 'user', content: [block] }, timestamp: iso(this.t) }));
     }
   }
 
@@ -191,7 +203,7 @@ export class CodexSession {
     this.prompt_ = P + out + resultTokens;
     if (call) {
       this.t += rng.int(1, 20) * 1000;
-      const output = call.name === 'apply_patch' ? 'Success. Updated the following files:\nM ' + call.file : JSON.stringify({ output: call.output, metadata: { exit_code: 0, duration_seconds: 0.4 } });
+      const output = call.name === 'apply_patch' ? 'Success. Updated the following files:\nM ' + call.file : JSON.stringify({ output: call.output, metadata: { exit_code: call.exitCode ?? 0, duration_seconds: 0.4 } });
       this.push('response_item', { type: 'function_call_output', call_id: callId, output });
     }
   }

@@ -26,6 +26,18 @@ export const TASKS = {
   algorithm: { prompts: ['optimize the search ranking for latency, it is O(n^2) now', 'the job scheduler double-books slots under concurrency, design a lock-free fix'], steps: [read, read, grep, edit, test, edit, test], answer: [1_200, 3_000] },
 };
 
+// Test runs fail on a fixed schedule, not by a random draw (the month's figures stay those of its
+// seed): two runs of every nine fail, next to each other, so a turn can fail once and pass on the
+// retry, or fail the same way twice — the signals `recount query outcomes_by_model_and_task` reads.
+let testRuns = 0;
+function testRun(passed) {
+  testRuns += 1;
+  const input = { command: 'npm test -- --run billing', description: 'Run the billing tests' };
+  if (testRuns % 9 !== 4 && testRuns % 9 !== 5) return { name: 'Bash', input, result: `Tests  ${passed} passed` };
+  const result = `FAIL  test/billing.test.ts > invoice total rounds half-even\nAssertionError: expected 10.01 to be 10.02\nTests  1 failed | ${passed - 1} passed`;
+  return { name: 'Bash', input, result, isError: true };
+}
+
 function toolCall(rng, kind) {
   const file = rng.pick(FILES);
   switch (kind) {
@@ -34,7 +46,7 @@ function toolCall(rng, kind) {
     case 'Glob': return { name: 'Glob', input: { pattern: rng.pick(['src/**/*.ts', 'test/**/*.test.ts', 'src/ui/**/*.tsx']) }, result: `${file}\n…(${rng.int(5, 60)} files)` };
     case 'Edit': return { name: 'Edit', input: { file_path: file, old_string: 'return Math.round(x);', new_string: 'return roundHalfEven(x);' }, result: `The file ${file} has been updated.` };
     case 'Write': return { name: 'Write', input: { file_path: file.replace('.ts', '.new.ts'), content: '// …' }, result: `File created successfully at: ${file.replace('.ts', '.new.ts')}` };
-    case 'Bash:test': return { name: 'Bash', input: { command: 'npm test -- --run billing', description: 'Run the billing tests' }, result: `Tests  ${rng.int(20, 90)} passed` };
+    case 'Bash:test': return testRun(rng.int(20, 90));
     case 'Bash:diff': return { name: 'Bash', input: { command: 'git diff main...HEAD', description: 'Show the branch diff' }, result: `diff --git a/${file} b/${file}\n…` };
     default: return { name: 'Bash', input: { command: 'npx eslint src/ui', description: 'Lint the UI' }, result: `${file}\n  12:5  warning  Unexpected any` };
   }
@@ -56,7 +68,9 @@ export function runTask(rng, session, task, gapS) {
   }
   // a prefix break now and then: an MCP server reconnected and the tool list changed mid-session
   session.respond({ text: 'Here is what I found and changed.', out: rng.int(...task.answer), brk: rng.chance(0.02) });
+  if (++tasksRun % 13 === 6) session.interrupt(); // now and then the user stops the agent (a fixed schedule)
 }
+let tasksRun = 0;
 
 /**
  * The runaway: one prompt, then reads and greps over the whole repo for 13 hours on Opus, the context

@@ -14,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { ClaudeSession, CodexSession, makeRng } from './make-demo-month-agents.mjs';
 import { TASKS, runTask, runRunaway } from './make-demo-month-tasks.mjs';
 
+let codexTests = 0; // Codex test runs so far: every fifth fails (exit code 1), for the turn outcomes
+
 const args = process.argv.slice(2);
 const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
 const SEED = Number(opt('--seed', 20261001));
@@ -84,6 +86,7 @@ function codexMonth() {
         const call = patch
           ? { name: 'apply_patch', file: 'src/billing/totals.ts', patch: '*** Begin Patch\n*** Update File: src/billing/totals.ts\n@@\n-  return Math.round(x);\n+  return roundHalfEven(x);\n*** End Patch\n' }
           : { name: 'shell', command: test ? 'npm test -- billing' : rng.pick(['rg -n "invoice" src', "sed -n '1,120p' src/billing/totals.ts", 'git diff main']), output: test ? 'Tests: 42 passed' : 'src/billing/totals.ts:12: export function total(' };
+        if (test && ++codexTests % 5 === 2) Object.assign(call, { output: 'Tests: 1 failed, 41 passed', exitCode: 1 }); // a fixed schedule, no random draw
         s.respond({ call, out: rng.int(120, 500), reasoning: rng.pick([0, 64, 192]), resultTokens: rng.int(400, 3500) });
       }
       s.respond({ message: 'Done: the change and its test are in place.', out: rng.int(200, 600) });
