@@ -1,6 +1,5 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { agentRoot, childDirs } from './agent-dirs.js';
 import type { FileHead, Importer } from './types.js';
 
 /**
@@ -28,13 +27,5 @@ function opensChatRecording(head: FileHead): boolean {
 
 /** Gemini CLI's chats folders, tmp/<project>/chats under $GEMINI_CLI_HOME/.gemini (the CLI's own home override), else ~/.gemini. */
 export function geminiCliDirs(env: NodeJS.ProcessEnv = process.env): string[] {
-  const home = env.GEMINI_CLI_HOME?.trim() || env.HOME || os.homedir();
-  const tmp = path.join(home, '.gemini', 'tmp');
-  if (!fs.existsSync(tmp)) return [];
-  return fs
-    .readdirSync(tmp, { withFileTypes: true })
-    .filter((e) => e.isDirectory())
-    .map((e) => path.join(tmp, e.name, 'chats'))
-    .filter((d) => fs.existsSync(d))
-    .sort();
+  return childDirs(path.join(agentRoot(env, 'GEMINI_CLI_HOME'), '.gemini', 'tmp'), 'chats');
 }
