@@ -11,7 +11,8 @@ SELECT a.provider,
        min(local_day(a.started_at, a.bucket_width, $tz)) AS first_day,
        max(local_day(a.started_at, a.bucket_width, $tz)) AS last_day,
        CAST(round(fsum(a.cost_usd), 9) AS DOUBLE) AS cost_usd,
-       CAST(round(coalesce(fsum(a.cost_usd) FILTER (WHERE c.record_key IS NULL), 0), 9) AS DOUBLE) AS not_counted_cost_usd
+       -- an aggregate row may count in part (its remainder past the request logs): the rest is not counted
+       CAST(round(fsum(a.cost_usd) - coalesce(fsum(c.cost_usd), 0), 9) AS DOUBLE) AS not_counted_cost_usd
 FROM usage_priced a
 LEFT JOIN usage_counted c ON c.source = a.source AND c.record_key = a.record_key
 WHERE in_period(a.started_at, a.bucket_width, $since, $until, $tz)

@@ -32,7 +32,7 @@ function describeViews(views: CountedView[]): string[] {
     let line = `${(lines.length ? '' : 'counted from').padEnd(16)}${provider}: ${counted.join(' + ') || 'nothing'}`;
     if (left.length) {
       const n = left.reduce((a, v) => a + v.records - v.counted_records, 0);
-      line += `; not counted: ${n.toLocaleString('en-US')} records of ${left.map((v) => v.source).join(', ')} on days another view covers (${usd(left.reduce((a, v) => a + v.not_counted_cost_usd, 0))})`;
+      line += `; not counted: ${n.toLocaleString('en-US')} records of ${left.map((v) => v.source).join(', ')} already counted from another side (${usd(left.reduce((a, v) => a + v.not_counted_cost_usd, 0))})`;
     }
     lines.push(line);
   }

@@ -12,8 +12,8 @@ async function row(ledger: Ledger, source: string, key: string, at: string, buck
   );
 }
 
-describe('one view per provider and day', () => {
-  it('counts the provider aggregate on days it covers and request logs elsewhere, never both', async () => {
+describe('request logs count, a provider aggregate adds what they leave out', () => {
+  it('counts the request logs and only the remainder of the provider aggregate, never both', async () => {
     const ledger = await newLedger();
     // Oct 20: a gateway logged two requests AND the provider's daily bucket covers the same traffic
     await row(ledger, 'litellm', 'r1', '2026-10-20T09:00:00Z', null, 'anthropic', 'claude-haiku-4-5', 1_000_000);
@@ -28,17 +28,19 @@ describe('one view per provider and day', () => {
 
     const counted = await ledger.all('SELECT source, record_key FROM usage_counted ORDER BY source, record_key');
     expect(counted).toEqual([
-      { source: 'anthropic-usage-api', record_key: 'd20' },
+      { source: 'anthropic-usage-api', record_key: 'd20' }, // its remainder: 100K input no log shows
+      { source: 'litellm', record_key: 'r1' },
+      { source: 'litellm', record_key: 'r2' },
       { source: 'litellm', record_key: 'r3' },
       { source: 'openai-usage-api', record_key: 'o-api' }, // the more complete pull of the day
     ]);
     const s = await ledger.one<{ input_tokens: number }>(sql('summary'), { since: null, until: null, tz: 'UTC' });
-    expect(s.input_tokens).toBe(2_100_000 + 1_000_000 + 5_000_000);
+    expect(s.input_tokens).toBe(2_000_000 + 100_000 + 1_000_000 + 5_000_000);
 
     const views = await ledger.all(sql('counted_views'), { since: null, until: null, tz: 'UTC' });
     expect(views.map((v) => [v.provider, v.source, v.role, v.records, v.counted_records])).toEqual([
       ['anthropic', 'anthropic-usage-api', 'aggregate', 1, 1],
-      ['anthropic', 'litellm', 'requests', 3, 1],
+      ['anthropic', 'litellm', 'requests', 3, 3],
       ['openai', 'openai-usage-api', 'aggregate', 1, 1],
       ['openai', 'openai-usage-csv', 'aggregate', 1, 0],
     ]);

@@ -74,11 +74,11 @@ const M = 1_000_000;
  *   a2  2026-10-20 09:50Z  claude-code  haiku   1M output           $5   session s1, project web
  *   a3  2026-10-20 10:05Z  claude-code  sonnet  200k in + 160k out + 100 web searches  $4   session s2 (subagent), project api
  *   o1  2026-10-20 10:00Z  openai 1h bucket, gpt-4.1-mini, 4 requests, 1M in + 1M out  $2  key-prod, proj-a, alice
- *   o2  2026-10-20 10:30Z  litellm request, gpt-4.1-mini 1M input $0.40, session s3 — NOT counted: OpenAI's own
- *                          export covers that day
+ *   o2  2026-10-20 10:30Z  litellm request, gpt-4.1-mini 1M input $0.40, session s3 — OpenAI's export (o1) holds it too:
+ *                          o2 counts, o1 only its remainder (3 requests, 1M output, $1.60)
  *   o3  2026-10-20 (1d)    openai daily bucket, unknown model gpt-unknown-9, 2 requests — unpriced; key-prod, bob
  *   a4  2026-10-21 23:30Z  claude-code  haiku  10M read + 0.8M 5m write + 0.5M 1h write  $3  session s4, no project
- * Counted spend: $15 (a1 1 + a2 5 + a3 4 + o1 2 + a4 3), one unpriced record.
+ * Counted spend: $15 (a1 1 + a2 5 + a3 4 + o1's remainder 1.60 + o2 0.40 + a4 3), one unpriced record.
  */
 async function sharedLedger(): Promise<Ledger> {
   const ledger = await newLedger();
@@ -118,8 +118,8 @@ describe('spend_by_provider', () => {
     const rows = await query(ledger, 'spend_by_provider');
     expect(pick(rows, ['provider', 'records', 'requests', 'input_tokens', 'output_tokens', 'cost_usd', 'share_of_cost', 'unpriced_records', 'sources', 'models'])).toEqual([
       { provider: 'anthropic', records: 4, requests: 4, input_tokens: 1_200_000, output_tokens: 1_160_000, cost_usd: 13, share_of_cost: Math.round((13 / 15) * 1e9) / 1e9, unpriced_records: 0, sources: ['claude-code'], models: 2 },
-      // o2 (the gateway's copy of OpenAI traffic on a day OpenAI's export covers) is not counted
-      { provider: 'openai', records: 2, requests: 6, input_tokens: M + 1000, output_tokens: M, cost_usd: 2, share_of_cost: Math.round((2 / 15) * 1e9) / 1e9, unpriced_records: 1, sources: ['openai-usage-api'], models: 2 },
+      // o2 (the gateway's request) counts, OpenAI's export o1 only what o2 leaves out: never both
+      { provider: 'openai', records: 3, requests: 6, input_tokens: M + 1000, output_tokens: M, cost_usd: 2, share_of_cost: Math.round((2 / 15) * 1e9) / 1e9, unpriced_records: 1, sources: ['litellm', 'openai-usage-api'], models: 2 },
     ]);
   });
 
@@ -136,7 +136,8 @@ describe('spend_by_key', () => {
     const rows = await query(ledger, 'spend_by_key');
     expect(pick(rows, ['provider', 'api_key', 'records', 'requests', 'cost_usd', 'unpriced_records', 'models'])).toEqual([
       { provider: 'anthropic', api_key: '(no key)', records: 4, requests: 4, cost_usd: 13, unpriced_records: 0, models: ['claude-haiku-4-5', 'claude-sonnet-4-5'] },
-      { provider: 'openai', api_key: 'key-prod', records: 2, requests: 6, cost_usd: 2, unpriced_records: 1, models: ['gpt-4.1-mini', 'gpt-unknown-9'] },
+      { provider: 'openai', api_key: 'key-prod', records: 2, requests: 5, cost_usd: 1.6, unpriced_records: 1, models: ['gpt-4.1-mini', 'gpt-unknown-9'] },
+      { provider: 'openai', api_key: '(no key)', records: 1, requests: 1, cost_usd: 0.4, unpriced_records: 0, models: ['gpt-4.1-mini'] },
     ]);
   });
 });
@@ -147,8 +148,8 @@ describe('spend_by_project', () => {
     expect(pick(rows, ['project', 'records', 'cost_usd', 'unpriced_records', 'providers'])).toEqual([
       { project: 'web', records: 2, cost_usd: 6, unpriced_records: 0, providers: ['anthropic'] },
       { project: 'api', records: 1, cost_usd: 4, unpriced_records: 0, providers: ['anthropic'] },
-      { project: '(no project)', records: 2, cost_usd: 3, unpriced_records: 1, providers: ['anthropic', 'openai'] },
-      { project: 'proj-a', records: 1, cost_usd: 2, unpriced_records: 0, providers: ['openai'] },
+      { project: '(no project)', records: 3, cost_usd: 3.4, unpriced_records: 1, providers: ['anthropic', 'openai'] },
+      { project: 'proj-a', records: 1, cost_usd: 1.6, unpriced_records: 0, providers: ['openai'] },
     ]);
   });
 });
@@ -157,8 +158,8 @@ describe('spend_by_user', () => {
   it('puts a user whose only rows are unpriced last, with no cost', async () => {
     const rows = await query(ledger, 'spend_by_user');
     expect(pick(rows, ['user_id', 'records', 'requests', 'cost_usd', 'unpriced_records'])).toEqual([
-      { user_id: '(no user)', records: 4, requests: 4, cost_usd: 13, unpriced_records: 0 },
-      { user_id: 'alice', records: 1, requests: 4, cost_usd: 2, unpriced_records: 0 },
+      { user_id: '(no user)', records: 5, requests: 5, cost_usd: 13.4, unpriced_records: 0 },
+      { user_id: 'alice', records: 1, requests: 3, cost_usd: 1.6, unpriced_records: 0 },
       { user_id: 'bob', records: 1, requests: 2, cost_usd: null, unpriced_records: 1 },
     ]);
   });
@@ -171,8 +172,8 @@ describe('spend_by_hour', () => {
     const rows = await query(ledger, 'spend_by_hour');
     expect(pick(rows, cols)).toEqual([
       { hour_start: new Date('2026-10-20T09:00:00Z'), local_hour: '2026-10-20 09:00', day: '2026-10-20', hour_of_day: 9, records: 2, requests: 2, cost_usd: 6, unpriced_records: 0 },
-      // a3 at 10:05 and the 10:00 hourly bucket o1 (4 requests)
-      { hour_start: new Date('2026-10-20T10:00:00Z'), local_hour: '2026-10-20 10:00', day: '2026-10-20', hour_of_day: 10, records: 2, requests: 5, cost_usd: 6, unpriced_records: 0 },
+      // a3 at 10:05, o2 at 10:30 and what the 10:00 hourly bucket o1 adds (3 requests)
+      { hour_start: new Date('2026-10-20T10:00:00Z'), local_hour: '2026-10-20 10:00', day: '2026-10-20', hour_of_day: 10, records: 3, requests: 5, cost_usd: 6, unpriced_records: 0 },
       { hour_start: new Date('2026-10-21T23:00:00Z'), local_hour: '2026-10-21 23:00', day: '2026-10-21', hour_of_day: 23, records: 1, requests: 1, cost_usd: 3, unpriced_records: 0 },
       { hour_start: null, local_hour: null, day: '2026-10-20', hour_of_day: null, records: 1, requests: 2, cost_usd: null, unpriced_records: 1 },
     ]);
@@ -184,7 +185,8 @@ describe('spend_by_hour', () => {
       // 09:10Z is 14:40 in Kolkata: the local hour 14:00 began at 08:30Z
       { hour_start: new Date('2026-10-20T08:30:00Z'), local_hour: '2026-10-20 14:00', day: '2026-10-20', hour_of_day: 14, records: 1, requests: 1, cost_usd: 1, unpriced_records: 0 },
       // 09:50Z, 10:00Z and 10:05Z all fall in 15:00-16:00 local
-      { hour_start: new Date('2026-10-20T09:30:00Z'), local_hour: '2026-10-20 15:00', day: '2026-10-20', hour_of_day: 15, records: 3, requests: 6, cost_usd: 11, unpriced_records: 0 },
+      { hour_start: new Date('2026-10-20T09:30:00Z'), local_hour: '2026-10-20 15:00', day: '2026-10-20', hour_of_day: 15, records: 3, requests: 5, cost_usd: 10.6, unpriced_records: 0 },
+      { hour_start: new Date('2026-10-20T10:30:00Z'), local_hour: '2026-10-20 16:00', day: '2026-10-20', hour_of_day: 16, records: 1, requests: 1, cost_usd: 0.4, unpriced_records: 0 },
       { hour_start: new Date('2026-10-21T23:30:00Z'), local_hour: '2026-10-22 05:00', day: '2026-10-22', hour_of_day: 5, records: 1, requests: 1, cost_usd: 3, unpriced_records: 0 },
       { hour_start: null, local_hour: null, day: '2026-10-20', hour_of_day: null, records: 1, requests: 2, cost_usd: null, unpriced_records: 1 },
     ]);
@@ -213,8 +215,8 @@ describe('spend_by_session', () => {
       { session_id: 's1', projects: ['web'], first_started_at: new Date('2026-10-20T09:10:00Z'), last_started_at: new Date('2026-10-20T09:50:00Z'), duration_minutes: 40, records: 2, requests: 2, models: ['claude-haiku-4-5'], subagents: 0, cost_usd: 6, counted_cost_usd: 6, cost_per_request_usd: 3 },
       { session_id: 's2', projects: ['api'], first_started_at: new Date('2026-10-20T10:05:00Z'), last_started_at: new Date('2026-10-20T10:05:00Z'), duration_minutes: 0, records: 1, requests: 1, models: ['claude-sonnet-4-5'], subagents: 1, cost_usd: 4, counted_cost_usd: 4, cost_per_request_usd: 4 },
       { session_id: 's4', projects: [], first_started_at: new Date('2026-10-21T23:30:00Z'), last_started_at: new Date('2026-10-21T23:30:00Z'), duration_minutes: 0, records: 1, requests: 1, models: ['claude-haiku-4-5'], subagents: 0, cost_usd: 3, counted_cost_usd: 3, cost_per_request_usd: 3 },
-      // the gateway's session: its spend is real but OpenAI's own export is what counts for that day
-      { session_id: 's3', projects: [], first_started_at: new Date('2026-10-20T10:30:00Z'), last_started_at: new Date('2026-10-20T10:30:00Z'), duration_minutes: 0, records: 1, requests: 1, models: ['gpt-4.1-mini'], subagents: 0, cost_usd: 0.4, counted_cost_usd: 0, cost_per_request_usd: 0.4 },
+      // the gateway's session counts: OpenAI's own export adds only what the gateway did not log
+      { session_id: 's3', projects: [], first_started_at: new Date('2026-10-20T10:30:00Z'), last_started_at: new Date('2026-10-20T10:30:00Z'), duration_minutes: 0, records: 1, requests: 1, models: ['gpt-4.1-mini'], subagents: 0, cost_usd: 0.4, counted_cost_usd: 0.4, cost_per_request_usd: 0.4 },
     ]);
   });
 
@@ -231,7 +233,8 @@ describe('cost_per_request_by_model', () => {
       { provider: 'anthropic', model: 'claude-sonnet-4-5', records: 1, requests: 1, cost_usd: 4, cost_per_request_usd: 4, prompt_tokens_per_request: 200_000, output_tokens_per_request: 160_000, cost_without_request_count_usd: 0, unpriced_records: 0 },
       // a1 + a2 + a4: $9 over 3 requests; prompts 1M + 0 + 11.3M
       { provider: 'anthropic', model: 'claude-haiku-4-5', records: 3, requests: 3, cost_usd: 9, cost_per_request_usd: 3, prompt_tokens_per_request: 4_100_000, output_tokens_per_request: Math.round((M / 3) * 1e9) / 1e9, cost_without_request_count_usd: 0, unpriced_records: 0 },
-      { provider: 'openai', model: 'gpt-4.1-mini', records: 1, requests: 4, cost_usd: 2, cost_per_request_usd: 0.5, prompt_tokens_per_request: 250_000, output_tokens_per_request: 250_000, cost_without_request_count_usd: 0, unpriced_records: 0 },
+      // o2 and o1's remainder: $2 over 1 + 3 requests
+      { provider: 'openai', model: 'gpt-4.1-mini', records: 2, requests: 4, cost_usd: 2, cost_per_request_usd: 0.5, prompt_tokens_per_request: 250_000, output_tokens_per_request: 250_000, cost_without_request_count_usd: 0, unpriced_records: 0 },
       { provider: 'openai', model: 'gpt-unknown-9', records: 1, requests: 2, cost_usd: null, cost_per_request_usd: null, prompt_tokens_per_request: null, output_tokens_per_request: null, cost_without_request_count_usd: 0, unpriced_records: 1 },
     ]);
   });
@@ -264,13 +267,13 @@ describe('concentration', () => {
         top_model_share: 0.6,
         models: 3, // the unpriced model has no cost and takes no share
         herfindahl_by_model: Math.round(((9 * 9 + 4 * 4 + 2 * 2) / (15 * 15)) * 1e9) / 1e9,
-        sessions: 3, // s3 is not in the counted view
-        top10_sessions_cost_usd: 13,
-        top10_sessions_share: Math.round((13 / 15) * 1e9) / 1e9,
+        sessions: 4,
+        top10_sessions_cost_usd: 13.4,
+        top10_sessions_share: Math.round((13.4 / 15) * 1e9) / 1e9,
         top_key: 'key-prod', // rows without a key are not a key
         top_key_provider: 'openai',
-        top_key_cost_usd: 2,
-        top_key_share: Math.round((2 / 15) * 1e9) / 1e9,
+        top_key_cost_usd: 1.6, // o1's remainder: o2 had no key
+        top_key_share: Math.round((1.6 / 15) * 1e9) / 1e9,
         keys: 1,
         unpriced_records: 1,
       },
@@ -292,7 +295,7 @@ describe('token_mix', () => {
     const [row] = await query(ledger, 'token_mix');
     expect(pick([row], ['provider', 'model', 'records', 'list_cost_usd', 'input_cost_usd', 'cache_read_cost_usd', 'cache_write_5m_cost_usd', 'cache_write_1h_cost_usd', 'output_cost_usd', 'web_search_cost_usd', 'input_tokens', 'web_search_requests', 'unpriced_records'])).toEqual([
       {
-        provider: null, model: null, records: 6, list_cost_usd: 15,
+        provider: null, model: null, records: 7, list_cost_usd: 15,
         input_cost_usd: 2, // haiku $1 + sonnet $0.60 + gpt-4.1-mini $0.40
         cache_read_cost_usd: 1, cache_write_5m_cost_usd: 1, cache_write_1h_cost_usd: 1,
         output_cost_usd: 9, // haiku $5 + sonnet $2.40 + gpt-4.1-mini $1.60

@@ -104,7 +104,7 @@ describe('reconciliation', () => {
       { key: 'h5', day: '2026-10-05', model: 'claude-haiku-4-5', u: M, r: M, o: M },
       { key: 's5', day: '2026-10-05', model: 'claude-sonnet-4-5', u: M, ws: 10 },
       { key: 'x5', day: '2026-10-05', model: 'claude-mystery-9', u: M },
-      // the same day seen by Claude Code: not counted (the provider's export covers the day)
+      // the same day seen by Claude Code: counted, and h5 adds only the rest (usage_counted), so the totals stay
       { key: 'cc5', source: 'claude-code', day: '2026-10-05', bucket: null, model: 'claude-haiku-4-5', u: M },
       // 10-06 OpenAI: gpt-4.1-mini at standard ($0.40 in, $1.60 out), gpt-4.1 on the priority tier ($2 at standard rates)
       { key: 'm6', day: '2026-10-06', provider: 'openai', model: 'gpt-4.1-mini', u: M, o: M },
