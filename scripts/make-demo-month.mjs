@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // make-demo-month: writes samples/month/, the month `recount demo` imports: a small team's October 2026
 // of coding-agent work (Claude Code transcripts with subagents, Codex rollouts), the support app's
-// LiteLLM gateway log, and the providers' cost exports for the same days. Seeded: the same files on
-// every run. Usage: node scripts/make-demo-month.mjs [--seed N] [--out DIR]
+// LiteLLM gateway log, and the providers' usage and cost exports for the same days. Seeded: the same
+// files on every run. Usage: node scripts/make-demo-month.mjs [--seed N] [--out DIR]
 //
 // The shape published guides report (field-facts): most of the spend on one flagship
 // (claude-opus-4-6) doing tier-1 work (reads, greps), cache reads keeping the bill down, and one day
-// over $700 from an agent left running. The Anthropic invoice has one explainable gap: on 2026-10-20 a
-// CI eval script billed claude-sonnet-4-5 traffic that no transcript or gateway log shows.
+// over $700 from an agent left running. Anthropic's usage and cost exports hold one explainable gap: on
+// 2026-10-20 a CI eval script billed claude-sonnet-4-5 traffic that no transcript or gateway log shows.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -199,6 +199,55 @@ function openaiCosts(totals) {
   files.push(['openai/costs-api.json', { object: 'page', data, has_more: false, next_page: null }]);
 }
 
+// The providers' usage exports for the same days, derived from the billed requests (no random draws):
+// what the logs show plus the CI eval script, which only Anthropic's side sees (usage_counted counts it
+// as the usage report's remainder, unclassified).
+function anthropicUsageReport(totals) {
+  const days = new Map();
+  const add = (t) => {
+    const results = days.get(t.day) ?? [];
+    results.push({
+      uncached_input_tokens: t.u, cache_read_input_tokens: t.r, cache_creation: { ephemeral_5m_input_tokens: t.w5, ephemeral_1h_input_tokens: t.w1h },
+      output_tokens: t.o, server_tool_use: { web_search_requests: 0 }, api_key_id: null, workspace_id: 'wrkspc_01AcmeEngTeam8Hq2Lk5Vn',
+      model: RAW[t.model], service_tier: 'standard', context_window: t.long ? '200k-1M' : '0-200k', inference_geo: null,
+    });
+    days.set(t.day, results);
+  };
+  // one row per day, model and context window: the script's tokens join that day's Sonnet row
+  const rows = totals.filter((x) => x.provider === 'anthropic').map((t) => ({ ...t }));
+  const sonnet = rows.find((t) => t.day === SCRIPT_DAY && t.model === SCRIPT.model && !t.long);
+  if (sonnet) for (const f of ['u', 'r', 'w5', 'w1h', 'o']) sonnet[f] += SCRIPT[f];
+  else rows.push({ day: SCRIPT_DAY, provider: 'anthropic', long: false, ...SCRIPT });
+  for (const t of rows) add(t);
+  const data = [...days.entries()].sort().map(([day, results]) => ({ starting_at: `${day}T00:00:00Z`, ending_at: `${nextDay(day)}T00:00:00Z`, results }));
+  files.push(['anthropic/usage-report.json', { data, has_more: false, next_page: null }]);
+}
+
+// OpenAI model ids as the usage API reports them, and the project each runs in
+const OPENAI_RAW = Object.fromEntries(APP.filter((a) => a.provider === 'openai').map((a) => [a.canonical, a.model]));
+const projectOf = (model) => (model === 'gpt-5-codex' ? 'proj_AcmeEngCodex4Rt7Wq' : 'proj_AcmeSupportApp9Kd2');
+
+function openaiUsage() {
+  const rows = new Map(); // day|model → sums with the request count
+  for (const b of billed.filter((x) => x.provider === 'openai')) {
+    const day = new Date(b.at).toISOString().slice(0, 10);
+    const t = rows.get(`${day}|${b.model}`) ?? { day, model: b.model, n: 0, u: 0, r: 0, o: 0 };
+    Object.assign(t, { n: t.n + 1, u: t.u + b.u, r: t.r + b.r, o: t.o + b.o });
+    rows.set(`${day}|${b.model}`, t);
+  }
+  const data = [];
+  for (let d = 0; d < 31; d++) {
+    const day = new Date(day0 + d * DAY).toISOString().slice(0, 10);
+    const results = [...rows.values()].filter((t) => t.day === day).sort((a, b) => a.model.localeCompare(b.model)).map((t) => ({
+      object: 'organization.usage.completions.result', input_tokens: t.u + t.r, output_tokens: t.o, input_cached_tokens: t.r,
+      input_cache_write_tokens: 0, input_uncached_tokens: t.u, input_audio_tokens: 0, output_audio_tokens: 0, num_model_requests: t.n,
+      project_id: projectOf(t.model), user_id: null, api_key_id: null, model: OPENAI_RAW[t.model] ?? t.model, batch: false, service_tier: null,
+    }));
+    data.push({ object: 'bucket', start_time: (day0 + d * DAY) / 1000, end_time: (day0 + (d + 1) * DAY) / 1000, results });
+  }
+  files.push(['openai/usage-api-completions.json', { object: 'page', data, has_more: false, next_page: null }]);
+}
+
 const nextDay = (day) => new Date(Date.parse(`${day}T00:00:00Z`) + DAY).toISOString().slice(0, 10);
 
 claudeMonth();
@@ -207,6 +256,8 @@ gatewayMonth();
 const totals = dailyTotals();
 anthropicCostReport(totals);
 openaiCosts(totals);
+anthropicUsageReport(totals);
+openaiUsage();
 
 fs.rmSync(OUT, { recursive: true, force: true });
 for (const [rel, content] of files) {

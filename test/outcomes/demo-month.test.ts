@@ -38,3 +38,40 @@ describe("the demo month's agent turns", () => {
       .toEqual({ turns: 154, succeeded: 122, failed: 32, unknown: 0, repeated: 6 });
   });
 });
+
+// The whole month, both sides: the providers' usage exports hold exactly what the transcripts and the
+// gateway log show, plus one CI eval script on Anthropic's side (2026-10-20, claude-sonnet-4-5) that
+// usage_counted counts as the usage report's remainder; the cost exports bill the same.
+describe('the demo month from both sides', () => {
+  let month: Ledger;
+  beforeAll(async () => {
+    month = await newLedger();
+    await importPaths(month, [samples('month')]);
+    await priceLedger(month);
+  }, 300_000);
+
+  it('counts every logged request once and only the eval script from the usage exports', async () => {
+    const bySource = await month.all<{ source: string; records: number; requests: number | null; cost_usd: number }>(
+      `SELECT source, count(*)::INT AS records, sum(requests)::INT AS requests, round(sum(cost_usd), 2) AS cost_usd
+       FROM usage_counted GROUP BY ALL ORDER BY ALL`,
+    );
+    expect(bySource).toEqual([
+      { source: 'anthropic-usage-api', records: 1, requests: null, cost_usd: 21.78 },
+      { source: 'claude-code', records: 2684, requests: 2684, cost_usd: 993.56 },
+      { source: 'codex', records: 143, requests: 143, cost_usd: 1.62 },
+      { source: 'litellm', records: 158, requests: 158, cost_usd: 0.45 },
+    ]);
+    const [gap] = await month.all<Record<string, unknown>>(
+      `SELECT CAST(started_at AS DATE)::VARCHAR AS day, model, input_tokens, output_tokens, task_type
+       FROM usage_counted WHERE source = 'anthropic-usage-api'`,
+    );
+    expect(gap).toEqual({ day: '2026-10-20', model: 'claude-sonnet-4-5', input_tokens: 4_210_000, output_tokens: 610_000, task_type: 'unclassified' });
+  });
+
+  it('reconciles the invoices with counted usage to the cent', async () => {
+    const rows = await runNamedQuery<{ invoiced_usd: number; gap_usd: number }>(month, 'reconciliation');
+    expect(rows.length).toBeGreaterThan(300);
+    expect(Math.round(rows.reduce((t, r) => t + r.invoiced_usd, 0) * 100) / 100).toBe(1017.42);
+    expect(rows.filter((r) => Math.abs(r.gap_usd) >= 0.01)).toEqual([]);
+  });
+});
