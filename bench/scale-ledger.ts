@@ -4,7 +4,7 @@ import { Ledger } from '../src/ledger/ledger.js';
  * A ledger of `rows` usage rows shaped like a real mixed one, written by one SQL statement (10M rows
  * in about a minute): 60% Claude Code (sessions of 40 responses, subagents, tools, a prompt hash per
  * 8 responses), 10% Codex, 15% a LiteLLM gateway over three providers (keys, users, tags, latency,
- * billed costs, 2% errors), 10% OpenRouter, 5% OpenAI daily usage buckets (which win their days over
+ * billed costs, 2% errors), 10% OpenRouter, 5% OpenAI daily usage buckets (which add only their remainder over
  * the per-request OpenAI rows in usage_counted), spread over 90 days.
  */
 export async function generateScaleLedger(db: string, rows: number): Promise<void> {

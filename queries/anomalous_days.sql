@@ -2,7 +2,7 @@
 -- A day is compared only with days the ledger covers the same way: for each provider and local day
 -- ($tz), coverage is 'aggregate' when every counted row is a provider's usage bucket (bucket_width
 -- set), 'requests' when every counted row is a request log or transcript, 'mixed' when a local day
--- holds both (see usage_counted: one view per provider and UTC day). An export's $19 day and a request
+-- holds both (see usage_counted: request logs, plus an export's remainder). An export's $19 day and a request
 -- log's $0.09 day measure different things, so they are never scored against each other.
 -- Per (provider, model, coverage): the days from the first to the last with spend, leaving out days
 -- the provider's data covers another way; a day in range without spend on the model counts as $0.

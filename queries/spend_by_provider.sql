@@ -1,6 +1,6 @@
 -- spend_by_provider: spend and token buckets per provider, costliest first, with the sources counted and its share.
 -- Spend and token buckets per provider (who bills it), costliest first, with the
--- sources its totals come from (one view per provider and day, see counted_views) and its share of spend.
+-- sources its totals come from (request logs, plus an export's remainder: see counted_views) and its share of spend.
 -- grain: one row per provider
 -- params: since DATE = NULL, until DATE = NULL, tz VARCHAR = 'UTC'
 SELECT

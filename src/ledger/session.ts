@@ -17,7 +17,7 @@ export interface Session {
 
 /**
  * Opens the ledger for reading queries: the price book loaded, the usage_priced (every row, priced)
- * and usage_counted (one view per provider and day) views and the period macros defined, so every
+ * and usage_counted (request logs, plus what an export adds) views and the period macros defined, so every
  * query file can use them.
  */
 export async function withSession<T>(opts: SessionOptions, fn: (s: Session) => Promise<T>): Promise<T> {

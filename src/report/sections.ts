@@ -274,7 +274,7 @@ export const methodologySection: ReportSection = {
       : '';
     return html`<div class="method">
 <p>Every number comes from the DuckDB ledger through recount's named SQL queries (${code('recount query')} lists them). Token buckets are disjoint: uncached input, cache reads, 5-minute and 1-hour cache writes, output. Each row is priced from a dated price catalog (long-context tiers, batch and flex discounts); the cost is what the source billed where it says so, else the list price. Unpriced models are counted and named, never priced at $0.</p>
-<p>Where request logs and a provider's own usage export describe the same traffic, one view per provider and day is counted; the other is listed as not counted. Prompt text never leaves the ledger and is not in this report.${d.redacted ? ' API keys, users, projects, sessions and file paths are replaced by pseudonyms (the same value, the same name).' : ''}</p>
+<p>Where request logs and a provider's own usage export describe the same traffic, the request logs count and the export adds only what they leave out (per provider, day and model); what is already counted from the other side is listed as not counted. Prompt text never leaves the ledger and is not in this report.${d.redacted ? ' API keys, users, projects, sessions and file paths are replaced by pseudonyms (the same value, the same name).' : ''}</p>
 </div>
 ${views}${formats}${files}
 <dl class="facts">
