@@ -14,7 +14,9 @@
 --                       the last one with a result (NULL: no test run answered)
 --   interrupted         the user interrupted the agent; tool_rejected: the user refused a tool call
 --   re_asked            the session's next prompt reads almost the same (jaro_winkler >= 0.9 on the prompts
---                       table's texts): a re-ask marks the EARLIER turn as overridden
+--                       table's texts): a re-ask marks the EARLIER turn as overridden. Over a lake there
+--                       are no texts: prompt_hash is the ask_key the export computed by this rule, the same
+--                       for a prompt and the next one that re-asks it (queries/lake/copy_agent_events.sql)
 -- Outcome (first match wins):
 --   failed     the last test run failed, or the turn was interrupted, rejected or re-asked, or it ended
 --              with >= 2 repeated failures

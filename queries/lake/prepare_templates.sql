@@ -4,4 +4,5 @@ ALTER TABLE usage RENAME TO lake_empty_usage;
 ALTER TABLE invoice_lines RENAME TO lake_empty_invoice_lines;
 ALTER TABLE import_files RENAME TO lake_empty_import_files;
 ALTER TABLE file_state RENAME TO lake_empty_file_state;
-ALTER TABLE rejects RENAME TO lake_empty_rejects
+ALTER TABLE rejects RENAME TO lake_empty_rejects;
+ALTER TABLE agent_events RENAME TO lake_empty_agent_events

@@ -12,6 +12,7 @@ export interface LakeExport {
   machine: string;
   usageRows: number;
   invoiceLines: number;
+  agentEvents: number;
   imports: number;
   removedFiles: number;
 }
@@ -35,6 +36,7 @@ export async function exportLake(dbPath: string, lake: string, prices: PriceBook
     const params = { machine };
     const usageRows = await copy(ledger, fillMarkers(sql('lake/copy_usage'), { columns: await usageColumns(ledger) }), path.join(staging, 'usage'), params);
     const invoiceLines = await copy(ledger, sql('lake/copy_invoice_lines'), path.join(staging, 'invoice_lines'), params);
+    const agentEvents = await copy(ledger, sql('lake/copy_agent_events'), path.join(staging, 'agent_events'), params);
     for (const table of PER_MACHINE) await copy(ledger, sql(`lake/copy_${table}`), path.join(staging, `${table}.parquet`), params);
     const imports = await ledger.all<{ import_id: string }>(sql('lake/ledger_imports'));
     const removedFiles = publishStaged(lake, staging, machine);
@@ -44,10 +46,11 @@ export async function exportLake(dbPath: string, lake: string, prices: PriceBook
       imports: imports.map((i) => i.import_id),
       usage_rows: usageRows,
       invoice_lines: invoiceLines,
+      agent_events: agentEvents,
       price_catalog: prices.label,
       price_fingerprint: prices.fingerprint,
     });
-    return { machine, usageRows, invoiceLines, imports: imports.length, removedFiles };
+    return { machine, usageRows, invoiceLines, agentEvents, imports: imports.length, removedFiles };
   } finally {
     ledger.close();
     fs.rmSync(staging, { recursive: true, force: true });

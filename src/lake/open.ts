@@ -10,12 +10,13 @@ type Column = { column_name: string; column_type: string };
 
 /**
  * A read-only session over a lake: a DuckDB file of its own (in the temp folder, removed on close)
- * whose usage, invoice_lines, import_files, file_state and rejects hold the lake's rows, read from
- * the Parquet files once, with the ledger's columns and types, so every query, forensics, what-if and
- * report runs on it unchanged. Rejects come without the rejected lines (raw is NULL); settings and
- * prompts stay empty: they are local to each ledger. Read once, not through views over read_parquet:
- * a lake holds thousands of small files, every scan opens each one, and a report scans usage dozens
- * of times (docs/benchmarks.md: 34× the ledger's time at 200k rows over views).
+ * whose usage, invoice_lines, agent_events, import_files, file_state and rejects hold the lake's rows,
+ * read from the Parquet files once, with the ledger's columns and types, so every query, forensics,
+ * what-if and report runs on it unchanged. Rejects come without the rejected lines (raw is NULL), agent
+ * events without their text; settings and prompts stay empty: they are local to each ledger. Read
+ * once, not through views over read_parquet: a lake holds thousands of small files, every scan opens
+ * each one, and a report scans usage dozens of times (docs/benchmarks.md: 34× the ledger's time at
+ * 200k rows over views).
  */
 export async function openLake(dir: string): Promise<Ledger> {
   if (!isLakeDir(dir)) throw noLake(dir);
@@ -66,7 +67,7 @@ async function readTable(ledger: Ledger, dir: string, table: string): Promise<vo
   const read = readParquet(pattern, partitioned);
   const have = new Set((await ledger.all<Column>(`DESCRIBE SELECT * FROM ${read}`)).map((c) => c.column_name));
   const template = await ledger.all<Column>(sql('lake/table_columns'), { table: `lake_empty_${table}` });
-  const columns = template.map((c) => columnExpr(c, have)).join(',\n       ');
+  const columns = template.map((c) => columnExpr(table, c, have)).join(',\n       ');
   const fill = (text: string) => fillMarkers(text, { columns, files: read, table });
   if (table === 'usage') {
     await ledger.withMemoryLimit('1GB', async () => {
@@ -77,16 +78,23 @@ async function readTable(ledger: Ledger, dir: string, table: string): Promise<vo
     await ledger.run(sql('lake/create_usage_view'));
   } else if (table === 'invoice_lines') {
     await ledger.run(fill(sql('lake/create_invoice_lines_rows')));
+  } else if (table === 'agent_events') {
+    await ledger.withMemoryLimit('1GB', () => ledger.run(fill(sql('lake/create_agent_events_rows'))));
   } else {
     await ledger.run(fill(sql('lake/create_table_rows')));
   }
 }
 
-/** One ledger column from the files: cast to the ledger's type; NULL when no file has it (an older lake). */
-function columnExpr(c: Column, have: Set<string>): string {
+/**
+ * One ledger column from the files: cast to the ledger's type; NULL when no file has it (an older lake,
+ * or text that stays local). A prompt's md5 never leaves its ledger: usage's prompt_hash is the prompt's
+ * number in its session, agent_events' the ask_key that says which prompts re-ask the one before.
+ */
+function columnExpr(table: string, c: Column, have: Set<string>): string {
   const name = c.column_name;
   if (name === 'prompt_text') return `NULL::VARCHAR AS prompt_text`;
-  if (name === 'prompt_hash') return have.has('prompt_seq') ? `CAST(f.prompt_seq AS VARCHAR) AS prompt_hash` : `NULL::VARCHAR AS prompt_hash`;
+  const standIn = table === 'agent_events' ? 'ask_key' : 'prompt_seq';
+  if (name === 'prompt_hash') return have.has(standIn) ? `CAST(f.${standIn} AS VARCHAR) AS prompt_hash` : `NULL::VARCHAR AS prompt_hash`;
   return have.has(name) ? `CAST(f.${name} AS ${c.column_type}) AS ${name}` : `CAST(NULL AS ${c.column_type}) AS ${name}`;
 }
 

@@ -4,7 +4,7 @@ import { LAKE_SCHEMA_VERSION } from './spec.js';
 import { RecountError } from '../errors.js';
 
 /** The partitioned tables: <table>/month=YYYY-MM/source=<source>/<machine>-<import_id>.parquet. */
-export const PARTITIONED = ['usage', 'invoice_lines'] as const;
+export const PARTITIONED = ['usage', 'invoice_lines', 'agent_events'] as const;
 /** One file per machine: <table>/<machine>.parquet. */
 export const PER_MACHINE = ['import_files', 'file_state', 'rejects'] as const;
 
@@ -14,6 +14,7 @@ export interface MachineEntry {
   imports: string[];
   usage_rows: number;
   invoice_lines: number;
+  agent_events: number;
   price_catalog: string;
   price_fingerprint: string;
 }
@@ -125,4 +126,4 @@ export function writeManifest(lake: string, machine: string, entry: MachineEntry
   fs.renameSync(tmp, file);
 }
 
-const LAYOUT = 'usage|invoice_lines/month=YYYY-MM/source=<source>/<machine>-<import_id>.parquet; import_files|file_state|rejects/<machine>.parquet';
+const LAYOUT = 'usage|invoice_lines|agent_events/month=YYYY-MM/source=<source>/<machine>-<import_id>.parquet; import_files|file_state|rejects/<machine>.parquet';

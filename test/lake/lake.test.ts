@@ -9,6 +9,8 @@ import { withSession } from '../../src/ledger/session.js';
 import { loadCatalog } from '../../src/pricing/catalog.js';
 import { loadPriceBook } from '../../src/pricing/install.js';
 import { exportLake } from '../../src/lake/export.js';
+import type { Period } from '../../src/period.js';
+import { loadObservedOutcomes } from '../../src/replay/observed.js';
 import { runCli, samples, tempDir } from '../helpers.js';
 
 // Two machines, one lake: half of the sample files imported on "A", half on "B", both exported into one
@@ -65,9 +67,6 @@ function sortKey(row: [string, unknown][]): string {
   return JSON.stringify(row, (_k, v) => (typeof v === 'number' ? Number(v.toPrecision(4)) : v));
 }
 
-// queries over agent_events, which (like prompts) never leave the ledger that imported them
-const LOCAL_ONLY = new Set(['outcomes_by_model_and_task', 'outcomes_by_session']);
-
 /** Every named query's rows, run-specific columns dropped, in a stable order. */
 async function allQueries(db: string): Promise<Record<string, [string, unknown][][]>> {
   return withSession({ db }, async ({ ledger }) => {
@@ -109,16 +108,24 @@ describe('a Parquet lake from two machines', () => {
     const overLake = await allQueries(`lake:${lake}`);
     const overFile = await allQueries(single);
     expect(Object.keys(overLake).length).toBeGreaterThan(20);
+    // agent turns (agent_events, exported without their text): the samples have turns of every outcome
+    for (const name of ['outcomes_by_model_and_task', 'outcomes_by_session']) expect(overFile[name].length, name).toBeGreaterThan(3);
+    const outcomes = overFile.outcomes_by_session.map((r) => Object.fromEntries(r) as Record<string, number>);
+    for (const k of ['succeeded_turns', 'failed_turns', 'unknown_turns', 'repeated_failures']) expect(outcomes.some((r) => r[k] > 0), k).toBe(true);
     for (const name of Object.keys(overFile)) {
-      if (LOCAL_ONLY.has(name)) {
-        expect(overLake[name], name).toEqual([]); // agent turns stay on the machine that read the transcripts
-        continue;
-      }
       const differ = overFile[name].filter((row, i) => !same(overLake[name][i], row));
       expect(overLake[name].length, name).toBe(overFile[name].length);
       expect(differ, name).toEqual([]);
     }
   }, 240_000);
+
+  it('gives fail_rate: observed the turns one ledger gives', async () => {
+    const observed = (db: string) => withSession({ db }, ({ ledger }) => loadObservedOutcomes(ledger, { since: '2026-01-01', until: '2026-12-31', tz: 'UTC' } satisfies Period));
+    const overFile = await observed(single);
+    expect(overFile.length).toBeGreaterThan(3);
+    expect(overFile.some((o) => Number(o.failed_turns) > 0 && Number(o.repeat_failed_turns) > 0)).toBe(true);
+    expect(await observed(`lake:${lake}`)).toEqual(overFile);
+  });
 
   it('counts a response exported from both machines once', async () => {
     const keys = await withSession({ db: `lake:${lake}` }, ({ ledger }) =>
@@ -155,6 +162,9 @@ describe('a Parquet lake from two machines', () => {
     const files = months.flatMap((m) => fs.readdirSync(path.join(lake, 'usage', m)).flatMap((s) => fs.readdirSync(path.join(lake, 'usage', m, s)).map((f) => `${s}/${f}`)));
     expect(files.length).toBeGreaterThan(4);
     for (const f of files) expect(f).toMatch(/^source=[a-z0-9-]+\/machine_[ab]-imp_\d{14}_[0-9a-f]{6}\.parquet$/);
+    const events = fs.readdirSync(path.join(lake, 'agent_events'), { recursive: true }).map(String).filter((f) => f.endsWith('.parquet'));
+    expect(events.length).toBeGreaterThan(1);
+    for (const f of events) expect(f).toMatch(/^month=\d{4}-\d{2}\/source=(claude-code|codex)\/machine_[ab]-imp_\d{14}_[0-9a-f]{6}\.parquet$/);
     expect(fs.readdirSync(path.join(lake, 'import_files')).sort()).toEqual(['machine_a.parquet', 'machine_b.parquet']);
     const manifest = JSON.parse(fs.readFileSync(path.join(lake, 'manifest.json'), 'utf8'));
     expect(manifest.lake_schema_version).toBe(1);
@@ -175,13 +185,18 @@ describe('a Parquet lake from two machines', () => {
 });
 
 describe('exporting again, and writing to a lake', () => {
-  const usageFiles = () => fs.readdirSync(path.join(lake, 'usage'), { recursive: true }).filter((f) => String(f).endsWith('.parquet')).sort();
+  const lakeFiles = (table: string) => fs.readdirSync(path.join(lake, table), { recursive: true }).map(String).filter((f) => f.endsWith('.parquet')).sort();
+  const usageFiles = () => lakeFiles('usage');
 
   it('replaces an import\'s files instead of adding copies, and drops imports the ledger forgot', async () => {
     const before = usageFiles();
+    const eventsBefore = lakeFiles('agent_events');
+    expect(eventsBefore.some((f) => f.includes('machine_a-'))).toBe(true);
     const again = await exportAs('machine_a', path.join(dir, 'a.duckdb'));
     expect(again.removedFiles).toBe(0);
+    expect(again.agentEvents).toBeGreaterThan(0);
     expect(usageFiles()).toEqual(before);
+    expect(lakeFiles('agent_events')).toEqual(eventsBefore);
     // machine_a's ledger now holds nothing: a new empty ledger exported under the same name
     const empty = path.join(dir, 'empty.duckdb');
     (await Ledger.open(empty)).close();
@@ -189,8 +204,10 @@ describe('exporting again, and writing to a lake', () => {
     expect(gone.usageRows).toBe(0);
     expect(gone.removedFiles).toBeGreaterThan(0);
     expect(usageFiles().some((f) => String(f).includes('machine_a-'))).toBe(false);
+    expect(lakeFiles('agent_events').some((f) => f.includes('machine_a-'))).toBe(false);
     await exportAs('machine_a', path.join(dir, 'a.duckdb')); // back as it was, for the other tests
     expect(usageFiles()).toEqual(before);
+    expect(lakeFiles('agent_events')).toEqual(eventsBefore);
   }, 120_000);
 
   it('refuses writes to a lake, by name', async () => {
@@ -223,7 +240,7 @@ describe('the CLI', () => {
   it('exports with --lake and reads with --db lake:DIR; writes are refused', async () => {
     const target = path.join(tempDir('recount-lake-cli-'), 'lake');
     const exported = runCli(['export', '--db', path.join(dir, 'b.duckdb'), '--lake', target], { RECOUNT_MACHINE: 'cli_b' });
-    expect(exported.stderr).toMatch(/^machine cli_b: wrote [\d,]+ usage rows and [\d,]+ invoice lines of 1 import to /);
+    expect(exported.stderr).toMatch(/^machine cli_b: wrote [\d,]+ usage rows, [\d,]+ invoice lines and [\d,]+ agent events of 1 import to /);
     expect(exported.status).toBe(0);
     const overLake = runCli(['summary', '--json', '--db', `lake:${target}`]);
     const overFile = runCli(['summary', '--json', '--db', path.join(dir, 'b.duckdb')]);
