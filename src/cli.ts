@@ -75,7 +75,7 @@ export function buildProgram(): Command {
     .option('--json', 'machine-readable output')
     .action(async (flags) => (await import('./commands/forget.js')).forgetCommand(flags));
 
-  withDb(program.command('doctor').description('check the ledger against the import rules; --fix moves rows that break them to rejects'))
+  withDb(program.command('doctor').description('check the ledger against the import rules and for raw secrets in stored paths; --fix moves rule-breaking rows to rejects and masks the paths'))
     .option('--fix', 'move implausible rows to rejects')
     .option('--limit <n>', 'list at most this many rows', '100')
     .option('--json', 'machine-readable output')

@@ -1,0 +1,7 @@
+-- recount doctor --fix: import_files rows name their file by its stored path, masked as a new import stores it
+-- (src/ledger/mask-path.ts maskSecretsIn), in the transaction that masks every table's paths.
+-- params: paths VARCHAR[] (raw stored paths), stored_paths VARCHAR[] (their masked forms, same order)
+UPDATE import_files x
+SET path = t.stored_path
+FROM (SELECT unnest($paths) AS path, unnest($stored_paths) AS stored_path) t
+WHERE x.path = t.path
