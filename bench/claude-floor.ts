@@ -6,7 +6,7 @@
 // prints [{model, records, input_tokens, …}] as JSON. Run as a child like recount, so both pay
 // Node and DuckDB start-up.
 import path from 'node:path';
-import { DuckDBInstance } from '../src/ledger/duckdb.js';
+import { DuckDBInstance } from '../src/db/duckdb.js';
 
 const dir = process.argv[2];
 if (!dir) throw new Error('usage: claude-floor.js PROJECTS_DIR');

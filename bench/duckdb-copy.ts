@@ -2,7 +2,7 @@
 // usage rows (the columns an export carries from the table, in the export's order) to a file with
 // its own COPY … TO, at DuckDB's default settings, and prints {"rows": N}. The floor an export is
 // measured against: recount adds prices, the counted flag and its memory limit.
-import { DuckDBInstance } from '../src/ledger/duckdb.js';
+import { DuckDBInstance } from '../src/db/duckdb.js';
 
 const [dbFile, format, out] = process.argv.slice(2);
 if (!dbFile || !['parquet', 'csv'].includes(format) || !out) throw new Error('usage: duckdb-copy.js DB.duckdb parquet|csv OUT');

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Ledger } from '../src/ledger/ledger.js';
+import { Ledger } from '../src/db/ledger.js';
 import { compact, int, log, mib, renderTable, secs } from './format.js';
 import { runNode, type Measured, type RunOptions } from './measure.js';
 import { recountBin } from './paths.js';

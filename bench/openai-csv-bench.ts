@@ -5,7 +5,7 @@ import { generateOpenAiUsageCsv, type OpenAiCsvPlan } from './generate-openai-cs
 import { runNode, type Measured, type RunOptions } from './measure.js';
 import { benchScript, packageRoot, recountBin } from './paths.js';
 import { freshDb, importArgs, ledgerSummary, parseImportTotals, removeDb } from './recount-cli.js';
-import { LEDGER_STORAGE_VERSION } from '../src/ledger/ledger.js';
+import { LEDGER_STORAGE_VERSION } from '../src/db/ledger.js';
 
 export interface OpenAiCsvResult {
   plan: OpenAiCsvPlan;

@@ -3,7 +3,7 @@
 // then closes it. The file is in DuckDB's default storage format unless a version is named (the
 // bench names the ledger's too, for a like-for-like figure). It prints {"rows": N}. Run as a child
 // like recount so both pay Node and DuckDB start-up.
-import { DuckDBInstance } from '../src/ledger/duckdb.js';
+import { DuckDBInstance } from '../src/db/duckdb.js';
 
 const [csvFile, dbFile, storageVersion] = process.argv.slice(2);
 if (!csvFile || !dbFile) throw new Error('usage: raw-read-csv.js FILE.csv DB.duckdb [STORAGE_VERSION]');

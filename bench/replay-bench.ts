@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { Ledger } from '../src/ledger/ledger.js';
-import { withSession } from '../src/ledger/session.js';
+import { Ledger } from '../src/db/ledger.js';
+import { withSession } from '../src/session.js';
 import { readPolicy } from '../src/replay/policy.js';
 import { loadReplayFrame } from '../src/replay/frame.js';
 import { assignRules } from '../src/replay/frame.js';

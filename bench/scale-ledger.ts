@@ -1,4 +1,4 @@
-import { Ledger } from '../src/ledger/ledger.js';
+import { Ledger } from '../src/db/ledger.js';
 
 /**
  * A ledger of `rows` usage rows shaped like a real mixed one, written by one SQL statement (10M rows

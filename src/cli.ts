@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { Command, Option } from 'commander';
 import { environmentError, RecountError, refuseVirtualFlags } from './errors.js';
-import { lastSpillDir } from './ledger/spill-dir.js';
+import { lastSpillDir } from './db/spill-dir.js';
 import { version } from './version.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];

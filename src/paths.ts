@@ -10,3 +10,6 @@ export const packageRoot = (() => {
 })();
 
 export const queriesDir = path.join(packageRoot, 'queries');
+
+/** The formats' folders (src/importers/<dir>/), whose SQL and header files ship with the package. */
+export const importersDir = path.join(packageRoot, 'src', 'importers');

@@ -3,12 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ledger } from '../src/ledger/ledger.js';
-import { importFiles, type ImportReport } from '../src/ledger/import-run.js';
-import { discoverFiles } from '../src/importers/discover.js';
+import { Ledger } from '../src/db/ledger.js';
+import { importFiles, type ImportReport } from '../src/import/import-run.js';
+import { discoverFiles } from '../src/import/discover.js';
 import { loadCatalog } from '../src/pricing/catalog.js';
 import { installPricing, loadPriceBook } from '../src/pricing/install.js';
-import { sql } from '../src/ledger/sql.js';
+import { sql } from '../src/db/sql.js';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const samples = (...p: string[]) => path.join(root, 'samples', ...p);

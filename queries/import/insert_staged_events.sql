@@ -1,5 +1,5 @@
 -- Write the run's agent events (issue 18: staged as row_kind 'event' by the Claude Code and Codex stage
--- statements in staged_usage, or read by a one-pass import into direct_staged: direct_claude_code_staged.sql,
+-- statements in staged_usage, or read by a one-pass import into direct_staged: claude-code/direct-staged.sql,
 -- read from there so they are written once) into agent_events, inside the import transaction: one per
 -- (source, record_key), the main chain's copy first, none that the ledger holds already (a re-import,
 -- an overlapping file, a tail read again). Events are no source rows: they change no file's counts.

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import type { Ledger } from '../ledger/ledger.js';
-import { sql } from '../ledger/sql.js';
+import type { Ledger } from '../db/ledger.js';
+import { sql } from '../db/sql.js';
 import { classifyLedgerStatement } from './compile.js';
 import { DEFAULT_RULES_FILE, parseRules, type TaskRule } from './rules.js';
 

@@ -1,5 +1,5 @@
 import { conditionFields, type Field } from '../conditions/types.js';
-import type { Params } from '../ledger/ledger.js';
+import type { Params } from '../db/ledger.js';
 import { promptMatches } from './prompt-matches.js';
 import { bindParam, compileRuleIndex, type RuleValues } from './rule-index.js';
 import type { TaskRule } from './rules.js';

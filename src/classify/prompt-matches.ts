@@ -1,4 +1,4 @@
-import type { Params } from '../ledger/ledger.js';
+import type { Params } from '../db/ledger.js';
 import { alternatives, bindParam, MAX_GATE_CHARS } from './rule-index.js';
 import type { TaskRule } from './rules.js';
 

@@ -1,7 +1,7 @@
 import { compileCondition, sqlBinder, type FieldSql } from '../conditions/compile.js';
 import type { Field, Leaf } from '../conditions/types.js';
-import { listValue } from '../ledger/duckdb.js';
-import type { Params } from '../ledger/ledger.js';
+import { listValue } from '../db/duckdb.js';
+import type { Params } from '../db/ledger.js';
 import type { TaskRule } from './rules.js';
 
 /** The SQL of each value the rules test, where a condition reads it. */

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { classifyLedger, ledgerRules, storeRules, type RuleSet } from '../classify/classify.js';
 import { DEFAULT_RULES_FILE, parseRules } from '../classify/rules.js';
-import { runNamedQuery } from '../ledger/named-query.js';
-import { withSession } from '../ledger/session.js';
+import { runNamedQuery } from '../db/named-query.js';
+import { withSession } from '../session.js';
 import { renderTable, toJson } from '../format/table.js';
 import { RecountError } from '../errors.js';
 

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { usd } from '../format/table.js';
-import { discoverFiles } from '../importers/discover.js';
-import { importFiles } from '../ledger/import-run.js';
-import { Ledger } from '../ledger/ledger.js';
-import { withSession } from '../ledger/session.js';
+import { discoverFiles } from '../import/discover.js';
+import { importFiles } from '../import/import-run.js';
+import { Ledger } from '../db/ledger.js';
+import { withSession } from '../session.js';
 import { packageRoot } from '../paths.js';
 import { resolvePeriod } from '../period.js';
 import { loadCatalog } from '../pricing/catalog.js';
@@ -13,7 +13,7 @@ import { gatherReportData } from '../report/data.js';
 import { renderReport } from '../report/render.js';
 import { checkOutPath, writeFileAtomic } from '../report/write.js';
 import { RecountError } from '../errors.js';
-import { sql } from '../ledger/sql.js';
+import { sql } from '../db/sql.js';
 
 export interface DemoFlags {
   out?: string;

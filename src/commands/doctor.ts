@@ -2,9 +2,9 @@ import { compactPending, replaceLedger, writeCompactCopy } from '../doctor/compa
 import { findSecretPaths, hasSecretPaths, maskSecretPaths, type SecretPathFindings } from '../doctor/secret-paths.js';
 import { RecountError } from '../errors.js';
 import { renderTable, toJson } from '../format/table.js';
-import { Ledger, resolveDbPath, type Row } from '../ledger/ledger.js';
-import { maskSecretsIn } from '../ledger/mask-path.js';
-import { sql } from '../ledger/sql.js';
+import { Ledger, resolveDbPath, type Row } from '../db/ledger.js';
+import { maskSecretsIn } from '../import/mask-path.js';
+import { sql } from '../db/sql.js';
 import { now } from '../period.js';
 
 export interface DoctorFlags {

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { withSession } from '../ledger/session.js';
-import { bindParams, parseParamFlags, readQuery } from '../ledger/named-query.js';
-import { sql } from '../ledger/sql.js';
+import { withSession } from '../session.js';
+import { bindParams, parseParamFlags, readQuery } from '../db/named-query.js';
+import { sql } from '../db/sql.js';
 import { resolvePeriod, type PeriodFlags } from '../period.js';
 import { writeArrowFile } from '../export/arrow-ipc.js';
 import { RecountError } from '../errors.js';
-import { resolveDbPath, type Ledger } from '../ledger/ledger.js';
+import { resolveDbPath, type Ledger } from '../db/ledger.js';
 import { checkOutTarget, checkOverwrite, type OutputKind } from '../report/write.js';
 import { exportLakeCommand } from '../lake/command.js';
 

@@ -1,7 +1,7 @@
 import { RecountError } from '../errors.js';
 import { toJson } from '../format/table.js';
-import { Ledger, resolveDbPath } from '../ledger/ledger.js';
-import { sql } from '../ledger/sql.js';
+import { Ledger, resolveDbPath } from '../db/ledger.js';
+import { sql } from '../db/sql.js';
 
 export interface ForgetFlags {
   db?: string;

@@ -1,15 +1,16 @@
-import { claudeCodeDirs, discoverFiles } from '../importers/discover.js';
-import { countLinesAhead } from '../importers/line-counts.js';
-import { codexSessionDirs } from '../importers/codex-dirs.js';
-import { installedAgentDirs } from '../importers/agents.js';
-import { Ledger, resolveDbPath } from '../ledger/ledger.js';
+import { discoverFiles } from '../import/discover.js';
+import { claudeCodeDirs } from '../importers/claude-code/dirs.js';
+import { countLinesAhead } from '../import/line-counts.js';
+import { codexSessionDirs } from '../importers/codex/dirs.js';
+import { installedAgentDirs } from '../import/agents.js';
+import { Ledger, resolveDbPath } from '../db/ledger.js';
 import { RecountError, refuseVirtualPaths } from '../errors.js';
 import { progressBar } from '../format/progress.js';
 import { toJson } from '../format/table.js';
 import { verbose } from '../format/output-options.js';
 import { forcedFormatWarnings, perFileTable, perFormatTable } from '../format/import-summary.js';
 import fs from 'node:fs';
-import { mappingImporter } from '../importers/mapping/mapping-importer.js';
+import { mappingImporter } from '../importers/mapping/index.js';
 import { readMapping } from '../importers/mapping/read-mapping.js';
 
 export interface ImportFlags {
@@ -38,7 +39,7 @@ export async function importCommand(paths: string[], flags: ImportFlags): Promis
   const lineCounting = readsAll ? countLinesAhead(files.map((f) => f.path)) : undefined;
   // the import code, the price catalog and the rules' YAML parser (a tenth of a second of modules)
   // load while DuckDB opens and migrates the ledger on its own threads
-  const modules = Promise.all([import('../ledger/import-run.js'), import('../pricing/catalog.js')]);
+  const modules = Promise.all([import('../import/import-run.js'), import('../pricing/catalog.js')]);
   const ledger = await Ledger.open(dbPath).catch(async (err: unknown) => {
     lineCounting?.cancel();
     await modules; // not left loading behind the error

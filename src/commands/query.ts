@@ -1,5 +1,5 @@
-import { withSession } from '../ledger/session.js';
-import { bindParams, listQueries, parseParamFlags, readQuery, runNamedQuery } from '../ledger/named-query.js';
+import { withSession } from '../session.js';
+import { bindParams, listQueries, parseParamFlags, readQuery, runNamedQuery } from '../db/named-query.js';
 import { resolvePeriod, type PeriodFlags } from '../period.js';
 import { formatCell, renderTable, toJson } from '../format/table.js';
 import { emptyPeriodNote } from '../format/coverage.js';

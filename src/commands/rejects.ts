@@ -1,5 +1,5 @@
-import { resolveDbPath, Ledger } from '../ledger/ledger.js';
-import { sql } from '../ledger/sql.js';
+import { resolveDbPath, Ledger } from '../db/ledger.js';
+import { sql } from '../db/sql.js';
 import { renderTable, toJson } from '../format/table.js';
 import { RecountError } from '../errors.js';
 

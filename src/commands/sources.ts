@@ -1,4 +1,3 @@
-import { defaultFolder } from '../importers/agents.js';
 import { importers } from '../importers/registry.js';
 import { renderTable, toJson } from '../format/table.js';
 
@@ -10,7 +9,7 @@ export function sourcesCommand(flags: { json?: boolean }): void {
     role: i.role,
     dedupe: i.merge,
     title: i.title,
-    default_folder: defaultFolder(i.id) ?? (flags.json ? null : '—'),
+    default_folder: i.local?.where ?? (flags.json ? null : '—'),
     example: i.sample,
   }));
   process.stdout.write(

@@ -1,5 +1,5 @@
-import { withSession } from '../ledger/session.js';
-import { runNamedQuery } from '../ledger/named-query.js';
+import { withSession } from '../session.js';
+import { runNamedQuery } from '../db/named-query.js';
 import { describePeriod, resolvePeriod, type PeriodFlags } from '../period.js';
 import { formatCell, toJson, usd } from '../format/table.js';
 import { emptyPeriodNote } from '../format/coverage.js';

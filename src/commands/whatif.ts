@@ -1,4 +1,4 @@
-import { withSession } from '../ledger/session.js';
+import { withSession } from '../session.js';
 import { describePeriod, resolvePeriod, type PeriodFlags } from '../period.js';
 import { renderTable, toJson, usd } from '../format/table.js';
 import { verbose, wrapLine } from '../format/output-options.js';

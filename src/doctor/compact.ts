@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { RecountError } from '../errors.js';
-import { LEDGER_STORAGE_VERSION, type Ledger } from '../ledger/ledger.js';
-import { maskSecretsIn } from '../ledger/mask-path.js';
-import { sql } from '../ledger/sql.js';
+import { LEDGER_STORAGE_VERSION, type Ledger } from '../db/ledger.js';
+import { maskSecretsIn } from '../import/mask-path.js';
+import { sql } from '../db/sql.js';
 
 /*
  * DuckDB leaves an updated value's old bytes in the file's free blocks until it reuses them (CHECKPOINT

@@ -1,11 +1,11 @@
-import { LIST, listValue, VARCHAR } from '../ledger/duckdb.js';
-import type { Ledger } from '../ledger/ledger.js';
-import { maskSecretsIn } from '../ledger/mask-path.js';
-import { sql } from '../ledger/sql.js';
+import { LIST, listValue, VARCHAR } from '../db/duckdb.js';
+import type { Ledger } from '../db/ledger.js';
+import { maskSecretsIn } from '../import/mask-path.js';
+import { sql } from '../db/sql.js';
 
 /*
  * recount doctor: file paths an older recount stored raw (a folder named after an API key:
- * exports/sk-ant-api03-…/usage.csv). A new import stores every path masked (src/ledger/mask-path.ts)
+ * exports/sk-ant-api03-…/usage.csv). A new import stores every path masked (src/import/mask-path.ts)
  * and looks files up masked; --fix rewrites the old ones with the same function, so the next import
  * finds a file's remembered state and skips it, and record keys built from a path (hidden by
  * hide_key, as a new import hides them) still dedupe.

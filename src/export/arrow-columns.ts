@@ -13,7 +13,7 @@ import {
   type DataType,
 } from 'apache-arrow';
 import type { DuckDBDataChunk, DuckDBListType, DuckDBType, DuckDBValue, DuckDBVector } from '@duckdb/node-api';
-import { DuckDBTypeId } from '../ledger/duckdb.js';
+import { DuckDBTypeId } from '../db/duckdb.js';
 
 /**
  * DuckDB result columns turned into Arrow column data, a batch of chunks at a time. The common

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { RecordBatch, RecordBatchFileWriter, Schema, Struct, makeData } from 'apache-arrow';
 import type { DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
-import type { Params } from '../ledger/ledger.js';
+import type { Params } from '../db/ledger.js';
 import { EXPORT_MARK } from '../report/write.js';
 import { columnData, columnSpec } from './arrow-columns.js';
 

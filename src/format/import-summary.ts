@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { FileOutcome } from '../ledger/import-run.js';
+import type { FileOutcome } from '../import/import-run.js';
 import { detectImporter } from '../importers/registry.js';
 import { renderTable } from './table.js';
 

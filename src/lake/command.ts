@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { RecountError, refuseVirtualPaths } from '../errors.js';
-import { resolveDbPath } from '../ledger/ledger.js';
+import { resolveDbPath } from '../db/ledger.js';
 import { loadPriceBook } from '../pricing/install.js';
 import { exportLake } from './export.js';
-import { lakeDirOf } from './spec.js';
+import { lakeDirOf } from '../db/spec.js';
 
 export interface LakeExportFlags {
   db?: string;

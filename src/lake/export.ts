@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { RecountError } from '../errors.js';
-import { Ledger } from '../ledger/ledger.js';
-import { sql } from '../ledger/sql.js';
+import { Ledger } from '../db/ledger.js';
+import { sql } from '../db/sql.js';
 import { installPricing, type PriceBook } from '../pricing/install.js';
 import { machineId } from './machine.js';
 import { publishStaged, readManifest, writeManifest, PER_MACHINE } from './publish.js';
-import { fillMarkers, isLakeDir } from './spec.js';
+import { fillMarkers, isLakeDir } from '../db/spec.js';
 
 export interface LakeExport {
   machine: string;

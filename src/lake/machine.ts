@@ -1,8 +1,8 @@
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { RecountError } from '../errors.js';
-import type { Ledger } from '../ledger/ledger.js';
-import { sql } from '../ledger/sql.js';
+import type { Ledger } from '../db/ledger.js';
+import { sql } from '../db/sql.js';
 
 const SETTING = 'machine_id';
 const NAME = /^[a-z0-9][a-z0-9_.]{0,62}$/;

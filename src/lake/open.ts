@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Ledger } from '../ledger/ledger.js';
-import { sql } from '../ledger/sql.js';
+import { Ledger } from '../db/ledger.js';
+import { sql } from '../db/sql.js';
 import { PARTITIONED, PER_MACHINE, readManifest } from './publish.js';
-import { fillMarkers, isLakeDir, noLake } from './spec.js';
+import { fillMarkers, isLakeDir, noLake } from '../db/spec.js';
 
 type Column = { column_name: string; column_type: string };
 

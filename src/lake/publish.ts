@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { LAKE_SCHEMA_VERSION } from './spec.js';
+import { LAKE_SCHEMA_VERSION } from '../db/spec.js';
 import { RecountError } from '../errors.js';
 
 /** The partitioned tables: <table>/month=YYYY-MM/source=<source>/<machine>-<import_id>.parquet. */

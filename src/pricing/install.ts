@@ -1,6 +1,6 @@
-import { DuckDBDateValue } from '../ledger/duckdb.js';
-import type { Ledger } from '../ledger/ledger.js';
-import { sql } from '../ledger/sql.js';
+import { DuckDBDateValue } from '../db/duckdb.js';
+import type { Ledger } from '../db/ledger.js';
+import { sql } from '../db/sql.js';
 import { fingerprintOf, loadCatalog, type PriceRow } from './catalog.js';
 import { overridePriceRows, readOverrides } from './overrides.js';
 import { BORROWABLE, resolveRates, type RankedRow, type RateRow } from './resolve.js';

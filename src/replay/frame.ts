@@ -1,6 +1,6 @@
 import type { DuckDBDataChunk } from '@duckdb/node-api';
-import type { Ledger } from '../ledger/ledger.js';
-import { sql } from '../ledger/sql.js';
+import type { Ledger } from '../db/ledger.js';
+import { sql } from '../db/sql.js';
 import type { Period } from '../period.js';
 import { loadRates, type RateTable } from './rates.js';
 

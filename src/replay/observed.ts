@@ -1,5 +1,5 @@
-import type { Ledger } from '../ledger/ledger.js';
-import { sql } from '../ledger/sql.js';
+import type { Ledger } from '../db/ledger.js';
+import { sql } from '../db/sql.js';
 import type { Period } from '../period.js';
 import { failRateFor, repeatFailRateFor, type Assumptions, type Policy, type Triple } from './policy.js';
 

@@ -1,5 +1,5 @@
-import type { Ledger } from '../ledger/ledger.js';
-import { sql } from '../ledger/sql.js';
+import type { Ledger } from '../db/ledger.js';
+import { sql } from '../db/sql.js';
 import type { Period } from '../period.js';
 import { familyOf, type Allowance, type Plan } from './plan-model.js';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { packageRoot } from '../paths.js';
 import type { Condition } from '../conditions/types.js';
 import { ledgerRules } from '../classify/classify.js';
-import type { Ledger } from '../ledger/ledger.js';
+import type { Ledger } from '../db/ledger.js';
 import type { PriceBook } from '../pricing/install.js';
 import { readPolicy, type Policy } from './policy.js';
 import type { WhatIfReport } from './whatif.js';

@@ -1,6 +1,6 @@
-import { listValue } from '../ledger/duckdb.js';
-import type { Ledger } from '../ledger/ledger.js';
-import { sql } from '../ledger/sql.js';
+import { listValue } from '../db/duckdb.js';
+import type { Ledger } from '../db/ledger.js';
+import { sql } from '../db/sql.js';
 
 /**
  * List rates by slot and day: a slot's rate on day d sits at slot * days + d; NaN input = no price that

@@ -1,6 +1,6 @@
 import { collectFindings, type QueryRunner } from '../forensics/collect.js';
-import { runNamedQuery } from '../ledger/named-query.js';
-import type { Session } from '../ledger/session.js';
+import { runNamedQuery } from '../db/named-query.js';
+import type { Session } from '../session.js';
 import { describePeriod, now, type Period } from '../period.js';
 import { version as recountVersion } from '../version.js';
 import type { Policy } from '../replay/policy.js';

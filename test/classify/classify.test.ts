@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyLedger, ledgerRules, storeRules } from '../../src/classify/classify.js';
 import { parseRules, readRules } from '../../src/classify/rules.js';
-import type { Ledger } from '../../src/ledger/ledger.js';
+import type { Ledger } from '../../src/db/ledger.js';
 import { importPaths, newLedger, samples, writeTemp } from '../helpers.js';
 
 /** A ledger row as an import stores it: its prompt's md5 in usage, the text once in prompts. */

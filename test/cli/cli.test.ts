@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { fixtures, root, runCli, samples, tempDir, writeTemp } from '../helpers.js';
-import { Ledger } from '../../src/ledger/ledger.js';
+import { Ledger } from '../../src/db/ledger.js';
 import { ccAssistant, ccUser } from '../importers/util.js';
 
 const SUMMARY_FIELDS = [

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tableFromIPC, type Table } from 'apache-arrow';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { runCli, tempDir } from '../helpers.js';
-import { Ledger } from '../../src/ledger/ledger.js';
+import { Ledger } from '../../src/db/ledger.js';
 
 const ROWS = 70_000; // more than one Arrow record batch (65,536 rows)
 

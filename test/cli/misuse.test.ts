@@ -4,7 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { root, runCli, samples, tempDir, writeTemp, type CliResult } from '../helpers.js';
-import { releaseSpillDir, spillDir } from '../../src/ledger/spill-dir.js';
+import { releaseSpillDir, spillDir } from '../../src/db/spill-dir.js';
 import { checkOutPath, type OutCheck } from '../../src/report/write.js';
 
 // the CLI against a hostile environment: concurrent readers, --out aimed at things it must not

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Ledger } from '../../src/ledger/ledger.js';
+import { Ledger } from '../../src/db/ledger.js';
 import { generateSyntheticMonth, loadRows } from '../fixtures/synthetic-month.js';
 import { runCli, tempDir } from '../helpers.js';
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { maskSecretsIn } from '../../src/ledger/mask-path.js';
+import { maskSecretsIn } from '../../src/import/mask-path.js';
 import { runCli, samples, tempDir, type CliResult } from '../helpers.js';
 
 // Issue 14: a ledger written before paths were stored masked still holds a folder's planted key in every

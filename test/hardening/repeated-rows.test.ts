@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Ledger } from '../../src/ledger/ledger.js';
+import type { Ledger } from '../../src/db/ledger.js';
 import { importPaths, newLedger, samples, tempDir, writeTemp } from '../helpers.js';
 
 // Issue 14: a block of rows pasted twice into a console or dashboard CSV doubles those rows' totals

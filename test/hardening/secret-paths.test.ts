@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Ledger } from '../../src/ledger/ledger.js';
-import { holdsSecret, maskSecretsIn } from '../../src/ledger/mask-path.js';
-import { sql } from '../../src/ledger/sql.js';
+import type { Ledger } from '../../src/db/ledger.js';
+import { holdsSecret, maskSecretsIn } from '../../src/import/mask-path.js';
+import { sql } from '../../src/db/sql.js';
 import { newLedger, runCli, samples, tempDir, type CliResult } from '../helpers.js';
 
 // Issue 14: a folder named after an API key (exports/sk-ant-api03-…/usage.csv) must not put the key in

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importPaths, newLedger, samples, tempDir } from '../helpers.js';
 import { RecountError } from '../../src/errors.js';
-import { installedAgentDirs } from '../../src/importers/agents.js';
-import type { Ledger } from '../../src/ledger/ledger.js';
+import { installedAgentDirs } from '../../src/import/agents.js';
+import type { Ledger } from '../../src/db/ledger.js';
 import { expectCountsBalance, usageTotals } from './util.js';
 
 // `recount import --agents`: a home folder holding every agent's default folder, built in a temp dir.
@@ -45,19 +45,19 @@ describe('recount import --agents', () => {
   it("imports every installed agent's default folder with the same totals as its own import", async () => {
     const home = fakeHome();
     const dirs = installedAgentDirs({ HOME: home });
-    expect(dirs).toEqual([
-      path.join(home, '.claude', 'projects'),
-      path.join(home, '.codex', 'sessions'),
-      path.join(home, '.codex', 'archived_sessions'),
+    expect(dirs).toEqual([ // in the registry's order (src/importers/registry.ts)
       path.join(home, '.gemini', 'tmp', 'e3b7a19c04d2f6581b9e0a7c3d5f2e4b6a8c0d1e3f5a7b9c2d4e6f8a0b1c3d5e', 'chats'),
       path.join(home, '.gemini', 'tmp', 'recount', 'chats'),
       path.join(home, '.qwen', 'projects', '-home-dev-recount', 'chats'),
+      path.join(home, '.claude', 'projects'),
+      path.join(home, '.codex', 'sessions'),
+      path.join(home, '.codex', 'archived_sessions'),
+      ...CLINE_EXTENSIONS.map((ext) => clineLog(home, ext)),
+      path.join(home, '.local', 'share', 'opencode', 'storage', 'message'),
+      path.join(home, '.local', 'share', 'opencode', 'opencode.db'),
+      path.join(home, '.copilot', 'session-store.db'),
       ...kimiWires(home),
       path.join(home, '.local', 'share', 'amp', 'threads'),
-      ...CLINE_EXTENSIONS.map((ext) => clineLog(home, ext)),
-      path.join(home, '.local', 'share', 'opencode', 'opencode.db'),
-      path.join(home, '.local', 'share', 'opencode', 'storage', 'message'),
-      path.join(home, '.copilot', 'session-store.db'),
     ]);
     const ledger = await newLedger();
     const report = await importPaths(ledger, dirs);

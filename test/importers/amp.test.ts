@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importPaths, newLedger, samples, tempDir, writeTemp } from '../helpers.js';
-import { ampDirs } from '../../src/importers/amp.js';
+import { ampDirs } from '../../src/importers/amp/index.js';
 import { detectImporter } from '../../src/importers/registry.js';
 import { expectCountsBalance, outcome, usageTotals } from './util.js';
 

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importPaths, newLedger, samples, writeTemp } from '../helpers.js';
-import type { Ledger } from '../../src/ledger/ledger.js';
-import type { ImportReport } from '../../src/ledger/import-run.js';
+import type { Ledger } from '../../src/db/ledger.js';
+import type { ImportReport } from '../../src/import/import-run.js';
 import { expectCountsBalance, invoiceTotals, outcome } from './util.js';
 
 const costReport = samples('anthropic', 'cost-report.json');

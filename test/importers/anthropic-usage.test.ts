@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importPaths, newLedger, samples, writeTemp } from '../helpers.js';
-import type { Ledger } from '../../src/ledger/ledger.js';
-import type { ImportReport } from '../../src/ledger/import-run.js';
+import type { Ledger } from '../../src/db/ledger.js';
+import type { ImportReport } from '../../src/import/import-run.js';
 import { expectCountsBalance, outcome, usageTotals } from './util.js';
 
 const report_ = samples('anthropic', 'usage-report.json');

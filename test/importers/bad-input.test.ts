@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { fixtures, importPaths, newLedger, samples, tempDir, writeTemp } from '../helpers.js';
 import { RecountError } from '../../src/errors.js';
 import { importers } from '../../src/importers/registry.js';
-import { discoverFiles } from '../../src/importers/discover.js';
-import { importFiles } from '../../src/ledger/import-run.js';
+import { discoverFiles } from '../../src/import/discover.js';
+import { importFiles } from '../../src/import/import-run.js';
 import { loadCatalog } from '../../src/pricing/catalog.js';
 import { ccAssistant, ccUser, expectCountsBalance, jsonl, ledgerState, outcome, usageTotals } from './util.js';
 
@@ -104,7 +104,7 @@ describe('bad input: unknown and empty files', () => {
 });
 
 describe('bad input: truncated CSV rows', () => {
-  // BUG: queries/import/stage_openai_usage_csv.sql — a row that has a model but no input_tokens/output_tokens
+  // BUG: src/importers/openai-usage-csv/stage.sql — a row that has a model but no input_tokens/output_tokens
   // (a download cut off mid-row) is classified 'usage' and imported as a zero-token bucket (here with
   // service_tier 'defaul'), instead of being rejected like the Anthropic Console CSV does.
   it('an OpenAI usage CSV cut off in the middle of its last row rejects that row', async () => {
@@ -237,8 +237,8 @@ describe('bad input: raw API keys are never stored', () => {
   });
 
   // BUG: even with the mask fixed, record_key is built from the raw grouping values before masking
-  // (stage_openai_usage_csv.sql, stage_openai_usage_api.sql, stage_openai_costs_api.sql,
-  // stage_anthropic_usage_csv.sql, stage_anthropic_cost_csv.sql), so the key text lands in usage.record_key.
+  // (src/importers/openai-usage-csv/stage.sql, src/importers/openai-usage-api/stage.sql, src/importers/openai-costs-api/stage.sql,
+  // src/importers/anthropic-usage-csv/stage.sql, src/importers/anthropic-cost-csv/stage.sql), so the key text lands in usage.record_key.
   it('no column of any ledger table contains a raw key (record_key included)', async () => {
     const ledger = await newLedger();
     await importPaths(ledger, [csvWithKeys()]);

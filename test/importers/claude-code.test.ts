@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importPaths, newLedger, samples, tempDir, writeTemp } from '../helpers.js';
-import type { Ledger } from '../../src/ledger/ledger.js';
-import type { ImportReport } from '../../src/ledger/import-run.js';
+import type { Ledger } from '../../src/db/ledger.js';
+import type { ImportReport } from '../../src/import/import-run.js';
 import { ccAssistant, ccUser, expectCountsBalance, jsonl, outcome, toolResult, toolUse, usageTotals } from './util.js';
 
 const API_SESSION = 'a6deca95-bec2-49a4-b5b0-124ec6348ff6';

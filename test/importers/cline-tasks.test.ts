@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importPaths, newLedger, samples, tempDir } from '../helpers.js';
-import { clineTaskFiles } from '../../src/importers/cline-tasks.js';
+import { clineTaskFiles } from '../../src/importers/cline-tasks/index.js';
 import { detectImporter } from '../../src/importers/registry.js';
 import { expectCountsBalance, outcome, usageTotals } from './util.js';
 

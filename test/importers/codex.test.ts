@@ -3,10 +3,10 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixtures, importPaths, newLedger, samples, tempDir, writeTemp } from '../helpers.js';
 import { RecountError } from '../../src/errors.js';
-import { codexSessionDirs } from '../../src/importers/codex-dirs.js';
+import { codexSessionDirs } from '../../src/importers/codex/dirs.js';
 import { detectImporter } from '../../src/importers/registry.js';
-import type { Ledger } from '../../src/ledger/ledger.js';
-import type { ImportReport } from '../../src/ledger/import-run.js';
+import type { Ledger } from '../../src/db/ledger.js';
+import type { ImportReport } from '../../src/import/import-run.js';
 import { expectCountsBalance, jsonl, outcome, usageTotals } from './util.js';
 
 const A = '01a139ae-dca3-798e-9bcb-82034fba541e'; // acme-api, 2026-10-14 09:12

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importPaths, newLedger, samples, tempDir, writeTemp } from '../helpers.js';
-import { copilotOtelPaths, copilotStorePaths } from '../../src/importers/copilot-cli.js';
+import { copilotOtelPaths, copilotStorePaths } from '../../src/importers/copilot-cli/index.js';
 import { detectImporter } from '../../src/importers/registry.js';
 import { expectCountsBalance, loadSqlJs, outcome, usageTotals, type SqlJs } from './util.js';
 

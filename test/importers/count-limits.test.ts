@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importPaths, newLedger, samples, tempDir } from '../helpers.js';
-import { discoverFiles } from '../../src/importers/discover.js';
-import { importFiles } from '../../src/ledger/import-run.js';
+import { discoverFiles } from '../../src/import/discover.js';
+import { importFiles } from '../../src/import/import-run.js';
 import { loadCatalog } from '../../src/pricing/catalog.js';
 import { expectCountsBalance, usageTotals } from './util.js';
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { importPaths, newLedger, samples, tempDir } from '../helpers.js';
-import type { Ledger } from '../../src/ledger/ledger.js';
+import type { Ledger } from '../../src/db/ledger.js';
 import { expectCountsBalance, invoiceTotals, usageTotals } from './util.js';
 
 const BAD_BYTE = Buffer.from([0xff]);

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fixtures, importPaths, newLedger, samples, tempDir, writeTemp } from '../helpers.js';
 import { RecountError } from '../../src/errors.js';
-import { readHead } from '../../src/importers/file-head.js';
-import { countLines } from '../../src/importers/line-counts.js';
+import { readHead } from '../../src/importers/common/file-head.js';
+import { countLines } from '../../src/import/line-counts.js';
 import { detectImporter, importerById, importers } from '../../src/importers/registry.js';
 import { ccAssistant, ccUser, jsonl, outcome, usageTotals } from './util.js';
 

@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtures, newLedger, samples, tempDir, writeTemp } from '../helpers.js';
-import { discoverFiles } from '../../src/importers/discover.js';
-import { openaiUsageCsv } from '../../src/importers/openai-usage-csv.js';
-import type { Importer } from '../../src/importers/types.js';
-import { importFiles, type ImportReport } from '../../src/ledger/import-run.js';
-import type { Ledger } from '../../src/ledger/ledger.js';
+import { discoverFiles } from '../../src/import/discover.js';
+import { openaiUsageCsv } from '../../src/importers/openai-usage-csv/index.js';
+import type { Importer } from '../../src/importers/format.js';
+import { importFiles, type ImportReport } from '../../src/import/import-run.js';
+import type { Ledger } from '../../src/db/ledger.js';
 import { loadCatalog } from '../../src/pricing/catalog.js';
 import { ccAssistant, ccUser, expectCountsBalance, jsonl } from './util.js';
 
@@ -68,7 +68,7 @@ describe('one-pass import of an OpenAI usage CSV', () => {
   });
 
   it('fills in model ids and labels for names the sampled model map missed', async () => {
-    const blind: Importer = { ...openaiUsageCsv, sampleModelNames: () => [] };
+    const blind: Importer = { ...openaiUsageCsv, direct: { ...openaiUsageCsv.direct!, sampleModelNames: () => [] } };
     const general = await importVia([clean[1]], false);
     const onePass = await importVia([clean[1]], true, { importer: blind });
     expect(await ledgerRows(onePass.ledger, false)).toEqual(await ledgerRows(general.ledger, false));

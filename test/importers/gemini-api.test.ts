@@ -6,8 +6,8 @@ import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { fixtures, importPaths, newLedger, runCli, samples, tempDir, writeTemp } from '../helpers.js';
 import { detectImporter } from '../../src/importers/registry.js';
-import { discoverFiles } from '../../src/importers/discover.js';
-import { Ledger } from '../../src/ledger/ledger.js';
+import { discoverFiles } from '../../src/import/discover.js';
+import { Ledger } from '../../src/db/ledger.js';
 import { expectCountsBalance, jsonl, outcome } from './util.js';
 
 const ROWS = `SELECT record_key, source_line, started_at, time_source, model_raw, input_tokens, cache_read_tokens, output_tokens

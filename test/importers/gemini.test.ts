@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixtures, importPaths, newLedger, samples, tempDir, writeTemp } from '../helpers.js';
 import { detectImporter } from '../../src/importers/registry.js';
-import type { Ledger } from '../../src/ledger/ledger.js';
-import type { ImportReport } from '../../src/ledger/import-run.js';
+import type { Ledger } from '../../src/db/ledger.js';
+import type { ImportReport } from '../../src/import/import-run.js';
 import { copyWithMtime, expectCountsBalance, jsonl, outcome, usageTotals } from './util.js';
 
 const responses = samples('gemini', 'vertex-responses.jsonl');

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importPaths, newLedger, samples, tempDir } from '../helpers.js';
-import { kimiCliDirs, kimiDefaultModel } from '../../src/importers/kimi-cli.js';
+import { kimiCliDirs, kimiDefaultModel } from '../../src/importers/kimi-cli/index.js';
 import { detectImporter } from '../../src/importers/registry.js';
 import { expectCountsBalance, usageTotals } from './util.js';
 

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixtures, importPaths, newLedger, samples, writeTemp } from '../helpers.js';
-import type { Ledger } from '../../src/ledger/ledger.js';
-import type { ImportReport } from '../../src/ledger/import-run.js';
+import type { Ledger } from '../../src/db/ledger.js';
+import type { ImportReport } from '../../src/import/import-run.js';
 import { RecountError } from '../../src/errors.js';
-import { readHead } from '../../src/importers/file-head.js';
+import { readHead } from '../../src/importers/common/file-head.js';
 import { detectImporter, importers } from '../../src/importers/registry.js';
 import { expectCountsBalance, jsonl, outcome, usageTotals } from './util.js';
 

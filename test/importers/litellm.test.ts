@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixtures, importPaths, newLedger, samples, tempDir, writeTemp } from '../helpers.js';
-import type { Ledger } from '../../src/ledger/ledger.js';
-import type { ImportReport } from '../../src/ledger/import-run.js';
-import { readHead } from '../../src/importers/file-head.js';
+import type { Ledger } from '../../src/db/ledger.js';
+import type { ImportReport } from '../../src/import/import-run.js';
+import { readHead } from '../../src/importers/common/file-head.js';
 import { detectImporter, importers } from '../../src/importers/registry.js';
 import { expectCountsBalance, jsonl, outcome, usageTotals } from './util.js';
 

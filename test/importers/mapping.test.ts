@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { RecountError } from '../../src/errors.js';
-import { importFiles } from '../../src/ledger/import-run.js';
-import { discoverFiles } from '../../src/importers/discover.js';
-import { mappingImporter } from '../../src/importers/mapping/mapping-importer.js';
+import { importFiles } from '../../src/import/import-run.js';
+import { discoverFiles } from '../../src/import/discover.js';
+import { mappingImporter } from '../../src/importers/mapping/index.js';
 import { readMapping } from '../../src/importers/mapping/read-mapping.js';
 import { loadCatalog } from '../../src/pricing/catalog.js';
-import type { Ledger } from '../../src/ledger/ledger.js';
+import type { Ledger } from '../../src/db/ledger.js';
 import { importPaths, newLedger, priceLedger, samples, writeTemp, tempDir } from '../helpers.js';
 
 async function importMapped(ledger: Ledger, file: string, mappingFile: string) {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixtures, importPaths, newLedger, samples, writeTemp } from '../helpers.js';
-import { Ledger } from '../../src/ledger/ledger.js';
-import type { ImportReport } from '../../src/ledger/import-run.js';
+import { Ledger } from '../../src/db/ledger.js';
+import type { ImportReport } from '../../src/import/import-run.js';
 import { expectCountsBalance, outcome, usageTotals } from './util.js';
 
 const dashboard = samples('openai', 'usage-dashboard.csv');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importPaths, newLedger, samples, tempDir, writeTemp } from '../helpers.js';
 import { RecountError } from '../../src/errors.js';
-import { opencodeDatabases, opencodeMessageDirs } from '../../src/importers/opencode.js';
+import { opencodeDatabases, opencodeMessageDirs } from '../../src/importers/opencode/index.js';
 import { detectImporter } from '../../src/importers/registry.js';
 import { expectCountsBalance, loadSqlJs, outcome, usageTotals, type SqlJs } from './util.js';
 

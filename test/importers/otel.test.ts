@@ -4,7 +4,7 @@ import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { importPaths, newLedger, priceLedger, samples, tempDir, writeTemp } from '../helpers.js';
 import { detectImporter } from '../../src/importers/registry.js';
-import type { Ledger } from '../../src/ledger/ledger.js';
+import type { Ledger } from '../../src/db/ledger.js';
 import { expectCountsBalance, outcome, usageTotals } from './util.js';
 
 // OTLP JSON as the collector's file exporter writes it: one export request per line, attribute values

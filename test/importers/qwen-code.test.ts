@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importPaths, newLedger, samples, tempDir, writeTemp } from '../helpers.js';
-import { qwenCodeDirs } from '../../src/importers/qwen-code.js';
+import { qwenCodeDirs } from '../../src/importers/qwen-code/index.js';
 import { detectImporter } from '../../src/importers/registry.js';
 import { expectCountsBalance, outcome, usageTotals } from './util.js';
 

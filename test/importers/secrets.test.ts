@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Ledger } from '../../src/ledger/ledger.js';
+import { Ledger } from '../../src/db/ledger.js';
 import { runCli, samples, tempDir, writeTemp } from '../helpers.js';
 import { ccAssistant, ccUser } from './util.js';
 

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { expect } from 'vitest';
-import type { Ledger } from '../../src/ledger/ledger.js';
-import type { ImportReport } from '../../src/ledger/import-run.js';
+import type { Ledger } from '../../src/db/ledger.js';
+import type { ImportReport } from '../../src/import/import-run.js';
 
 export interface TokenTotals {
   rows: number;

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Ledger } from '../../src/ledger/ledger.js';
-import { bindParams, listQueries } from '../../src/ledger/named-query.js';
-import { withSession } from '../../src/ledger/session.js';
+import { Ledger } from '../../src/db/ledger.js';
+import { bindParams, listQueries } from '../../src/db/named-query.js';
+import { withSession } from '../../src/session.js';
 import { loadPriceBook } from '../../src/pricing/install.js';
 import { exportLake } from '../../src/lake/export.js';
 import { importPaths, tempDir, writeTemp } from '../helpers.js';

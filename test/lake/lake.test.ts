@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { discoverFiles, type FoundFile } from '../../src/importers/discover.js';
-import { importFiles } from '../../src/ledger/import-run.js';
-import { Ledger } from '../../src/ledger/ledger.js';
-import { bindParams, listQueries } from '../../src/ledger/named-query.js';
-import { withSession } from '../../src/ledger/session.js';
+import { discoverFiles, type FoundFile } from '../../src/import/discover.js';
+import { importFiles } from '../../src/import/import-run.js';
+import { Ledger } from '../../src/db/ledger.js';
+import { bindParams, listQueries } from '../../src/db/named-query.js';
+import { withSession } from '../../src/session.js';
 import { loadCatalog } from '../../src/pricing/catalog.js';
 import { loadPriceBook } from '../../src/pricing/install.js';
 import { exportLake } from '../../src/lake/export.js';

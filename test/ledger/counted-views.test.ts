@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Ledger } from '../../src/ledger/ledger.js';
-import { sql } from '../../src/ledger/sql.js';
+import type { Ledger } from '../../src/db/ledger.js';
+import { sql } from '../../src/db/sql.js';
 import { newLedger, priceLedger } from '../helpers.js';
 
 /** One ledger row; bucket_width set makes it an aggregate row. */

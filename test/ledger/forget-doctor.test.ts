@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Ledger } from '../../src/ledger/ledger.js';
-import { listQueries, runNamedQuery } from '../../src/ledger/named-query.js';
+import { Ledger } from '../../src/db/ledger.js';
+import { listQueries, runNamedQuery } from '../../src/db/named-query.js';
 import { priceLedger, runCli, samples, tempDir } from '../helpers.js';
 
 // `recount forget` removes one import; `recount doctor` finds and moves rows that break the import

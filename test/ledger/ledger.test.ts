@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { Ledger } from '../../src/ledger/ledger.js';
-import { listMigrations } from '../../src/ledger/migrate.js';
+import { Ledger } from '../../src/db/ledger.js';
+import { listMigrations } from '../../src/db/migrate.js';
 import { RecountError } from '../../src/errors.js';
 import { runCli, samples, tempDir } from '../helpers.js';
 

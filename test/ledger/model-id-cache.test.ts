@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { newLedger, samples, tempDir } from '../helpers.js';
-import { discoverFiles } from '../../src/importers/discover.js';
-import { importFiles } from '../../src/ledger/import-run.js';
-import type { Ledger } from '../../src/ledger/ledger.js';
-import { sql } from '../../src/ledger/sql.js';
-import { catalogKey } from '../../src/ledger/model-id-cache.js';
+import { discoverFiles } from '../../src/import/discover.js';
+import { importFiles } from '../../src/import/import-run.js';
+import type { Ledger } from '../../src/db/ledger.js';
+import { sql } from '../../src/db/sql.js';
+import { catalogKey } from '../../src/import/model-id-cache.js';
 import { loadCatalog } from '../../src/pricing/catalog.js';
 import { ModelIds } from '../../src/pricing/model-ids.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bindParams, listQueries, parseParams, readQuery } from '../../src/ledger/named-query.js';
+import { bindParams, listQueries, parseParams, readQuery } from '../../src/db/named-query.js';
 
 describe('named queries', () => {
   it('ships the attribution queries with declared parameters', () => {

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { Ledger } from '../../src/ledger/ledger.js';
-import { listMigrations } from '../../src/ledger/migrate.js';
-import { runNamedQuery } from '../../src/ledger/named-query.js';
+import { Ledger } from '../../src/db/ledger.js';
+import { listMigrations } from '../../src/db/migrate.js';
+import { runNamedQuery } from '../../src/db/named-query.js';
 import { importPaths, newLedger, priceLedger, runCli, samples, tempDir } from '../helpers.js';
 
 // Prompts are stored once (queries/schema/010_store_prompts_once.sql): usage rows carry the md5 of

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readerFault } from '../../src/ledger/reader-fault.js';
+import { readerFault } from '../../src/import/reader-fault.js';
 import { importPaths, newLedger, writeTemp } from '../helpers.js';
 
 // an OpenAI usage dashboard export (its header as the dashboard writes it) and LiteLLM spend-log

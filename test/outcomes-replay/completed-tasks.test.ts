@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withSession } from '../../src/ledger/session.js';
+import { withSession } from '../../src/session.js';
 import { resolvePeriod } from '../../src/period.js';
 import { completedTasksData, completedTasksSection } from '../../src/report/completed-tasks-section.js';
 import { gatherReportData } from '../../src/report/data.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { collectFindings } from '../../src/forensics/collect.js';
 import { outcomeFindings, priceTier } from '../../src/forensics/outcome-findings.js';
-import { runNamedQuery } from '../../src/ledger/named-query.js';
-import { withSession } from '../../src/ledger/session.js';
+import { runNamedQuery } from '../../src/db/named-query.js';
+import { withSession } from '../../src/session.js';
 import { resolvePeriod } from '../../src/period.js';
 import { newLedger } from '../helpers.js';
 import { seedTurns } from './turns.js';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderWhatIf } from '../../src/commands/whatif.js';
-import type { Ledger } from '../../src/ledger/ledger.js';
-import { runNamedQuery } from '../../src/ledger/named-query.js';
-import { withSession } from '../../src/ledger/session.js';
+import type { Ledger } from '../../src/db/ledger.js';
+import { runNamedQuery } from '../../src/db/named-query.js';
+import { withSession } from '../../src/session.js';
 import { resolvePeriod } from '../../src/period.js';
 import { loadPriceBook } from '../../src/pricing/install.js';
 import { calibratePolicy, failTriple, MIN_OBSERVED_TURNS, rateTriple, wilson } from '../../src/replay/observed.js';

@@ -1,4 +1,4 @@
-import type { Ledger } from '../../src/ledger/ledger.js';
+import type { Ledger } from '../../src/db/ledger.js';
 
 /**
  * Hand-built agent turns for the outcomes tests: each turn is a session of its own with one prompt, one

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Ledger } from '../../src/ledger/ledger.js';
-import { runNamedQuery } from '../../src/ledger/named-query.js';
+import type { Ledger } from '../../src/db/ledger.js';
+import { runNamedQuery } from '../../src/db/named-query.js';
 import { importPaths, newLedger, priceLedger, samples } from '../helpers.js';
 
 // The demo month (scripts/make-demo-month*.mjs) carries every turn signal on a fixed schedule: test runs

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { discoverFiles } from '../../src/importers/discover.js';
-import { importFiles } from '../../src/ledger/import-run.js';
-import type { Ledger } from '../../src/ledger/ledger.js';
+import { discoverFiles } from '../../src/import/discover.js';
+import { importFiles } from '../../src/import/import-run.js';
+import type { Ledger } from '../../src/db/ledger.js';
 import { loadCatalog } from '../../src/pricing/catalog.js';
 import { forgetCommand } from '../../src/commands/forget.js';
-import { Ledger as LedgerClass } from '../../src/ledger/ledger.js';
+import { Ledger as LedgerClass } from '../../src/db/ledger.js';
 import { importPaths, newLedger, priceLedger, tempDir, writeTemp } from '../helpers.js';
 import { CLAUDE_APPENDED, CLAUDE_LINES, CODEX_FILE, codexLines } from './transcripts.js';
 

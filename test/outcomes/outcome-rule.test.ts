@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Ledger } from '../../src/ledger/ledger.js';
-import { runNamedQuery } from '../../src/ledger/named-query.js';
+import type { Ledger } from '../../src/db/ledger.js';
+import { runNamedQuery } from '../../src/db/named-query.js';
 import { newLedger, priceLedger } from '../helpers.js';
 
 // The outcome rule (queries/forensics/create_agent_turns_macro.sql) on hand-built events and requests:

@@ -1,7 +1,7 @@
 import { calcPrice } from '@pydantic/genai-prices';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Ledger } from '../../src/ledger/ledger.js';
-import { sql } from '../../src/ledger/sql.js';
+import type { Ledger } from '../../src/db/ledger.js';
+import { sql } from '../../src/db/sql.js';
 import { loadCatalog } from '../../src/pricing/catalog.js';
 import { newLedger, priceLedger } from '../helpers.js';
 

@@ -1,7 +1,7 @@
 import { setOutputOptions } from '../../src/format/output-options.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { pricesCommand } from '../../src/commands/prices.js';
-import type { Ledger } from '../../src/ledger/ledger.js';
+import type { Ledger } from '../../src/db/ledger.js';
 import type { PriceRow } from '../../src/pricing/catalog.js';
 import { loadCatalog } from '../../src/pricing/catalog.js';
 import { loadPriceBook } from '../../src/pricing/install.js';

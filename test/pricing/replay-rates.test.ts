@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Ledger } from '../../src/ledger/ledger.js';
+import type { Ledger } from '../../src/db/ledger.js';
 import { loadCatalog } from '../../src/pricing/catalog.js';
 import { priceAttempt } from '../../src/replay/engine.js';
 import { loadReplayFrame, type ReplayFrame } from '../../src/replay/frame.js';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Ledger } from '../../src/ledger/ledger.js';
+import type { Ledger } from '../../src/db/ledger.js';
 import { newLedger, priceLedger, writeTemp } from '../helpers.js';
 
 /** Inserts hand-built ledger rows; unspecified buckets are 0. */
@@ -101,7 +101,7 @@ describe('usage_priced', () => {
   });
 
   it('counts and names unpriced rows in the summary', async () => {
-    const { sql } = await import('../../src/ledger/sql.js');
+    const { sql } = await import('../../src/db/sql.js');
     const s = await ledger.one<Record<string, unknown>>(sql('summary'), { since: null, until: null, tz: 'UTC' });
     expect(s.unpriced_records).toBe(1);
     expect(s.unpriced_models).toEqual(['claude-opus-4-9']);

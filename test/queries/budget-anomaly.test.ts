@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Ledger, Row } from '../../src/ledger/ledger.js';
-import { bindParams, readQuery } from '../../src/ledger/named-query.js';
+import type { Ledger, Row } from '../../src/db/ledger.js';
+import { bindParams, readQuery } from '../../src/db/named-query.js';
 import { newLedger, priceLedger } from '../helpers.js';
 
 /** One hand-built ledger row; Claude Haiku 4.5 ($1/M input, $5/M output) unless said otherwise. */

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Ledger, Row } from '../../src/ledger/ledger.js';
-import { bindParams, readQuery } from '../../src/ledger/named-query.js';
+import type { Ledger, Row } from '../../src/db/ledger.js';
+import { bindParams, readQuery } from '../../src/db/named-query.js';
 import { importPaths, newLedger, priceLedger, samples } from '../helpers.js';
 
 /** One hand-built usage row (an aggregate daily bucket unless bucket is null). */

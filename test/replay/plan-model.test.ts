@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { renderWhatIf } from '../../src/commands/whatif.js';
-import type { Ledger } from '../../src/ledger/ledger.js';
+import type { Ledger } from '../../src/db/ledger.js';
 import { loadPriceBook } from '../../src/pricing/install.js';
 import { readPolicy } from '../../src/replay/policy.js';
 import { runWhatIf } from '../../src/replay/whatif.js';

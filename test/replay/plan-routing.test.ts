@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderWhatIf } from '../../src/commands/whatif.js';
-import type { Ledger } from '../../src/ledger/ledger.js';
+import type { Ledger } from '../../src/db/ledger.js';
 import { loadPriceBook } from '../../src/pricing/install.js';
 import { readPolicy } from '../../src/replay/policy.js';
 import { replayWarnings } from '../../src/replay/policy-check.js';

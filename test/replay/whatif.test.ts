@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Ledger } from '../../src/ledger/ledger.js';
+import type { Ledger } from '../../src/db/ledger.js';
 import { loadPriceBook } from '../../src/pricing/install.js';
 import { priceAttempt } from '../../src/replay/engine.js';
 import { loadReplayFrame } from '../../src/replay/frame.js';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { withSession } from '../../src/ledger/session.js';
+import { withSession } from '../../src/session.js';
 import { resolvePeriod } from '../../src/period.js';
 import { gatherReportData } from '../../src/report/data.js';
 import { renderReport } from '../../src/report/render.js';

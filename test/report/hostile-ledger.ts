@@ -3,7 +3,7 @@
  * projects, keys, users and file paths carrying `<script>`, `"onerror=` and `<img onerror>` payloads, a
  * prompt that must never be shown, and a model name long enough that vega's width guess would cut it.
  */
-import type { Ledger } from '../../src/ledger/ledger.js';
+import type { Ledger } from '../../src/db/ledger.js';
 
 export const PAYLOADS = {
   script: '<script>alert(1)</script>',

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { withSession } from '../../src/ledger/session.js';
+import { withSession } from '../../src/session.js';
 import { resolvePeriod } from '../../src/period.js';
 import { gatherReportData } from '../../src/report/data.js';
 import { fixtures, runCli, tempDir } from '../helpers.js';

@@ -8,7 +8,7 @@ import type { ReportData } from '../../src/report/model.js';
 import { tierDistributionData } from '../../src/report/tier-data.js';
 import { rowLabel, tierDistributionSpec, tierSection } from '../../src/report/tier-section.js';
 import { buildFrame, type RowSpec } from '../replay/frame-builder.js';
-import { withSession } from '../../src/ledger/session.js';
+import { withSession } from '../../src/session.js';
 import { resolvePeriod } from '../../src/period.js';
 import { gatherReportData } from '../../src/report/data.js';
 import { importPaths, newLedger, runCli, samples, tempDir, writeTemp } from '../helpers.js';

@@ -1,0 +1,129 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { RecountError, unreadableFile } from '../errors.js';
+import type { FoundFile } from './discover.js';
+import type { LineCounting, LineScan } from './line-counts.js';
+import { batchesOf, readsWholeText, type Importer } from '../importers/format.js';
+import { mappingImporter } from '../importers/mapping/index.js';
+import { readMapping } from '../importers/mapping/read-mapping.js';
+import { resumeRule } from './resume.js';
+import type { PlannedFile } from './staging.js';
+
+/**
+ * Whether a file needs no reading (file-state.ts): given its stat and the format it would be read as
+ * when that is known before detection (forced, or a mapping beside it).
+ */
+export type Unchanged = (filePath: string, stat: fs.Stats, format: string | undefined) => boolean;
+
+/**
+ * Each file's size and time, once per run: an incremental import compares them with the ledger's
+ * before planning. A file that cannot be read is left out, for planFormats to name.
+ */
+export function statFiles(files: FoundFile[]): Map<string, fs.Stats> {
+  const stats = new Map<string, fs.Stats>();
+  for (const { path: p } of files) {
+    try {
+      stats.set(p, fs.statSync(p));
+    } catch {
+      // planFormats stats it again and says why it cannot be read
+    }
+  }
+  return stats;
+}
+
+/**
+ * The files to read, each with its importer, size and time; and those `unchanged` says need no
+ * reading (left out before detection: a folder of transcripts is thousands of files, most of them
+ * as they were). Empty and unknown files are warned about (an unknown file named on the command line
+ * is an error). `stats`: the files' stats when taken already (statFiles).
+ */
+export async function planFormats(files: FoundFile[], forced: string | Importer | undefined, warnings: string[], unchanged?: Unchanged, stats?: Map<string, fs.Stats>): Promise<{ plan: PlannedFile[]; unchanged: string[] }> {
+  const forcedImporter = typeof forced === 'string' ? (await registry()).importerById(forced) : forced;
+  const plan: PlannedFile[] = [];
+  const same: string[] = [];
+  const folders = new Map<string, boolean>(); // per folder: whether it may hold a sibling mapping
+  for (const file of files) {
+    let stat: fs.Stats;
+    let importer: Importer | undefined;
+    try {
+      stat = stats?.get(file.path) ?? fs.statSync(file.path);
+      if (stat.size === 0) {
+        warnings.push(`${file.path}: empty file, nothing to import`);
+        continue;
+      }
+      importer = forcedImporter ?? siblingMapping(file.path, folders);
+      if (unchanged?.(file.path, stat, importer?.id)) {
+        same.push(file.path);
+        continue;
+      }
+      importer ??= (await registry()).detectImporter(file.path);
+    } catch (err) {
+      throw unreadableFile(file.path, err);
+    }
+    if (importer && readsWholeText(importer) && /\.gz$/i.test(file.path)) {
+      throw new RecountError(`${file.path}: ${importer.title} are read as plain text`, `unpack it first: gunzip -k ${file.path}`);
+    }
+    if (importer) {
+      plan.push({ path: file.path, importer, bytes: stat.size, modifiedMs: stat.mtimeMs });
+    } else if (file.explicit) {
+      throw new RecountError(
+        `${file.path}: not a supported format (tried ${(await registry()).importers.map((i) => i.id).join(', ')})`,
+        'check that this is a usage export, or force one with --format ID (list: recount sources)',
+      );
+    } else {
+      warnings.push(`${file.path}: skipped, not a supported format (a custom CSV or JSONL imports with --mapping)`);
+    }
+  }
+  if (!plan.length && !same.length) {
+    const why = files.length === 1 && warnings.length === 1 ? warnings[0] : `no supported files among ${files.length} file${files.length === 1 ? '' : 's'}`;
+    throw new RecountError(`nothing to import: ${why}`, 'pass export files or folders (see recount sources)');
+  }
+  return { plan, unchanged: same };
+}
+
+/** The importers and their detection, loaded when a file is to be read (an import of unchanged files needs none). */
+function registry(): Promise<typeof import('../importers/registry.js')> {
+  return import('../importers/registry.js');
+}
+
+/** The planned files whose lines are scanned: for an importer that checks its reader against them, or to remember where they end. */
+export function scannedFiles(plan: PlannedFile[]): PlannedFile[] {
+  return plan.filter((f) => batchesOf(f.importer) || resumeRule(f.importer, f.resumed?.path ?? f.path));
+}
+
+/** Each scanned file's scan (line-counts.ts); a format read in batches checks its reader against the lines. */
+export async function scanPlannedLines(plan: PlannedFile[], counting: LineCounting): Promise<Map<string, LineScan>> {
+  const scanned = scannedFiles(plan);
+  if (!scanned.length) {
+    counting.cancel();
+    return new Map();
+  }
+  const scans = await counting.scans(scanned.map((f) => f.path));
+  for (const f of scanned) if (batchesOf(f.importer)) f.lines = scans.get(f.path)?.lines;
+  return scans;
+}
+
+/** A folder can carry its own mappings: `<name>.mapping.yaml` (or .yml, .json) next to `<name>.csv` reads it. */
+function siblingMapping(filePath: string, folders: Map<string, boolean>): Importer | undefined {
+  // one listing per folder: a folder of transcripts is thousands of files, and one without any
+  // mapping-like name needs no look for each of them (a listing that fails looks every time)
+  const dir = path.dirname(filePath);
+  let mayHold = folders.get(dir);
+  if (mayHold === undefined) {
+    mayHold = listsMappings(dir);
+    folders.set(dir, mayHold);
+  }
+  if (!mayHold) return undefined;
+  const base = filePath.replace(/\.(csv|jsonl|ndjson|json)$/i, '');
+  const mapping = ['.mapping.yaml', '.mapping.yml', '.mapping.json'].map((ext) => base + ext).find((p) => fs.existsSync(p));
+  return mapping ? mappingImporter(readMapping(mapping)) : undefined;
+}
+
+/** Whether a folder may hold a mapping file (true when it cannot be listed). */
+function listsMappings(dir: string): boolean {
+  try {
+    return fs.readdirSync(dir).some((name) => /\.mapping\./i.test(name));
+  } catch {
+    return true;
+  }
+}
