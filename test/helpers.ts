@@ -66,3 +66,14 @@ export function runCli(args: string[], env: Record<string, string> = {}, cwd = r
   });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
+
+/**
+ * Whether the CLI can run as nobody (uid 65534), for tests of permissions (root ignores them): only
+ * as root, and only when nobody can reach this checkout (a clone in a 0700 folder, as `mktemp -d`
+ * makes, cannot be read by anyone else).
+ */
+export function cliRunsAsNobody(): boolean {
+  if (process.getuid?.() !== 0) return false;
+  const probe = `require('fs').accessSync(${JSON.stringify(path.join(root, 'bin', 'recount.js'))}, require('fs').constants.R_OK)`;
+  return spawnSync(process.execPath, ['-e', probe], { uid: 65534, gid: 65534 }).status === 0;
+}

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { environmentError } from '../../src/errors.js';
 import { progressBar } from '../../src/format/progress.js';
-import { root, runCli, samples, tempDir, writeTemp } from '../helpers.js';
+import { cliRunsAsNobody, root, runCli, samples, tempDir, writeTemp } from '../helpers.js';
 
 // Filesystem problems are user errors (exit 1, one line naming the path, a hint naming --db, --out or
 // permissions), never "internal error"; input that silently does nothing gets a warning.
@@ -48,8 +48,9 @@ describe('filesystem errors name the path and what to do', () => {
     expect(environmentError(errno('ENOENT', 'open', '/proc/.r.html.1.tmp'))?.message).toMatch(/^\/proc\/\.r\.html\.1\.tmp: under \/proc/);
   });
 
-  // permissions cannot be taken from root: the commands run as nobody (uid 65534)
-  it.skipIf(process.getuid?.() !== 0)('an unwritable ledger folder, --out folder or reports/ folder: exit 1, the path, the flag', () => {
+  // permissions cannot be taken from root: the commands run as nobody (uid 65534), when it can
+  // reach this checkout: cliRunsAsNobody() says why it may not
+  it.skipIf(!cliRunsAsNobody())('an unwritable ledger folder, --out folder or reports/ folder: exit 1, the path, the flag', () => {
     const dir = tempDir();
     fs.chmodSync(dir, 0o777);
     const ledger = path.join(dir, 'ledger.duckdb');
