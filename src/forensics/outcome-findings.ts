@@ -1,6 +1,6 @@
 import { usd } from '../format/table.js';
 import { failTriple, MIN_OBSERVED_TURNS } from '../replay/observed.js';
-import { MODEL_TIERS } from '../replay/whatif.js';
+import { MODEL_TIERS } from '../replay/price-tiers.js';
 import type { Finding } from './findings.js';
 
 /**

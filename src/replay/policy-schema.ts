@@ -4,45 +4,13 @@ import { parseWhen } from '../conditions/parse.js';
 import { parseConfig, scalar, type Entry, type YamlDoc } from '../config/yaml.js';
 import { loadCatalog } from '../pricing/catalog.js';
 import type { PriceBook } from '../pricing/install.js';
-import { MIN_OBSERVED_TURNS } from './observed.js';
-import type {
-  Assumptions,
-  Budget,
-  Condition,
-  PolicyBody,
-  Route,
-  Rule,
-  Transform,
-  Triple,
-} from './policy.js';
+import type { Budget, Condition, PolicyBody, Route, Rule, Transform } from './policy.js';
+import { parseAssumptions, triple } from './policy-assumptions.js';
+import { Ctx, entries, flag, pricedModel, seqOf, text1, type PolicyHooks } from './policy-nodes.js';
 
 /** Validation of policy files: walks the YAML nodes so every error carries the line of its node. */
 
-/**
- * What a policy read from another format (a LiteLLM config, litellm-read.ts) adds: names that stand
- * for models (its aliases), and the escalation a route to such a name gets (its fallbacks).
- */
-export interface PolicyHooks {
-  modelAlias?: (name: string) => string | undefined;
-  escalateFor?: (routeName: string) => Rule['escalate'];
-}
-
-class Ctx {
-  constructor(
-    readonly doc: YamlDoc,
-    readonly book: PriceBook,
-    readonly hooks: PolicyHooks = {},
-  ) {}
-  get file(): string {
-    return this.doc.file;
-  }
-  line(node: unknown): number {
-    return this.doc.line(node);
-  }
-  fail(node: unknown, message: string, hint: string): never {
-    this.doc.fail(node, message, hint);
-  }
-}
+export type { PolicyHooks } from './policy-nodes.js';
 
 const TOP_KEYS = ['version', 'name', 'description', 'allow_upgrade', 'rules', 'budgets', 'transforms', 'assumptions'];
 const RULE_KEYS = ['name', 'when', 'route', 'escalate', 'allow_upgrade'];
@@ -146,11 +114,6 @@ function parseRule(ctx: Ctx, node: Node, policyUpgrade: boolean): Rule {
   return { name, when, isDefault, route, escalate, ...(upgrade ? { allowUpgrade: true as const } : {}) };
 }
 
-function flag(ctx: Ctx, node: Node | null, what: string): boolean {
-  const v = scalar(node);
-  if (typeof v !== 'boolean') ctx.fail(node, `${what} must be true or false, not '${String(v)}'`, `${what}: true lets a rule route to a dearer model`);
-  return v;
-}
 
 function parseBudget(ctx: Ctx, node: Node): Budget {
   const hint = '- { per: api_key, window: day, cap_usd: 50, on_exceed: { route: claude-haiku-4-5 } }';
@@ -201,114 +164,3 @@ function parseTransforms(ctx: Ctx, entry: Entry | undefined): Transform[] {
   });
 }
 
-const ASSUMPTION_KEYS = ['cache', 'output_ratio', 'tokenizer_ratio', 'fail_rate', 'repeat_fail_rate', 'subagent_context_tokens'];
-// A subagent starts from its own system prompt and tools: the logs cannot show how big, so a range.
-const SUBAGENT_CONTEXT_TOKENS: Triple = { low: 5000, central: 10000, high: 20000 };
-
-function parseAssumptions(ctx: Ctx, entry: Entry | undefined): Assumptions {
-  const e = entry ? entries(ctx, entry.value, 'assumptions') : [];
-  const get = (k: string) => e.find((x) => x.key === k);
-  for (const x of e) if (!ASSUMPTION_KEYS.includes(x.key)) ctx.fail(x.keyNode, `unknown assumption '${x.key}'`, `assumptions: ${ASSUMPTION_KEYS.join(', ')}`);
-  let ttl = 300;
-  if (get('cache')) {
-    const c = entries(ctx, get('cache')!.value, 'cache', 'cache: { ttl: 5m }');
-    for (const x of c) if (x.key !== 'ttl') ctx.fail(x.keyNode, `unknown cache field '${x.key}'`, 'cache: { ttl: 5m }');
-    const t = c.length ? scalar(c[0].value) : undefined;
-    if (t === '5m') ttl = 300;
-    else if (t === '1h') ttl = 3600;
-    else if (typeof t === 'number' && t > 0) ttl = t;
-    else if (t !== undefined) ctx.fail(c[0].value, `cache ttl '${String(t)}' is not 5m, 1h or a number of seconds`, 'ttl: 5m');
-  }
-  const ratios = (key: string): Record<string, Triple> => {
-    const out: Record<string, Triple> = { default: { low: 1, central: 1, high: 1 } };
-    for (const x of get(key) ? entries(ctx, get(key)!.value, key) : []) out[modelKey(ctx, x, out)] = triple(ctx, x.value, `${key}.${x.key}`, false);
-    return out;
-  };
-  const observed: NonNullable<Assumptions['observed']> = {};
-  const rates = (key: 'fail_rate' | 'repeat_fail_rate'): Record<string, Record<string, Triple>> => {
-    const out: Record<string, Record<string, Triple>> = {};
-    const spec = get(key) ? observedSpec(ctx, get(key)!, key) : null;
-    if (spec) observed[key] = { minTurns: spec.minTurns };
-    const node = spec ? spec.fallback : get(key)?.value;
-    for (const m of node ? entries(ctx, node, key, `${key}: { claude-haiku-4-5: { default: [0, 0.05, 0.15] } } or ${key}: observed`) : []) {
-      const byType: Record<string, Triple> = {};
-      for (const t of entries(ctx, m.value, `${key}.${m.key}`, `${m.key}: { file_navigation: [0, 0.03, 0.1], default: 0.05 }`)) {
-        if (!/^[a-z][a-z0-9_]*$/.test(t.key)) ctx.fail(t.keyNode, `'${t.key}' is not a task type`, 'task types are snake_case, as in rules/task-types.yaml, or default');
-        byType[t.key] = triple(ctx, t.value, `${key}.${m.key}.${t.key}`, true);
-      }
-      out[modelKey(ctx, m, out)] = byType;
-    }
-    return out;
-  };
-  return {
-    cacheTtlSeconds: ttl,
-    outputRatio: ratios('output_ratio'),
-    tokenizerRatio: ratios('tokenizer_ratio'),
-    failRate: rates('fail_rate'),
-    repeatFailRate: rates('repeat_fail_rate'),
-    subagentContextTokens: get('subagent_context_tokens') ? triple(ctx, get('subagent_context_tokens')!.value, 'subagent_context_tokens', false) : SUBAGENT_CONTEXT_TOKENS,
-    ...(Object.keys(observed).length ? { observed } : {}), // absent otherwise: older policies keep their fingerprints
-  };
-}
-
-/**
- * `fail_rate: observed`, or `fail_rate: { observed: true, min_turns: 20, fallback: { model: { type: triple } } }`:
- * the rates come from the ledger's agent turns (observed.ts), the fallback where they are too few.
- * Null when the entry is the plain per-model map.
- */
-function observedSpec(ctx: Ctx, e: Entry, key: string): { minTurns: number; fallback: Node | null } | null {
-  const hint = `${key}: observed, or ${key}: { observed: true, min_turns: ${MIN_OBSERVED_TURNS}, fallback: { claude-haiku-4-5: { default: [0, 0.05, 0.15] } } }`;
-  if (scalar(e.value) === 'observed') return { minTurns: MIN_OBSERVED_TURNS, fallback: null };
-  if (!isMap(e.value) || !e.value.items.some((p) => scalar(p.key as Node) === 'observed')) return null;
-  const f = entries(ctx, e.value, key, hint);
-  const get = (k: string) => f.find((x) => x.key === k);
-  for (const x of f) if (!['observed', 'min_turns', 'fallback'].includes(x.key)) ctx.fail(x.keyNode, `unknown field '${x.key}' beside observed`, `put per-model triples under fallback: ${hint}`);
-  if (scalar(get('observed')!.value) !== true) ctx.fail(get('observed')!.value, `${key}.observed must be true`, `leave observed out to use the triples as given; ${hint}`);
-  const min = get('min_turns') ? scalar(get('min_turns')!.value) : MIN_OBSERVED_TURNS;
-  if (typeof min !== 'number' || !Number.isInteger(min) || min < 1) ctx.fail(get('min_turns')!.value, `${key}.min_turns ${String(min)} is not a whole number ≥ 1`, `min_turns: ${MIN_OBSERVED_TURNS} (turns a model needs on a task type before its observed rate is used)`);
-  const fallback = get('fallback')?.value ?? null;
-  return { minTurns: min, fallback: scalar(fallback) === null ? null : fallback };
-}
-
-function modelKey(ctx: Ctx, e: Entry, seen: Record<string, unknown>): string {
-  if (e.key === 'default') return 'default';
-  const id = ctx.hooks.modelAlias?.(e.key) ?? loadCatalog().modelIds.canonical(e.key) ?? e.key;
-  if (id in seen && id !== 'default') ctx.fail(e.keyNode, `model '${e.key}' is given twice (as ${id})`, 'name each model once');
-  return id;
-}
-
-/** [low, central, high] with low ≤ central ≤ high, all ≥ 0 (≤ 1 for rates); one number is a point. */
-function triple(ctx: Ctx, node: Node | null, what: string, rate: boolean): Triple {
-  const hint = rate ? `${what}: [0, 0.05, 0.15] (low, central, high; rates between 0 and 1)` : `${what}: [0.8, 1.0, 1.4] (low, central, high)`;
-  const one = scalar(node);
-  const nums = typeof one === 'number' ? [one, one, one] : isSeq(node) ? node.items.map((n) => scalar(n as Node)) : null;
-  if (!nums || nums.length !== 3 || nums.some((n) => typeof n !== 'number' || !Number.isFinite(n))) ctx.fail(node, `${what} is not a number or a [low, central, high] triple`, hint);
-  const [low, central, high] = nums as number[];
-  if (nums.some((n) => (n as number) < 0)) ctx.fail(node, `${what} has a negative value`, hint);
-  if (rate && nums.some((n) => (n as number) > 1)) ctx.fail(node, `${what} has a rate above 1`, hint);
-  if (!(low <= central && central <= high)) ctx.fail(node, `${what} [${low}, ${central}, ${high}] is not ordered low ≤ central ≤ high`, hint);
-  return { low, central, high };
-}
-
-/** A target model: canonical id, and it must have a price in the book. */
-function pricedModel(ctx: Ctx, node: Node | null): string {
-  const raw = scalar(node);
-  if (typeof raw !== 'string' || !raw.trim()) ctx.fail(node, 'a model id is needed here', 'e.g. claude-haiku-4-5');
-  const id = ctx.hooks.modelAlias?.(raw.trim()) ?? loadCatalog().modelIds.canonical(raw) ?? raw.trim();
-  if (!ctx.book.rows.some(({ row }) => row.model === id && row.input_usd_per_mtok != null)) {
-    ctx.fail(node, `model '${raw}' has no price${id !== raw ? ` (looked up as ${id})` : ''} in ${ctx.book.label}`, 'price it with --prices FILE (a local model can be priced at 0), or fix the name');
-  }
-  return id;
-}
-
-function entries(ctx: Ctx, node: Node | null, what: string, hint = `${what}: { … }`): Entry[] {
-  return ctx.doc.entries(node, what, hint);
-}
-
-function seqOf(ctx: Ctx, entry: Entry | undefined, what: string): Node[] {
-  return ctx.doc.items(entry, what);
-}
-
-function text1(ctx: Ctx, node: Node | null, what: string): string {
-  return ctx.doc.text(node, what, `${what}: my-policy`);
-}

@@ -3,7 +3,7 @@
  * each routing tier, against their targets of about 80% of calls on tiers 1–2 and at most 15% on
  * tier 3. A call's tier is the tier of the model that serves it: in the history the model it ran on,
  * after a policy the model the replay routes it to. Models are tiered by list price (MODEL_TIERS in
- * whatif.ts) and numbered as the classifier numbers tiers (usage.tier: 1 cheap, 2 mid-size,
+ * price-tiers.ts) and numbered as the classifier numbers tiers (usage.tier: 1 cheap, 2 mid-size,
  * 3 frontier), so a policy routing `tier: 1` work to a small model moves those calls to tier 1.
  * Pure: the counts come from the replay's existing per-model sums (no second pass).
  */
@@ -16,7 +16,7 @@ export const TIER_TARGETS = {
   tier3MaxRequestShare: 0.15,
 } as const;
 
-/** whatif.ts's price classes as the classifier's tier numbers. */
+/** price-tiers.ts's price classes as the classifier's tier numbers. */
 const TIER_OF_CLASS: Record<string, 1 | 2 | 3> = { small: 1, mid: 2, frontier: 3 };
 
 export interface TierShare {

@@ -3,15 +3,17 @@ import { sql } from '../db/sql.js';
 import type { Period } from '../period.js';
 import type { PriceBook } from '../pricing/install.js';
 import { replay } from './engine.js';
-import { MAX_ATTEMPTS, type ReplayResult } from './result.js';
-import { assignRules, homeRateIx, loadReplayFrame, type ReplayFrame } from './frame.js';
-import { boundEnds, compilePlan, scenarioFor, sweepEnds, variedGroups, type AssumptionGroup, type End, type Scenario } from './plan.js';
-import { ruleIndexSql, type Policy, type Triple } from './policy.js';
+import type { ReplayResult } from './result.js';
+import { assignRules, loadReplayFrame, type ReplayFrame } from './frame.js';
+import { boundEnds, compilePlan, scenarioFor, sweepEnds, variedGroups, type AssumptionGroup, type End } from './plan.js';
+import { ruleIndexSql, type Policy } from './policy.js';
 import type { PlansReport } from './plan-outcome.js';
 import { replayPlans } from './plan-routing.js';
 import { historyPolicy } from './plan-model.js';
 import { tierShares, type TierShares } from './tier-targets.js';
-import { calibratePolicy, loadObservedOutcomes, sourceKey, type Calibration, type ObservedOutcome } from './observed.js';
+import { calibratePolicy, loadObservedOutcomes, type Calibration, type ObservedOutcome } from './observed.js';
+import { tierDistribution } from './price-tiers.js';
+import { assumptionRows, breakEven, budgetEvents, coverage, failureCost, modelUsage, ruleSavings, taskTypeCosts } from './outcome-parts.js';
 
 /**
  * `recount whatif`: the period's history replayed under each policy, central estimate with
@@ -96,13 +98,6 @@ const CAVEAT =
   'The replay re-prices the history as it happened: the same steps, in the same order, with the same context growth. ' +
   'It cannot know whether another model would have taken other steps; failure rates, output lengths and tokenizer ' +
   'differences are assumptions with ranges, and low/high are bounds with every assumption at its optimistic or pessimistic end.';
-
-/** Model tiers by output list price ($/MTok), for the before/after distribution. */
-export const MODEL_TIERS = [
-  { tier: 'frontier', minOutputUsdPerMtok: 20 },
-  { tier: 'mid', minOutputUsdPerMtok: 6 },
-  { tier: 'small', minOutputUsdPerMtok: 0 },
-];
 
 export async function runWhatIf(ledger: Ledger, prices: PriceBook, period: Period, all: Policy[]): Promise<WhatIfReport> {
   // plans replay the history as it was against their limits; routing policies go through the engine
@@ -198,14 +193,7 @@ export function evaluatePolicy(frame: ReplayFrame, policy: Policy, ruleIx: Int16
     cost_usd: { low: low.costUsd, central: central.costUsd, high: high.costUsd },
     savings_usd: savings,
     savings_pct: { low: pct(savings.low), central: pct(savings.central), high: pct(savings.high) },
-    savings_by_rule: policy.rules
-      .map((r, k) => ({
-        rule: r.name,
-        requests: central.byRule.requests[k],
-        baseline_cost_usd: central.byRule.baselineUsd[k],
-        cost_usd: central.byRule.costUsd[k],
-        savings_usd: central.byRule.baselineUsd[k] - central.byRule.costUsd[k],
-      })),
+    savings_by_rule: ruleSavings(policy, central),
     savings_by_transform: savingsByTransform,
     cache_loss_usd: central.cacheLossUsd,
     compactions: central.compactions,
@@ -213,127 +201,13 @@ export function evaluatePolicy(frame: ReplayFrame, policy: Policy, ruleIx: Int16
     recovered_break_usd: central.recoveredBreakUsd,
     tiers,
     tier_shares: { before: tierShares(tiers.map((t) => ({ tier: t.tier, ...t.before }))), after: tierShares(tiers.map((t) => ({ tier: t.tier, ...t.after }))) },
-    models: frame.models
-      .map((m, k) => ({ model: m ?? '(no model)', before: usage(central.byModelBefore, k), after: usage(central.byModelAfter, k) }))
-      .filter((x) => x.before.requests > 0 || x.after.requests > 0)
-      .sort((x, y) => y.before.cost_usd - x.before.cost_usd || y.after.cost_usd - x.after.cost_usd || x.model.localeCompare(y.model)),
-    task_types: frame.taskTypes
-      .map((t, k) => ({ task_type: t ?? 'unclassified', baseline_cost_usd: central.byTaskType.baselineUsd[k], cost_usd: central.byTaskType.costUsd[k] }))
-      .filter((x) => x.baseline_cost_usd !== 0 || x.cost_usd !== 0)
-      .sort((x, y) => y.baseline_cost_usd - x.baseline_cost_usd || x.task_type.localeCompare(y.task_type)),
-    budget_events: central.budgetEvents.map((e) => {
-      const b = policy.budgets[e.budget];
-      return {
-        budget: `${b.per} ${b.window} cap $${b.capUsd}`,
-        per: b.per,
-        group: (b.per === 'project' ? frame.projects : frame.apiKeys)[e.groupIx] ?? null,
-        window_start: new Date(e.windowStartS * 1000).toISOString(),
-        crossed_at: new Date(e.crossedAtS * 1000).toISOString(),
-        spent_at_crossing_usd: e.spentAtCrossingUsd,
-        action: b.onExceed.action === 'route' ? `route to ${b.onExceed.model}` : 'block',
-        affected_requests: e.affectedRequests,
-        affected_cost_usd: e.affectedCostUsd,
-      };
-    }),
+    models: modelUsage(frame, central),
+    task_types: taskTypeCosts(frame, central),
+    budget_events: budgetEvents(policy, frame, central),
     coverage: coverage(central),
     break_even_fail_rate: breakEven(central),
     sensitivity,
     assumptions: assumptionRows(policy, calibration?.observed),
     ...(calibration?.warnings.length ? { warnings: calibration.warnings } : {}),
   };
-}
-
-/** Σ over routed rows of f·(retry·Σₖ₌₁ⁿ⁻¹ f₂^(k−1) + f₂^(n−1)·strong), from a run's per-group sums. */
-export function failureCost(r: ReplayResult, frame: ReplayFrame, sc: Scenario): number {
-  const types = frame.taskTypes.length;
-  let usd = 0;
-  for (let g = 0; g < frame.models.length * types; g++) {
-    for (let n = 1; n <= MAX_ATTEMPTS; n++) {
-      const at = g * MAX_ATTEMPTS + n - 1;
-      const retry = r.failures.retryUsd[at];
-      const strong = r.failures.strongUsd[at];
-      if (!retry && !strong) continue;
-      const f = sc.failRate[g];
-      const f2 = sc.repeatFailRate[g];
-      let retries = 0;
-      for (let k = 1; k < n; k++) retries += f2 ** (k - 1);
-      usd += f * (retry * retries + f2 ** (n - 1) * strong);
-    }
-  }
-  return usd;
-}
-
-function usage(x: { requests: Float64Array; tokens: Float64Array; costUsd: Float64Array }, k: number): Usage {
-  return { requests: x.requests[k], tokens: x.tokens[k], cost_usd: x.costUsd[k] };
-}
-
-/** A model's tier by its own list price (its home provider's output rate), whoever served it. */
-function tierOf(frame: ReplayFrame, model: number): string {
-  const r = frame.rates;
-  let out = NaN;
-  for (let d = 0; d < r.days; d++) {
-    const v = r.output[homeRateIx(r, model, d)];
-    if (!Number.isNaN(v) && !(v <= out)) out = v;
-  }
-  if (Number.isNaN(out)) return 'unpriced';
-  return MODEL_TIERS.find((t) => out >= t.minOutputUsdPerMtok)!.tier;
-}
-
-function tierDistribution(frame: ReplayFrame, r: ReplayResult): PolicyOutcome['tiers'] {
-  const tiers = new Map<string, { before: Usage; after: Usage }>();
-  for (const t of [...MODEL_TIERS.map((x) => x.tier), 'unpriced']) tiers.set(t, { before: { requests: 0, tokens: 0, cost_usd: 0 }, after: { requests: 0, tokens: 0, cost_usd: 0 } });
-  frame.models.forEach((_, k) => {
-    const t = tiers.get(tierOf(frame, k))!;
-    for (const [side, src] of [['before', r.byModelBefore], ['after', r.byModelAfter]] as const) {
-      t[side].requests += src.requests[k];
-      t[side].tokens += src.tokens[k];
-      t[side].cost_usd += src.costUsd[k];
-    }
-  });
-  return [...tiers].map(([tier, v]) => ({ tier, ...v })).filter((x) => x.before.requests > 0 || x.after.requests > 0);
-}
-
-function coverage(r: ReplayResult): PolicyOutcome['coverage'] {
-  const q = r.requests;
-  return {
-    requests: q.total,
-    replayed_requests: q.replayed,
-    approximated_requests: q.approximated,
-    unpriced_requests: q.unpriced,
-    target_unpriced_requests: q.targetUnpriced,
-    blocked_requests: q.blocked,
-    evaluated_share: q.total > 0 ? (q.replayed + q.approximated) / q.total : 0,
-    approximated_sources: [], // filled from the ledger by runWhatIf
-  };
-}
-
-/**
- * The failure rate (the same for every routed request, central repeat-failure rates) at which the
- * policy costs what the history did: cost(f) = cost − Σf·B + f·ΣB is linear in f. 0 when it never
- * saves, 1 when it saves even if every routed task fails once; null when nothing is routed.
- */
-function breakEven(r: ReplayResult): number | null {
-  if (!(r.failSlopeUsd > 0)) return null;
-  const f = (r.baselineUsd - (r.costUsd - r.failTermUsd)) / r.failSlopeUsd;
-  return Math.min(1, Math.max(0, f));
-}
-
-function assumptionRows(policy: Policy, observed = new Map<string, number>()): PolicyOutcome['assumptions'] {
-  const a = policy.assumptions;
-  const rows: PolicyOutcome['assumptions'] = [];
-  const add = (assumption: string, model: string | null, taskType: string | null, t: Triple) => {
-    const turns = observed.get(sourceKey(assumption, model, taskType));
-    rows.push({ assumption, model, task_type: taskType, low: t.low, central: t.central, high: t.high, source: turns == null ? 'assumed' : 'observed', turns: turns ?? null });
-  };
-  add('cache_ttl_seconds', null, null, { low: a.cacheTtlSeconds, central: a.cacheTtlSeconds, high: a.cacheTtlSeconds });
-  for (const [m, t] of Object.entries(a.tokenizerRatio)) add('tokenizer_ratio', m, null, t);
-  for (const [m, t] of Object.entries(a.outputRatio)) add('output_ratio', m, null, t);
-  for (const [m, byType] of Object.entries(a.failRate)) for (const [tt, t] of Object.entries(byType)) add('fail_rate', m, tt, t);
-  for (const [m, byType] of Object.entries(a.repeatFailRate)) for (const [tt, t] of Object.entries(byType)) add('repeat_fail_rate', m, tt, t);
-  if (policy.rules.some((r) => r.route?.scope === 'subagent')) add('subagent_context_tokens', null, null, a.subagentContextTokens);
-  for (const t of policy.transforms) {
-    if (t.kind === 'stable_prefix') add('stable_prefix.recover', null, null, t.recover);
-    else add(`compact.summary_tokens (above ${t.aboveTokens.toLocaleString('en-US')})`, null, null, t.summaryTokens);
-  }
-  return rows;
 }

@@ -1,6 +1,7 @@
 import type { PriceBook } from '../pricing/install.js';
 import { TIER_TARGETS, tierShares, type ClassUsage } from '../replay/tier-targets.js';
-import { MODEL_TIERS, type WhatIfReport } from '../replay/whatif.js';
+import { MODEL_TIERS } from '../replay/price-tiers.js';
+import type { WhatIfReport } from '../replay/whatif.js';
 import type { TierDistribution } from './model.js';
 
 type Row = Record<string, unknown>;
@@ -54,7 +55,7 @@ function historyClasses(rows: Row[], book: PriceBook): ClassUsage[] {
   return [...out.values()];
 }
 
-/** A model's price class (whatif.ts MODEL_TIERS) by its dearest output list rate in the book. */
+/** A model's price class (price-tiers.ts MODEL_TIERS) by its dearest output list rate in the book. */
 function modelClasses(book: PriceBook): (model: string) => string {
   const dearest = new Map<string, number>();
   for (const { row } of book.rows) {

@@ -5,7 +5,7 @@
  * (tier-data.ts, from the what-if's per-tier sums); this file only draws it.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { MODEL_TIERS } from '../replay/whatif.js';
+import { MODEL_TIERS } from '../replay/price-tiers.js';
 import { tierColors } from './chart-specs.js';
 import { FULL_WIDTH, renderChart, withReportConfig } from './charts.js';
 import { int, pct, table, usd } from './format.js';

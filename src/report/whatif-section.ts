@@ -4,7 +4,8 @@
  * with the price catalog they were priced with. Data: the `recount whatif` JSON (src/replay/whatif.ts).
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { MODEL_TIERS, type PolicyOutcome, type WhatIfReport } from '../replay/whatif.js';
+import { MODEL_TIERS } from '../replay/price-tiers.js';
+import type { PolicyOutcome, WhatIfReport } from '../replay/whatif.js';
 import { FULL_WIDTH, PALETTE, withReportConfig } from './charts.js';
 import { renderChart } from './charts.js';
 import { int, pct, table, usd } from './format.js';

@@ -5,7 +5,8 @@ import { replay } from '../../src/replay/engine.js';
 import type { ReplayFrame } from '../../src/replay/frame.js';
 import { boundEnds, compilePlan, scenarioFor, sweepEnds, type AssumptionGroup } from '../../src/replay/plan.js';
 import { matchesCondition, readPolicy, type Policy } from '../../src/replay/policy.js';
-import { evaluatePolicy, failureCost } from '../../src/replay/whatif.js';
+import { failureCost } from '../../src/replay/outcome-parts.js';
+import { evaluatePolicy } from '../../src/replay/whatif.js';
 import { tempDir, writeTemp } from '../helpers.js';
 import { buildFrame, RATES, type RowSpec } from './frame-builder.js';
 
