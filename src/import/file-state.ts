@@ -80,6 +80,23 @@ export function unchangedSince(state: FileState | undefined, stat: fs.Stats, for
   return format === undefined ? !state.format.startsWith('mapping:') : format === state.format;
 }
 
+/** A write-ahead log of its 32-byte header alone holds no rows (sqlite.org/walformat.html). */
+const WAL_HEADER_BYTES = 32;
+
+/**
+ * A file's stat as an incremental import compares it, its write-ahead log's folded in: a SQLite
+ * database keeps its newest rows in `<file>-wal` until a checkpoint (rewriting the database itself),
+ * and the reader applies them (importers/common/sqlite-rows.ts). A database is remembered this way
+ * (plan-files.ts): the sizes added and the later time, so a new or grown log reads it again (in full:
+ * the merge dedupes) and an unchanged pair is skipped. A file of another format is remembered as it
+ * is, so one with such a sibling (no agent writes one) is read again each time, never wrongly skipped.
+ */
+export function foldWal(stat: fs.Stats, wal: fs.Stats | undefined): fs.Stats {
+  if (!wal || wal.size <= WAL_HEADER_BYTES) return stat;
+  const folded: fs.Stats = Object.create(Object.getPrototypeOf(stat) as object);
+  return Object.assign(folded, stat, { size: stat.size + wal.size, mtimeMs: Math.max(stat.mtimeMs, wal.mtimeMs) });
+}
+
 /** A file_state row about to be written. */
 export type FileStateRow = Omit<FileState, 'import_id' | 'read_at'> & { import_id: string; read_at: Date };
 

@@ -7,11 +7,13 @@ import { batchesOf, readsWholeText, type Importer } from '../importers/format.js
 import { mappingImporter } from '../importers/mapping/index.js';
 import { readMapping } from '../importers/mapping/read-mapping.js';
 import { resumeRule } from './resume.js';
+import { foldWal } from './file-state.js';
 import type { PlannedFile } from './staging.js';
 
 /**
- * Whether a file needs no reading (file-state.ts): given its stat and the format it would be read as
- * when that is known before detection (forced, or a mapping beside it).
+ * Whether a file needs no reading (file-state.ts): given its stat (folded with its write-ahead log's
+ * when one is beside it: foldWal) and the format it would be read as when that is known before
+ * detection (forced, or a mapping beside it).
  */
 export type Unchanged = (filePath: string, stat: fs.Stats, format: string | undefined) => boolean;
 
@@ -41,9 +43,10 @@ export async function planFormats(files: FoundFile[], forced: string | Importer 
   const forcedImporter = typeof forced === 'string' ? (await registry()).importerById(forced) : forced;
   const plan: PlannedFile[] = [];
   const same: string[] = [];
-  const folders = new Map<string, boolean>(); // per folder: whether it may hold a sibling mapping
+  const folders = new Map<string, Folder>(); // listed once each: sibling mappings and write-ahead logs
   for (const file of files) {
     let stat: fs.Stats;
+    let seen: fs.Stats; // with its write-ahead log's, when one is beside it (foldWal)
     let importer: Importer | undefined;
     try {
       stat = stats?.get(file.path) ?? fs.statSync(file.path);
@@ -51,8 +54,9 @@ export async function planFormats(files: FoundFile[], forced: string | Importer 
         warnings.push(`${file.path}: empty file, nothing to import`);
         continue;
       }
+      seen = foldWal(stat, walBeside(file.path, folders));
       importer = forcedImporter ?? siblingMapping(file.path, folders);
-      if (unchanged?.(file.path, stat, importer?.id)) {
+      if (unchanged?.(file.path, seen, importer?.id)) {
         same.push(file.path);
         continue;
       }
@@ -64,7 +68,9 @@ export async function planFormats(files: FoundFile[], forced: string | Importer 
       throw new RecountError(`${file.path}: ${importer.title} are read as plain text`, `unpack it first: gunzip -k ${file.path}`);
     }
     if (importer) {
-      plan.push({ path: file.path, importer, bytes: stat.size, modifiedMs: stat.mtimeMs });
+      // remembered as read: a database with its log's rows (file-state.ts), any other file as it is
+      const read = importer.read.kind === 'sqlite' ? seen : stat;
+      plan.push({ path: file.path, importer, bytes: read.size, modifiedMs: read.mtimeMs });
     } else if (file.explicit) {
       throw new RecountError(
         `${file.path}: not a supported format (tried ${(await registry()).importers.map((i) => i.id).join(', ')})`,
@@ -103,27 +109,46 @@ export async function scanPlannedLines(plan: PlannedFile[], counting: LineCounti
   return scans;
 }
 
-/** A folder can carry its own mappings: `<name>.mapping.yaml` (or .yml, .json) next to `<name>.csv` reads it. */
-function siblingMapping(filePath: string, folders: Map<string, boolean>): Importer | undefined {
-  // one listing per folder: a folder of transcripts is thousands of files, and one without any
-  // mapping-like name needs no look for each of them (a listing that fails looks every time)
+/**
+ * What one listing of a folder says about its files' siblings: whether it may hold a mapping, and the
+ * names of the write-ahead logs in it (undefined: it could not be listed, so look for each file).
+ */
+interface Folder {
+  mappings: boolean;
+  wals: Set<string> | undefined;
+}
+
+/**
+ * One listing per folder: a folder of transcripts is thousands of files, and one without any
+ * mapping-like or -wal name needs no look for each of them (a listing that fails looks every time).
+ */
+function folderOf(filePath: string, folders: Map<string, Folder>): Folder {
   const dir = path.dirname(filePath);
-  let mayHold = folders.get(dir);
-  if (mayHold === undefined) {
-    mayHold = listsMappings(dir);
-    folders.set(dir, mayHold);
+  let folder = folders.get(dir);
+  if (!folder) {
+    try {
+      const names = fs.readdirSync(dir);
+      folder = { mappings: names.some((name) => /\.mapping\./i.test(name)), wals: new Set(names.filter((name) => name.endsWith('-wal'))) };
+    } catch {
+      folder = { mappings: true, wals: undefined };
+    }
+    folders.set(dir, folder);
   }
-  if (!mayHold) return undefined;
+  return folder;
+}
+
+/** A folder can carry its own mappings: `<name>.mapping.yaml` (or .yml, .json) next to `<name>.csv` reads it. */
+function siblingMapping(filePath: string, folders: Map<string, Folder>): Importer | undefined {
+  if (!folderOf(filePath, folders).mappings) return undefined;
   const base = filePath.replace(/\.(csv|jsonl|ndjson|json)$/i, '');
   const mapping = ['.mapping.yaml', '.mapping.yml', '.mapping.json'].map((ext) => base + ext).find((p) => fs.existsSync(p));
   return mapping ? mappingImporter(readMapping(mapping)) : undefined;
 }
 
-/** Whether a folder may hold a mapping file (true when it cannot be listed). */
-function listsMappings(dir: string): boolean {
-  try {
-    return fs.readdirSync(dir).some((name) => /\.mapping\./i.test(name));
-  } catch {
-    return true;
-  }
+/** The stat of the SQLite write-ahead log beside a file (`<file>-wal`), if there is one. */
+function walBeside(filePath: string, folders: Map<string, Folder>): fs.Stats | undefined {
+  const { wals } = folderOf(filePath, folders);
+  if (wals && !wals.has(`${path.basename(filePath)}-wal`)) return undefined;
+  const wal = fs.statSync(`${filePath}-wal`, { throwIfNoEntry: false });
+  return wal?.isFile() ? wal : undefined;
 }

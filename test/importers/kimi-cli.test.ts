@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importPaths, newLedger, samples, tempDir } from '../helpers.js';
+import { importPaths, newLedger, priceLedger, samples, tempDir } from '../helpers.js';
+import { configAliases } from '../../src/importers/kimi-cli/aliases.js';
 import { kimiCliDirs, kimiDefaultModel } from '../../src/importers/kimi-cli/index.js';
 import { detectImporter } from '../../src/importers/registry.js';
 import { expectCountsBalance, usageTotals } from './util.js';
@@ -46,7 +47,8 @@ describe('Kimi CLI wire logs', () => {
       { at: '2026-05-03 09:20:05.800', session_id: SID, agent_id: 'coder-1', is_sidechain: true, project: '0d3c5e7a9b1f2d4c6e8a0b2c4d6e8f1a', model_raw: 'kimi-for-coding', tools: ['Grep'] },
       { at: '2026-05-03 09:20:09.950', session_id: SID, agent_id: null, is_sidechain: false, project: '0d3c5e7a9b1f2d4c6e8a0b2c4d6e8f1a', model_raw: 'kimi-for-coding', tools: ['StrReplaceFile'] },
       { at: '2026-05-10 08:00:03.100', session_id: 'session_61f0c2d8', agent_id: null, is_sidechain: false, project: 'wd_recount_4be1c0a9d2f3', model_raw: 'kimi-k2-0905-preview', tools: ['Grep'] },
-      { at: '2026-05-10 08:00:05.200', session_id: 'session_61f0c2d8', agent_id: 'agent-0', is_sidechain: true, project: 'wd_recount_4be1c0a9d2f3', model_raw: 'kimi-code/k2', tools: ['ReadFile'] },
+      // the subagent's log maps no alias: the main agent's llm.request does
+      { at: '2026-05-10 08:00:05.200', session_id: 'session_61f0c2d8', agent_id: 'agent-0', is_sidechain: true, project: 'wd_recount_4be1c0a9d2f3', model_raw: 'kimi-k2-0905-preview', tools: ['ReadFile'] },
       { at: '2026-05-10 08:00:06.000', session_id: 'session_61f0c2d8', agent_id: null, is_sidechain: false, project: 'wd_recount_4be1c0a9d2f3', model_raw: 'kimi-k2-0905-preview', tools: null },
       { at: '2026-05-10 08:00:09.000', session_id: 'session_61f0c2d8', agent_id: null, is_sidechain: false, project: 'wd_recount_4be1c0a9d2f3', model_raw: 'kimi-k2-0905-preview', tools: null },
     ]);
@@ -77,6 +79,44 @@ describe('Kimi CLI wire logs', () => {
       { source_line: 7, reason: 'timestamp is missing or not a time (noon)' },
     ]);
     expect(await usageTotals(ledger)).toMatchObject({ rows: 1, input: 100, cache_read: 50, output: 10 });
+  });
+
+  it('resolves a subagent’s model alias from the main agent’s requests, else from config.toml, and prices it', async () => {
+    const home = tempDir();
+    const at = (agent: string, session = 'session_a') => path.join(home, 'sessions', 'wd_shop', session, 'agents', agent, 'wire.jsonl');
+    const write = (file: string, lines: unknown[]) => {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    };
+    const meta = { type: 'metadata', time: 1778400000000, protocol_version: '1.5' };
+    const usage = (time: number, model: string, inputOther: number, output: number, inputCacheRead = 0) => ({ type: 'usage.record', time, model, usageScope: 'turn', usage: { inputOther, output, inputCacheRead, inputCacheCreation: 0 } });
+    const request = (time: number, alias: string, model: string) => ({ type: 'llm.request', time, kind: 'loop', provider: 'managed:kimi-code', model, modelAlias: alias });
+    write(at('main'), [meta, request(1778400001000, 'kimi-code/k2', 'kimi-k2-0711-preview'), request(1778400002000, 'kimi-code/k2', 'kimi-k2-0905-preview'), usage(1778400002500, 'kimi-code/k2', 1000, 100, 4000)]);
+    write(at('agent-0'), [meta, usage(1778400003000, 'kimi-code/k2', 300, 30, 600)]); // no llm.request of its own
+    write(at('agent-1'), [meta, request(1778400004000, 'kimi-code/turbo', 'kimi-k2-turbo-preview'), usage(1778400004500, 'kimi-code/turbo', 70, 7)]);
+    write(at('agent-0', 'session_b'), [meta, usage(1778400005000, 'kimi-code/k3', 50, 5), usage(1778400006000, 'kimi-code/unknown', 20, 2)]); // its session maps neither
+    fs.writeFileSync(path.join(home, 'config.toml'), 'default_model = "kimi-code/k3"\n\n[models."kimi-code/k3"]\nprovider = "managed:kimi-code"\nmodel = "kimi-k2-thinking"\nmax_context_size = 262144\n');
+    const ledger = await newLedger();
+    const report = await importPaths(ledger, [path.join(home, 'sessions')]);
+    await expectCountsBalance(ledger, report);
+    expect(await usageTotals(ledger)).toMatchObject({ rows: 5, input: 1440, cache_read: 4600, output: 144 });
+    await priceLedger(ledger);
+    const rows = await ledger.all<Record<string, unknown>>(
+      "SELECT session_id, agent_id, model_raw, tags->>'model_alias' AS alias, input_tokens::INTEGER AS input, cache_read_tokens::INTEGER AS cache_read, output_tokens::INTEGER AS output, list_cost_usd > 0 AS priced FROM usage_priced ORDER BY started_at",
+    );
+    expect(rows).toEqual([
+      { session_id: 'session_a', agent_id: null, model_raw: 'kimi-k2-0905-preview', alias: 'kimi-code/k2', input: 1000, cache_read: 4000, output: 100, priced: true },
+      // the main agent's latest request for the alias
+      { session_id: 'session_a', agent_id: 'agent-0', model_raw: 'kimi-k2-0905-preview', alias: 'kimi-code/k2', input: 300, cache_read: 600, output: 30, priced: true },
+      { session_id: 'session_a', agent_id: 'agent-1', model_raw: 'kimi-k2-turbo-preview', alias: 'kimi-code/turbo', input: 70, cache_read: 0, output: 7, priced: true },
+      { session_id: 'session_b', agent_id: 'agent-0', model_raw: 'kimi-k2-thinking', alias: 'kimi-code/k3', input: 50, cache_read: 0, output: 5, priced: true },
+      { session_id: 'session_b', agent_id: 'agent-0', model_raw: 'kimi-code/unknown', alias: null, input: 20, cache_read: 0, output: 2, priced: null },
+    ]);
+    expect(configAliases(path.join(home, 'config.toml'))).toEqual({ 'kimi-code/k3': 'kimi-k2-thinking' });
+    const secondary = path.join(tempDir(), 'config.toml');
+    fs.writeFileSync(secondary, "[models.'kimi-code/turbo']\nmodel = 'kimi-k2-turbo-preview'\n\n[secondary_model]\nmodel = \"kimi-code/turbo\"\ndefault_effort = \"low\"\n");
+    expect(configAliases(secondary)).toEqual({ 'kimi-code/turbo': 'kimi-k2-turbo-preview', __secondary__: 'kimi-k2-turbo-preview' });
+    expect(configAliases(path.join(share, 'config.toml'))).toEqual({ 'kimi-for-coding': 'kimi-for-coding' });
   });
 
   it('finds the wire logs of both CLIs, each with its env override, and nothing else in a session folder', () => {

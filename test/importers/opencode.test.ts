@@ -3,6 +3,9 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importPaths, newLedger, samples, tempDir, writeTemp } from '../helpers.js';
 import { RecountError } from '../../src/errors.js';
+import { discoverFiles } from '../../src/import/discover.js';
+import { importFiles } from '../../src/import/import-run.js';
+import { loadCatalog } from '../../src/pricing/catalog.js';
 import { opencodeDatabases, opencodeMessageDirs } from '../../src/importers/opencode/index.js';
 import { detectImporter } from '../../src/importers/registry.js';
 import { expectCountsBalance, loadSqlJs, outcome, usageTotals, type SqlJs } from './util.js';
@@ -48,13 +51,20 @@ function walSum(buf: Buffer, at: number, n: number, seed: [number, number]): [nu
   return [s0, s1];
 }
 
-/** A write-ahead log turning database `from` into `to`: a frame per changed page, the last one committing. */
-function walBetween(from: Buffer, to: Buffer, pageSize = 4096): Buffer {
-  const pages = [];
-  for (let p = 0; p * pageSize < to.length; p++) {
-    const page = to.subarray(p * pageSize, (p + 1) * pageSize);
-    if (!page.equals(from.subarray(p * pageSize, (p + 1) * pageSize))) pages.push({ n: p + 1, page });
-  }
+/**
+ * A write-ahead log turning database states[0] into each next state in turn: per step a frame per
+ * changed page, its last frame committing (so a longer list only appends frame sets to a shorter one's).
+ */
+function walOf(states: Buffer[], pageSize = 4096): Buffer {
+  const steps = states.slice(1).map((to, i) => {
+    const pages = [];
+    for (let p = 0; p * pageSize < to.length; p++) {
+      const page = to.subarray(p * pageSize, (p + 1) * pageSize);
+      if (!page.equals(states[i].subarray(p * pageSize, (p + 1) * pageSize))) pages.push({ n: p + 1, page, last: false });
+    }
+    pages[pages.length - 1].last = true;
+    return pages.map((page) => ({ ...page, dbPages: to.length / pageSize }));
+  });
   const header = Buffer.alloc(32);
   header.writeUInt32BE(0x377f0683, 0);
   header.writeUInt32BE(3007000, 4);
@@ -64,10 +74,10 @@ function walBetween(from: Buffer, to: Buffer, pageSize = 4096): Buffer {
   let sum = walSum(header, 0, 24, [0, 0]);
   header.writeUInt32BE(sum[0], 24);
   header.writeUInt32BE(sum[1], 28);
-  const frames = pages.map(({ n, page }, i) => {
+  const frames = steps.flat().map(({ n, page, last, dbPages }) => {
     const frame = Buffer.alloc(24 + pageSize);
     frame.writeUInt32BE(n, 0);
-    frame.writeUInt32BE(i === pages.length - 1 ? to.length / pageSize : 0, 4);
+    frame.writeUInt32BE(last ? dbPages : 0, 4);
     header.copy(frame, 8, 16, 24); // the salts
     page.copy(frame, 24);
     sum = walSum(frame, 24, pageSize, walSum(frame, 0, 8, sum));
@@ -131,12 +141,37 @@ describe('OpenCode sessions', () => {
     before[18] = before[19] = 2; // a WAL-mode database, as OpenCode keeps it
     fs.writeFileSync(file, before);
     const torn = Buffer.alloc(24 + 4096, 7);
-    fs.writeFileSync(`${file}-wal`, Buffer.concat([walBetween(before, after), torn]));
+    fs.writeFileSync(`${file}-wal`, Buffer.concat([walOf([before, after]), torn]));
     const ledger = await newLedger();
     const report = await importPaths(ledger, [file]);
     await expectCountsBalance(ledger, report);
     expect(await usageTotals(ledger)).toMatchObject({ rows: 2, input: 30, output: 3 });
     expect(fs.readFileSync(file).equals(before)).toBe(true); // read, never written
+  });
+
+  it('reads a database again when its write-ahead log is new or grew, and skips it when neither changed', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'opencode.db');
+    const rows = [1, 2, 3].map((n) => ({ id: `msg_${n}`, session: 'ses_1', data: assistant(n, tokens(n * 10, n)) }));
+    const states = [1, 2, 3].map((n) => Buffer.from(buildDb(rows.slice(0, n)).export()));
+    for (const s of states) s[18] = s[19] = 2; // WAL mode, as OpenCode keeps it
+    fs.writeFileSync(file, states[0]); // the database file itself never changes below: no checkpoint
+    const ledger = await newLedger();
+    const importAgain = () => importFiles(ledger, discoverFiles([file]), { modelIds: loadCatalog().modelIds, now: new Date('2026-11-15T12:00:00Z'), incremental: true });
+    expect((await importAgain()).totals).toMatchObject({ imported: 1 });
+    fs.writeFileSync(`${file}-wal`, walOf(states.slice(0, 2))); // a log where there was none
+    const second = await importAgain();
+    expect(outcome(second, file)).toMatchObject({ rows_read: 2, imported: 1, duplicates: 1 });
+    const grown = walOf(states);
+    expect(grown.subarray(0, fs.statSync(`${file}-wal`).size).equals(fs.readFileSync(`${file}-wal`))).toBe(true);
+    fs.appendFileSync(`${file}-wal`, grown.subarray(fs.statSync(`${file}-wal`).size)); // one more committed frame set
+    const third = await importAgain();
+    await expectCountsBalance(ledger, third);
+    expect(outcome(third, file)).toMatchObject({ rows_read: 3, imported: 1, duplicates: 2 });
+    expect(await usageTotals(ledger)).toMatchObject({ rows: 3, input: 60, output: 6 });
+    const fourth = await importAgain();
+    expect(fourth).toMatchObject({ files: [], unchanged: 1 });
+    expect(fs.readFileSync(file).equals(states[0])).toBe(true);
   });
 
   it('rejects a message whose data, time, counts or cost do not read, at its rowid; a cut-off message file is one reject', async () => {

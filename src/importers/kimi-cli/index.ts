@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { agentRoot, existingDir } from '../common/agent-dirs.js';
 import type { FileHead, Importer } from '../format.js';
+import { kimiModelAliases } from './aliases.js';
 
 /**
  * Kimi CLI wire logs, both protocols: the Python CLI's $KIMI_SHARE_DIR (else ~/.kimi)/sessions/<work-dir
@@ -9,6 +10,8 @@ import type { FileHead, Importer } from '../format.js';
  * $KIMI_CODE_HOME (else ~/.kimi-code)/sessions/<workspace>/<session>/agents/<agent>/wire.jsonl.
  * Dedupe: a StatusUpdate is keyed <session>:<message_id> (a re-sent one counts once); a usage.record,
  * which has no id, <session>:<agent>:<line>; step.end lines repeat a usage.record and are not read.
+ * A usage.record's model alias maps through its file's llm.request, else the session's other agents'
+ * or config.toml's (aliases.ts).
  */
 export const kimiCli: Importer = {
   id: 'kimi-cli',
@@ -18,7 +21,7 @@ export const kimiCli: Importer = {
   merge: 'keep-best',
   // the line reader numbers one file's lines with row_number()
   dir: 'kimi-cli',
-  read: { kind: 'json-lines', each: 'file', reader: 'read', stage: 'stage', params: (files) => ({ default_model: kimiDefaultModel(files[0]) }) },
+  read: { kind: 'json-lines', each: 'file', reader: 'read', stage: 'stage', params: (files) => readerParams(files[0]) },
   local: { where: '$KIMI_SHARE_DIR or ~/.kimi/sessions, $KIMI_CODE_HOME or ~/.kimi-code/sessions', find: kimiCliDirs },
   sample: 'samples/kimi-cli',
   detect: (head) => opensWire(head),
@@ -29,6 +32,11 @@ function opensWire(head: FileHead): boolean {
   const first = head.lines.find((l) => l.trim() !== '') ?? head.text.slice(0, 4096);
   if (/^\s*\{\s*"type"\s*:\s*"metadata"\s*,/.test(first) && /"protocol_?[vV]ersion"\s*:/.test(first)) return true;
   return /^\s*\{\s*"timestamp"\s*:\s*[0-9.]+\s*,\s*"message"\s*:\s*\{\s*"type"\s*:/.test(first);
+}
+
+/** What read.sql binds besides the file: the configured default model and the aliases the file may not map itself. */
+function readerParams(wireFile: string | undefined): { default_model: string; model_aliases: string } {
+  return { default_model: kimiDefaultModel(wireFile), model_aliases: JSON.stringify(kimiModelAliases(wireFile)) };
 }
 
 /** The older protocol names no model: the CLI's default_model from config.toml beside sessions/, '' when unknown. */

@@ -10,7 +10,10 @@
 -- is_request marks the lines that are one API request each; request_seq numbers the requests before a
 -- line, so a tool call belongs to the next request of its file (it is streamed before its usage).
 -- default_model: the CLI's configured default (config.toml), for the older protocol's unnamed model.
--- params: $files VARCHAR[] (one file), $default_model VARCHAR ('' when unknown)
+-- inherited_model: for a usage.record, the model behind its alias when the file's own llm.request
+-- records may not map it (a subagent's log): from the session's other agents or config.toml (aliases.ts).
+-- params: $files VARCHAR[] (one file), $default_model VARCHAR ('' when unknown),
+--   $model_aliases VARCHAR (a JSON object: alias -> model)
 CREATE OR REPLACE TEMP TABLE kimi_cli_items AS
 WITH recs AS (
   SELECT source_file, source_line, raw, ok, CASE WHEN ok THEN CAST(rec AS JSON) END AS rec FROM jsonl_records($files)
@@ -25,7 +28,8 @@ kinds AS (
          END AS tool_name
   FROM recs
 )
-SELECT *, is_status OR is_usage_record AS is_request,
+SELECT kinds.*, is_status OR is_usage_record AS is_request,
        coalesce(sum((is_status OR is_usage_record)::INTEGER) OVER (ORDER BY source_line ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS request_seq,
-       nullif($default_model, '') AS default_model
-FROM kinds
+       nullif($default_model, '') AS default_model,
+       CASE WHEN is_usage_record THEN aliases.models[rec->>'model'] END AS inherited_model
+FROM kinds, (SELECT CAST(CAST($model_aliases AS JSON) AS MAP(VARCHAR, VARCHAR)) AS models) aliases

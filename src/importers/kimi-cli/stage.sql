@@ -25,7 +25,7 @@ owners AS (
          coalesce(nullif(nested.session, ''), nullif(flat.session, ''), source_file) AS session, nullif(nullif(nested.agent, ''), 'main') AS agent
   FROM paths
 ),
-aliases AS (  -- llm.request: the model behind each alias a usage.record names
+aliases AS (  -- llm.request: the model behind each alias a usage.record names (else inherited_model: read.sql)
   SELECT source_file, rec->>'modelAlias' AS alias, last(rec->>'model' ORDER BY source_line) AS model
   FROM kimi_cli_items WHERE ok AND (rec->>'type') = 'llm.request' AND (rec->>'modelAlias') IS NOT NULL GROUP BY ALL
 ),
@@ -38,7 +38,7 @@ requests AS (
          CASE WHEN is_status THEN rec->'message'->'payload'->>'message_id' END AS message_id,
          CASE WHEN is_status THEN to_timestamp(try_cast(rec->>'timestamp' AS DOUBLE)) ELSE epoch_ms(try_cast(rec->>'time' AS BIGINT)) END AS started_at,
          coalesce(rec->>'timestamp', rec->>'time') AS time_text,
-         CASE WHEN is_status THEN default_model ELSE rec->>'model' END AS model_raw, rec->>'agentId' AS record_agent, rec->>'usageScope' AS scope,
+         CASE WHEN is_status THEN default_model ELSE rec->>'model' END AS model_raw, inherited_model, rec->>'agentId' AS record_agent, rec->>'usageScope' AS scope,
          coalesce(rec->'message'->'payload'->'token_usage', rec->'usage') AS u
   FROM kimi_cli_items WHERE is_request
 ),
@@ -65,11 +65,11 @@ SELECT 'usage' AS row_kind,
        CASE WHEN message_id IS NOT NULL THEN concat_ws(':', o.session, message_id)
             ELSE concat_ws(':', o.session, coalesce(c.record_agent, o.agent, 'main'), c.source_line) END AS record_key,
        'kimi-cli' AS source, c.source_file, c.source_line, $import_id AS import_id, c.started_at, 'moonshot' AS provider,
-       coalesce(a.model, c.model_raw) AS model_raw, 1 AS requests, c.input_n AS input_tokens, c.read_n AS cache_read_tokens,
+       coalesce(a.model, c.inherited_model, c.model_raw) AS model_raw, 1 AS requests, c.input_n AS input_tokens, c.read_n AS cache_read_tokens,
        c.write_n AS cache_write_5m_tokens, 0 AS cache_write_1h_tokens, c.output_n AS output_tokens, 'standard' AS service_tier,
        o.session AS session_id, o.project, nullif(coalesce(c.record_agent, o.agent), 'main') AS agent_id,
        nullif(coalesce(c.record_agent, o.agent), 'main') IS NOT NULL AS is_sidechain,
-       json_object('usage_scope', c.scope, 'model_alias', CASE WHEN a.model IS NOT NULL THEN c.model_raw END) AS tags, t.tools, 'ok' AS status
+       json_object('usage_scope', c.scope, 'model_alias', CASE WHEN coalesce(a.model, c.inherited_model) IS NOT NULL THEN c.model_raw END) AS tags, t.tools, 'ok' AS status
 FROM counted c
 JOIN owners o USING (source_file)
 LEFT JOIN aliases a ON a.source_file = c.source_file AND a.alias = c.model_raw AND NOT c.is_status
