@@ -21,7 +21,7 @@ import { heliconeCsv, heliconeJsonl } from './helicone/index.js';
 import { portkeyJsonl } from './portkey/index.js';
 import { langfuseObservations } from './langfuse/index.js';
 import { otlpJson } from './otlp/index.js';
-import { clineTasks } from './cline-tasks/index.js';
+import { clineSessions, clineTasks } from './cline-tasks/index.js';
 import { opencode, opencodeDb } from './opencode/index.js';
 import { copilotOtel, copilotSessionStore } from './copilot-cli/index.js';
 import { HEAD_SIZES, readHead } from './common/file-head.js';
@@ -54,6 +54,7 @@ export const importers: readonly Importer[] = [
   langfuseObservations,
   otlpJson,
   clineTasks,
+  clineSessions,
   opencode,
   opencodeDb,
   copilotOtel,

@@ -34,6 +34,7 @@ function fakeHome(): string {
   fs.cpSync(samples('kimi-cli', 'kimi-code-home'), path.join(home, '.kimi-code'), { recursive: true });
   fs.cpSync(samples('amp'), path.join(home, '.local', 'share', 'amp'), { recursive: true });
   for (const ext of CLINE_EXTENSIONS) fs.cpSync(samples('cline', ext), path.join(home, '.config', 'Code', 'User', 'globalStorage', ext), { recursive: true });
+  fs.cpSync(samples('cline', 'sessions'), path.join(home, '.cline', 'data', 'sessions'), { recursive: true }); // Cline's SDK sessions
   fs.cpSync(samples('opencode'), path.join(home, '.local', 'share', 'opencode'), { recursive: true });
   fs.cpSync(samples('copilot-cli'), path.join(home, '.copilot'), { recursive: true }); // the store and the otel export: the store is read
   return home;
@@ -53,6 +54,7 @@ describe('recount import --agents', () => {
       path.join(home, '.codex', 'sessions'),
       path.join(home, '.codex', 'archived_sessions'),
       ...CLINE_EXTENSIONS.map((ext) => clineLog(home, ext)),
+      ...['1773482400000_k3J9x', 'agent_7fQ2m'].map((stem) => path.join(home, '.cline', 'data', 'sessions', '1773482400000_k3J9x', `${stem}.messages.json`)),
       path.join(home, '.local', 'share', 'opencode', 'storage', 'message'),
       path.join(home, '.local', 'share', 'opencode', 'opencode.db'),
       path.join(home, '.copilot', 'session-store.db'),
@@ -62,12 +64,13 @@ describe('recount import --agents', () => {
     const ledger = await newLedger();
     const report = await importPaths(ledger, dirs);
     await expectCountsBalance(ledger, report);
-    expect(new Set(report.files.map((f) => f.format))).toEqual(new Set(['claude-code', 'codex', 'gemini-cli', 'qwen-code', 'kimi-cli', 'amp', 'cline-tasks', 'opencode-db', 'opencode', 'copilot-session-store']));
+    expect(new Set(report.files.map((f) => f.format))).toEqual(new Set(['claude-code', 'codex', 'gemini-cli', 'qwen-code', 'kimi-cli', 'amp', 'cline-tasks', 'cline-sessions', 'opencode-db', 'opencode', 'copilot-session-store']));
     expect(await bySource(ledger, 'gemini-cli')).toEqual({ rows: 5, requests: 5, input: 17133, cache_read: 32768, cache_write_5m: 0, cache_write_1h: 0, output: 2477 });
     expect(await bySource(ledger, 'qwen-code')).toEqual({ rows: 5, requests: 5, input: 13994, cache_read: 73216, cache_write_5m: 0, cache_write_1h: 0, output: 2409 });
     expect(await bySource(ledger, 'kimi-cli')).toEqual({ rows: 7, requests: 7, input: 23710, cache_read: 34304, cache_write_5m: 0, cache_write_1h: 0, output: 2186 });
     expect(await bySource(ledger, 'amp')).toEqual({ rows: 5, requests: 5, input: 10703, cache_read: 15946, cache_write_5m: 9165, cache_write_1h: 0, output: 879 });
-    expect(await bySource(ledger, 'cline')).toEqual({ rows: 3, requests: 3, input: 4624, cache_read: 34618, cache_write_5m: 20445, cache_write_1h: 0, output: 1338 });
+    // the extension's task (3 requests) and the SDK session (5 calls: 170 in, 33210 read, 19970 written, 1300 out)
+    expect(await bySource(ledger, 'cline')).toEqual({ rows: 8, requests: 8, input: 4794, cache_read: 67828, cache_write_5m: 40415, cache_write_1h: 0, output: 2638 });
     expect(await bySource(ledger, 'roo-code')).toEqual({ rows: 3, requests: 3, input: 1030, cache_read: 32090, cache_write_5m: 25380, cache_write_1h: 0, output: 1040 });
     expect(await bySource(ledger, 'kilo-code')).toEqual({ rows: 2, requests: 2, input: 20, cache_read: 15000, cache_write_5m: 15800, cache_write_1h: 0, output: 790 });
     expect(await bySource(ledger, 'opencode')).toEqual({ rows: 4, requests: 4, input: 6021, cache_read: 16258, cache_write_5m: 15070, cache_write_1h: 0, output: 1950 });
@@ -90,8 +93,9 @@ describe('recount import --agents', () => {
       HOME: tempDir(), CODEX_HOME: path.join(home, '.codex'), GEMINI_CLI_HOME: elsewhere, QWEN_HOME: path.join(home, '.qwen'),
       KIMI_SHARE_DIR: path.join(home, '.kimi'), KIMI_CODE_HOME: path.join(home, '.kimi-code'), AMP_DATA_DIR: path.join(home, '.local', 'share', 'amp'),
       VSCODE_APPDATA: path.join(home, '.config'), XDG_DATA_HOME: path.join(home, '.local', 'share'), COPILOT_HOME: path.join(home, '.copilot'),
+      CLINE_DIR: path.join(home, '.cline'),
     });
-    expect(dirs).toHaveLength(6 + 4 + 3 + 2 + 1); // kimi: its 4 wire logs
+    expect(dirs).toHaveLength(6 + 4 + 3 + 2 + 2 + 1); // kimi: its 4 wire logs; Cline: the session's 2 messages files
     expect(dirs.every((d) => d.startsWith(home) || d.startsWith(elsewhere))).toBe(true);
     try {
       installedAgentDirs({ HOME: tempDir() });

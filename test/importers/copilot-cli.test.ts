@@ -50,6 +50,39 @@ describe('GitHub Copilot CLI', () => {
     expect(latency).toBe(3750);
   });
 
+  it('gives each chat call the execute_tool spans its response ran', async () => {
+    const ledger = await newLedger();
+    await importPaths(ledger, [otelSample]);
+    // the sample's agent span runs chat → view → chat → chat as siblings: the tool ran after the first call
+    expect(await ledger.all('SELECT record_key, tools FROM usage ORDER BY started_at')).toEqual([
+      { record_key: '4bf92f3577b34da6a3ce929d0e0e4736:a1b2c3d4e5f60001', tools: ['view'] },
+      { record_key: '4bf92f3577b34da6a3ce929d0e0e4736:a1b2c3d4e5f60003', tools: null },
+      { record_key: '4bf92f3577b34da6a3ce929d0e0e4736:a1b2c3d4e5f60004', tools: null },
+    ]);
+    const at = (s: number) => ({ startTime: [1780000000 + s, 0], endTime: [1780000000 + s, 5e8] });
+    const tool = (id: string, name: string, parent: string, s: number, trace = 't1') =>
+      span(id, { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': name }, { traceId: trace, parentSpanId: parent, name: `execute_tool ${name}`, ...at(s) });
+    const file = writeTemp('tools.jsonl', [
+      tool('x0', 'glob', 'agent', 0), // before any call under its agent span: no call ran it
+      span('c1', usage(100, 5), { parentSpanId: 'agent', ...at(1) }),
+      tool('x1', 'bash', 'agent', 2),
+      tool('x2', 'edit', 'agent', 3),
+      tool('x3', 'bash', 'agent', 4),
+      span('c2', usage(100, 5), { parentSpanId: 'agent', ...at(5) }),
+      tool('x4', 'view', 'c2', 6), // a child of the call itself
+      tool('x5', 'grep', 'agent', 7, 't2'), // another trace
+      span('c3', usage(100, 5), { parentSpanId: 'other', ...at(8) }),
+    ].join('\n') + '\n');
+    const other = await newLedger();
+    const report = await importPaths(other, [file]);
+    await expectCountsBalance(other, report);
+    expect(await other.all('SELECT record_key, tools FROM usage ORDER BY record_key')).toEqual([
+      { record_key: 't1:c1', tools: ['bash', 'edit'] },
+      { record_key: 't1:c2', tools: ['view'] },
+      { record_key: 't1:c3', tools: null },
+    ]);
+  });
+
   it('rejects a damaged span line or a contradictory count at its line', async () => {
     const file = writeTemp('copilot.jsonl', [span('s1', usage(100, 5, 40)), '{"type":"span","traceId":"t1","spa', span('s2', usage(10, 5, 40)), span('s3', usage('x', 5))].join('\n') + '\n');
     const ledger = await newLedger();

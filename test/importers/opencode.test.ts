@@ -132,6 +132,28 @@ describe('OpenCode sessions', () => {
     expect(await usageTotals(ledger)).toMatchObject({ rows: 2, input: 107, cache_read: 50, output: 23 });
   });
 
+  it('takes a legacy message’s tools from its part files, as the database path does from the part table', async () => {
+    const dir = tempDir();
+    const write = (rel: string, data: unknown) => writeTemp(path.join('storage', ...rel.split('/')), typeof data === 'string' ? data : JSON.stringify(data, null, 2), dir);
+    write('message/ses_1/msg_t1.json', { id: 'msg_t1', sessionID: 'ses_1', ...assistant(1, tokens(100, 20)) });
+    write('message/ses_1/msg_t2.json', { id: 'msg_t2', sessionID: 'ses_1', ...assistant(2, tokens(50, 10)) });
+    const part = (id: string, msg: string, extra: Record<string, unknown>) => ({ id, messageID: msg, sessionID: 'ses_1', ...extra });
+    write('part/msg_t1/prt_a1.json', part('prt_a1', 'msg_t1', { type: 'text', text: 'Looking at the config.' }));
+    write('part/msg_t1/prt_a2.json', part('prt_a2', 'msg_t1', { type: 'tool', callID: 'c1', tool: 'read', state: { status: 'completed' } }));
+    write('part/msg_t1/prt_a3.json', part('prt_a3', 'msg_t1', { type: 'tool', callID: 'c2', tool: 'grep', state: { status: 'completed' } }));
+    write('part/msg_t1/prt_a4.json', part('prt_a4', 'msg_t1', { type: 'tool', callID: 'c3', tool: 'read', state: { status: 'completed' } }));
+    write('part/msg_t1/prt_a5.json', '{"id": "prt_a5", "type": "tool", "tool": "ed'); // torn: left out, the message still counts
+    write('part/msg_t2/prt_b1.json', part('prt_b1', 'msg_t2', { type: 'step-finish', tokens: tokens(50, 10) }));
+    const ledger = await newLedger();
+    const report = await importPaths(ledger, [path.join(dir, 'storage', 'message')]);
+    await expectCountsBalance(ledger, report);
+    expect(report.warnings).toEqual([]);
+    expect(await ledger.all('SELECT record_key, tools FROM usage ORDER BY record_key')).toEqual([
+      { record_key: 'msg_t1', tools: ['grep', 'read'] },
+      { record_key: 'msg_t2', tools: null }, // parts, but no tool part
+    ]);
+  });
+
   it('reads the rows a write-ahead log holds up to its last commit, not a torn frame after it', async () => {
     const dir = tempDir();
     const one = [{ id: 'msg_a', session: 'ses_1', data: assistant(1, tokens(10, 1)) }];

@@ -3,6 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { readHead } from '../common/file-head.js';
 import type { FileHead, Importer } from '../format.js';
+import { clineDataDir } from './sessions.js';
+
+export { clineSessions, clineSessionFiles } from './sessions.js';
 
 /**
  * Cline, Roo Code and Kilo Code task logs: <editor>/User/globalStorage/<extension id>/tasks/<task
@@ -19,6 +22,7 @@ export const clineTasks: Importer = {
   role: 'requests',
   merge: 'keep-best',
   dir: 'cline-tasks',
+  macros: ['cline_json_items', 'cline_provider'],
   read: { kind: 'json-document', each: 'file', reader: 'read', stage: 'stage', params: (files) => ({ hints: JSON.stringify(taskHints(files[0])) }) },
   local: { where: '$VSCODE_APPDATA or ~/.config/<editor>/User/globalStorage/<Cline, Roo Code or Kilo Code>/tasks, $CLINE_DATA_DIR or ~/.cline/data/tasks', find: clineTaskFiles },
   sample: 'samples/cline',
@@ -54,8 +58,7 @@ export function clineTaskFiles(env: NodeJS.ProcessEnv = process.env): string[] {
   const storages = appData
     .filter(Boolean)
     .flatMap((root) => EDITORS.flatMap((editor) => Object.keys(EXTENSIONS).map((ext) => path.join(root, editor, 'User', 'globalStorage', ext))));
-  const clineData = env.CLINE_DATA_DIR?.trim() || (env.CLINE_DIR?.trim() ? path.join(env.CLINE_DIR.trim(), 'data') : path.join(home, '.cline', 'data'));
-  return [...new Set([...storages, clineData])].flatMap((storage) => taskLogs(path.join(storage, 'tasks')));
+  return [...new Set([...storages, clineDataDir(env)])].flatMap((storage) => taskLogs(path.join(storage, 'tasks')));
 }
 
 function taskLogs(tasksDir: string): string[] {

@@ -105,9 +105,7 @@ counted AS (
 )
 SELECT 'usage' AS row_kind, concat_ws(':', c.extension, c.task_id, c.ts_ms) AS record_key, c.extension AS source,
        c.source_file, c.source_line, $import_id AS import_id, c.started_at,
-       CASE lower(c.provider_raw) WHEN 'claude-code' THEN 'anthropic' WHEN 'openai-native' THEN 'openai' WHEN 'gemini' THEN 'google'
-                                  WHEN 'vertex' THEN 'google' WHEN 'bedrock' THEN 'aws-bedrock' WHEN 'ollama' THEN 'local' WHEN 'lmstudio' THEN 'local'
-                                  ELSE lower(c.provider_raw) END AS provider,
+       cline_provider(c.provider_raw) AS provider,
        c.model_raw, 1 AS requests,
        coalesce(c.in_n, 0) - CASE WHEN c.input_includes_cache THEN c.read_n + c.write_n ELSE 0 END AS input_tokens,
        c.read_n AS cache_read_tokens, c.write_n AS cache_write_5m_tokens, 0 AS cache_write_1h_tokens,

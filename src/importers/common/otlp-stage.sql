@@ -11,6 +11,9 @@
 --     project: the resource's service.name. Times are unix nanoseconds; latency = end − start.
 --     A routing-decision span (any attribute named routing.*) that is the inference span's parent,
 --     else the only one in its trace, gives the row its routing.* attributes as tags (prefix dropped).
+--     Tools: the gen_ai.tool.name of the execute_tool spans the call's response ran: a tool span that
+--     is the inference span's child, else the one that starts after it under the same parent (an agent
+--     span runs chat → tools → chat as siblings) and before the next inference span there.
 --   * Claude Code's claude_code.api_request log events (CLAUDE_CODE_ENABLE_TELEMETRY=1): source
 --     'claude-code-otel', provider anthropic; input_tokens, cache_read_tokens, cache_creation_tokens
 --     and output_tokens are Anthropic's disjoint buckets (cache creation has no 5m/1h split: counted
@@ -29,7 +32,8 @@ WITH spans AS (
          coalesce(otlp_attr(attrs, 'gen_ai.usage.cache_read.input_tokens'), otlp_attr(attrs, 'gen_ai.usage.cache_read_input_tokens')) AS read_text,
          coalesce(otlp_attr(attrs, 'gen_ai.usage.cache_creation.input_tokens'), otlp_attr(attrs, 'gen_ai.usage.cache_creation_input_tokens')) AS write_text,
          otlp_attr(attrs, 'gen_ai.usage.reasoning.output_tokens') AS reasoning_text,
-         len(list_filter(attrs, a -> starts_with(a.key, 'routing.'))) > 0 AS is_decision
+         len(list_filter(attrs, a -> starts_with(a.key, 'routing.'))) > 0 AS is_decision,
+         try_cast(start_ns AS HUGEINT) AS span_start_n, coalesce(parent_span_id, '') AS parent_key
   FROM otlp_items
   WHERE kind = 'span'
 ),
@@ -38,6 +42,23 @@ inference AS (
   FROM spans
   WHERE (input_text IS NOT NULL OR output_text IS NOT NULL)
     AND coalesce(operation, '') NOT IN ('invoke_agent', 'create_agent', 'execute_tool')
+),
+tool_spans AS (
+  SELECT trace_id, span_id, parent_key, span_start_n, otlp_attr(attrs, 'gen_ai.tool.name') AS tool_name
+  FROM spans
+  WHERE operation = 'execute_tool' AND nullif(otlp_attr(attrs, 'gen_ai.tool.name'), '') IS NOT NULL
+),
+tool_owner AS (  -- the inference span whose response ran each tool
+  SELECT t.trace_id, coalesce(child.span_id, sibling.span_id) AS owner_span_id, t.tool_name
+  FROM tool_spans t
+  LEFT JOIN inference child ON child.trace_id = t.trace_id AND child.span_id = t.parent_key
+  ASOF LEFT JOIN inference sibling ON sibling.trace_id = t.trace_id AND sibling.parent_key = t.parent_key AND t.span_start_n >= sibling.span_start_n
+),
+call_tools AS (
+  SELECT trace_id, owner_span_id AS span_id, list_sort(list_distinct(list(tool_name))) AS tools
+  FROM tool_owner
+  WHERE owner_span_id IS NOT NULL
+  GROUP BY ALL
 ),
 decisions AS (  -- routing.* attributes as tags, per decision span; a trace with one decision names it for all its calls
   SELECT trace_id, span_id,
@@ -59,10 +80,11 @@ span_rows AS (
          coalesce(otlp_attr(i.attrs, 'user.id'), otlp_attr(i.attrs, 'enduser.id'), otlp_attr(i.resource_attrs, 'user.id')) AS user_raw,
          NULL AS workspace, NULL AS service_tier,
          i.status_code IN ('2', 'STATUS_CODE_ERROR') OR otlp_attr(i.attrs, 'error.type') IS NOT NULL AS failed,
-         coalesce(parent.entries, sole.entries) AS tag_entries
+         coalesce(parent.entries, sole.entries) AS tag_entries, ct.tools
   FROM inference i
   LEFT JOIN decisions parent ON parent.trace_id = i.trace_id AND parent.span_id = i.parent_span_id
   LEFT JOIN decisions sole ON sole.trace_id = i.trace_id AND sole.per_trace = 1
+  LEFT JOIN call_tools ct ON ct.trace_id = i.trace_id AND ct.span_id = i.span_id
 ),
 events AS (
   SELECT *, coalesce(otlp_attr(attrs, 'event.name'), event_name) AS event
@@ -88,7 +110,7 @@ event_rows AS (
          coalesce(otlp_attr(attrs, 'user.account_uuid'), otlp_attr(attrs, 'user.email'), otlp_attr(resource_attrs, 'user.account_uuid')) AS user_raw,
          coalesce(otlp_attr(attrs, 'organization.id'), otlp_attr(resource_attrs, 'organization.id')) AS workspace,
          CASE WHEN otlp_attr(attrs, 'speed') = 'fast' THEN 'fast' END AS service_tier,
-         false AS failed, NULL AS tag_entries
+         false AS failed, NULL AS tag_entries, NULL::VARCHAR[] AS tools
   FROM events
   WHERE event IN ('api_request', 'claude_code.api_request')
 ),
@@ -141,7 +163,7 @@ SELECT CASE WHEN reason IS NULL THEN 'usage' ELSE 'reject' END AS row_kind, reas
        CASE WHEN len(tag_entries) > 0 THEN to_json(map_from_entries(
               list_filter(tag_entries, (e, i) -> list_position(list_transform(tag_entries, x -> x.key), e.key) = i))) END AS tags,
        CASE WHEN failed THEN 'error' ELSE 'ok' END AS status,
-       latency_n AS latency_ms
+       latency_n AS latency_ms, tools
 FROM reasons
 UNION ALL BY NAME
 SELECT DISTINCT 'skip' AS row_kind, source_file, source_line, $import_id AS import_id

@@ -10,7 +10,8 @@ import type { FileHead, Importer } from '../format.js';
  * cost, tokens {input, output, reasoning, cache {read, write}}, time.created in ms):
  *   - opencode.db (SQLite, since 1.2): table message (id, session_id, time_created, data JSON), session
  *     (directory, parent_id) and part (tool calls); read with sql.js (sqlite-rows.ts);
- *   - the older storage/message/<sessionID>/msg_*.json files, one message each.
+ *   - the older storage/message/<sessionID>/msg_*.json files, one message each, its tool calls in
+ *     storage/part/<messageID>/prt_*.json beside them.
  * Both stage through opencode/stage.sql as source 'opencode' (Kilo Code 7's kilo.db, the same store:
  * 'kilo-code'). Dedupe: the message id, so a message migrated from the JSON files into the database
  * (or copied) counts once.
@@ -22,7 +23,7 @@ export const opencode: Importer = {
   role: 'requests',
   merge: 'keep-best',
   dir: 'opencode',
-  read: { kind: 'json-document', each: 'file', reader: 'read-message', stage: 'stage' },
+  read: { kind: 'json-document', each: 'file', reader: 'read-message', stage: 'stage', params: (files) => ({ tools: JSON.stringify(partTools(files[0])) }) },
   local: { where: '$XDG_DATA_HOME or ~/.local/share: opencode/storage/message', find: opencodeMessageDirs },
   sample: 'samples/opencode/storage/message',
   detect: (head) => opensMessageFile(head),
@@ -90,4 +91,28 @@ async function databaseRows(file: string): Promise<{ rows: string; source: strin
   const line = (kind: string) => (r: Record<string, unknown>) => JSON.stringify({ kind, ...r });
   const rows = [...messages.map(line('message')), ...(sessions ?? []).map(line('session')), ...(tools ?? []).map(line('tool'))];
   return { rows: rows.join('\n'), source: /^kilo/i.test(path.basename(file)) ? 'kilo-code' : 'opencode' };
+}
+
+/**
+ * The tools a legacy message file's message called: the `tool` parts OpenCode kept beside the message
+ * folder, storage/part/<message id>/prt_*.json ({type: "tool", tool, …}), for opencode/read-message.sql
+ * ($tools). The message id is the file's name (msg_….json, its id). A part file that does not read is
+ * left out: the tools are attribution, the message's counts are read either way.
+ */
+export function partTools(messageFile: string): string[] {
+  const messageId = path.basename(messageFile).replace(/\.json$/i, '');
+  const partDir = path.join(path.dirname(messageFile), '..', '..', 'part', messageId);
+  if (!/^msg_/.test(messageId) || !fs.existsSync(partDir)) return [];
+  const names = fs
+    .readdirSync(partDir)
+    .filter((f) => /^prt_.*\.json$/i.test(f))
+    .flatMap((f) => {
+      try {
+        const part = JSON.parse(fs.readFileSync(path.join(partDir, f), 'utf8')) as { type?: unknown; tool?: unknown };
+        return part.type === 'tool' && typeof part.tool === 'string' && part.tool !== '' ? [part.tool] : [];
+      } catch {
+        return [];
+      }
+    });
+  return [...new Set(names)].sort();
 }

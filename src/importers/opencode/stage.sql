@@ -13,7 +13,8 @@
 -- Identity: the message id (msg_…), the same in the database and the legacy files.
 -- Attribution: session = sessionID; a subagent's session (its session has a parent, database only)
 -- takes the parent's id as session, its own as agent_id, and is a sidechain. project = the folder name
--- of path.cwd, else of the session's directory. Tools: the message's tool parts (database only).
+-- of path.cwd, else of the session's directory. Tools: the message's tool parts (the database's part table,
+-- or the legacy storage/part/<message id>/ files).
 -- params: $import_id VARCHAR
 INSERT INTO staged_usage BY NAME
 WITH assistant AS (
