@@ -1,4 +1,4 @@
--- Damaged lines a reader could not take (src/ledger/line-repair.ts read their files without them: text
+-- Damaged lines a reader could not take (src/import/line-repair.ts read their files without them: text
 -- that is not UTF-8, a CSV record cut inside a quoted cell), one reject each at the file's own line
 -- number; raw is the line as read, with U+FFFD for bytes that are not UTF-8.
 -- params: $paths VARCHAR[], $lines BIGINT[], $raws VARCHAR[], $reasons VARCHAR[] (one entry per

@@ -3,7 +3,7 @@
 -- text and names (key columns were hidden while staging, before record keys were built). A staged row
 -- without a time_source (every importer but those that date some rows otherwise) carries its own time:
 -- 'record'. A row keeps its prompt as the md5 of its masked text (Claude Code rows are staged with
--- it); the text goes to the prompts table (src/ledger/prompts.ts), not into the row. Labels are
+-- it); the text goes to the prompts table (src/import/prompts.ts), not into the row. Labels are
 -- computed once per distinct rule key (src/classify/compile.ts splices in each row's key where it
 -- says /*rule_key*/ and the labels of the distinct keys where it says /*rule_labels*/; $task_types
 -- and $tiers turn a rule index into a label), the prompt's text read from the staged rows by its md5.

@@ -1,5 +1,5 @@
 -- Staged usage rows of a file whose path holds a secret carry its stored path, masked
--- (src/ledger/mask-path.ts), before the merge compares them with the ledger's rows.
+-- (src/import/mask-path.ts), before the merge compares them with the ledger's rows.
 -- params: paths VARCHAR[] (the files), stored_paths VARCHAR[] (their masked paths, same order)
 UPDATE staged_usage s
 SET source_file = t.stored_path

@@ -1,4 +1,4 @@
--- Rows staged from a copy of a file without its lines that are not UTF-8 (src/ledger/line-repair.ts)
+-- Rows staged from a copy of a file without its lines that are not UTF-8 (src/import/line-repair.ts)
 -- carry the file's own path and line numbers: the copy's line c is the file's line c plus the bad
 -- lines before it, i.e. those whose shift (the bad line's number less the bad lines up to it) is < c.
 -- params: read_paths VARCHAR[] (the copies), paths VARCHAR[] (the files), shifts BIGINT[][] (same order)

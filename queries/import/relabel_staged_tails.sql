@@ -1,4 +1,4 @@
--- Rows staged from a copy of a file's appended part (src/ledger/file-state.ts) carry the file's own
+-- Rows staged from a copy of a file's appended part (src/import/file-state.ts) carry the file's own
 -- path and line numbers: the copy's line n is the file's line n + line_offset.
 -- params: read_paths VARCHAR[] (the copies), paths VARCHAR[] (the files), line_offsets BIGINT[] (same order)
 UPDATE staged_usage s

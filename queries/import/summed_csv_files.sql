@@ -1,6 +1,6 @@
 -- Aggregated files of this run in which some bucket was summed from two or more identical-dimension
 -- rows: the only files where a repeated block of rows can have raised the totals, so the only ones
--- whose lines repeated_csv_rows.sql reads again (src/ledger/repeated-rows.ts keeps the CSV files among
+-- whose lines repeated_csv_rows.sql reads again (src/import/repeated-rows.ts keeps the CSV files among
 -- them). Legitimate exports repeat a few dimensions too.
 -- grain: one row per such file (its stored path)
 SELECT DISTINCT source_file

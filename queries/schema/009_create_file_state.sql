@@ -1,5 +1,5 @@
 -- What the ledger remembers of each file an import read, so that the next import opens only what
--- changed (src/ledger/file-state.ts): one row per path, from the import that read it last. A file
+-- changed (src/import/file-state.ts): one row per path, from the import that read it last. A file
 -- whose size and modification time are both as recorded is not opened; a line-oriented file that only
 -- grew (the same first 4 KiB, the same 4 KiB before the recorded end) is read from a line boundary at
 -- or before consumed_bytes; anything else is read in full, with the usual dedupe.

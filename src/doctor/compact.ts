@@ -14,7 +14,7 @@ import { sql } from '../db/sql.js';
 
 const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const identifier = (s: string) => `"${s.replace(/"/g, '""')}"`;
-/** An error's first line, naming a path holding a secret masked (src/ledger/mask-path.ts). */
+/** An error's first line, naming a path holding a secret masked (src/import/mask-path.ts). */
 const reason = (err: unknown) => maskSecretsIn(String((err as Error).message ?? err).split('\n')[0]);
 
 /** Whether the ledger file still holds values a --fix replaced. */

@@ -77,7 +77,7 @@ describe('detection: every sample file is recognized by content', () => {
     expect(detect(writeTemp('t.jsonl', body))).toBe('claude-code');
   });
 
-  // BUG (src/importers/file-head.ts + src/importers/claude-code.ts): detection only looks at complete JSON lines in
+  // BUG (src/importers/common/file-head.ts + src/importers/claude-code/index.ts): detection only looks at complete JSON lines in
   // the first 64 KiB. A transcript whose first line is longer than that (a pasted screenshot is stored as base64
   // in the first user message) has no parseable line in the head, so it is "not a supported format": an error
   // when named, and silently skipped (a warning) when found in a folder — its usage is lost.

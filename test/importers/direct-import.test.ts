@@ -10,7 +10,7 @@ import type { Ledger } from '../../src/db/ledger.js';
 import { loadCatalog } from '../../src/pricing/catalog.js';
 import { ccAssistant, ccUser, expectCountsBalance, jsonl } from './util.js';
 
-// The one-pass import (src/ledger/direct-import.ts) takes large exports only, and any first import
+// The one-pass import (src/import/direct-import.ts) takes large exports only, and any first import
 // of Claude Code transcripts; these tests set the threshold to 0 (or out of reach, for the general
 // path) and compare every ledger row and count with the general path's on the same files.
 

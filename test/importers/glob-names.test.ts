@@ -6,7 +6,7 @@ import { importPaths, newLedger, root, tempDir } from '../helpers.js';
 import { usageTotals } from './util.js';
 
 // A path handed to a DuckDB reader is a glob pattern: 'g/[a].jsonl' would read g/a.jsonl. Every
-// format must take a file whose name (or folder) holds [, ?, * literally (src/ledger/tail-read.ts).
+// format must take a file whose name (or folder) holds [, ?, * literally (src/import/tail-read.ts).
 
 /** Copies a sample (a file, or a folder's files) to `dir`, with `name` in place of each file's stem. */
 function copySample(sample: string, dir: string, name: (stem: string) => string): void {

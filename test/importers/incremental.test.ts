@@ -13,7 +13,7 @@ import { gatherReportData } from '../../src/report/data.js';
 import { renderReport } from '../../src/report/render.js';
 import { expectCountsBalance, outcome } from './util.js';
 
-// Incremental imports (src/ledger/file-state.ts, tail-read.ts, resume.ts): a file unchanged since the
+// Incremental imports (src/import/file-state.ts, tail-read.ts, resume.ts): a file unchanged since the
 // ledger read it is not opened, a grown one is read from a safe line boundary, anything else in full.
 // Whatever happened in between, the ledger must hold exactly the rows, labels and line numbers that
 // one import of the final files into a new ledger writes.

@@ -10,7 +10,7 @@ import { catalogKey } from '../../src/import/model-id-cache.js';
 import { loadCatalog } from '../../src/pricing/catalog.js';
 import { ModelIds } from '../../src/pricing/model-ids.js';
 
-// An import remembers the canonical ids it asked the catalog for (src/ledger/model-id-cache.ts), so the
+// An import remembers the canonical ids it asked the catalog for (src/import/model-id-cache.ts), so the
 // next import of the same models does not load the catalog; ids from another catalog are not used.
 
 /** The catalog's ids, counting the names asked. */

@@ -1,5 +1,5 @@
 -- recount doctor --fix: what the ledger remembers of a file is kept under its stored path, masked as a
--- new import looks it up (src/ledger/file-state.ts), so the next import still finds it unchanged.
+-- new import looks it up (src/import/file-state.ts), so the next import still finds it unchanged.
 -- params: paths VARCHAR[] (raw stored paths), stored_paths VARCHAR[] (their masked forms, same order)
 UPDATE file_state s
 SET path = t.stored_path

@@ -1,5 +1,5 @@
 -- recount doctor: stored file paths that may hold a secret (an API key planted in a folder or file
--- name), as a ledger written before paths were stored masked keeps them (src/ledger/mask-path.ts).
+-- name), as a ledger written before paths were stored masked keeps them (src/import/mask-path.ts).
 -- The markers are mask-path.ts's, case-insensitive; src/doctor/secret-paths.ts keeps the paths whose
 -- masked form differs (a marker alone, as in task-management-system/, is no secret).
 -- grain: one row per (table, stored path) whose path holds a marker

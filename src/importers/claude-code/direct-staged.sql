@@ -1,4 +1,4 @@
--- The read of a one-pass Claude Code import (src/ledger/direct-import.ts): every row claude_code_staged
+-- The read of a one-pass Claude Code import (src/import/direct-import.ts): every row claude_code_staged
 -- yields, held in a temp table for the statements that write them, so the lines are read once yet
 -- usage and agent events (issue 18) each go to their own table in a statement of their own:
 -- claude-code/direct.sql writes the usage rows into the ledger and hands over the per-file counts,

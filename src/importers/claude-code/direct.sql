@@ -1,12 +1,12 @@
--- One-pass import of Claude Code transcripts (see src/ledger/direct-import.ts): while the ledger holds
+-- One-pass import of Claude Code transcripts (see src/import/direct-import.ts): while the ledger holds
 -- no claude-code rows, each response goes straight into it, labelled, masked and with its canonical
 -- model id, as claude-code/stage.sql and insert_staged_usage.sql would write it in two steps with a
 -- merge plan between them that, with nothing to merge with, would decide nothing. It reads the rows
 -- claude-code/direct-staged.sql read into direct_staged; the other rows claude_code_staged yields per
 -- file (duplicates, skipped lines, a file to read again line by line) are handed to the importer
--- through recount_file_row (src/ledger/import-functions.ts), and insert_staged_events.sql writes its
+-- through recount_file_row (src/import/import-functions.ts), and insert_staged_events.sql writes its
 -- agent events from there. Prompts are labelled and stored once: a row carries its prompt's md5, the
--- first row after each prompt line its text too, which src/ledger/prompts.ts then moves into the
+-- first row after each prompt line its text too, which src/import/prompts.ts then moves into the
 -- prompts table.
 -- params: $task_types, $tiers and the rules' own (src/classify/compile.ts splices in each row's rule
 --         key where it says /*rule_key*/ and the labels of the distinct keys where it says /*rule_labels*/)

@@ -1,4 +1,4 @@
--- One-pass import of a large OpenAI dashboard usage CSV (see src/ledger/direct-import.ts): the file is
+-- One-pass import of a large OpenAI dashboard usage CSV (see src/import/direct-import.ts): the file is
 -- read in parallel and its rows go straight into the ledger, labelled and with canonical model ids,
 -- without a staging copy or a merge plan. It only runs while the ledger holds no openai-usage-csv
 -- rows, and only for clean files: a row the general path would reject or skip stops the statement

@@ -116,7 +116,7 @@ SELECT source_file, pos, exact, ok, is_usage, reason,
                                    'is_error': false, 'error_content': NULL::JSON})
        END AS tool_blocks,
        -- a human prompt: a user line that is not meta and carries no tool results, as a string or text
-       -- blocks (src/ledger/resume.ts finds the last one before a file's end by the same definition)
+       -- blocks (src/importers/claude-code/resume.ts finds the last one before a file's end by the same definition)
        CASE WHEN line.type = 'user' AND line.message.usage IS NULL AND NOT coalesce(try_cast(line.isMeta AS BOOLEAN), false)
                  AND NOT contains(content, '"tool_result"') THEN
          CASE json_type(content)
