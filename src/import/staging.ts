@@ -58,6 +58,7 @@ export async function stageFiles(ledger: Ledger, plan: PlannedFile[], importId: 
 /** Table macros every format's statements may use (queries/import/macros/), in dependency order; a format's own come after. */
 const STAGING_MACROS = [
   'token_type_of',
+  'openai_line_item',
   'token_count',
   'token_count_fault',
   'hide_key',

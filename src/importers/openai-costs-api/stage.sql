@@ -26,14 +26,8 @@ SELECT
   $import_id AS import_id,
   CAST(to_timestamp(start_s) AT TIME ZONE 'UTC' AS DATE) AS usage_date,
   'openai' AS provider,
-  CASE WHEN token_type_of(item_kind) IS NOT NULL THEN item_model END AS model_raw,
   line_item,
-  token_type_of(item_kind) AS token_type,
-  CASE WHEN token_type_of(item_kind) = 'web_search' THEN 'web_search' WHEN token_type_of(item_kind) IS NOT NULL THEN 'tokens' ELSE 'other' END AS cost_type,
-  CASE WHEN regexp_matches(lower(item_kind), 'batch') THEN 'batch'
-       WHEN regexp_matches(lower(item_kind), 'flex') THEN 'flex'
-       WHEN regexp_matches(lower(item_kind), 'priority') THEN 'priority'
-       ELSE 'standard' END AS service_tier,
+  unnest(openai_line_item(item_model, item_kind)),  -- model_raw, token_type, cost_type, service_tier
   r->>'project_id' AS project,
   hide_key(r->>'api_key_id') AS api_key,
   amount AS amount_usd
