@@ -63,6 +63,7 @@ const STAGING_MACROS = [
   'token_count_fault',
   'hide_key',
   'mask_secrets',
+  'csv_cells',
   'jsonl_lines',
   'jsonl_records',
   'json_texts',

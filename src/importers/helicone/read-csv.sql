@@ -29,5 +29,4 @@ SELECT filename AS source_file,
        lower(nullif(trim(cache_reference_id), '')) AS cache_reference_id,
        try_cast(response_status AS DOUBLE) AS response_status,
        coalesce(nullif(trim(request_properties), ''), nullif(trim(properties), '')) AS properties_text
-FROM read_csv($files, header = true, all_varchar = true, filename = true, union_by_name = true,
-              delim = ',', quote = '"', escape = '"', null_padding = true, strict_mode = false)  -- a cut quoted cell fools the dialect sniffer
+FROM csv_cells($files)

@@ -8,9 +8,7 @@
 CREATE OR REPLACE TEMP TABLE litellm_records AS
 WITH raw_rows AS (
   SELECT *, row_number() OVER () AS gidx
-  FROM read_csv($files, header = true, all_varchar = true, filename = true, union_by_name = true,
-                null_padding = true, strict_mode = false,
-                delim = ',', quote = '"', escape = '"')  -- JSON text in quoted cells can fool the dialect sniffer
+  FROM csv_cells($files)
 )
 SELECT filename AS source_file, gidx + 1 AS source_line, true AS valid, true AS ok,
        concat_ws(',', request_id, call_type, api_key, spend, total_tokens, prompt_tokens, completion_tokens,

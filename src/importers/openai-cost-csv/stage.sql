@@ -5,8 +5,7 @@
 INSERT INTO staged_invoice BY NAME
 WITH raw_rows AS (
   SELECT *, row_number() OVER () AS gidx
-  FROM read_csv($files, header = true, all_varchar = true, filename = true, union_by_name = true, delim = ',', quote = '"', escape = '"',
-                null_padding = true, strict_mode = false)
+  FROM csv_cells($files)
 ),
 fields AS (
   SELECT filename AS source_file,

@@ -10,9 +10,7 @@
 INSERT INTO staged_usage BY NAME
 WITH raw_rows AS (
   SELECT *, row_number() OVER () AS gidx
-  FROM read_csv($files, header = true, all_varchar = true, filename = true, union_by_name = true,
-                null_padding = true, strict_mode = false,
-                delim = ',', quote = '"', escape = '"')  -- JSON text in quoted cells can fool the dialect sniffer
+  FROM csv_cells($files)
 ),
 fields AS (
   SELECT filename AS source_file,

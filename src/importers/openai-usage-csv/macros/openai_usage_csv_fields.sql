@@ -25,5 +25,4 @@ SELECT filename AS source_file,
        coalesce(token_count(input_cached_tokens), 0) AS in_cached,
        coalesce(token_count(input_cache_write_tokens), 0) AS in_write,
        token_count(output_tokens) AS out_tokens
-FROM read_csv(files, header = true, all_varchar = true, filename = true, union_by_name = true, delim = ',', quote = '"', escape = '"',
-              null_padding = true, strict_mode = false)
+FROM csv_cells(files)
