@@ -64,6 +64,7 @@ const STAGING_MACROS = [
   'hide_key',
   'mask_secrets',
   'csv_cells',
+  'csv_lines',
   'jsonl_lines',
   'jsonl_records',
   'json_texts',

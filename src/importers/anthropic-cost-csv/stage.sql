@@ -3,13 +3,9 @@
 -- params: $files VARCHAR[] (the header template src/importers/anthropic-cost-csv/header.csv, then the one file whose lines
 --         row_number() counts), $import_id VARCHAR
 INSERT INTO staged_invoice BY NAME
-WITH raw_rows AS (
-  SELECT *, row_number() OVER () AS gidx
-  FROM csv_cells($files)
-),
-fields AS (
-  SELECT filename AS source_file,
-         gidx + 1 AS source_line,
+WITH fields AS (
+  SELECT source_file,
+         source_line,
          concat_ws(',', usage_date_utc, model, workspace, api_key, usage_type, context_window, token_type, cost_usd,
                    list_price_usd, cost_type, speed) AS raw,
          try_cast(usage_date_utc AS DATE) AS day,
@@ -25,7 +21,7 @@ fields AS (
          try_cast(cost_usd AS DECIMAL(38, 12)) AS cost,
          try_cast(list_price_usd AS DECIMAL(38, 12)) AS list_cost,
          cost_usd
-  FROM raw_rows
+  FROM csv_lines($files)
 ),
 checked AS (
   SELECT *,

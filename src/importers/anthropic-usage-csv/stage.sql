@@ -4,13 +4,9 @@
 -- params: $files VARCHAR[] (the header template src/importers/anthropic-usage-csv/header.csv, then the one file whose lines
 --         row_number() counts), $import_id VARCHAR
 INSERT INTO staged_usage BY NAME
-WITH raw_rows AS (
-  SELECT *, row_number() OVER () AS gidx
-  FROM csv_cells($files)
-),
-fields AS (
-  SELECT filename AS source_file,
-         gidx + 1 AS source_line,
+WITH fields AS (
+  SELECT source_file,
+         source_line,
          concat_ws(',', usage_date_utc, model_version, api_key, workspace, usage_type, context_window,
                    usage_input_tokens_no_cache, usage_input_tokens_cache_write_5m, usage_input_tokens_cache_write_1h,
                    usage_input_tokens_cache_write, usage_input_tokens_cache_read, usage_output_tokens, web_search_count, speed) AS raw,
@@ -44,7 +40,7 @@ fields AS (
            OR (usage_input_tokens_cache_read IS NOT NULL AND try_cast(usage_input_tokens_cache_read AS DOUBLE) IS NULL)
            OR (usage_input_tokens_cache_write_5m IS NOT NULL AND try_cast(usage_input_tokens_cache_write_5m AS DOUBLE) IS NULL)
            OR (usage_input_tokens_cache_write_1h IS NOT NULL AND try_cast(usage_input_tokens_cache_write_1h AS DOUBLE) IS NULL) AS bad_number
-  FROM raw_rows
+  FROM csv_lines($files)
 ),
 checked AS (
   SELECT *,

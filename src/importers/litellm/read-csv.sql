@@ -6,15 +6,11 @@
 -- params: $files VARCHAR[] (the header template src/importers/litellm/header.csv, then
 --         the one file: row_number() over the single file's rows + 1 is its line number)
 CREATE OR REPLACE TEMP TABLE litellm_records AS
-WITH raw_rows AS (
-  SELECT *, row_number() OVER () AS gidx
-  FROM csv_cells($files)
-)
-SELECT filename AS source_file, gidx + 1 AS source_line, true AS valid, true AS ok,
+SELECT source_file, source_line, true AS valid, true AS ok,
        concat_ws(',', request_id, call_type, api_key, spend, total_tokens, prompt_tokens, completion_tokens,
                  "startTime", "endTime", model, model_group, custom_llm_provider, "user", end_user, team_id,
                  status, cache_hit, request_tags, metadata) AS raw_text,
        request_id, call_type, api_key, spend, prompt_tokens, completion_tokens,
        "startTime" AS start_time, "endTime" AS end_time, model, model_group, custom_llm_provider,
        "user" AS user_name, end_user, team_id, session_id, status, cache_hit, request_tags, metadata
-FROM raw_rows
+FROM csv_lines($files)

@@ -3,13 +3,9 @@
 -- params: $files VARCHAR[] (the header template src/importers/openai-cost-csv/header.csv, then the one file whose lines
 --         row_number() counts), $import_id VARCHAR
 INSERT INTO staged_invoice BY NAME
-WITH raw_rows AS (
-  SELECT *, row_number() OVER () AS gidx
-  FROM csv_cells($files)
-),
-fields AS (
-  SELECT filename AS source_file,
-         gidx + 1 AS source_line,
+WITH fields AS (
+  SELECT source_file,
+         source_line,
          concat_ws(',', start_time, end_time, amount_value, amount_currency, line_item, project_id) AS raw,
          try_cast(start_time AS BIGINT) AS start_s,
          try_cast(amount_value AS DECIMAL(38, 17)) AS amount,
@@ -19,7 +15,7 @@ fields AS (
          CASE WHEN contains(line_item, ', ') THEN split_part(line_item, ', ', 1) END AS item_model,
          CASE WHEN contains(line_item, ', ') THEN substr(line_item, strpos(line_item, ', ') + 2) ELSE line_item END AS item_kind,
          amount_value
-  FROM raw_rows
+  FROM csv_lines($files)
 ),
 checked AS (
   SELECT *,

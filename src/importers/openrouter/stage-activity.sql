@@ -8,13 +8,9 @@
 -- params: $files VARCHAR[] (the header template src/importers/openrouter/header-activity.csv, then
 --         the one file: row_number() over the single file's rows + 1 is its line number), $import_id VARCHAR
 INSERT INTO staged_usage BY NAME
-WITH raw_rows AS (
-  SELECT *, row_number() OVER () AS gidx
-  FROM csv_cells($files)
-),
-fields AS (
-  SELECT filename AS source_file,
-         gidx + 1 AS source_line,
+WITH fields AS (
+  SELECT source_file,
+         source_line,
          concat_ws(',', generation_id, created_at, cost_total, cost_web_search, cost_cache, cost_file_processing,
                    byok_usage_inference, tokens_prompt, tokens_completion, tokens_reasoning, tokens_cached,
                    model_permaslug, provider_name, variant, cancelled, streamed, "user", finish_reason_raw,
@@ -44,7 +40,7 @@ fields AS (
          nullif(trim(finish_reason_normalized), '') AS finish_reason, nullif(trim(finish_reason_raw), '') AS native_finish_reason,
          nullif(trim(time_to_first_token_ms), '') AS ttft_ms, nullif(trim(app_name), '') AS app_name,
          hide_key(nullif(trim(api_key_name), '')) AS key_name
-  FROM raw_rows
+  FROM csv_lines($files)
 ),
 checked AS (
   SELECT *,
