@@ -184,6 +184,9 @@ function anthropicCostReport(totals) {
   files.push(['anthropic/cost-report.json', { data, has_more: false, next_page: null }]);
 }
 
+const SEARCH_DAY = '2026-10-14';
+const SEARCH_CALLS = 640; // $10 per 1,000 calls
+
 function openaiCosts(totals) {
   const days = new Map();
   for (const t of totals.filter((x) => x.provider === 'openai')) {
@@ -195,6 +198,11 @@ function openaiCosts(totals) {
     }
     days.set(t.day, results);
   }
+  // the invoice's explainable gap: the support app's web search tool calls, billed per call, which the
+  // gateway log does not count (reconciliation names 'web search charges')
+  const searches = days.get(SEARCH_DAY) ?? [];
+  searches.push({ object: 'organization.costs.result', amount: { value: SEARCH_CALLS * 0.01, currency: 'usd' }, line_item: 'gpt-4.1-mini, web search tool calls', project_id: 'proj_AcmeSupportApp9Kd2', api_key_id: null, quantity: SEARCH_CALLS, quantity_unit: 'calls' });
+  days.set(SEARCH_DAY, searches);
   const data = [...days.entries()].sort().map(([day, results]) => ({ object: 'bucket', start_time: Date.parse(`${day}T00:00:00Z`) / 1000, end_time: Date.parse(`${nextDay(day)}T00:00:00Z`) / 1000, results }));
   files.push(['openai/costs-api.json', { object: 'page', data, has_more: false, next_page: null }]);
 }
