@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { BIGINT, LIST, listValue, VARCHAR } from '../db/duckdb.js';
-import { hasOwnLines, type Importer } from '../importers/format.js';
+import { hasOwnLines, readsCsv, type Importer } from '../importers/format.js';
 import type { Ledger } from '../db/ledger.js';
 import { lastSpillDir } from '../db/spill-dir.js';
 import { sql } from '../db/sql.js';
@@ -44,7 +44,7 @@ function finderFor(importer: Importer, err: unknown): Finder | undefined {
   const message = err instanceof Error ? err.message : String(err);
   if (isInvalidUtf8(err)) return badLines;
   // the CSV sniffer fails on a quote that never closes (reader-fault.ts names its line)
-  if (/^[A-Za-z ]*Error: Error when sniffing file/.test(message) && importer.read.kind === 'csv') return cutRecord;
+  if (/^[A-Za-z ]*Error: Error when sniffing file/.test(message) && readsCsv(importer)) return cutRecord;
   return undefined;
 }
 

@@ -146,9 +146,11 @@ async function stageBatch(ledger: Ledger, importer: Importer, paths: string[], r
   const { importId } = run;
   const { read } = importer;
   if (read.kind === 'mapping') {
-    const built = read.build(paths, importId);
     try {
-      await ledger.runWatched(built.sql, built.params, onTick);
+      await withLineRepair(ledger, importer, paths, importId, async (chosen) => {
+        const built = read.build(chosen, importId);
+        await ledger.runWatched(built.sql, built.params, onTick);
+      });
     } catch (err) {
       throw readerError(importer, paths, err);
     }

@@ -103,6 +103,8 @@ export interface SqliteRead extends Statements {
 /** A user's mapping file (src/importers/mapping/): the stage statement is built from it. */
 export interface MappingRead {
   kind: 'mapping';
+  /** The mapped file's format: one record per line either way (a damaged line can be left out). */
+  format: 'csv' | 'jsonl';
   build: (files: string[], importId: string) => { sql: string; params: Params };
 }
 
@@ -162,8 +164,14 @@ export function readsWholeText(importer: Importer): boolean {
   return (read.kind === 'json-lines' || read.kind === 'json-document') && read.wholeText === true;
 }
 
-/** Each record is its own text line (every CSV, and JSON lines that say so): line-repair.ts may drop one. */
+/** Each record is its own text line (every CSV, mapped files, JSON lines that say so): line-repair.ts may drop one. */
 export function hasOwnLines(importer: Importer): boolean {
   const { read } = importer;
-  return read.kind === 'csv' || (read.kind === 'json-lines' && read.ownLines === true);
+  return read.kind === 'csv' || read.kind === 'mapping' || (read.kind === 'json-lines' && read.ownLines === true);
+}
+
+/** Its files are CSV: a built-in CSV format or a mapped CSV. */
+export function readsCsv(importer: Importer): boolean {
+  const { read } = importer;
+  return read.kind === 'csv' || (read.kind === 'mapping' && read.format === 'csv');
 }

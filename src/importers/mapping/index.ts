@@ -20,7 +20,7 @@ export function mappingImporter(mapping: Mapping): Importer {
     merge: mapping.role === 'aggregate' ? 'replace' : 'keep-best',
     dir: 'mapping',
     // read one file per run: row_number() over one file is its line number
-    read: { kind: 'mapping', build: (files: string[], importId: string) => buildStage(mapping, id, files, importId) },
+    read: { kind: 'mapping', format: mapping.format, build: (files: string[], importId: string) => buildStage(mapping, id, files, importId) },
     sample: 'samples/mapping',
     detect: () => false, // only ever chosen with --mapping
   };
