@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { readHead } from '../common/file-head.js';
 import type { FileHead, Importer } from '../format.js';
+import { homeOf } from '../common/agent-dirs.js';
 import { clineDataDir } from './sessions.js';
 
 export { clineSessions, clineSessionFiles } from './sessions.js';
@@ -51,7 +51,7 @@ function opensUiMessages(head: FileHead): boolean {
  * folder's other JSON files are not logs, and listing them would warn about each.
  */
 export function clineTaskFiles(env: NodeJS.ProcessEnv = process.env): string[] {
-  const home = env.HOME || os.homedir();
+  const home = homeOf(env);
   const appData = env.VSCODE_APPDATA?.trim()
     ? [env.VSCODE_APPDATA.trim()]
     : [env.XDG_CONFIG_HOME?.trim() || path.join(home, '.config'), path.join(home, 'Library', 'Application Support'), env.APPDATA ?? ''];

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { homeOf } from '../common/agent-dirs.js';
 import { readHead } from '../common/file-head.js';
 import type { FileHead, Importer } from '../format.js';
 
@@ -34,8 +34,7 @@ function opensSessionMessages(head: FileHead): boolean {
 
 /** Cline's own data folder, as its CLI and SDK resolve it: $CLINE_DATA_DIR, else $CLINE_DIR/data, else ~/.cline/data. */
 export function clineDataDir(env: NodeJS.ProcessEnv): string {
-  const home = env.HOME || os.homedir();
-  return env.CLINE_DATA_DIR?.trim() || (env.CLINE_DIR?.trim() ? path.join(env.CLINE_DIR.trim(), 'data') : path.join(home, '.cline', 'data'));
+  return env.CLINE_DATA_DIR?.trim() || (env.CLINE_DIR?.trim() ? path.join(env.CLINE_DIR.trim(), 'data') : path.join(homeOf(env), '.cline', 'data'));
 }
 
 /** The sessions folder, as the SDK resolves it: $CLINE_SESSION_DATA_DIR, else <Cline's data folder>/sessions. */
