@@ -21,7 +21,7 @@ fi
 # queries/ meanwhile (or another build of dist/) must not change it half-way.
 cli="$out/recount"
 rm -rf "$cli" && mkdir -p "$cli"
-cp -r bin queries rules package.json "$cli/"
+cp -r bin queries rules src package.json "$cli/"
 ln -s "$root/node_modules" "$cli/node_modules"
 npx tsc -p tsconfig.json --outDir "$cli/dist"
 rm -rf "$build"
