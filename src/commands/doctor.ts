@@ -1,5 +1,6 @@
 import { compactPending, replaceLedger, writeCompactCopy } from '../doctor/compact.js';
 import { findSecretPaths, hasSecretPaths, maskSecretPaths, type SecretPathFindings } from '../doctor/secret-paths.js';
+import { findSecretText, hasSecretText, maskSecretText, secretTextLines } from '../doctor/secret-text.js';
 import { RecountError } from '../errors.js';
 import { renderTable, toJson } from '../format/table.js';
 import { Ledger, resolveDbPath, type Row } from '../db/ledger.js';
@@ -19,10 +20,11 @@ const RULE_MACROS = ['usage_token_limit', 'implausible_usage', 'mask_secrets', '
 /**
  * Checks a ledger against the import's rules, which an older recount may have written it without:
  * usage rows that break the plausibility rules (queries/import/macros/implausible_usage.sql: negative
- * or overflowing token counts, costs that are not numbers, times in 1970) and file paths stored raw
- * while they hold a secret (src/doctor/secret-paths.ts). Lists them; with --fix, in one transaction,
- * stores the paths masked and moves the implausible rows to rejects, then rewrites the file so no old
- * copy of a path is left in it (src/doctor/compact.ts).
+ * or overflowing token counts, costs that are not numbers, times in 1970), file paths stored raw
+ * while they hold a secret (src/doctor/secret-paths.ts) and names or text stored so
+ * (src/doctor/secret-text.ts). Lists them; with --fix, in one transaction, stores them masked and
+ * moves the implausible rows to rejects, then rewrites the file so no old copy of a secret is left in
+ * it (src/doctor/compact.ts).
  */
 export async function doctorCommand(flags: DoctorFlags): Promise<void> {
   const limit = Number(flags.limit ?? 100);
@@ -43,13 +45,16 @@ async function checkLedger(ledger: Ledger, flags: DoctorFlags, limit: number): P
   // a listed row names its file and key masked, as they are stored once fixed
   const rows = (await ledger.all(sql('ledger/doctor/implausible_usage_rows'), { now_at: nowAt, limit: Number.MAX_SAFE_INTEGER })).map(masked);
   const secrets = await findSecretPaths(ledger);
+  const secretText = await findSecretText(ledger);
+  const masks = hasSecretPaths(secrets) || hasSecretText(secretText);
   const pending = await compactPending(ledger);
-  const fixed = !!flags.fix && (rows.length > 0 || hasSecretPaths(secrets));
+  const fixed = !!flags.fix && (rows.length > 0 || masks);
   if (fixed) {
     await ledger.transaction(async () => {
-      if (hasSecretPaths(secrets)) {
+      if (masks) {
         // first, so the rows moved to rejects carry masked paths and keys
-        await maskSecretPaths(ledger, secrets);
+        if (hasSecretPaths(secrets)) await maskSecretPaths(ledger, secrets);
+        await maskSecretText(ledger, secretText);
         await ledger.run(sql('ledger/doctor/mark_compact_pending'));
       }
       if (!rows.length) return;
@@ -57,17 +62,18 @@ async function checkLedger(ledger: Ledger, flags: DoctorFlags, limit: number): P
       await ledger.run(sql('ledger/doctor/delete_implausible'), { now_at: nowAt });
     });
   }
-  const copy = flags.fix && (hasSecretPaths(secrets) || pending) ? await writeCompactCopy(ledger) : undefined;
+  const copy = flags.fix && (masks || pending) ? await writeCompactCopy(ledger) : undefined;
   // in place while the ledger's write lock is still ours: no other writer can slip in between
   if (copy) await replaceLedger(ledger, copy);
   if (flags.json) {
     const secretPaths = { paths: secrets.paths, by_table: secrets.by_table, record_keys: secrets.record_keys, stored_twice: secrets.stored_twice, listed: secrets.listed.slice(0, limit) };
-    return toJson({ implausible_rows: rows.length, fixed, rows: rows.slice(0, limit), secret_paths: secretPaths, rewritten_file: !!copy });
+    return toJson({ implausible_rows: rows.length, fixed, rows: rows.slice(0, limit), secret_paths: secretPaths, secret_text: secretText, rewritten_file: !!copy });
   }
   const rewrite = copy
-    ? `rewrote ${ledger.path} so that no old copy of a masked path is left in the file\n`
-    : pending ? `${ledger.path} still holds old copies of masked paths; run recount doctor --fix to rewrite it\n` : '';
-  return implausibleText(ledger.path, rows, limit, !!flags.fix) + secretPathsText(ledger.path, secrets, limit, !!flags.fix) + rewrite;
+    ? `rewrote ${ledger.path} so that no old copy of a masked value is left in the file\n`
+    : pending ? `${ledger.path} still holds old copies of masked values; run recount doctor --fix to rewrite it\n` : '';
+  const fix = !!flags.fix;
+  return implausibleText(ledger.path, rows, limit, fix) + secretPathsText(ledger.path, secrets, limit, fix) + secretTextLines(ledger.path, secretText, fix) + rewrite;
 }
 
 const masked = (r: Row): Row => ({

@@ -188,7 +188,7 @@ describe('recount doctor after a newer recount imported the same files again', (
 
     // a rewrite that did not happen (a full disk) is finished by the next --fix
     await withDb(db, (q) => q("INSERT INTO settings (key, value) VALUES ('doctor_compact_pending', 'secret paths masked')"));
-    expect(run('doctor').stdout).toContain('still holds old copies of masked paths; run recount doctor --fix');
+    expect(run('doctor').stdout).toContain('still holds old copies of masked values; run recount doctor --fix');
     expect(JSON.parse(run('doctor', '--fix', '--json').stdout)).toMatchObject({ fixed: false, rewritten_file: true });
     expect(JSON.parse(run('doctor', '--fix', '--json').stdout)).toMatchObject({ fixed: false, rewritten_file: false });
     expect(fs.readdirSync(root).filter((f) => f.includes('.doctor-'))).toEqual([]);
