@@ -302,15 +302,12 @@ describe('cache hit ratio', () => {
 describe('cache forensics on a synthetic month', () => {
   let ledger: Ledger;
   let month: SyntheticMonth;
-  let loadMs: number;
   let cold: ColdStart[];
 
   beforeAll(async () => {
     month = generateSyntheticMonth(1);
     ledger = await newLedger();
-    const started = performance.now();
     await loadRows(ledger, month.rows);
-    loadMs = performance.now() - started;
     await priceLedger(ledger);
     cold = await query<ColdStart>(ledger, 'cache_cold_starts');
   });
@@ -318,7 +315,7 @@ describe('cache forensics on a synthetic month', () => {
   const keysOf = (kind: string) => cold.filter((r) => r.kind === kind).map((r) => r.record_key).sort();
   const sorted = (keys: string[]) => [...keys].sort();
 
-  it('is a month of realistic traffic, loaded in one fast statement', async () => {
+  it('is a month of realistic traffic', async () => {
     expect(month.rows.length).toBeGreaterThan(5_000);
     const { n, sessions, models, days } = await ledger.one<{ n: number; sessions: number; models: number; days: number }>(
       'SELECT count(*) AS n, count(DISTINCT session_id) AS sessions, count(DISTINCT model) AS models, count(DISTINCT CAST(started_at AS DATE)) AS days FROM usage',
@@ -327,7 +324,6 @@ describe('cache forensics on a synthetic month', () => {
     expect(sessions).toBe(month.sessions);
     expect(models).toBe(3);
     expect(days).toBeGreaterThan(20);
-    expect(loadMs).toBeLessThan(1_500); // ~15k rows, typically 150-300 ms
     expect(month.planted.prefixBreaks.length).toBeGreaterThan(20);
     expect(month.planted.idleExpiries.length).toBeGreaterThan(20);
     expect(month.planted.modelSwitches.length).toBeGreaterThan(0);
