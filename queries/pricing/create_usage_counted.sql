@@ -41,7 +41,8 @@ logged AS (  -- what the counted per-request rows add up to, per provider, UTC d
   WHERE u.bucket_width IS NULL
   GROUP BY ALL
 ),
-agg AS (  -- its rows, with how much of each amount the earlier rows of the same provider, day and model hold
+agg AS (  -- its rows where logs share the day and model, with how much of each amount the earlier rows
+          -- of the same provider, day and model hold (whole partitions: the window sees every row of one)
   SELECT u.source, u.record_key, u.provider, epoch_us(u.started_at) // 86400000000 AS usage_day, u.model,
          coalesce(u.requests, 0) AS requests, u.input_tokens, u.cache_read_tokens, u.cache_write_5m_tokens,
          u.cache_write_1h_tokens, u.output_tokens, coalesce(u.reasoning_tokens, 0) AS reasoning_tokens,
@@ -53,12 +54,15 @@ agg AS (  -- its rows, with how much of each amount the earlier rows of the same
   FROM usage u
   SEMI JOIN agg_source s
     ON s.provider IS NOT DISTINCT FROM u.provider AND s.usage_day = epoch_us(u.started_at) // 86400000000 AND s.source = u.source
+  SEMI JOIN logged l
+    ON l.provider IS NOT DISTINCT FROM u.provider AND l.usage_day = epoch_us(u.started_at) // 86400000000
+   AND l.model IS NOT DISTINCT FROM u.model
   WHERE u.bucket_width IS NOT NULL
   WINDOW w AS (PARTITION BY u.provider, epoch_us(u.started_at) // 86400000000, u.model
                ORDER BY u.started_at, u.record_key ROWS UNBOUNDED PRECEDING)
 ),
-remainder AS (  -- per aggregate row: the part past what the logs hold (row amount x ending at x_to, logs L: max(0, min(x, x_to - L)))
-  SELECT a.source, a.record_key, l.usage_day IS NOT NULL AS is_split,
+remainder AS (  -- per such row: the part past what the logs hold (row amount x ending at x_to, logs L: max(0, min(x, x_to - L)))
+  SELECT a.source, a.record_key,
          greatest(0, least(a.requests, a.requests_to - coalesce(l.requests, 0))) AS requests,
          greatest(0, least(a.input_tokens, a.input_to - coalesce(l.input_tokens, 0))) AS input_tokens,
          greatest(0, least(a.cache_read_tokens, a.cache_read_to - coalesce(l.cache_read_tokens, 0))) AS cache_read_tokens,
@@ -68,46 +72,52 @@ remainder AS (  -- per aggregate row: the part past what the logs hold (row amou
          greatest(0, least(a.reasoning_tokens, a.reasoning_to - coalesce(l.reasoning_tokens, 0))) AS reasoning_tokens,
          greatest(0, least(a.web_search_requests, a.web_search_to - coalesce(l.web_search_requests, 0))) AS web_search_requests
   FROM agg a
-  LEFT JOIN logged l
+  JOIN logged l
     ON l.provider IS NOT DISTINCT FROM a.provider AND l.usage_day = a.usage_day AND l.model IS NOT DISTINCT FROM a.model
 ),
-split AS (  -- the counted aggregate rows; where logs share the day and model, the remainder's amounts at the row's own rates
+split AS (  -- those rows: the remainder's amounts at the row's own rates
   SELECT p.* REPLACE (
-           CASE WHEN m.is_split AND p.requests IS NOT NULL THEN m.requests ELSE p.requests END AS requests,
-           CASE WHEN m.is_split THEN m.input_tokens ELSE p.input_tokens END AS input_tokens,
-           CASE WHEN m.is_split THEN m.cache_read_tokens ELSE p.cache_read_tokens END AS cache_read_tokens,
-           CASE WHEN m.is_split THEN m.cache_write_5m_tokens ELSE p.cache_write_5m_tokens END AS cache_write_5m_tokens,
-           CASE WHEN m.is_split THEN m.cache_write_1h_tokens ELSE p.cache_write_1h_tokens END AS cache_write_1h_tokens,
-           CASE WHEN m.is_split THEN m.output_tokens ELSE p.output_tokens END AS output_tokens,
-           CASE WHEN m.is_split AND p.reasoning_tokens IS NOT NULL THEN m.reasoning_tokens ELSE p.reasoning_tokens END AS reasoning_tokens,
-           CASE WHEN m.is_split AND p.web_search_requests IS NOT NULL THEN m.web_search_requests ELSE p.web_search_requests END AS web_search_requests,
-           CASE WHEN m.is_split THEN m.input_tokens + m.cache_read_tokens + m.cache_write_5m_tokens + m.cache_write_1h_tokens
-                ELSE p.prompt_tokens END AS prompt_tokens,
-           CASE WHEN NOT m.is_split THEN p.list_cost_usd
-                WHEN p.list_cost_usd IS NOT NULL THEN  -- the sum usage_priced takes
+           CASE WHEN p.requests IS NOT NULL THEN m.requests END AS requests,
+           m.input_tokens AS input_tokens,
+           m.cache_read_tokens AS cache_read_tokens,
+           m.cache_write_5m_tokens AS cache_write_5m_tokens,
+           m.cache_write_1h_tokens AS cache_write_1h_tokens,
+           m.output_tokens AS output_tokens,
+           CASE WHEN p.reasoning_tokens IS NOT NULL THEN m.reasoning_tokens END AS reasoning_tokens,
+           CASE WHEN p.web_search_requests IS NOT NULL THEN m.web_search_requests END AS web_search_requests,
+           m.input_tokens + m.cache_read_tokens + m.cache_write_5m_tokens + m.cache_write_1h_tokens AS prompt_tokens,
+           CASE WHEN p.list_cost_usd IS NOT NULL THEN  -- the sum usage_priced takes
                   (m.input_tokens * p.input_usd_per_mtok + m.cache_read_tokens * p.cache_read_usd_per_mtok
                    + m.cache_write_5m_tokens * p.cache_write_5m_usd_per_mtok + m.cache_write_1h_tokens * p.cache_write_1h_usd_per_mtok
                    + m.output_tokens * coalesce(p.output_usd_per_mtok, 0)) / 1e6 * p.tier_multiplier
                   + m.web_search_requests * coalesce(p.web_search_usd_per_request, 0) END AS list_cost_usd),
-         m.is_split,
          p.list_cost_usd AS whole_list_cost_usd,
          (m.input_tokens + m.cache_read_tokens + m.cache_write_5m_tokens + m.cache_write_1h_tokens + m.output_tokens)
            / nullif(p.prompt_tokens + p.output_tokens, 0) AS token_share
   FROM usage_priced p
   JOIN remainder m ON m.source = p.source AND m.record_key = p.record_key
   WHERE p.bucket_width IS NOT NULL
-    AND (NOT m.is_split OR m.requests + m.input_tokens + m.cache_read_tokens + m.cache_write_5m_tokens + m.cache_write_1h_tokens
+    AND (m.requests + m.input_tokens + m.cache_read_tokens + m.cache_write_5m_tokens + m.cache_write_1h_tokens
                            + m.output_tokens + m.web_search_requests > 0)
 ),
 billed AS (  -- a billed cost scales by the remainder's share of the row's list cost (of its tokens when unpriced)
-  SELECT * EXCLUDE (is_split, whole_list_cost_usd, token_share)
-           REPLACE (CASE WHEN is_split THEN billed_cost_usd * coalesce(list_cost_usd / nullif(whole_list_cost_usd, 0), token_share, 0)
-                         ELSE billed_cost_usd END AS billed_cost_usd)
+  SELECT * EXCLUDE (whole_list_cost_usd, token_share)
+           REPLACE (billed_cost_usd * coalesce(list_cost_usd / nullif(whole_list_cost_usd, 0), token_share, 0) AS billed_cost_usd)
   FROM split
 )
 SELECT p.*
 FROM usage_priced p
 ANTI JOIN transcribed t ON p.source = 'claude-code-otel' AND t.session_id = p.session_id
 WHERE p.bucket_width IS NULL
+UNION ALL
+-- aggregate rows of the counting source that no log shares a day and model with: whole, as priced
+SELECT p.*
+FROM usage_priced p
+SEMI JOIN agg_source s
+  ON s.provider IS NOT DISTINCT FROM p.provider AND s.usage_day = epoch_us(p.started_at) // 86400000000 AND s.source = p.source
+ANTI JOIN logged l
+  ON l.provider IS NOT DISTINCT FROM p.provider AND l.usage_day = epoch_us(p.started_at) // 86400000000
+ AND l.model IS NOT DISTINCT FROM p.model
+WHERE p.bucket_width IS NOT NULL
 UNION ALL
 SELECT * REPLACE (coalesce(billed_cost_usd, list_cost_usd) AS cost_usd) FROM billed
