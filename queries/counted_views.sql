@@ -3,18 +3,33 @@
 -- Costs: compensated sums to the nano-dollar, the same whatever order threads add them in.
 -- grain: one row per (provider, source)
 -- params: since DATE = NULL, until DATE = NULL, tz VARCHAR = 'UTC'
+WITH priced AS (
+  SELECT provider, source,
+         bool_or(bucket_width IS NOT NULL) AS aggregated,
+         count(*) AS records,
+         min(local_day(started_at, bucket_width, $tz)) AS first_day,
+         max(local_day(started_at, bucket_width, $tz)) AS last_day,
+         fsum(cost_usd) AS cost_usd
+  FROM usage_priced
+  WHERE in_period(started_at, bucket_width, $since, $until, $tz)
+  GROUP BY provider, source
+),
+counted AS (  -- a counted row is its priced row (same provider, source and time), counted whole or in part
+  SELECT provider, source, count(*) AS records, fsum(cost_usd) AS cost_usd
+  FROM usage_counted
+  WHERE in_period(started_at, bucket_width, $since, $until, $tz)
+  GROUP BY provider, source
+)
 SELECT a.provider,
        a.source,
-       CASE WHEN bool_or(a.bucket_width IS NOT NULL) THEN 'aggregate' ELSE 'requests' END AS role,
-       CAST(count(*) AS BIGINT) AS records,
-       CAST(count(c.record_key) AS BIGINT) AS counted_records,
-       min(local_day(a.started_at, a.bucket_width, $tz)) AS first_day,
-       max(local_day(a.started_at, a.bucket_width, $tz)) AS last_day,
-       CAST(round(fsum(a.cost_usd), 9) AS DOUBLE) AS cost_usd,
+       CASE WHEN a.aggregated THEN 'aggregate' ELSE 'requests' END AS role,
+       CAST(a.records AS BIGINT) AS records,
+       CAST(coalesce(c.records, 0) AS BIGINT) AS counted_records,
+       a.first_day,
+       a.last_day,
+       CAST(round(a.cost_usd, 9) AS DOUBLE) AS cost_usd,
        -- an aggregate row may count in part (its remainder past the request logs): the rest is not counted
-       CAST(round(fsum(a.cost_usd) - coalesce(fsum(c.cost_usd), 0), 9) AS DOUBLE) AS not_counted_cost_usd
-FROM usage_priced a
-LEFT JOIN usage_counted c ON c.source = a.source AND c.record_key = a.record_key
-WHERE in_period(a.started_at, a.bucket_width, $since, $until, $tz)
-GROUP BY a.provider, a.source
+       CAST(round(a.cost_usd - coalesce(c.cost_usd, 0), 9) AS DOUBLE) AS not_counted_cost_usd
+FROM priced a
+LEFT JOIN counted c ON c.provider IS NOT DISTINCT FROM a.provider AND c.source = a.source
 ORDER BY a.provider, a.source
