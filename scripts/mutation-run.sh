@@ -6,7 +6,8 @@
 #   (npm run mutation -- --only 'openai-'; --rerun runs only the cases that failed a check in an earlier
 #   run, into another folder)
 # RECOUNT_MUTATION_DIR keeps the cases, ledgers and results.json there (default: a temp folder,
-# whose cases and ledgers are removed at the end; summary.txt and results.json stay).
+# whose cases and ledgers are removed at the end; summary.txt and results.json stay). A run that is
+# stopped leaves results.json.partial, one result per line: node <build>/run.js --summary-of it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD

@@ -1,6 +1,6 @@
 // The runner: every case imported by the real CLI (bin/recount.js → dist) into a fresh ledger, one at a
 // time, then checked (checks.ts). The clean samples ('original') run first: they are the baselines.
-//   node run.js OUT_DIR [--only REGEX] [--rerun RESULTS_JSON] [--json FILE]   |   node run.js --summary-of RESULTS_JSON   (after mutate.js OUT_DIR; see scripts/mutation-run.sh)
+//   node run.js OUT_DIR [--only REGEX] [--rerun RESULTS_JSON] [--json FILE]   |   node run.js --summary-of RESULTS_JSON[.partial]   (after mutate.js OUT_DIR; see scripts/mutation-run.sh)
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,6 +15,8 @@ export interface RunContext {
   outDir: string; // where mutate wrote the cases
   baselines: Map<string, Baseline>;
   log?: (line: string) => void;
+  /** Called after each case: the runner keeps a partial results file, so a stopped run still has a summary. */
+  done?: (result: CaseResult) => void;
 }
 
 export interface CaseResult {
@@ -96,6 +98,7 @@ export async function runAll(ctx: RunContext, cases: Case[]): Promise<CaseResult
   for (const [k, c] of ordered.entries()) {
     const r = await runCase(ctx, c);
     results.push(r);
+    ctx.done?.(r);
     const bad = r.failures.map((f) => `${f.level === 'invariant' ? '!' : '~'}${f.check}`).join(' ');
     ctx.log?.(`[${k + 1}/${ordered.length}] ${c.id}: exit ${r.status} ${(r.ms / 1000).toFixed(1)} s ${bad}${r.error ? `\n    ${r.error.slice(0, 300)}` : ''}`);
     fs.rmSync(path.join(ctx.outDir, 'ledgers', c.id, 'seeded.duckdb'), { force: true });
@@ -108,8 +111,7 @@ async function main(argv: string[]): Promise<void> {
   const flag = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
   const earlier = flag('--summary-of'); // print an earlier run's summary again
   if (earlier) {
-    const { seconds, results } = JSON.parse(fs.readFileSync(earlier, 'utf8')) as { seconds: number; results: CaseResult[] };
-    process.stdout.write(summarize(results, seconds));
+    process.stdout.write(earlierSummary(earlier));
     return;
   }
   const outDir = path.resolve(argv[0] ?? '');
@@ -119,14 +121,28 @@ async function main(argv: string[]): Promise<void> {
   const cases = (JSON.parse(fs.readFileSync(path.join(outDir, 'manifest.json'), 'utf8')) as Case[]).filter(
     (c) => c.mutation === 'original' || ((!only || new RegExp(only).test(c.id)) && (!failed || failed.has(c.id))),
   );
-  const ctx: RunContext = { root: path.resolve(process.env.RECOUNT_ROOT ?? '.'), outDir, baselines: new Map(), log: (l) => process.stderr.write(`${l}\n`) };
+  const json = flag('--json');
+  const partial = json ? `${json}.partial` : undefined; // one result per line, as the run goes
+  if (partial) fs.writeFileSync(partial, '');
+  const done = (r: CaseResult) => partial && fs.appendFileSync(partial, `${JSON.stringify(r)}\n`);
+  const ctx: RunContext = { root: path.resolve(process.env.RECOUNT_ROOT ?? '.'), outDir, baselines: new Map(), log: (l) => process.stderr.write(`${l}\n`), done };
   const started = Date.now();
   const results = await runAll(ctx, cases);
   const seconds = (Date.now() - started) / 1000;
-  const json = flag('--json');
   if (json) fs.writeFileSync(json, JSON.stringify({ seconds, results }, null, 1));
+  if (partial) fs.rmSync(partial, { force: true });
   process.stdout.write(summarize(results, seconds));
   if (results.some((r) => r.failures.some((f) => f.level === 'invariant'))) process.exitCode = 1;
+}
+
+/** The summary of an earlier run: its results.json, or the .partial lines of a run that was stopped. */
+function earlierSummary(file: string): string {
+  if (!file.endsWith('.partial')) {
+    const { seconds, results } = JSON.parse(fs.readFileSync(file, 'utf8')) as { seconds: number; results: CaseResult[] };
+    return summarize(results, seconds);
+  }
+  const results = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as CaseResult);
+  return summarize(results, results.reduce((sum, r) => sum + r.ms / 1000, 0));
 }
 
 if (/run\.js$/.test(process.argv[1] ?? '')) {
