@@ -10,7 +10,7 @@ import { withImportFunctions, type FileRow } from './import-functions.js';
 import type { Ledger } from '../db/ledger.js';
 import { sql } from '../db/sql.js';
 import { holdsSecret } from './mask-path.js';
-import { byImporter, fileParams, readerError, type PlannedFile } from './staging.js';
+import { bindFiles, byImporter, readerError, type PlannedFile } from './staging.js';
 
 /**
  * One-pass imports. The general path stages every row, plans the merge against the ledger, then
@@ -86,7 +86,7 @@ export async function insertDirect(
       model: 'coalesce(map_extract_value($model_map, model_raw), model_raw)',
       ...ruleInputs,
     });
-    const files = fileParams(importer, paths, [], new Map(planned.map((f) => [f.path, f.bytes])));
+    const files = await bindFiles(ledger, importer, paths, [], new Map(planned.map((f) => [f.path, f.bytes])));
     const mapped = statement.includes('$model_map'); // one that meets its names as it reads binds none (recount_model_id)
     // one that first reads into direct_staged (Direct.staged: the lines read once, for its usage rows
     // and for the agent events insert_staged_events.sql writes: one statement writes one table)

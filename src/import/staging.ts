@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { DuckDBMapValue, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { DuckDBTimestampTZValue, LIST, listValue, mapValue, VARCHAR } from '../db/duckdb.js';
@@ -194,19 +195,63 @@ async function stageInBatches(ledger: Ledger, importer: Importer, stageSql: stri
  * a file with damaged lines without them (line-repair.ts; `proactive`: lines not UTF-8 looked for first).
  */
 function runBatched(ledger: Ledger, importer: Importer, statement: string, fast: string[], exact: string[], run: StageRun, onTick: (percent: number | null) => void, proactive = false): Promise<void> {
-  const read = (files: string[]) => {
-    const { params, types } = fileParams(importer, files.slice(0, fast.length), files.slice(fast.length), run.sizes);
+  const read = async (files: string[]) => {
+    const { params, types } = await bindFiles(ledger, importer, files.slice(0, fast.length), files.slice(fast.length), run.sizes);
     return ledger.runWatched(statement, { ...params, import_id: run.importId }, onTick, types);
   };
   return withLineRepair(ledger, importer, [...fast, ...exact], run.importId, read, proactive);
 }
 
+/** The bytes one batch reads before a second one pays for its planning (~15 ms of CPU a batch). */
+const BATCH_BYTES = 4 * 1024 * 1024;
+
+/** The text in a batched macro that marks its per-batch branch (claude-code/macros/claude_code_staged.sql). */
+const BATCH_MARKER = '/*batch*/1';
+
+/**
+ * The batches a run of an importer that reads in batches takes: one per BATCH_BYTES of its files, at
+ * least one, and at most one per file, per core (`threads`: DuckDB runs one thread per core, and a
+ * batch is read on one) and JsonLinesRead.batches. Every batch is a branch DuckDB plans, empty or
+ * not, and each adds its own partial state: a re-import of one new file plans one instead of eight.
+ */
+export function batchCount(importer: Importer, files: string[], sizes: Map<string, number>, threads = os.availableParallelism()): number | undefined {
+  const most = batchesOf(importer);
+  if (!most) return undefined;
+  const bytes = files.reduce((sum, f) => sum + (sizes.get(f) ?? 0), 0);
+  return Math.max(1, Math.min(most, threads, files.length, Math.ceil(bytes / BATCH_BYTES)));
+}
+
+/**
+ * fileParams for one run, with the importer's batched macros defined for the batches it takes
+ * (their branch repeated: batchedMacro). Macros are temporary, per connection: each run defines its own.
+ */
+export async function bindFiles(ledger: Ledger, importer: Importer, fast: string[], exact: string[], sizes: Map<string, number>): Promise<{ params: Params; types: Record<string, DuckDBType> }> {
+  const n = batchCount(importer, [...fast, ...exact], sizes);
+  if (n) {
+    for (const macro of importer.macros ?? []) {
+      const text = formatSql(importer, `macros/${macro}`);
+      if (text.includes(BATCH_MARKER)) await ledger.run(batchedMacro(text, n));
+    }
+  }
+  return fileParams(importer, fast, exact, sizes, n);
+}
+
+/** A batched macro's text with its marked branch (the line holding BATCH_MARKER) for batches 1 … n. */
+export function batchedMacro(text: string, n: number): string {
+  const lines = text.split('\n');
+  const at = lines.findIndex((line) => line.includes(BATCH_MARKER));
+  const indent = /^\s*/.exec(lines[at])![0];
+  const branch = lines[at].trim();
+  const branches = Array.from({ length: n }, (_, i) => `${indent}${i ? 'UNION ALL ' : ''}${branch.replaceAll(BATCH_MARKER, String(i + 1))}`);
+  return [...lines.slice(0, at), ...branches, ...lines.slice(at + 1)].join('\n');
+}
+
 /**
  * The files a reader statement takes, typed so that an empty list binds: $files, or for an importer
- * that reads in batches, $files (and, with `recheck`, $exact) as lists of batches.
+ * that reads in batches, $files (and, with `recheck`, $exact) as `n` batches (batchCount; at most
+ * JsonLinesRead.batches), as many as its batched macros were defined for (bindFiles).
  */
-export function fileParams(importer: Importer, fast: string[], exact: string[], sizes: Map<string, number>): { params: Params; types: Record<string, DuckDBType> } {
-  const n = batchesOf(importer);
+function fileParams(importer: Importer, fast: string[], exact: string[], sizes: Map<string, number>, n: number | undefined): { params: Params; types: Record<string, DuckDBType> } {
   if (!n) return { params: { files: listValue(readerFiles(importer, fast)) }, types: { files: LIST(VARCHAR) } };
   const params: Params = { files: fileBatches(fast, n, sizes, headerTemplate(importer)), exact: fileBatches(exact, n, sizes) };
   return { params, types: Object.fromEntries(Object.keys(params).map((name) => [name, LIST(LIST(VARCHAR))])) };

@@ -4,6 +4,6 @@
 -- claude-code/direct.sql writes the usage rows into the ledger and hands over the per-file counts,
 -- insert_staged_events.sql writes the events. The rows are few (one per response, per file and per
 -- signal), the lines themselves are never held.
--- params: $files, $exact VARCHAR[][] (8 batches each; $exact empty), $import_id VARCHAR
+-- params: $files, $exact VARCHAR[][] (n batches each, staging.ts batchCount; $exact empty), $import_id VARCHAR
 CREATE OR REPLACE TEMP TABLE direct_staged AS
 SELECT * FROM claude_code_staged($files, $exact, $import_id)
