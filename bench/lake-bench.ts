@@ -50,9 +50,10 @@ export async function benchLake(dir: string, rows: number, machines: number): Pr
     `${int(lakeBytes / 2 ** 20)} MiB in ${int(lakeFiles)} files; load average ${load.sample()})`);
   const runs = await readBoth(dir, single, lake, opts, load);
   const summary = runs.find((r) => r.label === 'summary');
-  const sameSummary = !!summary && sameTotals(summary.ledger.stdout, summary.lake.stdout);
+  const differ = summary ? differingTotals(summary.ledger.stdout, summary.lake.stdout) : ['(not run)'];
+  const sameSummary = differ.length === 0;
   if (!sameSummary) {
-    log('  MISMATCH: summary over the lake differs from summary over the ledger file');
+    log(`  MISMATCH: summary over the lake differs from summary over the ledger file: ${differ.join(', ')}`);
     process.exitCode = 1;
   }
   return {
@@ -106,16 +107,16 @@ async function readBoth(dir: string, single: string, lake: string, opts: RunOpti
   return runs;
 }
 
-/** summary --json's counts and totals agree (costs to the cent: the two sum in different orders). */
-function sameTotals(a: string, b: string): boolean {
+/** The summary --json counts and totals that differ (costs to the cent: the two sum in different orders). */
+function differingTotals(a: string, b: string): string[] {
   try {
     const [x, y] = [JSON.parse(a) as Record<string, unknown>, JSON.parse(b) as Record<string, unknown>];
-    return Object.keys(x).every((k) => {
-      if (typeof x[k] !== 'number') return true;
-      return k.endsWith('_usd') ? Math.abs((x[k] as number) - (y[k] as number)) < 0.01 : x[k] === y[k];
-    });
+    return Object.keys(x).filter((k) => {
+      if (typeof x[k] !== 'number') return false;
+      return k.endsWith('_usd') ? !(Math.abs((x[k] as number) - (y[k] as number)) < 0.01) : x[k] !== y[k];
+    }).map((k) => `${k} ${String(x[k])} vs ${String(y[k])}`);
   } catch {
-    return false;
+    return ['(not JSON)'];
   }
 }
 

@@ -1,5 +1,6 @@
 -- One machine's agent turn signals (agent_events, issue 18) into the lake: partitions month=YYYY-MM (UTC,
--- of occurred_at) and source=<importer>, one folder per import (renamed to <machine>-<import_id>.parquet).
+-- of occurred_at) and source=<importer>, one file per partition (renamed to <machine>.parquet, rewritten
+-- by each export).
 -- Only what the outcome rule (queries/forensics/create_agent_turns_macro.sql) reads, plus provenance and
 -- the program name; no free text: the columns are named, so a text column added later stays local.
 -- Dropped: error_first_line (an error's words), tool_name (a log can put anything there), and the
@@ -35,8 +36,7 @@ COPY (
          e.error_hash,
          CAST($machine AS VARCHAR)           AS machine,
          strftime(e.occurred_at, '%Y-%m')    AS month,
-         e.source                            AS source,
-         e.import_id                         AS import_part
+         e.source                            AS source
   FROM agent_events e
   LEFT JOIN ask_keys k ON k.source = e.source AND k.record_key = e.record_key
-) TO $out (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (month, source, import_part), FILENAME_PATTERN 'part_{i}')
+) TO $out (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (month, source), FILENAME_PATTERN 'part_{i}')

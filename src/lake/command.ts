@@ -29,7 +29,7 @@ export async function exportLakeCommand(flags: LakeExportFlags, dir: string): Pr
   const lake = path.resolve(dir);
   refuseVirtualPaths([lake], 'out'); // mkdir -p under /proc never returns
   const r = await exportLake(resolveDbPath(flags.db), lake, loadPriceBook(flags.prices));
-  const removed = r.removedFiles ? `; removed ${r.removedFiles} file${r.removedFiles === 1 ? '' : 's'} of imports no longer in the ledger` : '';
+  const removed = r.removedFiles ? `; removed ${r.removedFiles} earlier file${r.removedFiles === 1 ? '' : 's'} of this machine (forgotten imports, or the per-import layout)` : '';
   const n = (x: number) => x.toLocaleString('en-US');
   process.stderr.write(`machine ${r.machine}: wrote ${n(r.usageRows)} usage rows, ${n(r.invoiceLines)} invoice lines and ${n(r.agentEvents)} agent events of ${r.imports} import${r.imports === 1 ? '' : 's'} to ${lake}${removed}\n`);
   process.stdout.write(`${lake}\n`);

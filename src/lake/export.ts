@@ -18,9 +18,10 @@ export interface LakeExport {
 }
 
 /**
- * Writes one ledger into the lake at `lake` as this machine's files (docs/lake.md). DuckDB writes
- * the Parquet into a staging folder inside the lake (same disk: the moves are renames); then every
- * file lands under its final name, replacing the one an earlier export of the same import wrote.
+ * Writes one ledger into the lake at `lake` as this machine's files (docs/lake.md): one per table,
+ * month and source, each the machine's whole history there. DuckDB writes the Parquet into a staging
+ * folder inside the lake (same disk: the moves are renames); then every file lands under its final
+ * name, replacing the one the machine's previous export wrote.
  */
 export async function exportLake(dbPath: string, lake: string, prices: PriceBook): Promise<LakeExport> {
   if (!fs.existsSync(dbPath)) throw new RecountError(`no ledger at ${dbPath}`, 'import something first: recount import PATH (or pass --db)');

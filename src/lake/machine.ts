@@ -22,7 +22,7 @@ export async function machineId(ledger: Ledger): Promise<string> {
   return id;
 }
 
-/** A machine name is part of file names (`<machine>-<import_id>.parquet`): no '-', '/' or spaces. */
+/** A machine name is a file name (`<machine>.parquet`, `<machine>-1.parquet`): no '-', '/' or spaces. */
 function checkedName(name: string): string {
   if (!NAME.test(name)) {
     throw new RecountError(`machine name '${name}' cannot name lake files`, 'RECOUNT_MACHINE takes lower-case letters, digits, _ and . (up to 63), e.g. RECOUNT_MACHINE=alice_laptop');

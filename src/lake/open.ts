@@ -14,9 +14,9 @@ type Column = { column_name: string; column_type: string };
  * read from the Parquet files once, with the ledger's columns and types, so every query, forensics,
  * what-if and report runs on it unchanged. Rejects come without the rejected lines (raw is NULL), agent
  * events without their text; settings and prompts stay empty: they are local to each ledger. Read
- * once, not through views over read_parquet: a lake holds thousands of small files, every scan opens
- * each one, and a report scans usage dozens of times (docs/benchmarks.md: 34× the ledger's time at
- * 200k rows over views).
+ * once, not through views over read_parquet: a lake holds a file per machine, month and source, every
+ * scan opens each one, and a report scans usage dozens of times (docs/benchmarks.md: 34× the ledger's
+ * time at 200k rows over views).
  */
 export async function openLake(dir: string): Promise<Ledger> {
   if (!isLakeDir(dir)) throw noLake(dir);

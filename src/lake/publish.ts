@@ -3,7 +3,11 @@ import path from 'node:path';
 import { LAKE_SCHEMA_VERSION } from '../db/spec.js';
 import { RecountError } from '../errors.js';
 
-/** The partitioned tables: <table>/month=YYYY-MM/source=<source>/<machine>-<import_id>.parquet. */
+/**
+ * The partitioned tables: <table>/month=YYYY-MM/source=<source>/<machine>.parquet, one file per machine
+ * and partition (a machine's history in that month and source), not one per import: every file costs a
+ * reader its open (docs/lake.md, "Why per machine, not per import").
+ */
 export const PARTITIONED = ['usage', 'invoice_lines', 'agent_events'] as const;
 /** One file per machine: <table>/<machine>.parquet. */
 export const PER_MACHINE = ['import_files', 'file_state', 'rejects'] as const;
@@ -27,16 +31,16 @@ export interface Manifest {
 
 /**
  * Moves one export's staged files into the lake, then removes the machine's files the export did not
- * write again (imports forgotten since): the lake holds each machine's ledger as last exported.
- * Each file lands by rename, so a reader sees a file whole or not at all.
+ * write again: partitions it no longer has (imports forgotten since) and files of the per-import layout
+ * (<machine>-<import_id>.parquet) an older recount wrote. The lake holds each machine's ledger as last
+ * exported. Each file lands by rename, so a reader sees a file whole or not at all.
  */
 export function publishStaged(lake: string, staging: string, machine: string): number {
   const written = new Set<string>();
   for (const table of PARTITIONED) {
-    for (const [partition, importId, files] of stagedPartitions(path.join(staging, table))) {
+    for (const [partition, files] of stagedPartitions(path.join(staging, table))) {
       files.sort(byPartNumber).forEach((file, i) => {
-        const name = `${machine}-${importId}${i ? `.${i}` : ''}.parquet`;
-        const target = path.join(lake, table, partition, name);
+        const target = path.join(lake, table, partition, partFileName(machine, i));
         fs.mkdirSync(path.dirname(target), { recursive: true });
         fs.renameSync(file, target);
         written.add(target);
@@ -60,28 +64,38 @@ export function publishStaged(lake: string, staging: string, machine: string): n
   return removed;
 }
 
-/** The staged COPY output: month=…/source=…/import_part=<id>/part_<i>.parquet, by (partition, import). */
-function stagedPartitions(root: string): [string, string, string[]][] {
-  const out: [string, string, string[]][] = [];
+/**
+ * The name of a machine's i-th file in a partition: <machine>.parquet, then <machine>-<i>.parquet should
+ * DuckDB split a partition (it does past partitioned_write_max_open_files). Machine names hold no '-',
+ * so '<machine>-' and '<machine>.parquet' are this machine's and no other's.
+ */
+function partFileName(machine: string, i: number): string {
+  return i ? `${machine}-${i}.parquet` : `${machine}.parquet`;
+}
+
+/** The staged COPY output: month=…/source=…/part_<i>.parquet, by partition. */
+function stagedPartitions(root: string): [string, string[]][] {
+  const out: [string, string[]][] = [];
   for (const month of subdirs(root)) {
     for (const source of subdirs(path.join(root, month))) {
-      for (const part of subdirs(path.join(root, month, source))) {
-        const importId = decodeURIComponent(part.replace(/^import_part=/, ''));
-        const dir = path.join(root, month, source, part);
-        out.push([path.join(month, source), importId, fs.readdirSync(dir).filter((f) => f.endsWith('.parquet')).map((f) => path.join(dir, f))]);
-      }
+      const dir = path.join(root, month, source);
+      out.push([path.join(month, source), fs.readdirSync(dir).filter((f) => f.endsWith('.parquet')).map((f) => path.join(dir, f))]);
     }
   }
   return out;
 }
 
-/** This machine's files in a partitioned table (names start with '<machine>-': machine names have no '-'). */
+/**
+ * This machine's files in a partitioned table: <machine>.parquet and <machine>-*.parquet (a split
+ * partition, or the per-import files of the older layout).
+ */
 function machineFiles(root: string, machine: string): string[] {
   const out: string[] = [];
+  const mine = (f: string) => f === `${machine}.parquet` || (f.startsWith(`${machine}-`) && f.endsWith('.parquet'));
   for (const month of subdirs(root)) {
     for (const source of subdirs(path.join(root, month))) {
       const dir = path.join(root, month, source);
-      for (const f of fs.readdirSync(dir)) if (f.startsWith(`${machine}-`) && f.endsWith('.parquet')) out.push(path.join(dir, f));
+      for (const f of fs.readdirSync(dir)) if (mine(f)) out.push(path.join(dir, f));
     }
   }
   return out;
@@ -126,4 +140,4 @@ export function writeManifest(lake: string, machine: string, entry: MachineEntry
   fs.renameSync(tmp, file);
 }
 
-const LAYOUT = 'usage|invoice_lines|agent_events/month=YYYY-MM/source=<source>/<machine>-<import_id>.parquet; import_files|file_state|rejects/<machine>.parquet';
+const LAYOUT = 'usage|invoice_lines|agent_events/month=YYYY-MM/source=<source>/<machine>.parquet; import_files|file_state|rejects/<machine>.parquet';

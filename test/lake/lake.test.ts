@@ -156,15 +156,15 @@ describe('a Parquet lake from two machines', () => {
     }
   });
 
-  it('lays the files out as Hive partitions named by machine and import', () => {
+  it('lays the files out as Hive partitions, one file per machine', () => {
     const months = fs.readdirSync(path.join(lake, 'usage'));
     expect(months.every((m) => /^month=\d{4}-\d{2}$/.test(m))).toBe(true);
     const files = months.flatMap((m) => fs.readdirSync(path.join(lake, 'usage', m)).flatMap((s) => fs.readdirSync(path.join(lake, 'usage', m, s)).map((f) => `${s}/${f}`)));
     expect(files.length).toBeGreaterThan(4);
-    for (const f of files) expect(f).toMatch(/^source=[a-z0-9-]+\/machine_[ab]-imp_\d{14}_[0-9a-f]{6}\.parquet$/);
+    for (const f of files) expect(f).toMatch(/^source=[a-z0-9-]+\/machine_[ab]\.parquet$/);
     const events = fs.readdirSync(path.join(lake, 'agent_events'), { recursive: true }).map(String).filter((f) => f.endsWith('.parquet'));
     expect(events.length).toBeGreaterThan(1);
-    for (const f of events) expect(f).toMatch(/^month=\d{4}-\d{2}\/source=(claude-code|codex)\/machine_[ab]-imp_\d{14}_[0-9a-f]{6}\.parquet$/);
+    for (const f of events) expect(f).toMatch(/^month=\d{4}-\d{2}\/source=(claude-code|codex)\/machine_[ab]\.parquet$/);
     expect(fs.readdirSync(path.join(lake, 'import_files')).sort()).toEqual(['machine_a.parquet', 'machine_b.parquet']);
     const manifest = JSON.parse(fs.readFileSync(path.join(lake, 'manifest.json'), 'utf8'));
     expect(manifest.lake_schema_version).toBe(1);
@@ -188,10 +188,10 @@ describe('exporting again, and writing to a lake', () => {
   const lakeFiles = (table: string) => fs.readdirSync(path.join(lake, table), { recursive: true }).map(String).filter((f) => f.endsWith('.parquet')).sort();
   const usageFiles = () => lakeFiles('usage');
 
-  it('replaces an import\'s files instead of adding copies, and drops imports the ledger forgot', async () => {
+  it('replaces the machine\'s files instead of adding copies, and drops partitions the ledger forgot', async () => {
     const before = usageFiles();
     const eventsBefore = lakeFiles('agent_events');
-    expect(eventsBefore.some((f) => f.includes('machine_a-'))).toBe(true);
+    expect(eventsBefore.some((f) => f.endsWith('/machine_a.parquet'))).toBe(true);
     const again = await exportAs('machine_a', path.join(dir, 'a.duckdb'));
     expect(again.removedFiles).toBe(0);
     expect(again.agentEvents).toBeGreaterThan(0);
@@ -203,8 +203,8 @@ describe('exporting again, and writing to a lake', () => {
     const gone = await exportAs('machine_a', empty);
     expect(gone.usageRows).toBe(0);
     expect(gone.removedFiles).toBeGreaterThan(0);
-    expect(usageFiles().some((f) => String(f).includes('machine_a-'))).toBe(false);
-    expect(lakeFiles('agent_events').some((f) => f.includes('machine_a-'))).toBe(false);
+    expect(usageFiles().some((f) => f.includes('/machine_a'))).toBe(false);
+    expect(lakeFiles('agent_events').some((f) => f.includes('/machine_a'))).toBe(false);
     await exportAs('machine_a', path.join(dir, 'a.duckdb')); // back as it was, for the other tests
     expect(usageFiles()).toEqual(before);
     expect(lakeFiles('agent_events')).toEqual(eventsBefore);
