@@ -2,20 +2,22 @@ import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { BIGINT, LIST, listValue, VARCHAR } from '../db/duckdb.js';
+import { readingCopies } from '../importers/common/repaired-copies.js';
 import { hasOwnLines, readsCsv, type Importer } from '../importers/format.js';
 import type { Ledger } from '../db/ledger.js';
 import { lastSpillDir } from '../db/spill-dir.js';
 import { sql } from '../db/sql.js';
+import { eachBlock, headText, linesOf, newlines } from './file-lines.js';
 
 /**
- * Damage that makes DuckDB's readers fail a whole file loses only its lines, in a line-based format:
- * text that is not UTF-8 (a line cut inside a multi-byte character, as a crash mid-write leaves it; a
- * stray byte) and a CSV cut inside a quoted cell (the file ends before the quote closes). The file is
- * read again from a copy without the damaged lines, and each damaged line (or cut record) becomes a
- * reject at its own line number. Nothing of this runs while the readers succeed: the normal path stays
- * as fast as it was.
+ * Damage that makes DuckDB's readers fail a whole file loses only its lines, in a line-based file (CSV,
+ * a mapped file, JSON lines of any format): text that is not UTF-8 (a line cut inside a multi-byte
+ * character, as a crash mid-write leaves it; a stray byte) and a CSV cut inside a quoted cell (the file
+ * ends before the quote closes). The file is read again from a copy without the damaged lines, and each
+ * damaged line (or cut record) becomes a reject at its own line number. A file that is one JSON document
+ * (an array, a pretty-printed object) is not line-based: it keeps the reader's error, naming the file.
+ * Nothing of this runs while the readers succeed: the normal path stays as fast as it was.
  */
 
 /** DuckDB's words for text that is not UTF-8: read_csv, read_text, read_json. */
@@ -35,6 +37,7 @@ interface Repair {
   file: string;
   copy: string;
   bad: BadLine[];
+  blank: boolean; // the copy has a blank line in place of each bad one (see blanksLines)
 }
 
 type Finder = (file: string) => Promise<BadLine[]>;
@@ -74,9 +77,10 @@ async function repairAndRead(ledger: Ledger, importer: Importer, paths: string[]
   const folder = repairFolder();
   try {
     const repairs: Repair[] = [];
+    const blank = blanksLines(importer);
     for (const file of paths) {
-      const bad = lineBased(file) ? await find(file) : [];
-      if (bad.length) repairs.push({ file, copy: await copyWithout(file, bad, path.join(folder, String(repairs.length + 1))), bad });
+      const bad = (await lineBased(file)) ? await find(file) : [];
+      if (bad.length) repairs.push({ file, copy: await copyWithout(file, bad, path.join(folder, String(repairs.length + 1)), blank), bad, blank });
     }
     if (!repairs.length) return false;
     await readCopies(ledger, repairs, paths, read);
@@ -97,10 +101,19 @@ async function repairAndRead(ledger: Ledger, importer: Importer, paths: string[]
 }
 
 /**
+ * JSON lines: a bad line becomes a blank line in the copy, which every JSON-lines reader skips while
+ * numbering the lines after it as the file does, so line numbers (and record keys built from them) are
+ * the file's as read. A CSV or mapped file's reader numbers records, not lines: the line is left out.
+ */
+function blanksLines(importer: Importer): boolean {
+  return importer.read.kind === 'json-lines';
+}
+
+/**
  * Reads the copies in place of their files (the run's file list names them meanwhile: a reader joins
  * its rows to it by path), then gives their staged rows the files' paths and line numbers: the copy's
- * line c is the file's line c + (bad lines before it), counted from each bad line's `shift` (its line
- * less the bad lines up to it, i.e. the copy's lines before it).
+ * line c is the file's line c + (bad lines left out before it), counted from each left-out line's
+ * `shift` (its line less the lines left out up to it, i.e. the copy's lines before it).
  */
 async function readCopies(ledger: Ledger, repairs: Repair[], paths: string[], read: (paths: string[]) => Promise<void>): Promise<void> {
   const files = listValue(repairs.map((r) => r.file));
@@ -109,11 +122,11 @@ async function readCopies(ledger: Ledger, repairs: Repair[], paths: string[], re
   await ledger.run(sql('import/relabel_stage_file_tails'), { read_paths: files, paths: copies }, types);
   const byFile = new Map(repairs.map((r) => [r.file, r.copy]));
   try {
-    await read(paths.map((p) => byFile.get(p) ?? p));
+    await readingCopies(new Map(repairs.map((r) => [r.copy, r.file])), () => read(paths.map((p) => byFile.get(p) ?? p)));
   } catch (err) {
     throw namingFiles(err, repairs);
   }
-  const shifts = listValue(repairs.map((r) => listValue(removedLines(r.bad).map((line, i) => BigInt(line - (i + 1))))));
+  const shifts = listValue(repairs.map((r) => listValue(r.blank ? [] : removedLines(r.bad).map((line, i) => BigInt(line - (i + 1))))));
   for (const table of ['usage', 'invoice']) await ledger.run(sql(`import/relabel_repaired_${table}`), { read_paths: copies, paths: files, shifts }, { ...types, shifts: LIST(LIST(BIGINT)) });
   await ledger.run(sql('import/relabel_stage_file_tails'), { read_paths: copies, paths: files }, types);
 }
@@ -136,17 +149,17 @@ function repairFolder(): string {
   return fs.mkdtempSync(path.join(spill, 'line-repair-'));
 }
 
-/** A JSON array document (a helicone-jsonl variant) numbers its records by element, not by line. */
-function lineBased(file: string): boolean {
+/**
+ * A file is line-based unless it is one JSON document spread over lines: an array ('[' first: its
+ * records are numbered by element) or a pretty-printed object (a lone '{' first: a CloudWatch Logs
+ * answer, a legacy Gemini CLI session, an OTLP request body). Leaving a line out of a document breaks
+ * it: it keeps the reader's error. A one-line document is its one line, so that line is its one reject.
+ * A gzipped file is taken as lines, as the readers that tell a document by its head take it.
+ */
+async function lineBased(file: string): Promise<boolean> {
   if (/\.gz$/i.test(file)) return true;
-  const fd = fs.openSync(file, 'r');
-  try {
-    const head = Buffer.alloc(256);
-    const text = head.subarray(0, fs.readSync(fd, head, 0, head.length, 0)).toString('utf8').replace(/^\uFEFF/, '');
-    return !text.trimStart().startsWith('[');
-  } finally {
-    fs.closeSync(fd);
-  }
+  const text = (await headText(file)).replace(/^\uFEFF/, '').trimStart();
+  return !text.startsWith('[') && text.split('\n', 1)[0].trim() !== '{';
 }
 
 /** The lines of `file` that are not UTF-8. A newline byte never occurs inside a multi-byte character. */
@@ -167,10 +180,15 @@ async function allUtf8(file: string): Promise<boolean> {
   return ok;
 }
 
-/** Writes `file` (unpacked) without its bad lines to `folder`/<its name>; returns the copy's path. */
-async function copyWithout(file: string, bad: BadLine[], folder: string): Promise<string> {
-  fs.mkdirSync(folder);
-  const copy = path.join(folder, path.basename(file).replace(/\.gz$/i, ''));
+/**
+ * Writes `file` (unpacked) without its bad lines (`blank`: with blank lines in their place); returns the
+ * copy's path: the file's own absolute path under `folder`, as readers take a project, session or agent
+ * from the folders a file is in (the rows are relabelled with the file's path once read).
+ */
+async function copyWithout(file: string, bad: BadLine[], folder: string, blank: boolean): Promise<string> {
+  const resolved = path.resolve(file);
+  const copy = path.join(folder, resolved.slice(path.parse(resolved).root.length).replace(/\.gz$/i, ''));
+  fs.mkdirSync(path.dirname(copy), { recursive: true });
   const removed = removedLines(bad);
   const skip = new Set(removed);
   const out = fs.openSync(copy, 'w');
@@ -178,7 +196,10 @@ async function copyWithout(file: string, bad: BadLine[], folder: string): Promis
     await eachBlock(file, (block, first) => {
       const last = first + newlines(block);
       if (!removed.some((n) => n >= first && n <= last)) return void fs.writeSync(out, block);
-      for (const l of linesOf(block, first)) if (!skip.has(l.line)) fs.writeSync(out, l.end);
+      for (const l of linesOf(block, first)) {
+        if (!skip.has(l.line)) fs.writeSync(out, l.end);
+        else if (blank && l.end.at(-1) === NEWLINE) fs.writeSync(out, '\n');
+      }
     });
   } finally {
     fs.closeSync(out);
@@ -236,50 +257,6 @@ async function cutRecord(file: string): Promise<BadLine[]> {
 const QUOTE = 34;
 const COMMA = 44;
 const NEWLINE = 10;
-
-/**
- * Calls `visit` with the file's bytes (unpacked) in blocks of whole lines (the last may lack its
- * newline), each with the number of its first line (unless not `count`: counting costs most of a scan).
- */
-async function eachBlock(file: string, visit: (block: Buffer, firstLine: number) => void, count = true): Promise<void> {
-  const input = fs.createReadStream(file, { highWaterMark: 1 << 20 });
-  let stream: NodeJS.ReadableStream = input;
-  if (/\.gz$/i.test(file)) {
-    const gunzip = zlib.createGunzip();
-    input.on('error', (e) => gunzip.destroy(e));
-    stream = input.pipe(gunzip);
-  }
-  let rest: Buffer = Buffer.alloc(0);
-  let line = 1;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    const data = rest.length ? Buffer.concat([rest, chunk]) : chunk;
-    const end = data.lastIndexOf(10) + 1;
-    if (end > 0) {
-      const block = data.subarray(0, end);
-      visit(block, line);
-      if (count) line += newlines(block);
-    }
-    rest = data.subarray(end);
-  }
-  if (rest.length) visit(rest, line);
-}
-
-/** The lines of a block: `text` without its line end, `end` with it. */
-function* linesOf(block: Buffer, first: number): Generator<{ text: Buffer; line: number; end: Buffer }> {
-  let line = first;
-  for (let start = 0; start < block.length; line++) {
-    const nl = block.indexOf(10, start);
-    const stop = nl < 0 ? block.length : nl + 1;
-    yield { text: block.subarray(start, nl < 0 ? stop : nl), line, end: block.subarray(start, stop) };
-    start = stop;
-  }
-}
-
-function newlines(block: Buffer): number {
-  let n = 0;
-  for (let i = block.indexOf(10); i !== -1; i = block.indexOf(10, i + 1)) n++;
-  return n;
-}
 
 /** Rejects keep at most this much of a line (as the stage statements do). */
 const RAW_CHARS = 100_000;

@@ -74,8 +74,6 @@ export interface JsonLinesRead extends Statements {
   each: 'file' | 'all';
   /** Read whole with read_text, which takes no .gz: a gzipped copy is refused with a hint to unpack it. */
   wholeText?: boolean;
-  /** Each record is its own text line: a damaged line can be left out and the rest stays exact (line-repair.ts). */
-  ownLines?: boolean;
   /** Where the read of a grown file may start (resume.ts); without it a changed file is read in full. */
   resume?: ResumeRule;
   /**
@@ -164,10 +162,10 @@ export function readsWholeText(importer: Importer): boolean {
   return (read.kind === 'json-lines' || read.kind === 'json-document') && read.wholeText === true;
 }
 
-/** Each record is its own text line (every CSV, mapped files, JSON lines that say so): line-repair.ts may drop one. */
+/** Each record is its own text line (CSV, mapped files, JSON lines): line-repair.ts may drop a damaged one. */
 export function hasOwnLines(importer: Importer): boolean {
-  const { read } = importer;
-  return read.kind === 'csv' || read.kind === 'mapping' || (read.kind === 'json-lines' && read.ownLines === true);
+  const { kind } = importer.read;
+  return kind === 'csv' || kind === 'mapping' || kind === 'json-lines';
 }
 
 /** Its files are CSV: a built-in CSV format or a mapped CSV. */

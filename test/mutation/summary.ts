@@ -10,9 +10,6 @@ interface Known {
   matches: (r: CaseResult, f: Failure) => boolean;
 }
 
-const LINE_DAMAGE = /^(utf8-cut|invalid-byte)/;
-const among = (f: Failure, ...checks: string[]) => checks.includes(f.check);
-
 /** Failures already diagnosed: issue 14's "known failures to expect", and what the first full run found. */
 export const KNOWN: Known[] = [
   {
@@ -20,12 +17,6 @@ export const KNOWN: Known[] = [
     source: 'issue 14',
     why: 'a JSON document with a UTF-8 BOM imports 0 rows (1 read, 1 rejected; a Langfuse array: 0 read, 1 skipped), exit 0',
     matches: (r, f) => r.c.kind === 'json' && /^bom/.test(r.c.mutation) && f.check === 'same-totals',
-  },
-  {
-    id: 'utf8-fails-import',
-    source: 'issue 14',
-    why: 'one invalid UTF-8 byte fails the whole import instead of rejecting that line',
-    matches: (r, f) => LINE_DAMAGE.test(r.c.mutation) && among(f, 'row-level', 'pair-good-file-imports', 'error-names-line') && /UTF-8|utf-8|unicode/.test(f.message),
   },
   {
     id: 'json-doc-twice',

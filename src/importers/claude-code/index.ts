@@ -18,12 +18,12 @@ export const claudeCode: Importer = {
     stage: 'stage',
     header: 'header.jsonl',
     wholeText: true,
-    ownLines: true,
     // each response takes the turn's last human prompt before it (an ASOF join on line position in
     // claude-code/macros/claude_code_staged.sql): a grown file is read from its last prompt line
     resume: lastHumanPrompt,
-    // json_batches[1] … [8] and exact_batches[1] … [8] in claude-code/macros/claude_code_staged.sql; a blank line
-    // shows as the JSON reader's rows falling short of the file's lines, and that file is read line by line
+    // at most 8 batches, json_batches[i] and exact_batches[i] in claude-code/macros/claude_code_staged.sql, as
+    // many as a run's files, bytes and cores need (staging.ts batchCount); a blank line shows as the JSON
+    // reader's rows falling short of the file's lines, and that file is read line by line
     batches: 8,
   },
   macros: ['claude_code_line', 'claude_code_lines', 'claude_code_staged'],

@@ -14,7 +14,7 @@ export const codex: Importer = {
   merge: 'keep-best',
   dir: 'codex',
   macros: ['codex_command'],
-  read: { kind: 'json-lines', each: 'all', reader: 'read', stage: 'stage', wholeText: true, ownLines: true },
+  read: { kind: 'json-lines', each: 'all', reader: 'read', stage: 'stage', wholeText: true },
   local: { where: '$CODEX_HOME or ~/.codex/sessions', find: foundOrNone(codexSessionDirs) },
   sample: 'samples/codex',
   detect: (head) =>

@@ -12,7 +12,7 @@ export const heliconeJsonl: Importer = {
   // the line reader numbers one file's lines with row_number()
   // the mapping shared with helicone-csv
   dir: 'helicone',
-  read: { kind: 'json-lines', each: 'file', reader: 'read-jsonl', stage: 'stage', params: (files) => ({ json_array: isJsonArray(files[0]) }), ownLines: true, resume: afterLastLine },
+  read: { kind: 'json-lines', each: 'file', reader: 'read-jsonl', stage: 'stage', params: (files) => ({ json_array: isJsonArray(files[0]) }), resume: afterLastLine },
   // one reader for both shapes: JSONL streams through the line reader, a JSON array through the JSON
   // reader; the bound flag leaves the other reader out of the plan
   sample: 'samples/helicone/requests.jsonl',

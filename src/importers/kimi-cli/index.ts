@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { agentRoot, existingDir } from '../common/agent-dirs.js';
+import { repairedFrom } from '../common/repaired-copies.js';
 import type { FileHead, Importer } from '../format.js';
 import { kimiModelAliases } from './aliases.js';
 
@@ -27,15 +28,22 @@ export const kimiCli: Importer = {
   detect: (head) => opensWire(head),
 };
 
-/** A wire log opens with its metadata record (type metadata, a protocol version), or, without one, a timestamped message. */
+/**
+ * A wire log opens with its metadata record (type metadata, a protocol version), or, without one, a
+ * timestamped message. A first line that is not UTF-8 (U+FFFD as read) is passed over: only it is lost.
+ */
 function opensWire(head: FileHead): boolean {
-  const first = head.lines.find((l) => l.trim() !== '') ?? head.text.slice(0, 4096);
+  const first = head.lines.find((l) => l.trim() !== '' && !l.includes('\uFFFD')) ?? head.text.slice(0, 4096);
   if (/^\s*\{\s*"type"\s*:\s*"metadata"\s*,/.test(first) && /"protocol_?[vV]ersion"\s*:/.test(first)) return true;
   return /^\s*\{\s*"timestamp"\s*:\s*[0-9.]+\s*,\s*"message"\s*:\s*\{\s*"type"\s*:/.test(first);
 }
 
-/** What read.sql binds besides the file: the configured default model and the aliases the file may not map itself. */
-function readerParams(wireFile: string | undefined): { default_model: string; model_aliases: string } {
+/**
+ * What read.sql binds besides the file: the configured default model and the aliases the file may not
+ * map itself, from beside the file itself when a repaired copy of it is read (line-repair.ts).
+ */
+function readerParams(readPath: string | undefined): { default_model: string; model_aliases: string } {
+  const wireFile = readPath && repairedFrom(readPath);
   return { default_model: kimiDefaultModel(wireFile), model_aliases: JSON.stringify(kimiModelAliases(wireFile)) };
 }
 

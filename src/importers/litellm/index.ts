@@ -18,7 +18,7 @@ export const litellmSpendlogsJsonl: Importer = {
   // a gateway log can be one big file: streamed line by line
   // the mapping shared by the three LiteLLM variants
   dir: 'litellm',
-  read: { kind: 'json-lines', each: 'file', reader: 'read-jsonl', stage: 'stage', ownLines: true, resume: afterLastLine },
+  read: { kind: 'json-lines', each: 'file', reader: 'read-jsonl', stage: 'stage', resume: afterLastLine },
   sample: 'samples/litellm/spend-logs.jsonl',
   detect: (head) => jsonRecords(head).some(isSpendLog),
 };

@@ -19,7 +19,7 @@ export const openrouterGenerations: Importer = {
   // a gateway log can be one big file: streamed line by line
   // then openrouter/stage-generations.sql, shared with the JSON variant
   dir: 'openrouter',
-  read: { kind: 'json-lines', each: 'file', reader: 'read-generations-jsonl', stage: 'stage-generations', ownLines: true, resume: afterLastLine },
+  read: { kind: 'json-lines', each: 'file', reader: 'read-generations-jsonl', stage: 'stage-generations', resume: afterLastLine },
   sample: 'samples/openrouter/generations.jsonl',
   detect: (head) => jsonRecords(head).some(isGeneration),
 };

@@ -10,7 +10,7 @@ export const portkeyJsonl: Importer = {
   merge: 'keep-best',
   // a gateway export can be one big file: streamed, lines numbered with row_number()
   dir: 'portkey',
-  read: { kind: 'json-lines', each: 'file', stage: 'stage', ownLines: true, resume: afterLastLine },
+  read: { kind: 'json-lines', each: 'file', stage: 'stage', resume: afterLastLine },
   sample: 'samples/portkey/logs-week-41.jsonl',
   detect: (head) => looksLikePortkey(head),
 };
