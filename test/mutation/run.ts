@@ -118,9 +118,11 @@ async function main(argv: string[]): Promise<void> {
   const only = flag('--only');
   const rerun = flag('--rerun'); // a results.json: only the cases that failed a check there
   const failed = rerun ? new Set((JSON.parse(fs.readFileSync(rerun, 'utf8')) as { results: CaseResult[] }).results.filter((r) => r.failures.length).map((r) => r.c.id)) : undefined;
-  const cases = (JSON.parse(fs.readFileSync(path.join(outDir, 'manifest.json'), 'utf8')) as Case[]).filter(
-    (c) => c.mutation === 'original' || ((!only || new RegExp(only).test(c.id)) && (!failed || failed.has(c.id))),
-  );
+  const all = JSON.parse(fs.readFileSync(path.join(outDir, 'manifest.json'), 'utf8')) as Case[];
+  const damaged = all.filter((c) => c.mutation !== 'original' && (!only || new RegExp(only).test(c.id)) && (!failed || failed.has(c.id)));
+  // the clean samples are the baselines: only those of the damaged cases chosen
+  const samples = new Set(damaged.map((c) => c.sample));
+  const cases = [...all.filter((c) => c.mutation === 'original' && samples.has(c.sample)), ...damaged];
   const json = flag('--json');
   const partial = json ? `${json}.partial` : undefined; // one result per line, as the run goes
   if (partial) fs.writeFileSync(partial, '');
