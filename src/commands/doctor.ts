@@ -15,7 +15,7 @@ export interface DoctorFlags {
   json?: boolean;
 }
 
-const RULE_MACROS = ['usage_token_limit', 'implausible_usage', 'mask_secrets', 'hide_key'];
+const RULE_MACROS = ['usage_token_limit', 'implausible_usage', 'mask_secrets', 'holds_secret', 'hide_key'];
 
 /**
  * Checks a ledger against the import's rules, which an older recount may have written it without:

@@ -12,7 +12,7 @@ import { sql } from '../db/sql.js';
 /** Per table: rows whose names or free text hold a secret. */
 export type SecretTextFindings = Record<string, number>;
 
-/** Needs macros/mask_secrets.sql. */
+/** Needs macros/mask_secrets.sql and macros/holds_secret.sql. */
 export async function findSecretText(ledger: Ledger): Promise<SecretTextFindings> {
   const rows = await ledger.all<{ place: string; row_count: bigint | number }>(sql('ledger/doctor/secret_text_rows'));
   return Object.fromEntries(rows.map((r) => [r.place, Number(r.row_count)]));
@@ -28,7 +28,7 @@ const MASK_STATEMENTS: Record<string, string> = {
   prompts: 'mask_prompt_text',
 };
 
-/** Masks the rows `f` counted, inside the caller's transaction. Needs macros/mask_secrets.sql and macros/hide_key.sql. */
+/** Masks the rows `f` counted, inside the caller's transaction. Needs macros/mask_secrets.sql, macros/holds_secret.sql and macros/hide_key.sql. */
 export async function maskSecretText(ledger: Ledger, f: SecretTextFindings): Promise<void> {
   for (const table of Object.keys(f)) await ledger.run(sql(`ledger/doctor/${MASK_STATEMENTS[table]}`));
 }
