@@ -83,12 +83,16 @@ repeat_signals AS (
   FROM failures
   GROUP BY ALL
 ),
-requests AS (
+turn_sessions AS (SELECT DISTINCT source, session_id FROM turns),
+requests AS (  -- only the sessions with turns go into the ASOF join: it sorts its whole left side, and
+               -- a ledger of gateway logs and exports has millions of rows in no agent session
   SELECT t.turn_no, u.source, u.session_id, u.project, u.model, coalesce(u.task_type, 'unclassified') AS task_type,
          u.requests, u.cost_usd
-  FROM usage_counted u
+  FROM (SELECT c.source, c.session_id, c.started_at, c.project, c.model, c.task_type, c.requests, c.cost_usd
+        FROM usage_counted c
+        SEMI JOIN turn_sessions s ON s.source = c.source AND s.session_id = c.session_id
+        WHERE c.bucket_width IS NULL) u
   ASOF JOIN turns t ON t.source = u.source AND t.session_id = u.session_id AND u.started_at >= t.started_at
-  WHERE u.bucket_width IS NULL
 ),
 main_model AS (  -- the model with the largest cost share (a tie goes by name)
   SELECT source, session_id, turn_no, arg_max(model, (cost_usd, model)) AS model
