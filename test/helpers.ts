@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { Ledger } from '../src/db/ledger.js';
 import { importFiles, type ImportReport } from '../src/import/import-run.js';
 import { discoverFiles } from '../src/import/discover.js';
@@ -76,4 +77,19 @@ export function cliRunsAsNobody(): boolean {
   if (process.getuid?.() !== 0) return false;
   const probe = `require('fs').accessSync(${JSON.stringify(path.join(root, 'bin', 'recount.js'))}, require('fs').constants.R_OK)`;
   return spawnSync(process.execPath, ['-e', probe], { uid: 65534, gid: 65534 }).status === 0;
+}
+
+/** Runs statements on a ledger file with DuckDB alone (no recount), as an older recount or a user's tool would. */
+export type Run = (q: string, p?: Record<string, string>) => Promise<Record<string, unknown>[]>;
+
+export async function withDb<T>(db: string, fn: (run: Run) => Promise<T>): Promise<T> {
+  const instance = await DuckDBInstance.create(db);
+  const conn = await instance.connect();
+  try {
+    return await fn(async (q, p) => (await conn.runAndReadAll(q, p)).getRowObjectsJS() as Record<string, unknown>[]);
+  } finally {
+    await conn.run('CHECKPOINT');
+    conn.closeSync();
+    instance.closeSync();
+  }
 }

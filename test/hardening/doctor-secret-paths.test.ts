@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { maskSecretsIn } from '../../src/import/mask-path.js';
-import { runCli, samples, tempDir, type CliResult } from '../helpers.js';
+import { type CliResult, type Run, runCli, samples, tempDir, withDb } from '../helpers.js';
 
 // Issue 14: a ledger written before paths were stored masked still holds a folder's planted key in every
 // column that stores a path (and in record keys built from a path). `recount doctor` lists them masked;
@@ -25,19 +24,6 @@ const STORED = {
   file_state: 'SELECT path, size_bytes, mtime_ms, consumed_bytes FROM file_state ORDER BY ALL',
 };
 type Stored = Record<keyof typeof STORED, unknown[]>;
-type Run = (q: string, p?: Record<string, string>) => Promise<Record<string, unknown>[]>;
-
-async function withDb<T>(db: string, fn: (run: Run) => Promise<T>): Promise<T> {
-  const instance = await DuckDBInstance.create(db);
-  const conn = await instance.connect();
-  try {
-    return await fn(async (q, p) => (await conn.runAndReadAll(q, p)).getRowObjectsJS() as Record<string, unknown>[]);
-  } finally {
-    await conn.run('CHECKPOINT');
-    conn.closeSync();
-    instance.closeSync();
-  }
-}
 
 const readStored = (db: string): Promise<Stored> =>
   withDb(db, async (run) => Object.fromEntries(await Promise.all(Object.entries(STORED).map(async ([t, q]) => [t, await run(q)] as const))) as Stored);

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { runCli, samples, tempDir } from '../helpers.js';
+import { type Run, runCli, samples, tempDir, withDb } from '../helpers.js';
 
 // Issue 14: a ledger written before an import masked names and free text keeps a key wherever it was
 // planted: a LiteLLM key alias, a project, tags and tool names, an agent's tool name, an invoice's
@@ -20,19 +19,6 @@ const SHAPES = {
 const TAILS = Object.values(SHAPES).map((k) => k.slice(-12));
 const leaks = (text: string) => TAILS.filter((t) => text.includes(t));
 
-type Run = (q: string, p?: Record<string, string>) => Promise<Record<string, unknown>[]>;
-
-async function withDb<T>(db: string, fn: (run: Run) => Promise<T>): Promise<T> {
-  const instance = await DuckDBInstance.create(db);
-  const conn = await instance.connect();
-  try {
-    return await fn(async (q, p) => (await conn.runAndReadAll(q, p)).getRowObjectsJS() as Record<string, unknown>[]);
-  } finally {
-    await conn.run('CHECKPOINT');
-    conn.closeSync();
-    instance.closeSync();
-  }
-}
 
 /** What an older recount would have stored: each shape raw in a column a new import masks. */
 const PLANT = [
