@@ -81,6 +81,20 @@ describe('Kimi CLI wire logs', () => {
     expect(await usageTotals(ledger)).toMatchObject({ rows: 1, input: 100, cache_read: 50, output: 10 });
   });
 
+  it('counts a block of usage records written twice once, as duplicates, and keeps the first copy’s lines', async () => {
+    const rec = (time: number, inputOther: number) => ({ type: 'usage.record', time, model: 'kimi-k2', usageScope: 'turn', usage: { inputOther, output: 10, inputCacheRead: 0, inputCacheCreation: 0 } });
+    const block = [rec(1778400001000, 100), { type: 'context.append_loop_event', event: { type: 'tool.call', name: 'Grep' } }, rec(1778400002000, 200)];
+    // the same step twice in a row but at another time is a new request: only identical lines repeat
+    const file = wire([{ type: 'metadata', protocol_version: '1.5' }, ...block, ...block, rec(1778400003000, 100)]);
+    const ledger = await newLedger();
+    const report = await importPaths(ledger, [file]);
+    await expectCountsBalance(ledger, report);
+    expect(report.totals).toMatchObject({ imported: 3, duplicates: 2, rejected: 0 });
+    expect(await usageTotals(ledger)).toMatchObject({ rows: 3, input: 400, output: 30 });
+    const lines = await ledger.all<{ line: number }>('SELECT source_line::INTEGER AS line FROM usage ORDER BY line');
+    expect(lines.map((r) => r.line)).toEqual([2, 4, 8]);
+  });
+
   it('resolves a subagent’s model alias from the main agent’s requests, else from config.toml, and prices it', async () => {
     const home = tempDir();
     const at = (agent: string, session = 'session_a') => path.join(home, 'sessions', 'wd_shop', session, 'agents', agent, 'wire.jsonl');

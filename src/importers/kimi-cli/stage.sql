@@ -8,7 +8,9 @@
 -- Count each request once: the newer CLI logs an ordinary step twice, as the step.end loop event and
 -- as a usage.record; only usage.record lines are read (a compaction call has only that record).
 -- The older CLI can send a StatusUpdate again for the same step: <session>:<message_id> is its key.
--- A usage.record has no id: <session>:<agent>:<line> (the file is append-only).
+-- A usage.record has no id: <session>:<agent>:<line> (the file is append-only), the line being the
+-- first one in the file with the same text: a block of records written again keys as its first copy,
+-- so it counts once (a duplicate) instead of twice.
 -- Attribution (from the path): older sessions/<work-dir hash>/<session>/wire.jsonl, subagents in
 -- <session>/subagents/<agent>/wire.jsonl; newer sessions/<workspace>/<session>/agents/<agent>/wire.jsonl
 -- (agent 'main' is the session itself). project = the work-dir hash / workspace folder.
@@ -39,7 +41,8 @@ requests AS (
          CASE WHEN is_status THEN to_timestamp(try_cast(rec->>'timestamp' AS DOUBLE)) ELSE epoch_ms(try_cast(rec->>'time' AS BIGINT)) END AS started_at,
          coalesce(rec->>'timestamp', rec->>'time') AS time_text,
          CASE WHEN is_status THEN default_model ELSE rec->>'model' END AS model_raw, inherited_model, rec->>'agentId' AS record_agent, rec->>'usageScope' AS scope,
-         coalesce(rec->'message'->'payload'->'token_usage', rec->'usage') AS u
+         coalesce(rec->'message'->'payload'->'token_usage', rec->'usage') AS u,
+         min(source_line) OVER (PARTITION BY source_file, raw) AS first_line  -- a record written again: its first copy's line
   FROM kimi_cli_items WHERE is_request
 ),
 typed AS (
@@ -63,7 +66,7 @@ checked AS (
 counted AS (SELECT * FROM checked WHERE reason IS NULL AND input_n + output_n + read_n + write_n > 0)
 SELECT 'usage' AS row_kind,
        CASE WHEN message_id IS NOT NULL THEN concat_ws(':', o.session, message_id)
-            ELSE concat_ws(':', o.session, coalesce(c.record_agent, o.agent, 'main'), c.source_line) END AS record_key,
+            ELSE concat_ws(':', o.session, coalesce(c.record_agent, o.agent, 'main'), c.first_line) END AS record_key,
        'kimi-cli' AS source, c.source_file, c.source_line, $import_id AS import_id, c.started_at, 'moonshot' AS provider,
        coalesce(a.model, c.inherited_model, c.model_raw) AS model_raw, 1 AS requests, c.input_n AS input_tokens, c.read_n AS cache_read_tokens,
        c.write_n AS cache_write_5m_tokens, 0 AS cache_write_1h_tokens, c.output_n AS output_tokens, 'standard' AS service_tier,
