@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -10,20 +9,13 @@ import { discoverFiles } from '../src/import/discover.js';
 import { loadCatalog } from '../src/pricing/catalog.js';
 import { installPricing, loadPriceBook } from '../src/pricing/install.js';
 import { sql } from '../src/db/sql.js';
+import { tempDir } from './temp-dirs.js';
+
+export { tempDir };
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const samples = (...p: string[]) => path.join(root, 'samples', ...p);
 export const fixtures = (...p: string[]) => path.join(root, 'test', 'fixtures', ...p);
-
-const tempDirs: string[] = [];
-process.on('exit', () => tempDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-
-/** A fresh temp folder, removed when the process exits. */
-export function tempDir(prefix = 'recount-test-'): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
 
 /** A new ledger file in a temp folder. */
 export async function newLedger(): Promise<Ledger> {
