@@ -1,4 +1,4 @@
--- read_replay_rows: the numeric columns of replay_rows, in replay order, for the engine's typed arrays.
+-- read_replay_rows: the numeric columns of replay_core (create_replay_rows.sql), in replay order, for the engine's typed arrays.
 -- Observed break kind: 0 none, 1 prefix_break, 2 context_reset. Aggregate buckets carry their
 -- vendor long-context bucket (is_long_bucket) since they have no per-request prompt size.
 SELECT
@@ -14,10 +14,10 @@ SELECT
   CAST(coalesce(cost_usd, 'NaN') AS DOUBLE)    AS cost_usd,
   CAST(break_cost_usd AS DOUBLE)               AS break_cost_usd,
   CAST(rewritten_tokens AS DOUBLE)             AS rewritten_tokens,
-  CAST(CASE observed_break WHEN 'prefix_break' THEN 1 WHEN 'context_reset' THEN 2 ELSE 0 END AS INTEGER) AS observed_break,
+  observed_break,
   CAST(is_bucket AS INTEGER)                   AS is_bucket,
   CAST(is_long_bucket AS INTEGER)              AS is_long_bucket,
   CAST(coalesce(tier, 0) AS INTEGER)           AS task_tier,
   thread_ix, session_ix, provider_ix, model_ix, task_type_ix, key_ix, project_ix, service_tier_ix, day_ix
-FROM replay_rows
+FROM replay_core
 ORDER BY order_us, order_hash

@@ -1,5 +1,5 @@
 -- replay_rates: list rates of every model the replay may price ($models: the rows' models and the
--- policies' targets) on every UTC day of replay_rows: the model's home-provider rates (provider_ix
+-- policies' targets) on every UTC day of replay_core: the model's home-provider rates (provider_ix
 -- -1), and the own rates of each price list the rows are served under (provider_ix), as price_rows
 -- resolves them for usage_priced (own entry, with the rates it lacks borrowed from the home
 -- provider's). A day a list has no own rate for a model falls back to the home rates (frame.ts).
@@ -9,10 +9,15 @@
 -- grain: one row per (provider_ix, model, day_ix) with a price
 -- params: models VARCHAR[]
 WITH days AS (
-  SELECT DISTINCT day_ix, usage_day FROM replay_rows
+  SELECT d.ix AS day_ix, CAST(d.value AS DATE) AS usage_day
+  FROM (SELECT DISTINCT day_ix FROM replay_core) r
+  JOIN replay_dictionaries d ON d.dictionary = 'day' AND d.ix = r.day_ix
 ),
 providers AS (
-  SELECT DISTINCT provider_ix, price_provider FROM replay_rows WHERE price_provider IS NOT NULL
+  SELECT d.ix AS provider_ix, d.value AS price_provider
+  FROM (SELECT DISTINCT provider_ix FROM replay_core) r
+  JOIN replay_dictionaries d ON d.dictionary = 'provider' AND d.ix = r.provider_ix
+  WHERE d.value IS NOT NULL
 ),
 wanted AS (
   SELECT unnest($models) AS model

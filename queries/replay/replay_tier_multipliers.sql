@@ -1,5 +1,5 @@
 -- replay_tier_multipliers: the service-tier multiplier (batch, flex, fast) each model would bill at
--- for each service tier seen in replay_rows: its home provider's, as usage_priced applies it on
+-- for each service tier seen in replay_core: its home provider's, as usage_priced applies it on
 -- every provider's rates; a model-specific ratio beats its provider's. Pairs without one bill at 1.
 -- grain: one row per (model, service_tier_ix) with a multiplier
 -- params: models VARCHAR[]
@@ -10,7 +10,10 @@ WITH model_home AS (
   GROUP BY model
 ),
 tiers AS (
-  SELECT DISTINCT service_tier_ix, service_tier FROM replay_rows WHERE service_tier IS NOT NULL
+  SELECT d.ix AS service_tier_ix, d.value AS service_tier
+  FROM (SELECT DISTINCT service_tier_ix FROM replay_core) r
+  JOIN replay_dictionaries d ON d.dictionary = 'service_tier' AND d.ix = r.service_tier_ix
+  WHERE d.value IS NOT NULL
 )
 SELECT mh.model, t.service_tier_ix, coalesce(tm_model.multiplier, tm_all.multiplier) AS multiplier
 FROM model_home mh

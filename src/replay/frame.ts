@@ -103,24 +103,45 @@ const INT_COLUMNS = [
 export async function loadReplayFrame(ledger: Ledger, period: Period, targets: string[], input: 'counted' | 'agents' = 'counted'): Promise<ReplayFrame> {
   // input: the counted rows, or the agent usage a plan meters (plan-routing.ts)
   await ledger.run(sql(`replay/create_replay_input_${input}`));
-  await ledger.run(sql('replay/create_replay_rows'), { since: period.since, until: period.until, tz: period.tz });
-  const dict = await ledger.all<{ dictionary: string; ix: number; value: string | null }>(sql('replay/replay_dictionary'));
+  for (const step of BUILD) await ledger.run(sql(`replay/${step}`), step === 'create_replay_rows' ? { since: period.since, until: period.until, tz: period.tz } : {});
+  const frame = await readRows(ledger);
   // ids are dense over the whole ledger; ids of values absent from the period get a placeholder, so
   // null stays the id of rows that have no value (no key: no per-key budget applies)
-  const pick = (name: string) => {
-    const found = dict.filter((d) => d.dictionary === name);
-    const out: (string | null)[] = Array.from({ length: found.reduce((m, d) => Math.max(m, d.ix + 1), 0) }, () => ABSENT);
-    for (const d of found) out[d.ix] = d.value;
-    return out;
-  };
-  const models = pick('model');
+  const dict = await ledger.all<{ dictionary: string; ix: number; value: string | null }>(sql('replay/replay_dictionary'));
+  const pick = (name: string, ids: Int32Array) => usedValues(dict.filter((d) => d.dictionary === name), ids, frame.rows);
+  const models = pick('model', frame.modelIx);
   for (const t of targets) if (!models.includes(t)) models.push(t);
-  const days = pick('day') as string[];
-  const serviceTiers = pick('service_tier');
-  const providers = pick('provider');
+  const days = pick('day', frame.dayIx) as string[];
+  const serviceTiers = pick('service_tier', frame.serviceTierIx);
+  const providers = pick('provider', frame.providerIx);
+  let threads = 0;
+  for (let i = 0; i < frame.rows; i++) if (frame.threadIx[i] + 1 > threads) threads = frame.threadIx[i] + 1;
 
-  // columns are allocated once the row count is known and filled chunk by chunk, so DuckDB's chunks
-  // never pile up in memory next to the arrays
+  return {
+    ...frame,
+    threads,
+    days,
+    models,
+    providers,
+    taskTypes: pick('task_type', frame.taskTypeIx),
+    apiKeys: pick('api_key', frame.keyIx),
+    projects: pick('project', frame.projectIx),
+    sessions: pick('session', frame.sessionIx),
+    serviceTiers,
+    rates: await loadRates(ledger, models, Math.max(providers.length, 1), days.length, serviceTiers.length),
+  };
+}
+
+/** The statements that build replay_core and its dictionaries, in order (queries/replay/). */
+const BUILD = ['create_replay_threads', 'create_replay_dictionaries', 'create_replay_breaks', 'create_replay_rows', 'create_replay_rows_view'];
+
+type FrameColumns = Omit<ReplayFrame, 'threads' | 'days' | 'models' | 'providers' | 'taskTypes' | 'apiKeys' | 'projects' | 'sessions' | 'serviceTiers' | 'rates'>;
+
+/**
+ * Reads replay_core in replay order into typed arrays. They are allocated once the row count is known
+ * and filled chunk by chunk, so DuckDB's chunks never pile up in memory next to the arrays.
+ */
+async function readRows(ledger: Ledger): Promise<FrameColumns> {
   const [{ rows }] = await ledger.all<{ rows: number }>(sql('replay/replay_row_count'));
   const frame: Record<string, Float64Array | Int32Array | number> = { rows };
   for (const [key] of FLOAT_COLUMNS) frame[key] = new Float64Array(rows);
@@ -133,23 +154,19 @@ export async function loadReplayFrame(ledger: Ledger, period: Period, targets: s
     for (const c of columns) copyColumn(chunk, c.column, c.out, at);
     at += chunk.rowCount;
   }
-  const threadIx = frame.threadIx as Int32Array;
-  let threads = 0;
-  for (let i = 0; i < rows; i++) if (threadIx[i] + 1 > threads) threads = threadIx[i] + 1;
+  return frame as unknown as FrameColumns;
+}
 
-  return {
-    ...(frame as unknown as Omit<ReplayFrame, 'threads' | 'days' | 'models' | 'providers' | 'taskTypes' | 'apiKeys' | 'projects' | 'sessions' | 'serviceTiers' | 'rates'>),
-    threads,
-    days,
-    models,
-    providers,
-    taskTypes: pick('task_type'),
-    apiKeys: pick('api_key'),
-    projects: pick('project'),
-    sessions: pick('session'),
-    serviceTiers,
-    rates: await loadRates(ledger, models, Math.max(providers.length, 1), days.length, serviceTiers.length),
-  };
+/**
+ * A dictionary as the period sees it: the values of the ids its rows use, up to the largest such id,
+ * and a placeholder for ids between them that no row of the period uses.
+ */
+export function usedValues(entries: { ix: number; value: string | null }[], ids: Int32Array, rows: number): (string | null)[] {
+  const used = new Uint8Array(entries.reduce((m, d) => Math.max(m, d.ix + 1), 0));
+  for (let i = 0; i < rows; i++) used[ids[i]] = 1;
+  const out: (string | null)[] = Array.from({ length: used.lastIndexOf(1) + 1 }, () => ABSENT);
+  for (const d of entries) if (used[d.ix]) out[d.ix] = d.value;
+  return out;
 }
 
 /**
