@@ -18,10 +18,9 @@
 -- excess_usd = cost - median. Unpriced rows (no cost) are left out of the spend.
 -- grain: one row per (provider, model, coverage, local day) flagged
 -- params: since DATE = NULL, until DATE = NULL, tz VARCHAR = 'UTC', min_z DOUBLE = 3.5, min_spread_usd DOUBLE = 1
-WITH counted AS (
-  SELECT provider, model, local_day(started_at, bucket_width, $tz) AS day, bucket_width IS NOT NULL AS is_aggregate, cost_usd
-  FROM usage_counted
-  WHERE in_period(started_at, bucket_width, $since, $until, $tz)
+WITH counted AS (  -- usage_counted (a report reads it summed per day, once for all its queries)
+  SELECT provider, model, day, is_aggregate, cost_usd
+  FROM counted_days($since, $until, $tz)
 ),
 provider_days AS (
   SELECT provider, day,

@@ -9,8 +9,8 @@
 -- params: since DATE = NULL, until DATE = NULL, tz VARCHAR = 'UTC'
 WITH rows AS (
   SELECT provider, model, api_key, session_id, cost_usd
-  FROM usage_counted
-  WHERE in_period(started_at, bucket_width, $since, $until, $tz) AND cost_usd IS NOT NULL
+  FROM counted_days($since, $until, $tz)  -- usage_counted (a report reads it summed per day, once for all its queries)
+  WHERE cost_usd IS NOT NULL
 ),
 total AS (
   SELECT sum(cost_usd) AS cost_usd FROM rows
@@ -49,6 +49,6 @@ SELECT
   CAST((SELECT cost_usd FROM top_key) AS DOUBLE)                               AS top_key_cost_usd,
   CAST((SELECT cost_usd FROM top_key) / nullif(t.cost_usd, 0) AS DOUBLE)       AS top_key_share,
   CAST((SELECT count(*) FROM by_key) AS BIGINT)                                AS keys,
-  CAST((SELECT count(*) FROM usage_counted u
-        WHERE u.price_status = 'unpriced' AND in_period(u.started_at, u.bucket_width, $since, $until, $tz)) AS BIGINT) AS unpriced_records
+  CAST((SELECT coalesce(sum(records), 0) FROM counted_days($since, $until, $tz)
+        WHERE price_status = 'unpriced') AS BIGINT) AS unpriced_records
 FROM total t

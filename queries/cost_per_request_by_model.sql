@@ -7,17 +7,15 @@
 -- spend; cost_without_request_count_usd is the spend left out of the per-request figures.
 -- grain: one row per (provider, model), dearest call first
 -- params: since DATE = NULL, until DATE = NULL, tz VARCHAR = 'UTC'
-WITH rows AS (
+WITH rows AS (  -- usage_counted (a report reads it summed per day, once for all its queries)
   SELECT *,
-         input_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens AS prompt_tokens_all,
-         requests IS NOT NULL AND requests > 0 AND cost_usd IS NOT NULL AS per_request_known
-  FROM usage_counted
-  WHERE in_period(started_at, bucket_width, $since, $until, $tz)
+         input_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens AS prompt_tokens_all
+  FROM counted_days($since, $until, $tz)
 )
 SELECT
   provider,
   coalesce(model, '(no model)')                              AS model,
-  CAST(count(*) AS BIGINT)                                   AS records,
+  CAST(sum(records) AS BIGINT)                               AS records,
   CAST(coalesce(sum(requests), 0) AS HUGEINT)                 AS requests,
   CAST(sum(cost_usd) AS DOUBLE)                              AS cost_usd,
   CAST(sum(cost_usd) FILTER (WHERE per_request_known)
@@ -29,7 +27,7 @@ SELECT
   CAST(sum(cache_read_tokens) FILTER (WHERE per_request_known)
        / nullif(sum(prompt_tokens_all) FILTER (WHERE per_request_known), 0) AS DOUBLE) AS cache_read_share_of_prompt,
   CAST(coalesce(sum(cost_usd) FILTER (WHERE NOT per_request_known), 0) AS DOUBLE) AS cost_without_request_count_usd,
-  CAST(count(*) FILTER (WHERE price_status = 'unpriced') AS BIGINT) AS unpriced_records
+  CAST(coalesce(sum(records) FILTER (WHERE price_status = 'unpriced'), 0) AS BIGINT) AS unpriced_records
 FROM rows
 GROUP BY ALL
 ORDER BY cost_per_request_usd DESC NULLS LAST, cost_usd DESC NULLS LAST, model

@@ -3,21 +3,26 @@
 -- Costs: compensated sums to the nano-dollar, the same whatever order threads add them in.
 -- grain: one row per (provider, source)
 -- params: since DATE = NULL, until DATE = NULL, tz VARCHAR = 'UTC'
-WITH priced AS (
-  SELECT provider, source,
+WITH priced_spans AS (  -- a local day only for each first and last row: local_day never goes back as time goes on
+  SELECT provider, source, bucket_width = '1d' AS is_daily,
          bool_or(bucket_width IS NOT NULL) AS aggregated,
          count(*) AS records,
-         min(local_day(started_at, bucket_width, $tz)) AS first_day,
-         max(local_day(started_at, bucket_width, $tz)) AS last_day,
+         local_day(min(started_at), min(bucket_width), $tz) AS first_day,
+         local_day(max(started_at), min(bucket_width), $tz) AS last_day,
          fsum(cost_usd) AS cost_usd
   FROM usage_priced
   WHERE in_period(started_at, bucket_width, $since, $until, $tz)
+  GROUP BY provider, source, is_daily
+),
+priced AS (
+  SELECT provider, source, bool_or(aggregated) AS aggregated, sum(records) AS records,
+         min(first_day) AS first_day, max(last_day) AS last_day, fsum(cost_usd) AS cost_usd
+  FROM priced_spans
   GROUP BY provider, source
 ),
 counted AS (  -- a counted row is its priced row (same provider, source and time), counted whole or in part
-  SELECT provider, source, count(*) AS records, fsum(cost_usd) AS cost_usd
-  FROM usage_counted
-  WHERE in_period(started_at, bucket_width, $since, $until, $tz)
+  SELECT provider, source, sum(records) AS records, fsum(cost_usd) AS cost_usd
+  FROM counted_days($since, $until, $tz)  -- usage_counted (a report reads it summed per day, once for all its queries)
   GROUP BY provider, source
 )
 SELECT a.provider,

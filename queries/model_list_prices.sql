@@ -4,9 +4,9 @@
 -- grain: one row per priced model used in the period
 -- params: since DATE = NULL, until DATE = NULL, tz VARCHAR = 'UTC'
 WITH used AS (
-  SELECT model, min(CAST(started_at AS DATE)) AS first_day, max(CAST(started_at AS DATE)) AS last_day
-  FROM usage_counted
-  WHERE in_period(started_at, bucket_width, $since, $until, $tz) AND model IS NOT NULL
+  SELECT model, CAST(min(first_at) AS DATE) AS first_day, CAST(max(last_at) AS DATE) AS last_day
+  FROM counted_days($since, $until, $tz)  -- usage_counted (a report reads it summed per day, once for all its queries)
+  WHERE model IS NOT NULL
   GROUP BY model
 )
 SELECT

@@ -8,8 +8,8 @@ WITH spend AS (
   SELECT model,
          sum(cost_usd) AS cost_usd,
          sum(sum(cost_usd)) OVER () AS total_cost_usd
-  FROM usage_counted
-  WHERE in_period(started_at, bucket_width, $since, $until, $tz) AND model IS NOT NULL
+  FROM counted_days($since, $until, $tz)  -- usage_counted (a report reads it summed per day, once for all its queries)
+  WHERE model IS NOT NULL
   GROUP BY model
 ),
 calls AS (

@@ -3,13 +3,12 @@
 -- grain: one row per (day, model) with rows in the period; unpriced rows count in records, not in cost
 -- params: since DATE = NULL, until DATE = NULL, tz VARCHAR = 'UTC'
 SELECT
-  local_day(started_at, bucket_width, $tz)                   AS day,
+  day,
   coalesce(model, '(no model)')                              AS model,
-  CAST(count(*) AS BIGINT)                                   AS records,
+  CAST(sum(records) AS BIGINT)                               AS records,
   CAST(coalesce(sum(requests), 0) AS HUGEINT)                 AS requests,
   CAST(coalesce(sum(cost_usd), 0) AS DOUBLE)                 AS cost_usd,
-  CAST(count(*) FILTER (WHERE price_status = 'unpriced') AS BIGINT) AS unpriced_records
-FROM usage_counted
-WHERE in_period(started_at, bucket_width, $since, $until, $tz)
+  CAST(coalesce(sum(records) FILTER (WHERE price_status = 'unpriced'), 0) AS BIGINT) AS unpriced_records
+FROM counted_days($since, $until, $tz)  -- usage_counted (a report reads it summed per day, once for all its queries)
 GROUP BY ALL
 ORDER BY day, cost_usd DESC, model

@@ -4,7 +4,7 @@
 SELECT
   provider,
   model,
-  CAST(count(*) AS BIGINT)                                   AS records,
+  CAST(sum(records) AS BIGINT)                               AS records,
   CAST(coalesce(sum(requests), 0) AS HUGEINT)                 AS requests,
   CAST(sum(input_tokens) AS HUGEINT)                          AS input_tokens,
   CAST(sum(cache_read_tokens) AS HUGEINT)                     AS cache_read_tokens,
@@ -14,8 +14,7 @@ SELECT
   CAST(sum(billed_cost_usd) AS DOUBLE)                       AS billed_cost_usd,
   CAST(sum(list_cost_usd) AS DOUBLE)                         AS list_cost_usd,
   CAST(sum(cost_usd) AS DOUBLE)                              AS cost_usd,
-  CAST(count(*) FILTER (WHERE price_status = 'unpriced') AS BIGINT) AS unpriced_records
-FROM usage_counted
-WHERE in_period(started_at, bucket_width, $since, $until, $tz)
+  CAST(coalesce(sum(records) FILTER (WHERE price_status = 'unpriced'), 0) AS BIGINT) AS unpriced_records
+FROM counted_days($since, $until, $tz)  -- usage_counted (a report reads it summed per day, once for all its queries)
 GROUP BY provider, model
 ORDER BY cost_usd DESC NULLS LAST, model

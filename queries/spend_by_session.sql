@@ -33,9 +33,8 @@ WITH priced AS (
 ),
 counted AS (  -- summed on its own side: a join of every priced row to its counted row by key does not fit memory at 10M rows
   SELECT session_id, sum(cost_usd) AS cost_usd
-  FROM usage_counted
+  FROM counted_days($since, $until, $tz)  -- usage_counted (a report reads it summed per day, once for all its queries)
   WHERE session_id IS NOT NULL
-    AND in_period(started_at, bucket_width, $since, $until, $tz)
   GROUP BY session_id
 )
 SELECT p.* EXCLUDE (cost_per_request_usd, unpriced_records),

@@ -5,7 +5,7 @@
 SELECT
   coalesce(task_type, 'unclassified')                        AS task_type,
   tier,
-  CAST(count(*) AS BIGINT)                                   AS records,
+  CAST(sum(records) AS BIGINT)                               AS records,
   CAST(coalesce(sum(requests), 0) AS HUGEINT)                 AS requests,
   CAST(sum(input_tokens) AS HUGEINT)                          AS input_tokens,
   CAST(sum(cache_read_tokens) AS HUGEINT)                     AS cache_read_tokens,
@@ -14,7 +14,6 @@ SELECT
   CAST(sum(output_tokens) AS HUGEINT)                         AS output_tokens,
   CAST(sum(cost_usd) AS DOUBLE)                              AS cost_usd,
   CAST(sum(cost_usd) / nullif(sum(sum(cost_usd)) OVER (), 0) AS DOUBLE) AS share_of_cost
-FROM usage_counted
-WHERE in_period(started_at, bucket_width, $since, $until, $tz)
+FROM counted_days($since, $until, $tz)  -- usage_counted (a report reads it summed per day, once for all its queries)
 GROUP BY ALL
 ORDER BY cost_usd DESC NULLS LAST, task_type

@@ -15,21 +15,14 @@ parts AS (
          CASE WHEN (SELECT grain FROM params) = 'model' THEN coalesce(model, '(no model)') END AS model,
          price_status,
          input_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, output_tokens,
-         coalesce(web_search_requests, 0) AS web_search_requests,
-         list_cost_usd,
-         input_tokens * input_usd_per_mtok / 1e6 * tier_multiplier                    AS input_usd,
-         cache_read_tokens * cache_read_usd_per_mtok / 1e6 * tier_multiplier          AS cache_read_usd,
-         cache_write_5m_tokens * cache_write_5m_usd_per_mtok / 1e6 * tier_multiplier  AS cache_write_5m_usd,
-         cache_write_1h_tokens * cache_write_1h_usd_per_mtok / 1e6 * tier_multiplier  AS cache_write_1h_usd,
-         output_tokens * output_usd_per_mtok / 1e6 * tier_multiplier                  AS output_usd,
-         coalesce(web_search_requests, 0) * coalesce(web_search_usd_per_request, 0)   AS web_search_usd
-  FROM usage_counted
-  WHERE in_period(started_at, bucket_width, $since, $until, $tz)
+         web_search_requests,
+         records, list_cost_usd, input_usd, cache_read_usd, cache_write_5m_usd, cache_write_1h_usd, output_usd, web_search_usd
+  FROM counted_days($since, $until, $tz)  -- usage_counted with each bucket's list cost (a report reads it summed per day)
 ),
 sums AS (
   SELECT provider, model,
-         count(*) AS records,
-         count(*) FILTER (WHERE price_status = 'unpriced') AS unpriced_records,
+         sum(records) AS records,
+         coalesce(sum(records) FILTER (WHERE price_status = 'unpriced'), 0) AS unpriced_records,
          sum(input_tokens) FILTER (WHERE list_cost_usd IS NOT NULL) AS input_tokens,
          sum(cache_read_tokens) FILTER (WHERE list_cost_usd IS NOT NULL) AS cache_read_tokens,
          sum(cache_write_5m_tokens) FILTER (WHERE list_cost_usd IS NOT NULL) AS cache_write_5m_tokens,

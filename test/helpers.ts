@@ -32,6 +32,7 @@ export async function priceLedger(ledger: Ledger, pricesFile?: string): Promise<
   await ledger.run(sql('pricing/create_usage_counted'));
   await ledger.run(sql('pricing/create_local_day_macro'));
   await ledger.run(sql('pricing/create_period_macros'));
+  await ledger.run(sql('pricing/create_counted_days_macro')); // usage_counted per local day (day-grain queries)
   await ledger.run(sql('forensics/create_cold_starts_macro'));
   await ledger.run(sql('forensics/create_agent_turns_macro'));
 }

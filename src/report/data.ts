@@ -8,6 +8,7 @@ import { runWhatIf, type WhatIfReport } from '../replay/whatif.js';
 import type { ReportData } from './model.js';
 import { completedTasksData } from './completed-tasks-section.js';
 import { Pseudonyms } from './redact.js';
+import { withSharedRollup } from './rollup.js';
 import { tierDistributionData } from './tier-data.js';
 import {
   anomalyData,
@@ -57,11 +58,16 @@ export function reportQueries(session: Session, period: Period, pseudonyms?: Pse
  * Gathers every section's data for `period` from the ledger through the named queries (the same ones
  * `recount query` runs; prompt text is never selected). Queries run one after another, in a fixed order,
  * so pseudonyms are numbered the same way every time.
- * Each query reads the priced view itself, only the columns it needs, straight from the compressed
- * ledger: a temp table of every priced row (~0.5 GB at 1M rows, uncompressed) no longer fits under
- * the default memory limit, and spilling it cost more than pricing per query saved.
+ * The day-grain queries (totals, per model, per day, token mix, concentration, anomalous days) share
+ * one rollup of the counted rows per local day (rollup.ts: a few thousand rows, written once); the
+ * others read the priced view themselves, only the columns they need. A temp table of every priced
+ * row (~0.5 GB at 1M rows, uncompressed) does not fit under the default memory limit.
  */
 export async function gatherReportData(session: Session, period: Period, opts: GatherOptions = {}): Promise<ReportData> {
+  return withSharedRollup(session.ledger, period, () => gatherWithRollup(session, period, opts));
+}
+
+async function gatherWithRollup(session: Session, period: Period, opts: GatherOptions): Promise<ReportData> {
   const pseudonyms = opts.redact ? new Pseudonyms() : undefined;
   const q = reportQueries(session, period, pseudonyms);
   const { summary, findings } = await collectFindings(q);
