@@ -26,15 +26,20 @@ export async function withSession<T>(opts: SessionOptions, fn: (s: Session) => P
   if (lake && opts.readOnly === false) throw lakeIsReadOnly(lake);
   const ledger = lake ? await openLake(lake) : await Ledger.open(resolveDbPath(opts.db), { readOnly: opts.readOnly ?? true });
   try {
-    await installPricing(ledger, prices);
-    await ledger.run(sql('pricing/create_usage_counted'));
-    await ledger.run(sql('pricing/create_local_day_macro'));
-    await ledger.run(sql('pricing/create_period_macros'));
-    await ledger.run(sql('pricing/create_counted_days_macro')); // usage_counted per local day (day-grain queries)
-    await ledger.run(sql('forensics/create_cold_starts_macro'));
-    await ledger.run(sql('forensics/create_agent_turns_macro')); // outcomes_*.sql (issue 18)
+    await defineReadViews(ledger, prices);
     return await fn({ ledger, prices });
   } finally {
     ledger.close();
   }
+}
+
+/** The views and macros every query file may use, on an open ledger (tests define them the same way). */
+export async function defineReadViews(ledger: Ledger, prices: PriceBook): Promise<void> {
+  await installPricing(ledger, prices);
+  await ledger.run(sql('pricing/create_usage_counted'));
+  await ledger.run(sql('pricing/create_local_day_macro'));
+  await ledger.run(sql('pricing/create_period_macros'));
+  await ledger.run(sql('pricing/create_counted_days_macro')); // usage_counted per local day (day-grain queries)
+  await ledger.run(sql('forensics/create_cold_starts_macro'));
+  await ledger.run(sql('forensics/create_agent_turns_macro')); // outcomes_*.sql (issue 18)
 }

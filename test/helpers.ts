@@ -7,8 +7,8 @@ import { Ledger } from '../src/db/ledger.js';
 import { importFiles, type ImportReport } from '../src/import/import-run.js';
 import { discoverFiles } from '../src/import/discover.js';
 import { loadCatalog } from '../src/pricing/catalog.js';
-import { installPricing, loadPriceBook } from '../src/pricing/install.js';
-import { sql } from '../src/db/sql.js';
+import { loadPriceBook } from '../src/pricing/install.js';
+import { defineReadViews } from '../src/session.js';
 import { tempDir } from './temp-dirs.js';
 
 export { tempDir };
@@ -26,15 +26,9 @@ export async function importPaths(ledger: Ledger, paths: string[], format?: stri
   return importFiles(ledger, discoverFiles(paths), { format, modelIds: loadCatalog().modelIds, now: new Date('2026-11-15T12:00:00Z') });
 }
 
-/** Defines usage_priced and the period macros on an open ledger (what read commands do). */
+/** Defines usage_priced, usage_counted and the query macros on an open ledger (what read commands do). */
 export async function priceLedger(ledger: Ledger, pricesFile?: string): Promise<void> {
-  await installPricing(ledger, loadPriceBook(pricesFile));
-  await ledger.run(sql('pricing/create_usage_counted'));
-  await ledger.run(sql('pricing/create_local_day_macro'));
-  await ledger.run(sql('pricing/create_period_macros'));
-  await ledger.run(sql('pricing/create_counted_days_macro')); // usage_counted per local day (day-grain queries)
-  await ledger.run(sql('forensics/create_cold_starts_macro'));
-  await ledger.run(sql('forensics/create_agent_turns_macro'));
+  await defineReadViews(ledger, loadPriceBook(pricesFile));
 }
 
 /** Writes a file into a temp folder and returns its path. */
