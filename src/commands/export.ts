@@ -5,6 +5,7 @@ import { bindParams, parseParamFlags, readQuery } from '../db/named-query.js';
 import { sql } from '../db/sql.js';
 import { resolvePeriod, type PeriodFlags } from '../period.js';
 import { writeArrowFile } from '../export/arrow-ipc.js';
+import { retriedOnOneThread } from '../export/one-thread-retry.js';
 import { RecountError } from '../errors.js';
 import { resolveDbPath, type Ledger } from '../db/ledger.js';
 import { checkOutTarget, checkOverwrite, type OutputKind } from '../report/write.js';
@@ -39,16 +40,14 @@ export async function exportCommand(flags: ExportFlags): Promise<void> {
   fs.mkdirSync(path.dirname(out), { recursive: true });
   const tmp = `${out}.tmp-${process.pid}`;
   await withSession(flags, async ({ ledger }) => {
-    let rows: number;
-    if (flags.format === 'arrow') {
-      rows = await writeArrowFile(ledger.conn, source.sql, values, tmp);
-    } else {
-      if (check.kind === 'csv') checkOverwrite(out, { ...check, csvHeader: await csvHeader(ledger, source.sql) });
+    if (check.kind === 'csv') checkOverwrite(out, { ...check, csvHeader: await csvHeader(ledger, source.sql) });
+    const rows = await retriedOnOneThread(ledger, async () => {
+      if (flags.format === 'arrow') return writeArrowFile(ledger.conn, source.sql, values, tmp);
       // DuckDB streams the rows to the file itself, sorting in bounded memory (spilling if need be)
       const copy = sql(flags.format === 'parquet' ? 'ledger/copy_export_parquet' : 'ledger/copy_export_csv')
         .replace(/^COPY \(\$rows\) TO \$out\b/m, () => `COPY (\n${rowsQuery(source.sql)}\n) TO ${quoteLiteral(tmp)}`);
-      rows = Number((await ledger.conn.run(copy, values)).rowsChanged);
-    }
+      return Number((await ledger.conn.run(copy, values)).rowsChanged);
+    });
     fs.renameSync(tmp, out);
     process.stderr.write(`wrote ${rows.toLocaleString('en-US')} rows to ${out}\n`);
     process.stdout.write(`${out}\n`);
