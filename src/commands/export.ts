@@ -5,7 +5,7 @@ import { bindParams, parseParamFlags, readQuery } from '../db/named-query.js';
 import { sql } from '../db/sql.js';
 import { resolvePeriod, type PeriodFlags } from '../period.js';
 import { writeArrowFile } from '../export/arrow-ipc.js';
-import { retriedOnOneThread } from '../export/one-thread-retry.js';
+import { checkedRowCount, retriedOnOneThread } from '../export/one-thread-retry.js';
 import { RecountError } from '../errors.js';
 import { resolveDbPath, type Ledger } from '../db/ledger.js';
 import { checkOutTarget, checkOverwrite, type OutputKind } from '../report/write.js';
@@ -42,7 +42,11 @@ export async function exportCommand(flags: ExportFlags): Promise<void> {
   await withSession(flags, async ({ ledger }) => {
     if (check.kind === 'csv') checkOverwrite(out, { ...check, csvHeader: await csvHeader(ledger, source.sql) });
     const rows = await retriedOnOneThread(ledger, async () => {
-      if (flags.format === 'arrow') return writeArrowFile(ledger.conn, source.sql, values, tmp);
+      if (flags.format === 'arrow') {
+        const written = await writeArrowFile(ledger.conn, source.sql, values, tmp);
+        const counted = sql('ledger/count_export_rows').replace(/^SELECT count\(\*\) AS n FROM \(\$rows\)/m, () => `SELECT count(*) AS n FROM (\n${rowsQuery(source.sql)}\n)`);
+        return checkedRowCount(written, Number((await ledger.one<{ n: bigint }>(counted, values)).n));
+      }
       // DuckDB streams the rows to the file itself, sorting in bounded memory (spilling if need be)
       const copy = sql(flags.format === 'parquet' ? 'ledger/copy_export_parquet' : 'ledger/copy_export_csv')
         .replace(/^COPY \(\$rows\) TO \$out\b/m, () => `COPY (\n${rowsQuery(source.sql)}\n) TO ${quoteLiteral(tmp)}`);

@@ -1,4 +1,5 @@
 import type { Ledger } from '../db/ledger.js';
+import { RecountError } from '../errors.js';
 
 /**
  * Runs an export's write, and once more on one DuckDB thread when it runs out of memory. A sorted
@@ -11,8 +12,8 @@ export async function retriedOnOneThread<T>(ledger: Ledger, write: () => Promise
     return await write();
   } catch (err) {
     const threads = Number((await ledger.one<{ threads: number }>("SELECT current_setting('threads') AS threads")).threads);
-    if (!isOutOfMemory(err) || threads <= 1) throw err;
-    process.stderr.write(`DuckDB ran out of memory on ${threads} threads; writing again on one (slower, less memory)\n`);
+    if (!(isOutOfMemory(err) || err instanceof StreamEndedEarly) || threads <= 1) throw err;
+    process.stderr.write(`${(err as Error).message.split('\n')[0]}, on ${threads} threads: writing again on one (slower, less memory)\n`);
     await ledger.run('SET threads = 1');
     try {
       return await write();
@@ -24,4 +25,16 @@ export async function retriedOnOneThread<T>(ledger: Ledger, write: () => Promise
 
 function isOutOfMemory(err: unknown): boolean {
   return /^Out of Memory Error/.test(err instanceof Error ? err.message : String(err));
+}
+
+/** A streamed export that ended before its last row: DuckDB ends a stream that failed (out of memory) as if it were done. */
+export class StreamEndedEarly extends RecountError {}
+
+/** The rows an export wrote, when they are all of the query's; else StreamEndedEarly (retried on one thread). */
+export function checkedRowCount(written: number, expected: number): number {
+  if (written === expected) return written;
+  throw new StreamEndedEarly(
+    `the export stopped after ${written.toLocaleString('en-US')} of ${expected.toLocaleString('en-US')} rows: DuckDB ended its stream early`,
+    'most likely out of memory: set RECOUNT_MEMORY_LIMIT higher (e.g. RECOUNT_MEMORY_LIMIT=2GB), narrow the period, or export Parquet',
+  );
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import { importPaths, newLedger, priceLedger, samples, writeTemp } from '../helpers.js';
 import { runNamedQuery } from '../../src/db/named-query.js';
-import { retriedOnOneThread } from '../../src/export/one-thread-retry.js';
+import { checkedRowCount, retriedOnOneThread, StreamEndedEarly } from '../../src/export/one-thread-retry.js';
 
 // What keeps `recount export` within the memory limit at 10M rows: the counted flag looked up only
 // for the rows usage_counted can leave out, and a write that runs out of memory retried on one thread.
@@ -38,6 +38,21 @@ describe('export in bounded memory', () => {
     expect(rows).toBe(42);
     expect(seen).toEqual([2, 1]);
     expect(await threads()).toBe(2);
+  });
+
+  it('takes a stream that ended before its last row for a failure: again on one thread, then an error with a hint', async () => {
+    const ledger = await newLedger();
+    await ledger.run('SET threads = 2');
+    const written = [122_880, 10_000_000]; // what a 10M-row Arrow export wrote on two threads, then on one
+    expect(await retriedOnOneThread(ledger, async () => checkedRowCount(written.shift()!, 10_000_000))).toBe(10_000_000);
+    let calls = 0;
+    const short = retriedOnOneThread(ledger, async () => {
+      calls++;
+      return checkedRowCount(5, 7);
+    });
+    await expect(short).rejects.toBeInstanceOf(StreamEndedEarly);
+    await expect(short).rejects.toThrow('the export stopped after 5 of 7 rows');
+    expect(calls).toBe(2);
   });
 
   it('passes any other error on without a second try', async () => {
