@@ -80,3 +80,20 @@ export async function withDb<T>(db: string, fn: (run: Run) => Promise<T>): Promi
     instance.closeSync();
   }
 }
+
+/**
+ * A Claude Code transcript (two responses) of the first session in samples/otel's Claude Code
+ * telemetry: with both imported, usage_counted counts that session from the transcript alone.
+ */
+export function transcriptOfTelemetrySession(): string {
+  const session = '5f0c1d2e-aaaa-4bbb-8ccc-000000000001';
+  const line = (k: number) =>
+    JSON.stringify({
+      type: 'assistant', sessionId: session, uuid: `u-${k}`, requestId: `req_t${k}`, timestamp: `2026-10-05T12:3${k}:00.000Z`, cwd: '/w/app',
+      message: { id: `msg_t${k}`, model: 'claude-sonnet-4-5-20250929', role: 'assistant', content: [{ type: 'text', text: 'ok' }],
+                 usage: { input_tokens: 10, cache_read_input_tokens: 100, cache_creation_input_tokens: 0, output_tokens: 5 } },
+    });
+  const file = writeTemp(`projects/-w-app/${session}.jsonl`, `${line(1)}\n${line(2)}\n`);
+  fs.utimesSync(file, new Date('2026-10-06T00:00:00Z'), new Date('2026-10-06T00:00:00Z'));
+  return file;
+}

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { importPaths, newLedger, priceLedger, samples, tempDir, writeTemp } from '../helpers.js';
+import { importPaths, newLedger, priceLedger, samples, tempDir, transcriptOfTelemetrySession, writeTemp } from '../helpers.js';
 import { detectImporter } from '../../src/importers/registry.js';
 import type { Ledger } from '../../src/db/ledger.js';
 import { expectCountsBalance, outcome, usageTotals } from './util.js';
@@ -191,17 +191,7 @@ describe('OTLP JSON: Claude Code telemetry', () => {
   it('counts a session once when its transcripts are imported too', async () => {
     const ledger = await newLedger();
     await importPaths(ledger, [samples('otel', 'claude-code-telemetry.jsonl')]);
-    // a transcript of the first telemetry session: two responses
-    const session = '5f0c1d2e-aaaa-4bbb-8ccc-000000000001';
-    const line = (k: number) =>
-      JSON.stringify({
-        type: 'assistant', sessionId: session, uuid: `u-${k}`, requestId: `req_t${k}`, timestamp: `2026-10-05T12:3${k}:00.000Z`, cwd: '/w/app',
-        message: { id: `msg_t${k}`, model: 'claude-sonnet-4-5-20250929', role: 'assistant', content: [{ type: 'text', text: 'ok' }],
-                   usage: { input_tokens: 10, cache_read_input_tokens: 100, cache_creation_input_tokens: 0, output_tokens: 5 } },
-      });
-    const file = writeTemp(`projects/-w-app/${session}.jsonl`, `${line(1)}\n${line(2)}\n`);
-    fs.utimesSync(file, new Date('2026-10-06T00:00:00Z'), new Date('2026-10-06T00:00:00Z'));
-    await importPaths(ledger, [file]);
+    await importPaths(ledger, [transcriptOfTelemetrySession()]); // two responses of its first session
     await priceLedger(ledger);
     const counted = await ledger.all<{ source: string; n: number }>('SELECT source, count(*)::INTEGER AS n FROM usage_counted GROUP BY source ORDER BY source');
     expect(counted).toEqual([{ source: 'claude-code', n: 2 }, { source: 'claude-code-otel', n: 5 }]); // the other session's 5 events
