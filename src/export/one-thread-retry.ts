@@ -11,8 +11,9 @@ export async function retriedOnOneThread<T>(ledger: Ledger, write: () => Promise
   try {
     return await write();
   } catch (err) {
+    if (!(isOutOfMemory(err) || err instanceof StreamEndedEarly)) throw err; // before any query that could hide it
     const threads = Number((await ledger.one<{ threads: number }>("SELECT current_setting('threads') AS threads")).threads);
-    if (!(isOutOfMemory(err) || err instanceof StreamEndedEarly) || threads <= 1) throw err;
+    if (threads <= 1) throw err;
     process.stderr.write(`${(err as Error).message.split('\n')[0]}, on ${threads} threads: writing again on one (slower, less memory)\n`);
     await ledger.run('SET threads = 1');
     try {
