@@ -105,13 +105,20 @@ async function benchReplaySeries(dir: string, sizes: number[], rounds: number): 
   return { requests: last.requests, policies: BENCH_POLICIES.length, whatif: last.whatif, floor: last.floor, phases, series: points };
 }
 
-/** In-process: loading the frame once, then each policy's central run, bounds, sweeps and ablations. */
+/**
+ * In-process: loading the frame once, then each policy's central run, bounds, sweeps and ablations.
+ * Each phase also logs the process's CPU seconds (DuckDB's threads included): on a shared machine
+ * they say more than the wall time.
+ */
 async function phaseTimes(db: string): Promise<{ label: string; seconds: number }[]> {
   const out: { label: string; seconds: number }[] = [];
   const time = async <T>(label: string, fn: () => Promise<T> | T): Promise<T> => {
     const t = performance.now();
+    const cpu = process.cpuUsage();
     const v = await fn();
+    const used = process.cpuUsage(cpu);
     out.push({ label, seconds: (performance.now() - t) / 1000 });
+    log(`  phase  ${label.padEnd(34)} ${secs((used.user + used.system) / 1e6).padStart(8)} CPU`);
     return v;
   };
   await withSession({ db }, async ({ ledger, prices }) => {

@@ -1,6 +1,7 @@
 -- replay_rows: replay_core with the fields a policy's rules test (ruleIndexSql, src/replay/policy.ts)
 -- and the row's source, their strings looked up by id in replay_dictionaries. Each lookup is a list
 -- built once per statement and indexed per row (no join), so a rule query reads the narrow rows.
+-- row_id is replay_core's row id: the frame knows each id's place in replay order (read_replay_rows).
 CREATE OR REPLACE TEMP VIEW replay_rows AS
 WITH names AS (
   SELECT list(value ORDER BY ix) FILTER (WHERE dictionary = 'source')       AS sources,
@@ -11,7 +12,7 @@ WITH names AS (
          list(value ORDER BY ix) FILTER (WHERE dictionary = 'project')      AS projects
   FROM replay_dictionaries
 )
-SELECT c.order_us, c.order_hash,
+SELECT c.order_us, c.order_hash, CAST(c.rowid AS INTEGER) AS row_id,
        n.sources[c.source_ix + 1]        AS source,
        n.providers[c.row_provider_ix + 1] AS provider,
        n.models[c.model_ix + 1]          AS model,

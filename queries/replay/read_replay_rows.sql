@@ -1,7 +1,9 @@
--- read_replay_rows: the numeric columns of replay_core (create_replay_rows.sql), in replay order, for the engine's typed arrays.
+-- read_replay_rows: the numeric columns of replay_core (create_replay_rows.sql), in replay order, for the
+-- engine's typed arrays, with each row's id (the rule matches read unsorted and place rows by it).
 -- Observed break kind: 0 none, 1 prefix_break, 2 context_reset. Aggregate buckets carry their
 -- vendor long-context bucket (is_long_bucket) since they have no per-request prompt size.
 SELECT
+  CAST(rowid AS INTEGER)                       AS row_id,
   t_s,
   CAST(requests AS DOUBLE)                     AS requests,
   CAST(input_tokens AS DOUBLE)                 AS input_tokens,

@@ -22,16 +22,26 @@ export class CacheSlots {
   private readonly dense: Int32Array | null;
   private readonly sparse = new Map<number, number>();
   private used = 0;
-  private shortLen = new Float64Array(1024);
-  private shortAt = new Float64Array(1024);
-  private longLen = new Float64Array(1024);
-  private longAt = new Float64Array(1024);
-  private mirrorOf = new Int32Array(1024); // the history slot a replayed slot mirrors; FRESH, or DIVERGED
-  private mirroredBy = new Int32Array(1024); // the replayed slot that mirrors a history slot, or -1
+  private shortLen: Float64Array;
+  private shortAt: Float64Array;
+  private longLen: Float64Array;
+  private longAt: Float64Array;
+  private mirrorOf: Int32Array; // the history slot a replayed slot mirrors; FRESH, or DIVERGED
+  private mirroredBy: Int32Array; // the replayed slot that mirrors a history slot, or -1
 
-  /** `keys`: how many slot keys there can be (a dense index while that is small, else a map). */
-  constructor(keys: number, private readonly shortTtl: number) {
+  /**
+   * `keys`: how many slot keys there can be (a dense index while that is small, else a map);
+   * `expected`: how many slots to make room for up front (the arrays double beyond that).
+   */
+  constructor(keys: number, private readonly shortTtl: number, expected = 1024) {
     this.dense = keys <= 1 << 23 ? new Int32Array(keys).fill(-1) : null;
+    const n = Math.max(1024, Math.min(expected, 1 << 24));
+    this.shortLen = new Float64Array(n);
+    this.shortAt = new Float64Array(n);
+    this.longLen = new Float64Array(n);
+    this.longAt = new Float64Array(n);
+    this.mirrorOf = new Int32Array(n);
+    this.mirroredBy = new Int32Array(n);
   }
 
   /** The slot of `key`, created empty when `create` (else -1 when it has none). */

@@ -1,5 +1,6 @@
 import type { DuckDBDataChunk } from '@duckdb/node-api';
 import type { Ledger } from '../db/ledger.js';
+import { RecountError } from '../errors.js';
 import { sql } from '../db/sql.js';
 import type { Period } from '../period.js';
 import { loadRates, type RateTable } from './rates.js';
@@ -132,6 +133,12 @@ export async function loadReplayFrame(ledger: Ledger, period: Period, targets: s
   };
 }
 
+/**
+ * Each ledger session's replay_core row ids → places in replay order, kept with the temp table they
+ * describe (readRows sets them each time it reads a new replay_core), so rule matches need no sort.
+ */
+const placesOf = new WeakMap<Ledger, Int32Array>();
+
 /** The statements that build replay_core and its dictionaries, in order (queries/replay/). */
 const BUILD = ['create_replay_threads', 'create_replay_dictionaries', 'create_replay_breaks', 'create_replay_rows', 'create_replay_rows_view'];
 
@@ -139,22 +146,72 @@ type FrameColumns = Omit<ReplayFrame, 'threads' | 'days' | 'models' | 'providers
 
 /**
  * Reads replay_core in replay order into typed arrays. They are allocated once the row count is known
- * and filled chunk by chunk, so DuckDB's chunks never pile up in memory next to the arrays.
+ * and filled chunk by chunk, so DuckDB's chunks never pile up in memory next to the arrays. Each row's
+ * id comes along: the rule matches read unsorted and put each row in its place by it (assignRules).
+ * (Reading unsorted here too, by id, cost the same CPU at 2M rows and 220 MB more peak memory.)
  */
 async function readRows(ledger: Ledger): Promise<FrameColumns> {
   const [{ rows }] = await ledger.all<{ rows: number }>(sql('replay/replay_row_count'));
   const frame: Record<string, Float64Array | Int32Array | number> = { rows };
   for (const [key] of FLOAT_COLUMNS) frame[key] = new Float64Array(rows);
   for (const [key] of INT_COLUMNS) frame[key] = new Int32Array(rows);
+  const ids = new Int32Array(rows);
   const result = await ledger.conn.stream(sql('replay/read_replay_rows'));
   const names = result.columnNames();
-  const columns = [...FLOAT_COLUMNS, ...INT_COLUMNS].map(([key, column]) => ({ out: frame[key] as Float64Array | Int32Array, column: names.indexOf(column) }));
+  const columns = [...FLOAT_COLUMNS, ...INT_COLUMNS, ['ids', 'row_id'] as const].map(([key, column]) => ({
+    out: key === 'ids' ? ids : (frame[key] as Float64Array | Int32Array),
+    column: names.indexOf(column),
+  }));
   let at = 0;
   for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
     for (const c of columns) copyColumn(chunk, c.column, c.out, at);
     at += chunk.rowCount;
   }
+  placesOf.set(ledger, placesFrom(ids, at, rows));
   return frame as unknown as FrameColumns;
+}
+
+/** Where each of replay_core's row ids goes in replay order, read on its own (replay_order.sql). */
+async function replayPlaces(ledger: Ledger, rows: number): Promise<Int32Array> {
+  const order = new Int32Array(rows);
+  const result = await ledger.conn.stream(sql('replay/replay_order'));
+  let at = 0;
+  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    copyColumn(chunk, 0, order, at);
+    at += chunk.rowCount;
+  }
+  return placesFrom(order, at, rows);
+}
+
+/** place[row id] = position, from the ids in replay order. */
+function placesFrom(order: Int32Array, count: number, rows: number): Int32Array {
+  // ids of a table just created are 0…rows−1; anything else would put rows out of place
+  const place = new Int32Array(rows).fill(-1);
+  for (let k = 0; k < count; k++) {
+    const id = order[k];
+    if (!(id >= 0 && id < rows) || place[id] >= 0) throw new RecountError(`replay_core row ids are not 0…${rows - 1} (found ${id})`, 'this is a bug in recount: please report it');
+    place[id] = k;
+  }
+  return place;
+}
+
+function placeOf(place: Int32Array, id: number): number {
+  const k = id >= 0 && id < place.length ? place[id] : -1;
+  if (k < 0) throw new RecountError(`replay_core row id ${id} is not in replay order`, 'this is a bug in recount: please report it');
+  return k;
+}
+
+/** Copies one column of a chunk into `out`, its j-th value at `places[j]` (see copyColumn). */
+function scatterColumn(chunk: DuckDBDataChunk, column: number, out: Float64Array | Int32Array | Int16Array, places: Int32Array): void {
+  const n = chunk.rowCount;
+  const vector = chunk.getColumnVector(column);
+  const items = (vector as unknown as { items?: unknown }).items;
+  if (items != null && Object.getPrototypeOf(items) === Object.getPrototypeOf(out)) {
+    const values = items as typeof out;
+    for (let j = 0; j < n; j++) out[places[j]] = values[j];
+  } else {
+    for (let j = 0; j < n; j++) out[places[j]] = Number(vector.getItem(j) ?? 0);
+  }
 }
 
 /**
@@ -185,14 +242,21 @@ function copyColumn(chunk: DuckDBDataChunk, column: number, out: Float64Array | 
   }
 }
 
-/** Rule index per row for one policy's first-match rules, evaluated in DuckDB over replay_rows. */
+/**
+ * Rule index per row for one policy's first-match rules, evaluated in DuckDB over replay_rows
+ * (ruleIndexSql: row id, rule index), in replay order.
+ */
 export async function assignRules(ledger: Ledger, rows: number, ruleSql: { sql: string; params: Record<string, string | number> }): Promise<Int16Array> {
+  let place = placesOf.get(ledger);
+  if (!place || place.length !== rows) placesOf.set(ledger, (place = await replayPlaces(ledger, rows)));
   const out = new Int16Array(rows);
   const result = await ledger.conn.stream(ruleSql.sql, ruleSql.params);
-  let at = 0;
+  let ids = new Int32Array(4096);
   for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-    copyColumn(chunk, 0, out, at);
-    at += chunk.rowCount;
+    if (chunk.rowCount > ids.length) ids = new Int32Array(chunk.rowCount);
+    copyColumn(chunk, 0, ids, 0);
+    for (let j = 0; j < chunk.rowCount; j++) ids[j] = placeOf(place, ids[j]);
+    scatterColumn(chunk, 1, out, ids);
   }
   return out;
 }

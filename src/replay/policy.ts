@@ -138,7 +138,8 @@ export function conditionToSql(cond: Condition): { sql: string; params: Record<s
 
 /**
  * The policy's first-match rules as one query over replay_rows: the matching rule's index per row,
- * in replay order (the default rule is last, so every row gets one).
+ * with the row's id (unsorted: assignRules puts each in replay order; the default rule is last, so
+ * every row gets one).
  */
 export function ruleIndexSql(rules: readonly Rule[]): { sql: string; params: Record<string, Value> } {
   const params: Record<string, Value> = {};
@@ -147,5 +148,5 @@ export function ruleIndexSql(rules: readonly Rule[]): { sql: string; params: Rec
   const cases = rules.map((r, i) => (r.isDefault ? '' : `WHEN ${compileCondition(r.when, fields, bind)} THEN ${i} `)).join('');
   const fallback = rules.findIndex((r) => r.isDefault);
   const pick = cases ? `CASE ${cases}ELSE ${fallback} END` : String(fallback);
-  return { sql: `SELECT CAST(${pick} AS SMALLINT) AS rule_ix FROM replay_rows ORDER BY order_us, order_hash`, params };
+  return { sql: `SELECT row_id, CAST(${pick} AS SMALLINT) AS rule_ix FROM replay_rows`, params };
 }
