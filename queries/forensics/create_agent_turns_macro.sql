@@ -2,7 +2,7 @@
 -- outcomes_by_session.sql and outcomes_by_model_and_task.sql.
 -- grain: one row per turn that made at least one request.
 --
--- A turn is a human prompt (an agent_events 'prompt' of the main chain) and every request (usage_counted,
+-- A turn is a human prompt (an agent_events 'prompt' of the main chain) and every request (counted,
 -- priced) and event of the same source and session from it until the session's next prompt, subagents
 -- included (their lines carry the parent session). Within a session, prompts run in occurred_at,
 -- source_line order; a request or event joins the last prompt at or before its time.
@@ -85,11 +85,14 @@ repeat_signals AS (
 ),
 turn_sessions AS (SELECT DISTINCT source, session_id FROM turns),
 requests AS (  -- only the sessions with turns go into the ASOF join: it sorts its whole left side, and
-               -- a ledger of gateway logs and exports has millions of rows in no agent session
+               -- a ledger of gateway logs and exports has millions of rows in no agent session.
+               -- The counted per-request rows are the priced ones but Claude Code telemetry of sessions
+               -- transcripts describe (usage_counted), and telemetry has no turns (agent_events come from
+               -- transcripts): read priced, not counted, which would build its aggregate remainders too.
   SELECT t.turn_no, u.source, u.session_id, u.project, u.model, coalesce(u.task_type, 'unclassified') AS task_type,
          u.requests, u.cost_usd
   FROM (SELECT c.source, c.session_id, c.started_at, c.project, c.model, c.task_type, c.requests, c.cost_usd
-        FROM usage_counted c
+        FROM usage_priced c
         SEMI JOIN turn_sessions s ON s.source = c.source AND s.session_id = c.session_id
         WHERE c.bucket_width IS NULL) u
   ASOF JOIN turns t ON t.source = u.source AND t.session_id = u.session_id AND u.started_at >= t.started_at

@@ -9,12 +9,34 @@ import type { Period } from '../period.js';
  * the ones the macro gives; afterwards counted_days reads usage_counted again.
  */
 export async function withSharedRollup<T>(ledger: Ledger, period: Period, fn: () => Promise<T>): Promise<T> {
-  await ledger.run(sql('pricing/create_counted_days_table'), { tz: period.tz ?? 'UTC' });
+  const tz = { tz: period.tz ?? 'UTC' };
+  await ledger.run(sql('pricing/create_zone_hours_table'), tz); // the zone's offset per hour: a local day without a conversion per row
+  try {
+    await ledger.run(sql('pricing/create_counted_days_table'), tz);
+  } finally {
+    await ledger.run(sql('pricing/drop_zone_hours_table'));
+  }
   await ledger.run(sql('pricing/create_counted_days_shared_macro'));
   try {
     return await fn();
   } finally {
     await ledger.run(sql('pricing/create_counted_days_macro'));
     await ledger.run(sql('pricing/drop_counted_days_table'));
+  }
+}
+
+/**
+ * Runs `fn` with agent_turns() (queries/forensics/create_agent_turns_macro.sql) written once into a temp
+ * table: the report's turn readers (completed tasks, and a what-if's observed outcomes) then read it
+ * instead of joining every event and request to its turn again each. Afterwards the macro reads the ledger.
+ */
+export async function withSharedTurns<T>(ledger: Ledger, fn: () => Promise<T>): Promise<T> {
+  await ledger.run(sql('forensics/create_agent_turns_table'));
+  await ledger.run(sql('forensics/create_agent_turns_shared_macro'));
+  try {
+    return await fn();
+  } finally {
+    await ledger.run(sql('forensics/create_agent_turns_macro'));
+    await ledger.run(sql('forensics/drop_agent_turns_table'));
   }
 }

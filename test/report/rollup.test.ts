@@ -2,8 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Ledger } from '../../src/db/ledger.js';
 import { runNamedQuery } from '../../src/db/named-query.js';
 import type { Period } from '../../src/period.js';
-import { withSharedRollup } from '../../src/report/rollup.js';
-import { importPaths, newLedger, priceLedger, samples } from '../helpers.js';
+import { sql } from '../../src/db/sql.js';
+import { withSharedRollup, withSharedTurns } from '../../src/report/rollup.js';
+import { importPaths, newLedger, priceLedger, samples, writeTemp } from '../helpers.js';
 
 // The report's shared rollup (counted_days summed per local day, src/report/rollup.ts) must give every
 // query that reads counted_days the rows it gives alone, over the per-row macro.
@@ -67,5 +68,58 @@ describe('the report shared rollup', () => {
     expect(berlin.length).toBeGreaterThan(0);
     const { tables } = await ledger.one<{ tables: number }>("SELECT CAST(count(*) AS INTEGER) AS tables FROM duckdb_tables() WHERE table_name = 'counted_days_shared'");
     expect(tables).toBe(0);
+  }, 60_000);
+});
+
+describe('the report shared agent turns', () => {
+  it('give each turn reader the rows it gives alone, and are gone afterwards', async () => {
+    const period: Period = { since: '2026-10-06', until: '2026-10-19', tz: 'America/St_Johns' };
+    const readers = () => Promise.all([
+      runNamedQuery(ledger, 'outcomes_by_model_and_task', {}, period),
+      runNamedQuery(ledger, 'outcomes_by_session', {}, period),
+      ledger.all(sql('replay/observed_outcomes'), { since: period.since, until: period.until, tz: period.tz }),
+    ]);
+    const alone = await readers();
+    const shared = await withSharedTurns(ledger, async () => {
+      const { turns } = await ledger.one<{ turns: number }>('SELECT CAST(count(*) AS INTEGER) AS turns FROM agent_turns_shared');
+      expect(turns).toBeGreaterThan(0);
+      return readers();
+    });
+    alone.forEach((rows, i) => {
+      expect(rows.length, `reader ${i}`).toBeGreaterThan(0);
+      expectSameRows(shared[i], rows, `reader ${i}`);
+    });
+    const { tables } = await ledger.one<{ tables: number }>("SELECT CAST(count(*) AS INTEGER) AS tables FROM duckdb_tables() WHERE table_name = 'agent_turns_shared'");
+    expect(tables).toBe(0);
+    expect((await runNamedQuery(ledger, 'outcomes_by_session', {}, period)).length).toBe(alone[1].length); // the macro reads the ledger again
+  }, 60_000);
+});
+
+// The rollup finds a row's local day from its UTC hour's offset (create_zone_hours_table.sql), and from
+// local_day itself in an hour a transition falls inside: Tehran's last DST change (2022-09-22 00:00
+// +04:30 → 2022-09-21 23:00 +03:30, at 19:30 UTC) puts 19:40 UTC on the 21st, where the hour's first
+// offset would say the 22nd. Kathmandu is +05:45: 18:20 UTC is past its midnight.
+describe('the rollup local day', () => {
+  const times = ['2022-09-21T19:20:00', '2022-09-21T19:40:00', '2026-10-24T18:10:00', '2026-10-24T18:20:00', '2026-10-25T00:40:00', '2026-10-25T01:20:00'];
+  const line = (t: string) => JSON.stringify({
+    request_id: `r-${t}`, call_type: 'acompletion', spend: 0.01, total_tokens: 150, prompt_tokens: 100, completion_tokens: 50,
+    startTime: t, endTime: t, model: 'gpt-4o', custom_llm_provider: 'openai', status: 'success',
+  });
+  const dayCounts = 'SELECT strftime(day, \'%Y-%m-%d\') AS day, CAST(sum(records) AS INTEGER) AS records FROM counted_days(NULL, NULL, $tz) GROUP BY day ORDER BY day';
+
+  it('is local_day\'s across a DST change inside an hour, in a :45 zone and in Berlin, UTC and Newfoundland', async () => {
+    const l = await newLedger();
+    await importPaths(l, [writeTemp('spend-logs.jsonl', times.map(line).join('\n') + '\n')]);
+    await priceLedger(l);
+    const days: Record<string, unknown[]> = {};
+    for (const tz of ['Asia/Tehran', 'Asia/Kathmandu', 'Europe/Berlin', 'UTC', 'America/St_Johns']) {
+      const alone = await l.all(dayCounts, { tz });
+      const shared = await withSharedRollup(l, { since: null, until: null, tz }, () => l.all(dayCounts, { tz }));
+      expect(shared, tz).toEqual(alone);
+      days[tz] = shared;
+    }
+    expect(days['Asia/Tehran'].slice(0, 1)).toEqual([{ day: '2022-09-21', records: 2 }]);
+    expect(days['Asia/Kathmandu'].slice(1)).toEqual([{ day: '2026-10-24', records: 1 }, { day: '2026-10-25', records: 3 }]);
+    l.close();
   }, 60_000);
 });
