@@ -27,7 +27,8 @@ export async function benchScale(dir: string, rows: number): Promise<ScaleBenchR
   const started = performance.now();
   await generateScaleLedger(db, rows);
   log(`  generated the ledger in ${secs((performance.now() - started) / 1000)} (${int(fs.statSync(db).size / 2 ** 20)} MiB)`);
-  const opts: RunOptions = { scratchDir: dir };
+  // the targets hold at the default memory limit, whatever the shell running the bench has set
+  const opts: RunOptions = { scratchDir: dir, env: { RECOUNT_MEMORY_LIMIT: undefined } };
   const out = (name: string) => path.join(dir, name);
   const runs: { label: string; m: Measured }[] = [];
   // a command that fails (out of memory, say) is reported as failed and the others still run
@@ -54,23 +55,28 @@ export async function benchScale(dir: string, rows: number): Promise<ScaleBenchR
   return { rows, runs };
 }
 
-/** The scale table: every command's time and peak RSS, and the targets' ratios. */
+/**
+ * The scale table: every command's time and peak RSS, and each target with its ratio: every recount
+ * command finishes at the default memory limit; summary ≤ 2× one aggregation; each export ≤ 1 GiB
+ * peak RSS and ≤ 3× DuckDB's own COPY (Arrow against the Parquet COPY, DuckDB having no Arrow writer).
+ */
 export function scaleTargetRows(r: ScaleBenchResult): string[][] {
   const get = (label: string) => r.runs.find((x) => x.label === label)?.m;
   const floor = get('one aggregation');
   const rows: string[][] = [[`${compact(r.rows)}-row ledger`, 'time', 'peak RSS', 'target']];
   for (const { label, m } of r.runs) {
-    let target = '';
-    if (label === 'summary' && floor) target = ratio(m.seconds / floor.seconds, 2, 'one aggregation');
-    const format = /^export (parquet|csv)$/.exec(label)?.[1];
-    const copy = format && get(`DuckDB COPY TO ${format}`);
-    if (copy) target = ratio(m.seconds / copy.seconds, 3, 'DuckDB COPY');
-    if (label.startsWith('export')) target += `${target ? '; ' : ''}RSS ${(m.maxRssKiB ?? 0) <= GB ? '≤' : '>'} 1 GiB`;
-    rows.push([`  ${label}`, m.exitCode === 0 ? secs(m.seconds) : `FAILED (exit ${m.exitCode})`, mib(m.maxRssKiB), target]);
+    const targets: string[] = [];
+    if (!label.startsWith('DuckDB')) targets.push(m.exitCode === 0 ? 'finished' : 'did not finish (goal: finish at the default memory limit: not met)');
+    if (label === 'summary' && floor) targets.push(ratio(m.seconds / floor.seconds, 2, 'one aggregation'));
+    const format = /^export (parquet|csv|arrow)$/.exec(label)?.[1];
+    const copy = format && get(`DuckDB COPY TO ${format === 'arrow' ? 'parquet' : format}`);
+    if (copy) targets.push(ratio(m.seconds / copy.seconds, 3, `DuckDB COPY${format === 'arrow' ? ' TO parquet' : ''}`));
+    if (format) targets.push(`RSS ${mib(m.maxRssKiB)} (goal ≤ 1 GiB: ${m.maxRssKiB !== null && m.maxRssKiB <= GB ? 'met' : 'not met'})`);
+    rows.push([`  ${label}`, m.exitCode === 0 ? secs(m.seconds) : `FAILED (exit ${m.exitCode})`, mib(m.maxRssKiB), targets.join('; ')]);
   }
-  const arrow = get('export arrow');
-  const parquetCopy = get('DuckDB COPY TO parquet');
-  if (arrow && parquetCopy) rows.push(['  export arrow vs DuckDB COPY TO parquet', '', '', ratio(arrow.seconds / parquetCopy.seconds, 3, 'DuckDB COPY')]);
+  const commands = r.runs.filter((x) => !x.label.startsWith('DuckDB'));
+  const failed = commands.filter((x) => x.m.exitCode !== 0).length;
+  rows.push([`  every command at the default memory limit`, '', '', `${commands.length - failed} of ${commands.length} finished (goal: all: ${failed ? 'not met' : 'met'})`]);
   return rows;
 }
 

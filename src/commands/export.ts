@@ -5,9 +5,9 @@ import { bindParams, parseParamFlags, readQuery } from '../db/named-query.js';
 import { sql } from '../db/sql.js';
 import { resolvePeriod, type PeriodFlags } from '../period.js';
 import { writeArrowFile } from '../export/arrow-ipc.js';
-import { checkedRowCount, retriedOnOneThread } from '../export/one-thread-retry.js';
+import { checkedRowCount, onThreadsThatFit } from '../export/one-thread-retry.js';
 import { RecountError } from '../errors.js';
-import { resolveDbPath, type Ledger } from '../db/ledger.js';
+import { resolveDbPath, type Ledger, type Params } from '../db/ledger.js';
 import { checkOutTarget, checkOverwrite, type OutputKind } from '../report/write.js';
 import { exportLakeCommand } from '../lake/command.js';
 
@@ -41,12 +41,13 @@ export async function exportCommand(flags: ExportFlags): Promise<void> {
   const tmp = `${out}.tmp-${process.pid}`;
   await withSession(flags, async ({ ledger }) => {
     if (check.kind === 'csv') checkOverwrite(out, { ...check, csvHeader: await csvHeader(ledger, source.sql) });
-    const rows = await retriedOnOneThread(ledger, async () => {
-      if (flags.format === 'arrow') {
-        const written = await writeArrowFile(ledger.conn, source.sql, values, tmp);
-        const counted = sql('ledger/count_export_rows').replace(/^SELECT count\(\*\) AS n FROM \(\$rows\)/m, () => `SELECT count(*) AS n FROM (\n${rowsQuery(source.sql)}\n)`);
-        return checkedRowCount(written, Number((await ledger.one<{ n: bigint }>(counted, values)).n));
-      }
+    // the threads the sort may use depend on the rows: an Arrow export counts its own (its stream is
+    // checked against them), Parquet and CSV count the ledger rows of the period, a cheap bound
+    const counted = sql('ledger/count_export_rows').replace(/^SELECT count\(\*\) AS n FROM \(\$rows\)/m, () => `SELECT count(*) AS n FROM (\n${rowsQuery(source.sql)}\n)`);
+    const count = async (text: string, params: Params) => Number((await ledger.one<{ n: bigint }>(text, params)).n);
+    const sortRows = flags.format === 'arrow' ? await count(counted, values) : await count(sql('ledger/count_export_ledger_rows'), { ...period });
+    const rows = await onThreadsThatFit(ledger, sortRows, async () => {
+      if (flags.format === 'arrow') return checkedRowCount(await writeArrowFile(ledger.conn, source.sql, values, tmp), sortRows);
       // DuckDB streams the rows to the file itself, sorting in bounded memory (spilling if need be)
       const copy = sql(flags.format === 'parquet' ? 'ledger/copy_export_parquet' : 'ledger/copy_export_csv')
         .replace(/^COPY \(\$rows\) TO \$out\b/m, () => `COPY (\n${rowsQuery(source.sql)}\n) TO ${quoteLiteral(tmp)}`);

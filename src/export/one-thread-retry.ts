@@ -1,11 +1,55 @@
 import type { Ledger } from '../db/ledger.js';
+import { sql } from '../db/sql.js';
 import { RecountError } from '../errors.js';
 
 /**
- * Runs an export's write, and once more on one DuckDB thread when it runs out of memory. A sorted
- * export holds a sort run and a file writer per thread: at the default memory limit two threads ran
- * out at 10M ledger rows where one finished (docs/benchmarks.md, "Exports at 10M rows"). One thread is
- * ~2× slower on a 2-core machine, so smaller exports keep every thread.
+ * Memory an export's sort takes per thread for each row it sorts, with a safety margin. At the default
+ * 384MB limit two threads sorted 2M and 6M ledger rows (peak RSS 655 MB and 785 MiB) and ran out at 10M,
+ * where one thread sorted 10M (docs/benchmarks.md, "Exports at 10M rows"): a thread takes more than 19
+ * and at most 32 bytes a row. 40 keeps two threads up to 4.8M rows at 384MB, 1.25× under the 6M that fit.
+ */
+export const SORT_BYTES_PER_ROW_PER_THREAD = 40;
+
+/**
+ * How many of `threads` an export of `rows` rows may sort on within `limitBytes`: as many as fit by
+ * SORT_BYTES_PER_ROW_PER_THREAD, at least one. An unknown limit (null) keeps every thread.
+ */
+export function sortThreads(rows: number, limitBytes: number | null, threads: number): number {
+  if (limitBytes === null || rows <= 0) return threads;
+  const fit = Math.floor(limitBytes / (rows * SORT_BYTES_PER_ROW_PER_THREAD));
+  return Math.max(1, Math.min(threads, fit));
+}
+
+const UNITS: Record<string, number> = { bytes: 1, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12 };
+
+/** DuckDB's memory limit as current_setting shows it ('366.2 MiB', '2.0 GiB') in bytes; null if not a size. */
+export function parseMemoryLimit(shown: string): number | null {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$/i.exec(shown);
+  const unit = m && UNITS[m[2].toLowerCase()];
+  return unit ? Number(m[1]) * unit : null;
+}
+
+/**
+ * Runs an export's write of `rows` rows on as many DuckDB threads as its sort fits in (sortThreads),
+ * so a big export does not first run out on every thread and pay for that try; one that still runs
+ * out is retried on one thread (retriedOnOneThread). The threads are put back after.
+ */
+export async function onThreadsThatFit<T>(ledger: Ledger, rows: number, write: () => Promise<T>): Promise<T> {
+  const settings = await ledger.one<{ memory_limit: string; threads: bigint }>(sql('ledger/get_export_sort_settings'));
+  const threads = Number(settings.threads);
+  const fit = sortThreads(rows, parseMemoryLimit(settings.memory_limit), threads);
+  if (fit >= threads) return retriedOnOneThread(ledger, write);
+  await ledger.run(`SET threads = ${fit}`);
+  try {
+    return await retriedOnOneThread(ledger, write);
+  } finally {
+    await ledger.run(`SET threads = ${threads}`);
+  }
+}
+
+/**
+ * Runs an export's write, and once more on one DuckDB thread when it runs out of memory: the safety
+ * net under onThreadsThatFit, for rows wider than the ledger's or a limit the rule misjudges.
  */
 export async function retriedOnOneThread<T>(ledger: Ledger, write: () => Promise<T>): Promise<T> {
   try {
