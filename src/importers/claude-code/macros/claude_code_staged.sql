@@ -29,10 +29,17 @@ WITH file_lines AS (  -- the files given to the JSON reader, with their lines (c
   JOIN (SELECT unnest(flatten(json_batches)) AS path) USING (path)
 ),
 lines AS (  -- every line, its file as the file's order in the run (a path per line would fill memory)
-  SELECT s.file_order, l.* EXCLUDE (source_file)
+  -- A usage line that says how a turn went (its tool calls) comes twice: as itself, in its response's
+  -- group, and as a signal copy (no key), whose group is its file's. Its signals then go to the file's
+  -- one long list, not to a short list per response: a list state per group cost ~30 MiB at 100 MiB of
+  -- transcripts. A copy counts nowhere (every aggregate but signal_lines leaves it out).
+  SELECT s.file_order, l.* EXCLUDE (source_file, key), CASE WHEN signal_copy THEN NULL ELSE l.key END AS key, signal_copy
   FROM (
-    -- one branch per batch: staging.ts (batchedMacro) repeats this line for batches 1 … n, joined by UNION ALL
-    SELECT * FROM claude_code_lines(json_batches[/*batch*/1], exact_batches[/*batch*/1])
+    SELECT *, unnest(CASE WHEN key IS NOT NULL AND event_line IS NOT NULL THEN [false, true] ELSE [false] END) AS signal_copy
+    FROM (
+      -- one branch per batch: staging.ts (batchedMacro) repeats this line for batches 1 … n, joined by UNION ALL
+      SELECT * FROM claude_code_lines(json_batches[/*batch*/1], exact_batches[/*batch*/1])
+    )
   ) l
   JOIN stage_files s ON s.path = l.source_file
 ),
@@ -44,24 +51,24 @@ grouped AS MATERIALIZED (
   -- (rows; clean: every line an object with a type and none to reject), their first position, the
   -- usage lines that read (kept or duplicates), lines without usage, and the lines to reject.
   SELECT file_order, key,
-         count(*) FILTER (WHERE NOT exact) AS json_rows,
-         bool_and(ok AND NOT (is_usage AND reason IS NOT NULL)) FILTER (WHERE NOT exact) AS json_clean,
+         count(*) FILTER (WHERE NOT exact AND NOT signal_copy) AS json_rows,
+         bool_and(ok AND NOT (is_usage AND reason IS NOT NULL)) FILTER (WHERE NOT exact AND NOT signal_copy) AS json_clean,
          min(pos) FILTER (WHERE NOT exact) AS first_json_pos,
-         count(*) FILTER (WHERE is_usage AND reason IS NULL) AS readable,
-         count(*) FILTER (WHERE ok AND NOT is_usage) AS skipped,
+         count(*) FILTER (WHERE is_usage AND reason IS NULL AND NOT signal_copy) AS readable,
+         count(*) FILTER (WHERE ok AND NOT is_usage AND NOT signal_copy) AS skipped,
          list({'pos': pos, 'reason': coalesce(reason, 'not valid JSON (a truncated or corrupted line)'), 'raw': bad_raw})
-           FILTER (WHERE NOT ok OR (is_usage AND reason IS NOT NULL)) AS bad_lines,  -- a usage line is JSON
+           FILTER (WHERE (NOT ok OR (is_usage AND reason IS NOT NULL)) AND NOT signal_copy) AS bad_lines,  -- a usage line is JSON
          arg_min({'pos': pos, 'usage': usage},
                  {'sidechain': usage.is_sidechain,
                   'total': -(usage.input_tokens + usage.cache_read_tokens + usage.cache_write_5m_tokens
                              + usage.cache_write_1h_tokens + usage.output_tokens),
-                  'pos': pos}) FILTER (WHERE is_usage AND reason IS NULL) AS pick,
-         list_distinct(flatten(list(line_tools) FILTER (WHERE is_usage AND line_tools IS NOT NULL))) AS tools,
+                  'pos': pos}) FILTER (WHERE is_usage AND reason IS NULL AND NOT signal_copy) AS pick,
+         list_distinct(flatten(list(line_tools) FILTER (WHERE is_usage AND line_tools IS NOT NULL AND NOT signal_copy))) AS tools,
          list({'pos': pos, 'prompt': prompt}) FILTER (WHERE prompt IS NOT NULL) AS prompts,
          -- the lines that say how a turn went (agent_events): tool blocks, human prompts, interrupts
          list({'pos': pos, 'line': event_line, 'blocks': tool_blocks,
                'mark': CASE WHEN starts_with(prompt, '[Request interrupted by user') THEN 'interrupt' WHEN prompt IS NOT NULL THEN 'prompt' END})
-           FILTER (WHERE event_line IS NOT NULL) AS signal_lines
+           FILTER (WHERE event_line IS NOT NULL AND key IS NULL) AS signal_lines  -- a usage line's: its copy's
   FROM lines
   GROUP BY file_order, key
 ),
@@ -141,13 +148,18 @@ signal_rows AS (  -- the signal lines of the files read exactly
         FROM grouped
         WHERE signal_lines IS NOT NULL AND file_order IN (SELECT file_order FROM read_files))
 ),
+marks AS (  -- a prompt or interrupt line: one event each, a prompt's with its md5 (a hash join over these few lines only)
+  SELECT s.file_order, s.pos, s.line, s.mark AS kind, NULL AS call_id, NULL AS tool_name, NULL AS command, NULL AS is_error,
+         NULL AS error, CASE WHEN s.mark = 'prompt' THEN p.prompt_hash END AS prompt_hash
+  FROM (SELECT * FROM signal_rows WHERE mark IS NOT NULL) s
+  LEFT JOIN prompts p ON p.file_order = s.file_order AND p.pos = s.pos
+),
 signals AS (  -- one per event: a prompt or interrupt line, or each tool block of a line
-  SELECT file_order, pos, line, mark AS kind, NULL AS call_id, NULL AS tool_name, NULL AS command, NULL AS is_error, NULL AS error
-  FROM signal_rows
-  WHERE mark IS NOT NULL
+  SELECT * FROM marks
   UNION ALL
   SELECT file_order, pos, line, b.kind, b.call_id, b.tool_name, b.command, b.is_error,
-         CASE WHEN b.error_content IS NOT NULL THEN tool_error(tool_result_text(b.error_content)) END AS error  -- a failed result's text, read once here
+         CASE WHEN b.error_content IS NOT NULL THEN tool_error(tool_result_text(b.error_content)) END AS error,  -- a failed result's text, read once here
+         NULL AS prompt_hash
   FROM (SELECT file_order, pos, line, unnest(blocks) AS b FROM signal_rows WHERE blocks IS NOT NULL)
 )
 SELECT 'usage' AS row_kind,
@@ -203,13 +215,12 @@ SELECT 'event' AS row_kind,
        'claude-code' AS source, f.source_file, e.pos - f.line_offset AS source_line, run_id AS import_id,
        line.ts AS started_at, line.session_id, line.is_sidechain,
        {'event': CASE WHEN error.rejected THEN 'tool_rejected' ELSE kind END,
-        'call_id': call_id, 'prompt_hash': CASE WHEN kind = 'prompt' THEN p.prompt_hash END, 'tool_name': tool_name,
+        'call_id': call_id, 'prompt_hash': e.prompt_hash, 'tool_name': tool_name,
         'program': shell_program(command), 'command_hash': md5(command), 'is_test_run': is_test_command(command),
         'is_error': is_error, 'exit_code': error.exit_code, 'error_hash': error.error_hash,
         'error_first_line': error.error_first_line} AS event  -- as create_staged_usage.sql types it
 FROM signals e
 JOIN read_files f USING (file_order)
-LEFT JOIN prompts p ON p.file_order = e.file_order AND p.pos = e.pos  -- an equi-join (a hash join); the kind picks the prompt's
 WHERE line.ts IS NOT NULL AND line.session_id IS NOT NULL AND (call_id IS NOT NULL OR kind IN ('prompt', 'interrupt'))
 UNION ALL BY NAME
 SELECT 'recheck' AS row_kind, 'claude-code' AS source, source_file, run_id AS import_id
