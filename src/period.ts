@@ -1,4 +1,3 @@
-import { addDays, format, parseISO, startOfMonth, subMonths, addMonths, isValid } from 'date-fns';
 import { RecountError } from './errors.js';
 
 /** A reporting period: whole local days in `tz`, both ends inclusive; null = open. */
@@ -31,11 +30,11 @@ export function resolvePeriod(flags: PeriodFlags, clock: () => Date = now): Peri
   if (chosen > 1) throw new RecountError('choose one of --month, --last-month, or --since/--until', 'they all set the same period');
   if (flags.month != null) {
     if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(flags.month)) throw new RecountError(`--month '${flags.month}' is not a month`, 'write it as YYYY-MM, e.g. --month 2026-10');
-    return monthPeriod(parseISO(`${flags.month}-01`), tz);
+    return monthPeriod(Number(flags.month.slice(0, 4)), Number(flags.month.slice(5, 7)), tz);
   }
   if (flags.lastMonth) {
-    const today = parseISO(localDate(clock(), tz));
-    return monthPeriod(subMonths(startOfMonth(today), 1), tz);
+    const [year, month] = localDate(clock(), tz).split('-').map(Number);
+    return month === 1 ? monthPeriod(year - 1, 12, tz) : monthPeriod(year, month - 1, tz);
   }
   const since = flags.since != null ? checkDate('--since', flags.since) : null;
   const until = flags.until != null ? checkDate('--until', flags.until) : null;
@@ -43,13 +42,24 @@ export function resolvePeriod(flags: PeriodFlags, clock: () => Date = now): Peri
   return { since, until, tz };
 }
 
-function monthPeriod(first: Date, tz: string): Period {
-  return { since: format(first, 'yyyy-MM-dd'), until: format(addDays(addMonths(first, 1), -1), 'yyyy-MM-dd'), tz };
+// Calendar arithmetic on YYYY-MM-DD by hand: a date library's index loads hundreds of modules, a
+// noticeable part of every command's start-up.
+function monthPeriod(year: number, month: number, tz: string): Period {
+  const yyyyMm = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}`;
+  return { since: `${yyyyMm}-01`, until: `${yyyyMm}-${daysInMonth(year, month)}`, tz };
+}
+
+function daysInMonth(year: number, month: number): number {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
 }
 
 function checkDate(flag: string, value: string): string {
-  const d = parseISO(value);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !isValid(d)) throw new RecountError(`${flag} '${value}' is not a date`, 'write dates as YYYY-MM-DD');
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const [year, month, day] = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [0, 0, 0];
+  if (!m || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
+    throw new RecountError(`${flag} '${value}' is not a date`, 'write dates as YYYY-MM-DD');
+  }
   return value;
 }
 
@@ -60,6 +70,7 @@ export function localDate(instant: Date, tz: string): string {
 
 /** A time zone given by `flag` (--tz, --param tz=…): an IANA name or UTC, else an error saying so. */
 export function checkZone(flag: string, tz: string): string {
+  if (tz === 'UTC') return tz; // the default, valid everywhere: no need to load the zone database for it
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
     return tz;

@@ -22,8 +22,9 @@ export async function queryCommand(name: string | undefined, flags: QueryFlags):
   }
   const given = parseParamFlags(flags.param ?? []);
   const period = resolvePeriod(flags);
-  bindParams(readQuery(name), given, period); // an unknown name, parameter or zone fails before the ledger opens
-  await withSession(flags, async ({ ledger }) => {
+  const query = readQuery(name);
+  bindParams(query, given, period); // an unknown name, parameter or zone fails before the ledger opens
+  await withSession({ ...flags, runs: query.sql }, async ({ ledger }) => {
     const rows = await runNamedQuery(ledger, name, given, period);
     if (flags.json) process.stdout.write(toJson(rows));
     else if (flags.csv) process.stdout.write(csvOf(rows));

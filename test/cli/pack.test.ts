@@ -9,7 +9,7 @@ import { root, tempDir } from '../helpers.js';
 // then runs `recount demo` from another folder. Offline: the dependencies come from npm's cache
 // (npm ci filled it), so no network is needed, and none is used.
 
-const SOURCES = ['bin', 'src', 'queries', 'rules', 'samples', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'LICENSE'];
+const SOURCES = ['bin', 'src', 'queries', 'rules', 'samples', 'scripts', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'LICENSE'];
 
 function npm(args: string[], cwd: string, env: Record<string, string> = {}) {
   const r = spawnSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false', ...env } });
@@ -30,6 +30,8 @@ describe('the published package', () => {
     const files = info.files.map((f) => f.path);
     expect(files).toContain('LICENSE');
     expect(files).toContain('dist/src/cli.js');
+    expect(files).toContain('dist/vendor/duckdb-node-api.cjs'); // start-up (scripts/build-dist.mjs)
+    expect(files).toContain('dist/price-cache/price_rows.parquet');
     expect(files).toContain('samples/policies/cheap-by-default.yaml');
     expect(files.filter((f) => f.endsWith('.map') || f.startsWith('dist/bench') || f.endsWith('.ts'))).toEqual([]);
     expect(fs.readFileSync(path.join(copy, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} recount contributors\n/);
@@ -67,5 +69,15 @@ describe('the published package', () => {
     const whatif = spawnSync(path.join(prefix, 'bin', 'recount'), ['whatif', '--db', path.join(elsewhere, 'reports', 'demo.duckdb'), '--policy', 'cheap-by-default'], { cwd: elsewhere, encoding: 'utf8', env: { ...process.env, TZ: 'UTC', CI: '1' } });
     expect(whatif.status, whatif.stderr).toBe(0);
     expect(whatif.stdout).toMatch(/cheap-by-default/);
+
+    // the installed package starts from the bundled DuckDB client and the price cache (scripts/build-dist.mjs)
+    const probe = path.join(work, 'probe.cjs');
+    fs.writeFileSync(probe, "process.on('exit', () => process.stderr.write('MODULES ' + JSON.stringify(Object.keys(require.cache)) + '\\n'));\n");
+    const installedBin = fs.realpathSync(path.join(prefix, 'bin', 'recount'));
+    const query = spawnSync(process.execPath, ['--require', probe, installedBin, 'query', 'spend_by_model', '--json', '--db', path.join(elsewhere, 'reports', 'demo.duckdb')], { cwd: elsewhere, encoding: 'utf8', env: { ...process.env, TZ: 'UTC', CI: '1' } });
+    expect(query.status, query.stderr).toBe(0);
+    const loaded = JSON.parse(/MODULES (.*)/.exec(query.stderr)![1]) as string[];
+    expect(loaded.filter((f) => f.endsWith(path.join('dist', 'vendor', 'duckdb-node-api.cjs')))).toHaveLength(1);
+    expect(loaded.filter((f) => f.includes(path.join('genai-prices', 'dist')))).toEqual([]);
   }, 900_000);
 });
