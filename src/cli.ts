@@ -33,7 +33,7 @@ function withPeriod(cmd: Command): Command {
 
 /**
  * The command tree. Each command's module is loaded when it runs, not before: start-up is part of every
- * command's time, and an import need not load Arrow or date-fns.
+ * command's time, and an import need not load Arrow or the replay.
  */
 export function buildProgram(): Command {
   const program = new Command('recount')
