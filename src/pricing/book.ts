@@ -74,6 +74,7 @@ export async function installPricing(ledger: Ledger, book: PriceBook): Promise<v
   names.flushSync();
   names.closeSync();
   await ledger.run(sql('pricing/create_price_provider_macro'));
+  await ledger.run(sql('pricing/create_usage_key_rates'));
   await ledger.run(sql('pricing/create_usage_priced'));
 }
 

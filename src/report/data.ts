@@ -8,7 +8,7 @@ import { runWhatIf, type WhatIfReport } from '../replay/whatif.js';
 import type { ReportData } from './model.js';
 import { completedTasksData } from './completed-tasks-section.js';
 import { Pseudonyms } from './redact.js';
-import { withSharedRollup, withSharedTurns } from './rollup.js';
+import { withSharedKeyRates, withSharedRollup, withSharedTurns } from './rollup.js';
 import { tierDistributionData } from './tier-data.js';
 import {
   anomalyData,
@@ -61,11 +61,13 @@ export function reportQueries(session: Session, period: Period, pseudonyms?: Pse
  * The day-grain queries (totals, per model, per day, token mix, concentration, anomalous days) share
  * one rollup of the counted rows per local day (rollup.ts: a few thousand rows, written once), and the
  * agent turns are written once for their readers (completed tasks; a policy's observed outcomes); the
- * others read the priced view themselves, only the columns they need. A temp table of every priced
+ * others read the priced view themselves, only the columns they need, over pricing-key rates written
+ * once too. A temp table of every priced
  * row (~0.5 GB at 1M rows, uncompressed) does not fit under the default memory limit.
  */
 export async function gatherReportData(session: Session, period: Period, opts: GatherOptions = {}): Promise<ReportData> {
-  return withSharedTurns(session.ledger, () => withSharedRollup(session.ledger, period, () => gatherWithRollup(session, period, opts)));
+  const { ledger } = session;
+  return withSharedKeyRates(ledger, () => withSharedTurns(ledger, () => withSharedRollup(ledger, period, () => gatherWithRollup(session, period, opts))));
 }
 
 async function gatherWithRollup(session: Session, period: Period, opts: GatherOptions): Promise<ReportData> {

@@ -16,13 +16,7 @@ export async function withSharedRollup<T>(ledger: Ledger, period: Period, fn: ()
   } finally {
     await ledger.run(sql('pricing/drop_zone_hours_table'));
   }
-  await ledger.run(sql('pricing/create_counted_days_shared_macro'));
-  try {
-    return await fn();
-  } finally {
-    await ledger.run(sql('pricing/create_counted_days_macro'));
-    await ledger.run(sql('pricing/drop_counted_days_table'));
-  }
+  return whileShared(ledger, 'pricing/create_counted_days_shared_macro', ['pricing/create_counted_days_macro', 'pricing/drop_counted_days_table'], fn);
 }
 
 /**
@@ -32,11 +26,28 @@ export async function withSharedRollup<T>(ledger: Ledger, period: Period, fn: ()
  */
 export async function withSharedTurns<T>(ledger: Ledger, fn: () => Promise<T>): Promise<T> {
   await ledger.run(sql('forensics/create_agent_turns_table'));
-  await ledger.run(sql('forensics/create_agent_turns_shared_macro'));
+  return whileShared(ledger, 'forensics/create_agent_turns_shared_macro', ['forensics/create_agent_turns_macro', 'forensics/drop_agent_turns_table'], fn);
+}
+
+/**
+ * Runs `fn` with usage_key_rates (every pricing key's rates) written once into a temp table: each of
+ * the report's queries over usage_priced then joins those rates instead of finding the keys over every
+ * ledger row again. The rates are the ones the view gives; afterwards it reads the ledger again.
+ */
+export async function withSharedKeyRates<T>(ledger: Ledger, fn: () => Promise<T>): Promise<T> {
+  await ledger.run(sql('pricing/create_usage_key_rates_table'));
+  return whileShared(ledger, 'pricing/create_usage_key_rates_shared_view', ['pricing/create_usage_key_rates', 'pricing/drop_usage_key_rates_table'], fn);
+}
+
+/**
+ * Runs `fn` with a macro or view defined over a table just written (`share`), then, whatever `fn` did,
+ * the statements that define it over the ledger again and drop the table (`restore`, in order).
+ */
+async function whileShared<T>(ledger: Ledger, share: string, restore: string[], fn: () => Promise<T>): Promise<T> {
+  await ledger.run(sql(share));
   try {
     return await fn();
   } finally {
-    await ledger.run(sql('forensics/create_agent_turns_macro'));
-    await ledger.run(sql('forensics/drop_agent_turns_table'));
+    for (const name of restore) await ledger.run(sql(name));
   }
 }

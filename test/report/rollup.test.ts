@@ -3,7 +3,7 @@ import type { Ledger } from '../../src/db/ledger.js';
 import { runNamedQuery } from '../../src/db/named-query.js';
 import type { Period } from '../../src/period.js';
 import { sql } from '../../src/db/sql.js';
-import { withSharedRollup, withSharedTurns } from '../../src/report/rollup.js';
+import { withSharedKeyRates, withSharedRollup, withSharedTurns } from '../../src/report/rollup.js';
 import { importPaths, newLedger, priceLedger, samples, writeTemp } from '../helpers.js';
 
 // The report's shared rollup (counted_days summed per local day, src/report/rollup.ts) must give every
@@ -68,6 +68,24 @@ describe('the report shared rollup', () => {
     expect(berlin.length).toBeGreaterThan(0);
     const { tables } = await ledger.one<{ tables: number }>("SELECT CAST(count(*) AS INTEGER) AS tables FROM duckdb_tables() WHERE table_name = 'counted_days_shared'");
     expect(tables).toBe(0);
+  }, 60_000);
+});
+
+describe('the report shared pricing keys', () => {
+  it('give usage_priced every row and rate it gives alone, and are gone afterwards', async () => {
+    const priced = () => ledger.all<Record<string, unknown>>('SELECT * EXCLUDE (import_id) FROM usage_priced ORDER BY source, record_key');
+    const alone = await priced();
+    const shared = await withSharedKeyRates(ledger, async () => {
+      const { keys } = await ledger.one<{ keys: number }>('SELECT CAST(count(*) AS INTEGER) AS keys FROM usage_key_rates_shared');
+      expect(keys).toBeGreaterThan(1);
+      expect(keys).toBeLessThan(alone.length); // a key per provider, model, tier and day: fewer than the rows
+      return priced();
+    });
+    expect(alone.filter((r) => r.list_cost_usd != null).length).toBeGreaterThan(0);
+    expectSameRows(shared, alone, 'usage_priced');
+    const { tables } = await ledger.one<{ tables: number }>("SELECT CAST(count(*) AS INTEGER) AS tables FROM duckdb_tables() WHERE table_name = 'usage_key_rates_shared'");
+    expect(tables).toBe(0);
+    expectSameRows(await priced(), alone, 'usage_priced after'); // the view reads the ledger again
   }, 60_000);
 });
 
