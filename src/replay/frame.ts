@@ -201,19 +201,6 @@ function placeOf(place: Int32Array, id: number): number {
   return k;
 }
 
-/** Copies one column of a chunk into `out`, its j-th value at `places[j]` (see copyColumn). */
-function scatterColumn(chunk: DuckDBDataChunk, column: number, out: Float64Array | Int32Array | Int16Array, places: Int32Array): void {
-  const n = chunk.rowCount;
-  const vector = chunk.getColumnVector(column);
-  const items = (vector as unknown as { items?: unknown }).items;
-  if (items != null && Object.getPrototypeOf(items) === Object.getPrototypeOf(out)) {
-    const values = items as typeof out;
-    for (let j = 0; j < n; j++) out[places[j]] = values[j];
-  } else {
-    for (let j = 0; j < n; j++) out[places[j]] = Number(vector.getItem(j) ?? 0);
-  }
-}
-
 /**
  * A dictionary as the period sees it: the values of the ids its rows use, up to the largest such id,
  * and a placeholder for ids between them that no row of the period uses.
@@ -252,11 +239,12 @@ export async function assignRules(ledger: Ledger, rows: number, ruleSql: { sql: 
   const out = new Int16Array(rows);
   const result = await ledger.conn.stream(ruleSql.sql, ruleSql.params);
   let ids = new Int32Array(4096);
+  let rules = new Int16Array(4096);
   for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-    if (chunk.rowCount > ids.length) ids = new Int32Array(chunk.rowCount);
+    if (chunk.rowCount > ids.length) [ids, rules] = [new Int32Array(chunk.rowCount), new Int16Array(chunk.rowCount)];
     copyColumn(chunk, 0, ids, 0);
-    for (let j = 0; j < chunk.rowCount; j++) ids[j] = placeOf(place, ids[j]);
-    scatterColumn(chunk, 1, out, ids);
+    copyColumn(chunk, 1, rules, 0);
+    for (let j = 0; j < chunk.rowCount; j++) out[placeOf(place, ids[j])] = rules[j];
   }
   return out;
 }
