@@ -3,7 +3,7 @@ import type { DuckDBMapValue } from '@duckdb/node-api';
 import { MAP, timestampTz, VARCHAR } from '../db/duckdb.js';
 import { tracePhase, type Ledger } from '../db/ledger.js';
 import { sql } from '../db/sql.js';
-import { byImporter, stagedModelMap, stageFiles, stageRechecked, type PlannedFile } from './staging.js';
+import { BATCH_BYTES, byImporter, stagedModelMap, stageFiles, stageRechecked, type PlannedFile } from './staging.js';
 import { ledgerRules } from '../classify/classify.js';
 import { withRuleIndex } from '../classify/compile.js';
 import type { TaskRule } from '../classify/rules.js';
@@ -36,6 +36,23 @@ export interface RunContext {
 
 /** Reads the planned files: in one pass where it can (direct-import.ts), else staged and merged. */
 export async function readFiles(ledger: Ledger, plan: PlannedFile[], counting: LineCounting, ctx: RunContext): Promise<FileOutcome[]> {
+  return ledger.withSettings(runSettings(plan), () => readPlanned(ledger, plan, counting, ctx));
+}
+
+/**
+ * DuckDB settings for a run by the bytes it reads. Less than one reader batch (staging.ts) runs on one
+ * thread: a re-import of one new session took a third to a half more CPU in its statements on two
+ * (each statement's fixed cost per thread). A larger run has the allocator return freed memory on a
+ * background thread: the read statement's freed buffers otherwise stay in the process under the
+ * statements after it (a 200 MiB folder's peak RSS ~40 MiB lower).
+ */
+function runSettings(plan: PlannedFile[]): Record<string, number | boolean> {
+  const bytes = plan.reduce((n, f) => n + f.bytes, 0);
+  return bytes < BATCH_BYTES ? { threads: 1 } : { allocator_background_threads: true };
+}
+
+/** readFiles with its settings made. */
+async function readPlanned(ledger: Ledger, plan: PlannedFile[], counting: LineCounting, ctx: RunContext): Promise<FileOutcome[]> {
   const rules = (await ledgerRules(ledger)).rules;
   // ids of the models the ledger has seen come from it: the catalog loads only for a new name
   const opts = { ...ctx.opts, modelIds: await rememberedModelIds(ledger, ctx.opts.modelIds) };

@@ -203,7 +203,7 @@ function runBatched(ledger: Ledger, importer: Importer, statement: string, fast:
 }
 
 /** The bytes one batch reads before a second one pays for its planning (~15 ms of CPU a batch). */
-const BATCH_BYTES = 4 * 1024 * 1024;
+export const BATCH_BYTES = 4 * 1024 * 1024;
 
 /** The text in a batched macro that marks its per-batch branch (claude-code/macros/claude_code_staged.sql). */
 const BATCH_MARKER = '/*batch*/1';
