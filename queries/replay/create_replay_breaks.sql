@@ -4,8 +4,10 @@
 -- read from cache, idle margins 180 s / 3300 s after a 1h write, a prefix break keeping 80%+ of the
 -- previous prompt). Same rules, rows and order as the macro, but narrow: the window runs over the
 -- columns the rules read, partitioned by the integer thread id (replay_threads) instead of three
--- strings and without the priced view; create_replay_rows prices the breaks from each row's own rates.
--- Windows run over the whole ledger (a period's first request still has its predecessor).
+-- strings and without the priced view. Windows run over the whole ledger (a period's first request
+-- still has its predecessor). Only frames that do not hold their threads whole (a part period) or that
+-- tie in time within a thread run it: others find the same breaks in one pass (src/replay/frame-breaks.ts),
+-- and both price them from each row's own rates (replay_break_rows.sql reads these back by row id).
 -- observed_break: 1 prefix_break, 2 context_reset. Keyed by the replay order keys (start time in µs,
 -- hash of source and record key), as plan_routed_requests finds a replay row.
 -- grain: one row per cold start of those two kinds

@@ -11,10 +11,10 @@
 -- order_us, order_hash, two fixed-width keys.
 -- A thread is (source, session_id, agent): per-request rows with a session are replayed with cache
 -- state; rows without one (thread_ix = -1) and provider buckets are re-priced bucket by bucket.
--- Cold-start kinds come from replay_breaks (the cold_starts rules): prefix_break (a stable prefix would
--- have kept it warm) and context_reset (a new prefix: only what the observed request read was
--- reusable); a prefix break costs its rewritten tokens at what the row paid for them over a warm read,
--- as cold_starts prices it (break_cost_usd).
+-- Cold-start kinds (the cold_starts rules) are found after the read (src/replay/frame-breaks.ts): a
+-- prefix break costs its rewritten tokens at what the row paid for them over a warm read, as
+-- cold_starts prices it; break_usd_per_mtok (that difference of rates) and tier_multiplier are what
+-- that price needs from the row.
 -- params: since DATE, until DATE, tz VARCHAR
 CREATE OR REPLACE TEMP TABLE replay_core AS
 WITH counted AS (
@@ -49,15 +49,15 @@ SELECT
   c.order_us,
   c.order_hash,
   CAST(epoch(c.started_at) AS DOUBLE) AS t_s,
-  c.requests, c.input_tokens, c.cache_read_tokens, c.cache_write_5m_tokens, c.cache_write_1h_tokens, c.output_tokens,
-  c.web_search_requests, c.list_cost_usd, c.cost_usd, c.tier, c.tools, c.tags,
+  -- amounts as BIGINT: usage_counted's union makes them HUGEINT, twice the width, for the same values
+  CAST(c.requests AS BIGINT) AS requests, CAST(c.input_tokens AS BIGINT) AS input_tokens,
+  CAST(c.cache_read_tokens AS BIGINT) AS cache_read_tokens, CAST(c.cache_write_5m_tokens AS BIGINT) AS cache_write_5m_tokens,
+  CAST(c.cache_write_1h_tokens AS BIGINT) AS cache_write_1h_tokens, CAST(c.output_tokens AS BIGINT) AS output_tokens,
+  CAST(c.web_search_requests AS BIGINT) AS web_search_requests, c.list_cost_usd, c.cost_usd, c.tier, c.tools, c.tags,
   c.bucket_width IS NOT NULL AS is_bucket,
   c.bucket_width IS NOT NULL AND c.context_window = '200k-1M' AS is_long_bucket,
-  coalesce(b.observed_break, 0) AS observed_break,
-  CASE WHEN b.observed_break = 1
-       THEN coalesce(b.rewritten_tokens * (c.paid_usd_per_mtok - c.cache_read_usd_per_mtok) / 1e6 * c.tier_multiplier, 0)
-       ELSE 0 END AS break_cost_usd,
-  CASE WHEN b.observed_break = 1 THEN b.rewritten_tokens ELSE 0 END AS rewritten_tokens,
+  c.paid_usd_per_mtok - c.cache_read_usd_per_mtok AS break_usd_per_mtok,
+  c.tier_multiplier,
   coalesce(th.ix, -1) AS thread_ix,
   se.ix AS session_ix,
   pv.ix AS provider_ix,
@@ -70,7 +70,6 @@ SELECT
   rp.ix AS row_provider_ix,
   so.ix AS source_ix
 FROM counted c
-LEFT JOIN replay_breaks b ON b.order_us = c.order_us AND b.order_hash = c.order_hash
 LEFT JOIN replay_threads th ON th.source = c.source AND th.session_id = c.session_id AND th.thread = c.thread
 LEFT JOIN sessions se ON se.source = c.source AND se.session_id IS NOT DISTINCT FROM c.session_id
 LEFT JOIN providers pv ON pv.v IS NOT DISTINCT FROM c.price_provider

@@ -1,6 +1,6 @@
 -- read_replay_rows: the numeric columns of replay_core (create_replay_rows.sql), in replay order, for the
 -- engine's typed arrays, with each row's id (the rule matches read unsorted and place rows by it).
--- Observed break kind: 0 none, 1 prefix_break, 2 context_reset. Aggregate buckets carry their
+-- The observed breaks are found from these rows (frame-breaks.ts). Aggregate buckets carry their
 -- vendor long-context bucket (is_long_bucket) since they have no per-request prompt size.
 SELECT
   CAST(rowid AS INTEGER)                       AS row_id,
@@ -14,9 +14,8 @@ SELECT
   CAST(web_search_requests AS DOUBLE)          AS web_search_requests,
   CAST(coalesce(list_cost_usd, 'NaN') AS DOUBLE) AS list_cost_usd,
   CAST(coalesce(cost_usd, 'NaN') AS DOUBLE)    AS cost_usd,
-  CAST(break_cost_usd AS DOUBLE)               AS break_cost_usd,
-  CAST(rewritten_tokens AS DOUBLE)             AS rewritten_tokens,
-  observed_break,
+  CAST(coalesce(break_usd_per_mtok, 'NaN') AS DOUBLE) AS break_usd_per_mtok,
+  CAST(coalesce(tier_multiplier, 'NaN') AS DOUBLE) AS tier_multiplier,
   CAST(is_bucket AS INTEGER)                   AS is_bucket,
   CAST(is_long_bucket AS INTEGER)              AS is_long_bucket,
   CAST(coalesce(tier, 0) AS INTEGER)           AS task_tier,

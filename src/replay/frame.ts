@@ -3,6 +3,7 @@ import type { Ledger } from '../db/ledger.js';
 import { RecountError } from '../errors.js';
 import { sql } from '../db/sql.js';
 import type { Period } from '../period.js';
+import { observedBreaks } from './frame-breaks.js';
 import { loadRates, type RateTable } from './rates.js';
 
 export { emptyRateTable, homeRateIx, type RateTable } from './rates.js';
@@ -77,11 +78,10 @@ const FLOAT_COLUMNS = [
   ['webSearch', 'web_search_requests'],
   ['listCostUsd', 'list_cost_usd'],
   ['costUsd', 'cost_usd'],
-  ['breakCostUsd', 'break_cost_usd'],
-  ['rewrittenTokens', 'rewritten_tokens'],
+  ['breakUsdPerMtok', 'break_usd_per_mtok'], // what observedBreaks prices a prefix break with; not kept
+  ['tierMultiplier', 'tier_multiplier'],
 ] as const;
 const INT_COLUMNS = [
-  ['observedBreak', 'observed_break'],
   ['isBucket', 'is_bucket'],
   ['isLongBucket', 'is_long_bucket'],
   ['taskTier', 'task_tier'],
@@ -97,15 +97,15 @@ const INT_COLUMNS = [
 ] as const;
 
 /**
- * Builds replay_rows for the period and reads it into a frame. `targets` are the models policies may
+ * Builds replay_rows for the period, reads it into a frame and finds its observed breaks. `targets` are the models policies may
  * route to: they get ids after the rows' own models and rates for every day.
- * The ledger session must have usage_counted, the period macros and cold_starts installed (withSession).
+ * The ledger session must have usage_counted and the period macros installed (withSession).
  */
 export async function loadReplayFrame(ledger: Ledger, period: Period, targets: string[], input: 'counted' | 'agents' = 'counted'): Promise<ReplayFrame> {
   // input: the counted rows, or the agent usage a plan meters (plan-routing.ts)
   await ledger.run(sql(`replay/create_replay_input_${input}`));
   for (const step of BUILD) await ledger.run(sql(`replay/${step}`), step === 'create_replay_rows' ? { since: period.since, until: period.until, tz: period.tz } : {});
-  const frame = await readRows(ledger);
+  const { breakUsdPerMtok, tierMultiplier, ...frame } = await readRows(ledger);
   // ids are dense over the whole ledger; ids of values absent from the period get a placeholder, so
   // null stays the id of rows that have no value (no key: no per-key budget applies)
   const dict = await ledger.all<{ dictionary: string; ix: number; value: string | null }>(sql('replay/replay_dictionary'));
@@ -117,9 +117,13 @@ export async function loadReplayFrame(ledger: Ledger, period: Period, targets: s
   const providers = pick('provider', frame.providerIx);
   let threads = 0;
   for (let i = 0; i < frame.rows; i++) if (frame.threadIx[i] + 1 > threads) threads = frame.threadIx[i] + 1;
+  // without period bounds the rows hold every thread whole, so its requests' predecessors too
+  const place = placesOf.get(ledger)!;
+  const breaks = await observedBreaks(ledger, { ...frame, breakUsdPerMtok, tierMultiplier }, threads, period.since == null && period.until == null, (id) => placeOf(place, id));
 
   return {
     ...frame,
+    ...breaks,
     threads,
     days,
     models,
@@ -140,9 +144,12 @@ export async function loadReplayFrame(ledger: Ledger, period: Period, targets: s
 const placesOf = new WeakMap<Ledger, Int32Array>();
 
 /** The statements that build replay_core and its dictionaries, in order (queries/replay/). */
-const BUILD = ['create_replay_threads', 'create_replay_dictionaries', 'create_replay_breaks', 'create_replay_rows', 'create_replay_rows_view'];
+const BUILD = ['create_replay_threads', 'create_replay_dictionaries', 'create_replay_rows', 'create_replay_rows_view'];
 
-type FrameColumns = Omit<ReplayFrame, 'threads' | 'days' | 'models' | 'providers' | 'taskTypes' | 'apiKeys' | 'projects' | 'sessions' | 'serviceTiers' | 'rates'>;
+type FrameColumns = Omit<
+  ReplayFrame,
+  'threads' | 'days' | 'models' | 'providers' | 'taskTypes' | 'apiKeys' | 'projects' | 'sessions' | 'serviceTiers' | 'rates' | 'observedBreak' | 'breakCostUsd' | 'rewrittenTokens'
+> & { breakUsdPerMtok: Float64Array; tierMultiplier: Float64Array };
 
 /**
  * Reads replay_core in replay order into typed arrays. They are allocated once the row count is known

@@ -11,13 +11,13 @@ import { newLedger, priceLedger, writeTemp } from '../helpers.js';
  * The frame reads replay_core in replay order with each row's id; rule matches come back unsorted and
  * land at their row's place by that id (assignRules). This holds both to plain sorted reads (ORDER BY
  * the replay order keys), column by column and rule by rule, on a table not stored in replay order.
+ * (The observed breaks are found after the read: test/replay/replay-breaks.test.ts holds them.)
  */
-const FLOATS = ['tS', 'requests', 'input', 'cacheRead', 'write5m', 'write1h', 'output', 'webSearch', 'listCostUsd', 'costUsd', 'breakCostUsd', 'rewrittenTokens'] as const;
-const INTS = ['observedBreak', 'isBucket', 'isLongBucket', 'taskTier', 'threadIx', 'sessionIx', 'providerIx', 'modelIx', 'taskTypeIx', 'keyIx', 'projectIx', 'serviceTierIx', 'dayIx'] as const;
+const FLOATS = ['tS', 'requests', 'input', 'cacheRead', 'write5m', 'write1h', 'output', 'webSearch', 'listCostUsd', 'costUsd'] as const;
+const INTS = ['isBucket', 'isLongBucket', 'taskTier', 'threadIx', 'sessionIx', 'providerIx', 'modelIx', 'taskTypeIx', 'keyIx', 'projectIx', 'serviceTierIx', 'dayIx'] as const;
 const SQL_NAMES: Record<string, string> = {
   tS: 't_s', requests: 'requests', input: 'input_tokens', cacheRead: 'cache_read_tokens', write5m: 'cache_write_5m_tokens', write1h: 'cache_write_1h_tokens',
-  output: 'output_tokens', webSearch: 'web_search_requests', listCostUsd: 'list_cost_usd', costUsd: 'cost_usd', breakCostUsd: 'break_cost_usd',
-  rewrittenTokens: 'rewritten_tokens', observedBreak: 'observed_break', isBucket: 'is_bucket', isLongBucket: 'is_long_bucket', taskTier: 'task_tier',
+  output: 'output_tokens', webSearch: 'web_search_requests', listCostUsd: 'list_cost_usd', costUsd: 'cost_usd', isBucket: 'is_bucket', isLongBucket: 'is_long_bucket', taskTier: 'task_tier',
   threadIx: 'thread_ix', sessionIx: 'session_ix', providerIx: 'provider_ix', modelIx: 'model_ix', taskTypeIx: 'task_type_ix', keyIx: 'key_ix',
   projectIx: 'project_ix', serviceTierIx: 'service_tier_ix', dayIx: 'day_ix',
 };
