@@ -1,5 +1,4 @@
 import { rateIx, type ReplayFrame } from './frame.js';
-import type { ReplayResult } from './result.js';
 
 /**
  * Buckets of one priced attempt: U′ R′ W5′ W1h′ O′ and its list price, plus what the provider's cache
@@ -48,8 +47,8 @@ export function priceAttempt(f: ReplayFrame, i: number, model: number, u: number
   return (usd / 1e6) * rt.tierMultiplier[model * rt.serviceTiers + f.serviceTierIx[i]] + f.webSearch[i] * rt.webSearch[at];
 }
 
-/** stable_prefix on an observed break: `recover` of the rewritten tokens become reads, and of its cost is saved. */
-export function recoverBreak(f: ReplayFrame, i: number, recover: number, a: Attempt, res: ReplayResult): void {
+/** stable_prefix on an observed break: `recover` of the rewritten tokens become reads, and of its cost is saved (returned). */
+export function recoverBreak(f: ReplayFrame, i: number, recover: number, a: Attempt): number {
   const moved = recover * f.rewrittenTokens[i];
   const writes = a.w5 + a.w1h;
   if (writes > 0) {
@@ -65,5 +64,5 @@ export function recoverBreak(f: ReplayFrame, i: number, recover: number, a: Atte
   }
   const saved = recover * f.breakCostUsd[i];
   a.usd -= saved;
-  res.recoveredBreakUsd += saved;
+  return saved;
 }

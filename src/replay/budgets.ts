@@ -14,12 +14,26 @@ export interface BudgetAction {
  * window has crossed its cap, the budget's action applies to the rest of it, and the crossing is an event.
  */
 export class BudgetLedger {
-  private readonly spent: Map<number, number>[];
+  // spend per (group, window): dense over the frame's windows (one array per budget), a map when too large
+  private readonly spent: (Float64Array | Map<number, number>)[];
+  private readonly firstWindow: number[];
+  private readonly windows: number[];
   private readonly crossings: Map<number, BudgetEvent>[];
   private readonly action: BudgetAction = { blocked: false, downgradeTo: -1, by: -1 };
 
   constructor(private readonly f: ReplayFrame, private readonly plan: ReplayPlan) {
-    this.spent = plan.budgets.map(() => new Map());
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; plan.budgets.length && i < f.rows; i++) {
+      lo = Math.min(lo, f.tS[i]);
+      hi = Math.max(hi, f.tS[i]);
+    }
+    this.firstWindow = plan.budgets.map((b) => (f.rows ? Math.floor(lo / b.windowSeconds) : 0));
+    this.windows = plan.budgets.map((b, k) => (f.rows ? Math.floor(hi / b.windowSeconds) - this.firstWindow[k] + 1 : 0));
+    this.spent = plan.budgets.map((b, k) => {
+      const cells = (b.perProject ? f.projects.length : f.apiKeys.length) * this.windows[k];
+      return cells <= 1 << 22 ? new Float64Array(cells) : new Map<number, number>();
+    });
     this.crossings = plan.budgets.map(() => new Map());
   }
 
@@ -31,7 +45,7 @@ export class BudgetLedger {
     act.by = -1;
     for (let k = 0; k < this.plan.budgets.length && !act.blocked; k++) {
       const key = this.keyOf(k, i);
-      if (key < 0 || (this.spent[k].get(key) ?? 0) < this.plan.budgets[k].capUsd) continue;
+      if (key < 0 || this.spentAt(k, key) < this.plan.budgets[k].capUsd) continue;
       act.by = k;
       act.blocked = this.plan.budgets[k].downgradeTo < 0;
       if (act.blocked) this.crossings[k].get(key)!.affectedRequests += this.f.requests[i];
@@ -52,8 +66,10 @@ export class BudgetLedger {
       const key = this.keyOf(k, i);
       if (key < 0) continue;
       const b = this.plan.budgets[k];
-      const before = this.spent[k].get(key) ?? 0;
-      this.spent[k].set(key, before + cost);
+      const before = this.spentAt(k, key);
+      const spent = this.spent[k];
+      if (spent instanceof Float64Array) spent[key] = before + cost;
+      else spent.set(key, before + cost);
       if (before < b.capUsd && before + cost >= b.capUsd) {
         this.crossings[k].set(key, {
           budget: k,
@@ -77,6 +93,11 @@ export class BudgetLedger {
   private keyOf(k: number, i: number): number {
     const b = this.plan.budgets[k];
     const group = b.perProject ? this.f.projectIx[i] : this.f.keyIx[i];
-    return group === b.ungrouped ? -1 : group * 1e7 + Math.floor(this.f.tS[i] / b.windowSeconds);
+    return group === b.ungrouped ? -1 : group * this.windows[k] + Math.floor(this.f.tS[i] / b.windowSeconds) - this.firstWindow[k];
+  }
+
+  private spentAt(k: number, key: number): number {
+    const spent = this.spent[k];
+    return spent instanceof Float64Array ? spent[key] : (spent.get(key) ?? 0);
   }
 }

@@ -18,52 +18,57 @@ export const LONG_TTL_SECONDS = 3600;
 const FRESH = -2;
 const DIVERGED = -1;
 
+// one slot's fields side by side (one 64-byte line per slot: a request touches one line, not six)
+const SHORT_LEN = 0;
+const SHORT_AT = 1;
+const LONG_LEN = 2;
+const LONG_AT = 3;
+const MIRROR_OF = 4; // the history slot a replayed slot mirrors; FRESH, or DIVERGED
+const MIRRORED_BY = 5; // the replayed slot that mirrors a history slot, or -1
+const STRIDE = 8;
+
 export class CacheSlots {
   private readonly dense: Int32Array | null;
   private readonly sparse = new Map<number, number>();
   private used = 0;
-  private shortLen: Float64Array;
-  private shortAt: Float64Array;
-  private longLen: Float64Array;
-  private longAt: Float64Array;
-  private mirrorOf: Int32Array; // the history slot a replayed slot mirrors; FRESH, or DIVERGED
-  private mirroredBy: Int32Array; // the replayed slot that mirrors a history slot, or -1
+  private s: Float64Array;
 
   /**
    * `keys`: how many slot keys there can be (a dense index while that is small, else a map);
-   * `expected`: how many slots to make room for up front (the arrays double beyond that).
+   * `expected`: how many slots to make room for up front (the array doubles beyond that).
    */
   constructor(keys: number, private readonly shortTtl: number, expected = 1024) {
     this.dense = keys <= 1 << 23 ? new Int32Array(keys).fill(-1) : null;
     const n = Math.max(1024, Math.min(expected, 1 << 24));
-    this.shortLen = new Float64Array(n);
-    this.shortAt = new Float64Array(n);
-    this.longLen = new Float64Array(n);
-    this.longAt = new Float64Array(n);
-    this.mirrorOf = new Int32Array(n);
-    this.mirroredBy = new Int32Array(n);
+    this.s = new Float64Array(n * STRIDE);
   }
 
   /** The slot of `key`, created empty when `create` (else -1 when it has none). */
   slot(key: number, create: boolean): number {
     const found = this.dense ? this.dense[key] : (this.sparse.get(key) ?? -1);
     if (found >= 0 || !create) return found;
-    const s = this.used++;
-    if (s >= this.shortLen.length) this.grow();
-    if (this.dense) this.dense[key] = s;
-    else this.sparse.set(key, s);
-    this.shortAt[s] = -Infinity;
-    this.longAt[s] = -Infinity;
-    this.mirrorOf[s] = FRESH;
-    this.mirroredBy[s] = -1;
-    return s;
+    const slot = this.used++;
+    if (slot * STRIDE >= this.s.length) this.grow();
+    if (this.dense) this.dense[key] = slot;
+    else this.sparse.set(key, slot);
+    const at = slot * STRIDE;
+    const s = this.s;
+    s[at + SHORT_LEN] = 0;
+    s[at + SHORT_AT] = -Infinity;
+    s[at + LONG_LEN] = 0;
+    s[at + LONG_AT] = -Infinity;
+    s[at + MIRROR_OF] = FRESH;
+    s[at + MIRRORED_BY] = -1;
+    return slot;
   }
 
   /** Tokens of the prompt's start a request at `t` can read from the slot (0 for no slot). */
-  warm(s: number, t: number): number {
-    if (s < 0) return 0;
-    const short = t - this.shortAt[s] <= this.shortTtl ? this.shortLen[s] : 0;
-    const long = t - this.longAt[s] <= LONG_TTL_SECONDS ? this.longLen[s] : 0;
+  warm(slot: number, t: number): number {
+    if (slot < 0) return 0;
+    const s = this.s;
+    const at = slot * STRIDE;
+    const short = t - s[at + SHORT_AT] <= this.shortTtl ? s[at + SHORT_LEN] : 0;
+    const long = t - s[at + LONG_AT] <= LONG_TTL_SECONDS ? s[at + LONG_LEN] : 0;
     return Math.max(short, long);
   }
 
@@ -72,19 +77,21 @@ export class CacheSlots {
    * breakpoints come before 5-minute ones, so the long layer ends after the 1 h writes; a read that
    * covers the long layer refreshes it. A request that cached nothing leaves the slot as it was.
    */
-  touch(s: number, t: number, r: number, w5: number, w1h: number): void {
+  touch(slot: number, t: number, r: number, w5: number, w1h: number): void {
     const cached = r + w5 + w1h;
     if (cached <= 0) return;
+    const s = this.s;
+    const at = slot * STRIDE;
     if (w1h > 0) {
-      this.longLen[s] = r + w1h;
-      this.longAt[s] = t;
-    } else if (this.longLen[s] > 0 && t - this.longAt[s] <= LONG_TTL_SECONDS && r >= this.longLen[s]) {
-      this.longAt[s] = t;
+      s[at + LONG_LEN] = r + w1h;
+      s[at + LONG_AT] = t;
+    } else if (s[at + LONG_LEN] > 0 && t - s[at + LONG_AT] <= LONG_TTL_SECONDS && r >= s[at + LONG_LEN]) {
+      s[at + LONG_AT] = t;
     }
     // a shorter prompt than before (a reset or a break) no longer contains the rest of the old prefix
-    this.longLen[s] = Math.min(this.longLen[s], cached);
-    this.shortLen[s] = cached;
-    this.shortAt[s] = t;
+    s[at + LONG_LEN] = Math.min(s[at + LONG_LEN], cached);
+    s[at + SHORT_LEN] = cached;
+    s[at + SHORT_AT] = t;
   }
 
   /**
@@ -93,38 +100,31 @@ export class CacheSlots {
    * mirrors `hist` after this request: it does while both have had exactly the same requests.
    */
   follow(hist: number, histIsNew: boolean, replayed: number): boolean {
-    const mirror = this.mirroredBy[hist];
+    const s = this.s;
+    const mirror = s[hist * STRIDE + MIRRORED_BY];
     if (mirror >= 0 && mirror !== replayed) this.diverge(mirror);
     if (replayed < 0) return false;
-    if (this.mirrorOf[replayed] === FRESH && histIsNew) {
-      this.mirrorOf[replayed] = hist;
-      this.mirroredBy[hist] = replayed;
+    const of = replayed * STRIDE + MIRROR_OF;
+    if (s[of] === FRESH && histIsNew) {
+      s[of] = hist;
+      s[hist * STRIDE + MIRRORED_BY] = replayed;
     }
-    if (this.mirrorOf[replayed] === hist) return true;
+    if (s[of] === hist) return true;
     this.diverge(replayed);
     return false;
   }
 
   /** The replayed slot no longer holds what history's did (its requests or prompts differ). */
-  diverge(s: number): void {
-    const hist = this.mirrorOf[s];
-    if (hist >= 0) this.mirroredBy[hist] = -1;
-    this.mirrorOf[s] = DIVERGED;
+  diverge(slot: number): void {
+    const s = this.s;
+    const hist = s[slot * STRIDE + MIRROR_OF];
+    if (hist >= 0) s[hist * STRIDE + MIRRORED_BY] = -1;
+    s[slot * STRIDE + MIRROR_OF] = DIVERGED;
   }
 
   private grow(): void {
-    this.shortLen = twice(this.shortLen);
-    this.shortAt = twice(this.shortAt);
-    this.longLen = twice(this.longLen);
-    this.longAt = twice(this.longAt);
-    this.mirrorOf = twice(this.mirrorOf);
-    this.mirroredBy = twice(this.mirroredBy);
+    const s = new Float64Array(this.s.length * 2);
+    s.set(this.s);
+    this.s = s;
   }
-}
-
-/** A copy of `x` in an array twice as long. */
-function twice<T extends Float64Array | Int32Array>(x: T): T {
-  const y = new (x.constructor as new (n: number) => T)(x.length * 2);
-  y.set(x);
-  return y;
 }

@@ -1,8 +1,9 @@
-import { priceAttempt, recoverBreak } from './attempt.js';
 import { rateIx, type ReplayFrame } from './frame.js';
 import type { ReplayPlan, Scenario } from './plan.js';
 import { BudgetLedger } from './budgets.js';
-import { HIST, MAIN, ReplayPass, SUB } from './pass.js';
+import { groupScenarios, sharesState } from './lanes.js';
+import { APPROXIMATED, BASELINE, BILLED, BLOCKED, CACHE_LOSS, COMPACTION_USD, COMPACTIONS, RECOVERED, REPLAYED, ReplayPass, SHARED_TALLIES, TARGET_UNPRICED, TOTAL, UNPRICED } from './pass.js';
+import { enter, step } from './step.js';
 import { emptyResult, emptyRows, type ReplayResult } from './result.js';
 
 export { priceAttempt } from './attempt.js';
@@ -26,68 +27,80 @@ export { priceAttempt } from './attempt.js';
  * - budgets walk the same time order; transforms as the design describes.
  * Rows without a thread (provider buckets, requests without a session) are re-priced bucket by bucket
  * ("approximated"); rows of an unpriced model cannot be compared and are left out of both sides.
- * Pure: no I/O, deterministic, no per-row objects. The pricing steps are ReplayPass's (pass.ts).
+ * Pure: no I/O, deterministic, no per-row objects. The pricing steps are ReplayPass's (pass.ts), a row's
+ * replay in one pass is step.ts's, and one walk over the rows carries every scenario of a policy
+ * (replayScenarios; lanes.ts says which share their states).
  */
 export function replay(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array, sc: Scenario, opts: { perRow?: boolean } = {}): ReplayResult {
+  return replayLanes(frame, plan, ruleIx, [sc], opts)[0];
+}
+
+/** Each scenario's replay, in order: all in one pass over the rows (one per scenario with budgets). */
+export function replayScenarios(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array, scenarios: Scenario[]): ReplayResult[] {
+  const out: ReplayResult[] = new Array(scenarios.length);
+  if (!scenarios.length) return out;
+  const groups = groupScenarios(plan, scenarios);
+  // budgets react to each scenario's own cost: those walk alone (groupScenarios makes one group each)
+  for (const batch of plan.budgets.length ? groups.map((g) => [g]) : [groups]) {
+    const results = replayPasses(frame, plan, ruleIx, batch.map((g) => g.map((s) => scenarios[s])));
+    batch.forEach((g, k) => g.forEach((s, l) => (out[s] = results[k][l])));
+  }
+  return out;
+}
+
+/**
+ * One pass for scenarios that share their states (lanes.ts; with budgets, one scenario): a result per
+ * scenario, each the same to the bit as its own replay. Per-row buckets (`perRow`) are the first's.
+ */
+export function replayLanes(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array, scs: Scenario[], opts: { perRow?: boolean } = {}): ReplayResult[] {
+  return replayPasses(frame, plan, ruleIx, [scs], opts)[0];
+}
+
+/**
+ * One walk over the rows carrying several passes, each with its own states and lanes (`groups`: the
+ * scenarios of each pass, which share their states). What follows from the plan alone (which model a
+ * row goes to, coverage, the history's side) is decided once per row for all of them.
+ */
+function replayPasses(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array, groups: Scenario[][], opts: { perRow?: boolean } = {}): ReplayResult[][] {
+  for (const scs of groups) for (const sc of scs) if (!sharesState(plan, scs[0], sc)) throw new Error('replayPasses: these scenarios do not share their states');
+  if (plan.budgets.length && (groups.length > 1 || groups[0].length > 1)) throw new Error('replayPasses: with budgets, each scenario walks alone');
   const f = frame;
   const rt = f.rates;
-  const res = emptyResult(f, plan.ruleTarget.length);
+  const results = groups.map((scs) => scs.map(() => emptyResult(f, plan.ruleTarget.length)));
+  const res = results[0][0];
   const rows = opts.perRow ? emptyRows(f.rows) : undefined;
-  const p = new ReplayPass(f, plan, sc, res);
-  const slots = p.slots;
-  const a = p.a;
-
-  // per thread: the compaction offset, the base prompt (its first), the running subagent's
-  // accumulated context, and the share of its cache writes made with a 1 h TTL (its latest writes)
-  const threadOffset = new Float64Array(f.threads);
-  const threadBase = new Float64Array(f.threads).fill(NaN);
-  const threadInSub = new Uint8Array(f.threads);
-  const threadSubTokens = new Float64Array(f.threads);
-  const threadLastPrompt = new Float64Array(f.threads).fill(NaN);
-  const threadShare1h = new Float64Array(f.threads);
+  const passes = groups.map((scs) => new ReplayPass(f, plan, scs));
+  const p = passes[0];
+  const tally = p.tally;
   const budgets = new BudgetLedger(f, plan);
 
   for (let i = 0; i < f.rows; i++) {
     const m = f.modelIx[i];
     const base = f.listCostUsd[i];
     const req = f.requests[i];
-    res.requests.total += req;
+    tally[TOTAL] += req;
     if (Number.isNaN(base)) {
-      res.requests.unpriced += req;
+      tally[UNPRICED] += req;
       if (rows) rows.model[i] = -1;
       continue;
     }
     const thread = f.threadIx[i];
-    const t = f.tS[i];
     const rule = ruleIx[i];
     let target = plan.ruleTarget[rule] < 0 ? m : plan.ruleTarget[rule];
     if (target !== m && plan.ruleAllowUpgrade[rule] === 0 && p.dearer(i, target, m)) target = m; // routing goes down only
     let sub = plan.ruleSubagent[rule] === 1 && target !== m;
     let strong = plan.escalateTo[rule] < 0 ? m : plan.escalateTo[rule];
     let afterFailures = plan.afterFailures[rule];
-    const P = f.input[i] + f.cacheRead[i] + f.write5m[i] + f.write1h[i];
-    const O = f.output[i];
-    const R = f.cacheRead[i];
-
-    // history's cache slot for this request (advanced past it once the replay has run it)
-    let hist = -1;
-    let histIsNew = false;
-    if (thread >= 0) {
-      const writes = f.write5m[i] + f.write1h[i];
-      if (writes > 0) threadShare1h[thread] = f.write1h[i] / writes;
-      hist = p.slotOf(thread, m, HIST, false);
-      histIsNew = hist < 0;
-      if (histIsNew) hist = p.slotOf(thread, m, HIST, true);
-    }
-    const share1h = thread >= 0 ? threadShare1h[thread] : 0;
+    const tokens = f.input[i] + f.cacheRead[i] + f.write5m[i] + f.write1h[i] + f.output[i];
+    for (let k = 0; k < passes.length; k++) enter(passes[k], f, i, thread, m);
 
     const action = budgets.actionFor(i);
     let by = action.by;
     if (action.blocked) {
-      if (hist >= 0) p.advanceHistory(i, hist, histIsNew, -1);
-      res.requests.blocked += req;
+      if (thread >= 0) for (let k = 0; k < passes.length; k++) passes[k].advanceHistory(passes[k].hist, passes[k].histIsNew, -1);
+      tally[BLOCKED] += req;
       if (rows) rows.model[i] = -1;
-      countBaseline(res, f, i, rule, base, P + O);
+      countBaseline(res, tally, f, i, rule, base, tokens);
       continue;
     }
     if (action.downgradeTo >= 0 && !plan.budgets[by].allowUpgrade && p.dearer(i, action.downgradeTo, m)) by = -1; // already cheaper: not a downgrade
@@ -97,115 +110,73 @@ export function replay(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array,
       strong = m;
       afterFailures = 1;
     }
-    countBaseline(res, f, i, rule, base, P + O);
+    countBaseline(res, tally, f, i, rule, base, tokens);
     if (Number.isNaN(rt.input[rateIx(f, i, target)])) {
       // the target has no price that day: the request stays as it was, and coverage says so
-      res.requests.targetUnpriced += req;
+      tally[TARGET_UNPRICED] += req;
       target = m;
       sub = false;
     }
-    let cost: number;
+    tally[thread < 0 ? APPROXIMATED : REPLAYED] += req;
+    for (let k = 0; k < passes.length; k++) step(passes[k], f, plan, i, m, thread, rule, target, sub, strong, afterFailures, req);
 
-    if (thread < 0) {
-      res.requests.approximated += req;
-      if (target === m) {
-        p.observed(i, a);
-        cost = base;
-      } else {
-        p.priceBucket(i, target, a);
-        cost = a.usd + p.failureCost(i, target, strong, afterFailures, -1, 0);
-      }
-    } else {
-      res.requests.replayed += req;
-      if (Number.isNaN(threadBase[thread])) threadBase[thread] = P;
-      const lastPrompt = threadLastPrompt[thread];
-      threadLastPrompt[thread] = P;
-      if (f.observedBreak[i] === 2) threadOffset[thread] = 0; // the agent reset its own context: compaction restarts
-      if (sub) {
-        // the step runs in a subagent with its own small context; the main loop skips it
-        const fresh = threadInSub[thread] === 0;
-        const rho = sc.tokenizerRatio[target];
-        // what the step adds is the prompt's growth: a cold start or prefix break re-writes old context
-        const last = lastPrompt;
-        const grown = Number.isNaN(last) ? f.input[i] + f.write5m[i] + f.write1h[i] : Math.min(f.input[i] + f.write5m[i] + f.write1h[i], Math.max(0, P - last));
-        threadSubTokens[thread] = (fresh ? 0 : threadSubTokens[thread]) + rho * grown;
-        // a subagent never holds more than the main loop it stands in for (a long run of steps would
-        // otherwise grow past any context window)
-        threadSubTokens[thread] = Math.min(threadSubTokens[thread], Math.max(0, rho * P - sc.subagentContextTokens));
-        const prompt = sc.subagentContextTokens + threadSubTokens[thread];
-        const slot = p.slotOf(thread, target, SUB, true);
-        const warm = Math.min(slots.warm(slot, t), fresh ? sc.subagentContextTokens : Infinity);
-        p.priceCached(i, target, prompt, sc.outputRatio[target] * O, rho * f.input[i], 0, warm, share1h);
-        slots.touch(slot, t, a.r, a.c5, a.c1h);
-        p.advanceHistory(i, hist, histIsNew, -1);
-        cost = a.usd + p.failureCost(i, target, strong, afterFailures, thread, share1h);
-        threadInSub[thread] = 1;
-      } else {
-        threadInSub[thread] = 0;
-        let offset = threadOffset[thread];
-        if (P - offset < threadBase[thread]) offset = threadOffset[thread] = 0;
-        let compactUsd = 0;
-        if (P - offset > plan.compactAboveTokens && threadBase[thread] + sc.summaryTokens < P - offset) {
-          // compaction: one summarizing request over the context (read if warm, else input) plus the
-          // summary; this turn then writes base + summary
-          const context = (target === m ? 1 : sc.tokenizerRatio[target]) * (P - offset);
-          const r = Math.min(slots.warm(p.slotOf(thread, target, MAIN, false), t), context);
-          compactUsd = priceAttempt(f, i, target, context - r, r, 0, 0, sc.summaryTokens);
-          res.compactions += 1;
-          res.compactionUsd += compactUsd;
-          offset = threadOffset[thread] = P - (threadBase[thread] + sc.summaryTokens);
-        }
-        const slot = p.slotOf(thread, target, MAIN, true);
-        const mirrors = p.advanceHistory(i, hist, histIsNew, slot) && offset === 0;
-        if (!mirrors) slots.diverge(slot);
-        if (target === m && mirrors) {
-          // as observed; a stable prefix turns a share of an observed break into reads
-          p.observed(i, a);
-          const read = a.r;
-          if (plan.stablePrefix && f.observedBreak[i] === 1 && sc.recover > 0) recoverBreak(f, i, sc.recover, a, res);
-          slots.touch(slot, t, read, a.c5, a.c1h);
-          cost = a.usd;
-        } else {
-          const same = target === m;
-          const rho = same ? 1 : sc.tokenizerRatio[target];
-          const recovered = plan.stablePrefix && f.observedBreak[i] === 1 ? sc.recover * f.rewrittenTokens[i] : 0;
-          p.priceCached(i, target, rho * (P - offset), (same ? 1 : sc.outputRatio[target]) * O, rho * f.input[i], rho * R,
-            compactUsd > 0 ? 0 : mirrors ? rho * (R + recovered) : p.divergedRead(i, slot, rho, recovered, same), share1h);
-          slots.touch(slot, t, a.r, a.c5, a.c1h);
-          cost = a.usd + compactUsd + (same ? 0 : p.failureCost(i, target, strong, afterFailures, thread, share1h));
-        }
-      }
-    }
-
-    budgets.charge(i, cost, by);
-    res.costUsd += cost;
-    res.byRule.costUsd[rule] += cost;
-    res.byTaskType.costUsd[f.taskTypeIx[i]] += cost;
-    res.bySession[f.sessionIx[i]] += cost;
-    res.byModelAfter.requests[target] += req;
-    res.byModelAfter.tokens[target] += a.u + a.r + a.w5 + a.w1h + a.o;
-    res.byModelAfter.costUsd[target] += cost;
+    budgets.charge(i, p.cost[0], by);
     if (rows) {
+      const a = p.a;
       rows.model[i] = target;
       rows.input[i] = a.u;
       rows.cacheRead[i] = a.r;
       rows.write5m[i] = a.w5;
       rows.write1h[i] = a.w1h;
-      rows.output[i] = a.o;
-      rows.costUsd[i] = cost;
+      rows.output[i] = p.o[0];
+      rows.costUsd[i] = p.cost[0];
     }
   }
   res.budgetEvents = budgets.events();
   if (rows) res.rows = rows;
-  return res;
+  for (const [k, q] of passes.entries()) {
+    if (k > 0) q.tally.set(tally.subarray(0, SHARED_TALLIES));
+    q.sums.into(results[k]);
+    for (const r of results[k]) {
+      tallied(r, q.tally);
+      if (r !== res) copyBaseline(res, r);
+    }
+  }
+  return results;
+}
+
+/** A pass's sums every lane shares (its tally) into one lane's result. */
+function tallied(res: ReplayResult, tally: Float64Array): void {
+  res.requests = {
+    total: tally[TOTAL],
+    replayed: tally[REPLAYED],
+    approximated: tally[APPROXIMATED],
+    unpriced: tally[UNPRICED],
+    targetUnpriced: tally[TARGET_UNPRICED],
+    blocked: tally[BLOCKED],
+  };
+  res.baselineUsd = tally[BASELINE];
+  res.billedUsd = tally[BILLED];
+  res.cacheLossUsd = tally[CACHE_LOSS];
+  res.recoveredBreakUsd = tally[RECOVERED];
+  res.compactions = tally[COMPACTIONS];
+  res.compactionUsd = tally[COMPACTION_USD];
+}
+
+/** The history's side, the same in every result of a plan: from the first result (`from`) into another's. */
+function copyBaseline(from: ReplayResult, to: ReplayResult): void {
+  to.byRule.requests.set(from.byRule.requests);
+  to.byRule.baselineUsd.set(from.byRule.baselineUsd);
+  to.byTaskType.baselineUsd.set(from.byTaskType.baselineUsd);
+  for (const k of ['requests', 'tokens', 'costUsd'] as const) to.byModelBefore[k].set(from.byModelBefore[k]);
 }
 
 /** The history side of one evaluated row: baseline totals by rule, task type and model. */
-function countBaseline(res: ReplayResult, f: ReplayFrame, i: number, rule: number, base: number, tokens: number): void {
+function countBaseline(res: ReplayResult, tally: Float64Array, f: ReplayFrame, i: number, rule: number, base: number, tokens: number): void {
   const m = f.modelIx[i];
   const req = f.requests[i];
-  res.baselineUsd += base;
-  res.billedUsd += Number.isNaN(f.costUsd[i]) ? base : f.costUsd[i];
+  tally[BASELINE] += base;
+  tally[BILLED] += Number.isNaN(f.costUsd[i]) ? base : f.costUsd[i];
   res.byRule.requests[rule] += req;
   res.byRule.baselineUsd[rule] += base;
   res.byTaskType.baselineUsd[f.taskTypeIx[i]] += base;

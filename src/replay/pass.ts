@@ -1,8 +1,9 @@
-import { newAttempt, priceAttempt, setAttempt, type Attempt } from './attempt.js';
+import { newAttempt, setAttempt, type Attempt } from './attempt.js';
 import { CacheSlots } from './cache.js';
 import { rateIx, type ReplayFrame } from './frame.js';
+import { LaneSums, PromptPrice, repeatPowers } from './lanes.js';
 import type { ReplayPlan, Scenario } from './plan.js';
-import { MAX_ATTEMPTS, type ReplayResult } from './result.js';
+import { MAX_ATTEMPTS } from './result.js';
 
 // cache contexts of a thread: its main loop as replayed, the subagent that routed steps run in, and
 // its main loop as it ran in history (what the observed reads were read from)
@@ -10,27 +11,87 @@ export const MAIN = 0;
 export const SUB = 1;
 export const HIST = 2;
 
+// the sums every lane shares, kept in a typed array while the pass runs (ReplayPass.tally)
+export const TOTAL = 0;
+export const REPLAYED = 1;
+export const APPROXIMATED = 2;
+export const UNPRICED = 3;
+export const TARGET_UNPRICED = 4;
+export const BLOCKED = 5;
+export const BASELINE = 6;
+export const BILLED = 7;
+export const CACHE_LOSS = 8;
+export const RECOVERED = 9;
+export const COMPACTIONS = 10;
+export const COMPACTION_USD = 11;
+export const TALLIES = 12;
+/** tally[0 … SHARED_TALLIES − 1] follow from the plan alone: every pass of a plan has the same */
+export const SHARED_TALLIES = 8;
+
+// per thread, side by side (one 64-byte line): the compaction offset, the base prompt (its first),
+// whether its last step ran in a subagent and that subagent's accumulated context, its last prompt,
+// and the share of its cache writes made with a 1 h TTL (its latest writes)
+export const T_OFFSET = 0;
+export const T_BASE = 1;
+export const T_IN_SUB = 2;
+export const T_SUB_TOKENS = 3;
+export const T_LAST_PROMPT = 4;
+export const T_SHARE_1H = 5;
+export const T_STRIDE = 8;
+
 /**
- * The state of one replay run and the pricing steps the engine's loop calls (engine.ts has the loop and
+ * The state of one replay pass and the pricing steps the engine's loop calls (engine.ts has the loop and
  * the model). Methods on a class rather than closures made per run: every run then calls the same
  * functions, so V8's optimized loop survives from one run (scenario, policy) to the next instead of
  * deoptimizing on each run's new closures.
+ *
+ * A pass carries one or more lanes (lanes.ts): scenarios that share every state and differ in output
+ * ratios and failure rates. `a` holds the request's replayed buckets, shared by the lanes; `o` and `usd`
+ * hold each lane's output and price, `fail` each lane's expected failure cost. Sums every lane shares
+ * (coverage, cache loss, compactions, recovered breaks) go to `tally`, each lane's own to `sums`.
  */
 export class ReplayPass {
   readonly nModels: number;
   readonly nTypes: number;
+  readonly lanes: number;
   readonly slots: CacheSlots;
-  readonly a: Attempt = newAttempt(); // the request's replayed attempt
-  readonly scratch: Attempt = newAttempt();
+  readonly a: Attempt = newAttempt();
+  private readonly scratch: Attempt = newAttempt();
+  readonly o: Float64Array;
+  readonly usd: Float64Array;
+  readonly fail: Float64Array;
+  readonly sc: Scenario; // lane 0's: the assumptions every lane shares
+  readonly sums: LaneSums; // each lane's own sums
+  readonly tally = new Float64Array(TALLIES); // the sums every lane shares (indexes above)
+  readonly th: Float64Array; // per-thread state (T_ fields above)
+  readonly cost: Float64Array; // per lane: the row's cost
+  // the row being replayed (step.ts enter): history's slot, whether it is new, the thread's 1 h share
+  hist = -1;
+  histIsNew = false;
+  share1h = 0;
+  private readonly powers: { power: Float64Array; retries: Float64Array };
+  private readonly price = new PromptPrice();
+  private readonly retry = new PromptPrice();
+  private readonly strong = new PromptPrice();
 
   constructor(
     readonly f: ReplayFrame,
     readonly plan: ReplayPlan,
-    readonly sc: Scenario,
-    readonly res: ReplayResult,
+    readonly scs: Scenario[],
   ) {
     this.nModels = f.models.length;
     this.nTypes = f.taskTypes.length;
+    this.lanes = scs.length;
+    this.sc = scs[0];
+    this.o = new Float64Array(this.lanes);
+    this.usd = new Float64Array(this.lanes);
+    this.fail = new Float64Array(this.lanes);
+    this.cost = new Float64Array(this.lanes);
+    this.th = new Float64Array(f.threads * T_STRIDE);
+    for (let k = 0; k < f.threads; k++) this.th[k * T_STRIDE + T_BASE] = this.th[k * T_STRIDE + T_LAST_PROMPT] = NaN;
+    const cells = this.nModels * this.nTypes;
+    this.sums = new LaneSums(this.lanes, plan.ruleTarget.length, f, cells * MAX_ATTEMPTS);
+    this.powers = repeatPowers(scs, cells, MAX_ATTEMPTS);
     // a thread uses about two slots (history's and the replay's main loop): sized for that up front
     this.slots = new CacheSlots(f.threads * this.nModels * 3, plan.ttlSeconds, f.threads * 2);
   }
@@ -55,12 +116,34 @@ export class ReplayPass {
     if (!this.explicitCache(i, m)) into.c5 = this.cacheable(m, f.input[i] + f.cacheRead[i] + f.write5m[i] + f.write1h[i]) ? f.input[i] : 0;
   }
 
+  /** Every lane's output and price are `a`'s (the request as observed, or on its own model). */
+  uniform(): void {
+    const a = this.a;
+    for (let l = 0; l < this.lanes; l++) {
+      this.o[l] = a.o;
+      this.usd[l] = a.usd;
+    }
+  }
+
+  /** Each lane's output (O, times its output ratio on another model than row i's) and price of `a`'s prompt on `model`. */
+  private priceLanes(i: number, model: number, O: number): void {
+    const same = model === this.f.modelIx[i];
+    for (let l = 0; l < this.lanes; l++) {
+      const o = (same ? 1 : this.scs[l].outputRatio[model]) * O;
+      this.o[l] = o;
+      this.usd[l] = this.price.usd(o);
+    }
+    this.a.o = this.o[0];
+    this.a.usd = this.usd[0];
+  }
+
   /**
    * One request on `model` that can read `warm` tokens of its prompt's start from cache: reads them
    * within the cacheable part, writes the rest with the 1 h share `share1h` (explicit-cache models) or
-   * sends it uncached. Fills `a`, adds the cache loss against `observedRead`.
+   * sends it uncached. Fills `a` and the lanes (output O, scaled on another model), adds the cache loss
+   * against `observedRead`.
    */
-  priceCached(i: number, model: number, prompt: number, out: number, uncached: number, observedRead: number, warm: number, share1h: number): void {
+  priceCached(i: number, model: number, prompt: number, O: number, uncached: number, observedRead: number, warm: number, share1h: number): void {
     const f = this.f;
     const explicit = this.explicitCache(i, model);
     const ok = this.cacheable(model, prompt);
@@ -72,84 +155,108 @@ export class ReplayPass {
     const w5 = w - w1h;
     const u = explicit || !ok ? u0 : prompt - r;
     const a = this.a;
-    setAttempt(a, u, r, w5, w1h, out, priceAttempt(f, i, model, u, r, w5, w1h, out));
+    setAttempt(a, u, r, w5, w1h, 0, 0);
+    this.price.set(f, i, model, u, r, w5, w1h);
+    this.priceLanes(i, model, O);
     if (!explicit && ok) a.c5 = room - r;
     const lost = Math.max(0, Math.min(room, observedRead) - r);
     if (lost > 0) {
       const rt = f.rates;
       const at = rateIx(f, i, model);
       const paid = explicit ? (1 - share1h) * rt.write5m[at] + share1h * rt.write1h[at] : rt.input[at];
-      this.res.cacheLossUsd += ((lost * Math.max(0, paid - rt.cacheRead[at])) / 1e6) * rt.tierMultiplier[model * rt.serviceTiers + f.serviceTierIx[i]];
+      this.tally[CACHE_LOSS] += ((lost * Math.max(0, paid - rt.cacheRead[at])) / 1e6) * rt.tierMultiplier[model * rt.serviceTiers + f.serviceTierIx[i]];
     }
   }
 
-  /** A bucket re-priced as a whole on `model`: tokens translated, the observed cache mix kept (into `into`). */
-  priceBucket(i: number, model: number, into: Attempt): void {
+  /** A bucket re-priced as a whole on another `model` than row i's (into `a` and the lanes): tokens translated, the observed cache mix kept. */
+  priceBucket(i: number, model: number): void {
+    const a = this.a;
+    this.bucketOn(i, model, a);
+    this.price.set(this.f, i, model, a.u, a.r, a.w5, a.w1h);
+    this.priceLanes(i, model, this.f.output[i]);
+  }
+
+  /** Row i's buckets translated to another `model` (into `into`); implicit caches bill no writes. */
+  private bucketOn(i: number, model: number, into: Attempt): void {
     const f = this.f;
-    const sc = this.sc;
-    const same = model === f.modelIx[i];
-    const rho = same ? 1 : sc.tokenizerRatio[model];
+    const rho = this.sc.tokenizerRatio[model];
     let u = rho * f.input[i];
     const r = rho * f.cacheRead[i];
     let w5 = rho * f.write5m[i];
     let w1h = rho * f.write1h[i];
     if (!this.explicitCache(i, model)) {
-      // implicit caches bill no writes
       u += w5 + w1h;
       w5 = 0;
       w1h = 0;
     }
-    const o = (same ? 1 : sc.outputRatio[model]) * f.output[i];
-    setAttempt(into, u, r, w5, w1h, o, same ? f.listCostUsd[i] : priceAttempt(f, i, model, u, r, w5, w1h, o));
+    setAttempt(into, u, r, w5, w1h, 0, 0);
   }
 
   /**
-   * Expected cost of failures of the attempt in `a` on `model`: f·B with B = retries on the warm
-   * prefix (after_failures − 1 of them, each after a repeat failure f₂) + f₂^(n−1) · one attempt on
-   * `strong` (the escalation target, or the original model for a plain redo), which writes with the
-   * thread's TTL mix. Linear in f.
+   * Each lane's expected cost of failures (into `fail`) of the attempt in `a` on `model`: f·B with B =
+   * retries on the warm prefix (after_failures − 1 of them, each after a repeat failure f₂) + f₂^(n−1) ·
+   * one attempt on `strong` (the escalation target, or the original model for a plain redo), which
+   * writes with the thread's TTL mix. Linear in f.
    */
-  failureCost(i: number, model: number, strong: number, n: number, thread: number, share1h: number): number {
+  failureCost(i: number, model: number, strong: number, n: number, thread: number, share1h: number): void {
     const f = this.f;
-    const sc = this.sc;
     const a = this.a;
-    const res = this.res;
-    const fr = sc.failRate[model * this.nTypes + f.taskTypeIx[i]];
-    const f2 = sc.repeatFailRate[model * this.nTypes + f.taskTypeIx[i]];
     const prompt = a.u + a.r + a.w5 + a.w1h;
     const retryRead = this.explicitCache(i, model) ? a.r + a.w5 + a.w1h : this.cacheable(model, prompt) ? prompt : 0;
-    const retryUsd = priceAttempt(f, i, model, prompt - retryRead, retryRead, 0, 0, a.o);
-    let retries = 0;
-    for (let k = 1; k < n; k++) retries += f2 ** (k - 1);
-    const strongUsd = this.strongCost(i, strong, thread, share1h);
-    const slope = retryUsd * retries + f2 ** (n - 1) * strongUsd;
-    res.failSlopeUsd += slope;
-    res.failTermUsd += fr * slope;
+    this.retry.set(f, i, model, prompt - retryRead, retryRead, 0, 0);
+    const strongListed = this.strongPrompt(i, strong, thread, share1h);
+    const strongSame = strong === f.modelIx[i];
+    const cell = model * this.nTypes + f.taskTypeIx[i];
+    const sums = this.sums;
+    const k = this.lanes;
     // per (model, task type, attempts) sums, so failure-rate sweeps need no second replay
-    const g = (model * this.nTypes + f.taskTypeIx[i]) * MAX_ATTEMPTS + Math.min(n, MAX_ATTEMPTS) - 1;
-    res.failures.retryUsd[g] += retryUsd;
-    res.failures.strongUsd[g] += strongUsd;
-    return fr * slope;
+    const g = (cell * MAX_ATTEMPTS + Math.min(n, MAX_ATTEMPTS) - 1) * k;
+    for (let l = 0; l < k; l++) {
+      const sc = this.scs[l];
+      const fr = sc.failRate[cell];
+      const retryUsd = this.retry.usd(this.o[l]);
+      const strongUsd = strongListed ? f.listCostUsd[i] : this.strong.usd((strongSame ? 1 : sc.outputRatio[strong]) * f.output[i]);
+      let slope: number;
+      if (n <= MAX_ATTEMPTS) {
+        const at = (cell * k + l) * MAX_ATTEMPTS + n - 1;
+        slope = retryUsd * this.powers.retries[at] + this.powers.power[at] * strongUsd;
+      } else {
+        const f2 = sc.repeatFailRate[cell];
+        let retries = 0;
+        for (let j = 1; j < n; j++) retries += f2 ** (j - 1);
+        slope = retryUsd * retries + f2 ** (n - 1) * strongUsd;
+      }
+      sums.failSlope[l] += slope;
+      sums.failTerm[l] += fr * slope;
+      sums.retry[g + l] += retryUsd;
+      sums.strong[g + l] += strongUsd;
+      this.fail[l] = fr * slope;
+    }
   }
 
-  /** One attempt of row i on `strong` after failures: re-priced as a bucket, or with the thread's warm main context. */
-  private strongCost(i: number, strong: number, thread: number, share1h: number): number {
+  /**
+   * The prompt of one attempt of row i on `strong` after failures (into `strong`): re-priced as a
+   * bucket, or with the thread's warm main context. True when it is the bucket as observed (its list cost).
+   */
+  private strongPrompt(i: number, strong: number, thread: number, share1h: number): boolean {
     const f = this.f;
-    const sc = this.sc;
-    if (thread < 0) {
-      this.priceBucket(i, strong, this.scratch);
-      return this.scratch.usd;
-    }
     const same = strong === f.modelIx[i];
-    const rho = same ? 1 : sc.tokenizerRatio[strong];
+    if (thread < 0) {
+      if (same) return true;
+      const b = this.scratch;
+      this.bucketOn(i, strong, b);
+      this.strong.set(f, i, strong, b.u, b.r, b.w5, b.w1h);
+      return false;
+    }
+    const rho = same ? 1 : this.sc.tokenizerRatio[strong];
     const sP = rho * (f.input[i] + f.cacheRead[i] + f.write5m[i] + f.write1h[i]);
-    const sO = (same ? 1 : sc.outputRatio[strong]) * f.output[i];
     const explicit = this.explicitCache(i, strong);
     const ok = this.cacheable(strong, sP);
     const u0 = !ok ? sP : explicit ? Math.min(rho * f.input[i], sP) : 0;
     const r = ok ? Math.min(this.slots.warm(this.slotOf(thread, strong, MAIN, false), f.tS[i]), sP - u0) : 0;
     const w = explicit && ok ? sP - u0 - r : 0;
-    return priceAttempt(f, i, strong, sP - r - w, r, w * (1 - share1h), w * share1h, sO);
+    this.strong.set(f, i, strong, sP - r - w, r, w * (1 - share1h), w * share1h);
+    return false;
   }
 
   /**
@@ -165,14 +272,11 @@ export class ReplayPass {
 
   /**
    * History's slot `hist` advances past row i, which the replay ran in slot `replayed` (-1: in no
-   * main context); returns whether `replayed` still mirrors history's slot.
+   * main context); returns whether `replayed` still mirrors history's slot. History's slots only say
+   * which replayed slot mirrors them: nothing reads what they hold, so they hold nothing.
    */
-  advanceHistory(i: number, hist: number, histIsNew: boolean, replayed: number): boolean {
-    const mirrors = this.slots.follow(hist, histIsNew, replayed);
-    const s = this.scratch;
-    this.observed(i, s);
-    this.slots.touch(hist, this.f.tS[i], s.r, s.c5, s.c1h);
-    return mirrors;
+  advanceHistory(hist: number, histIsNew: boolean, replayed: number): boolean {
+    return this.slots.follow(hist, histIsNew, replayed);
   }
 
   /**

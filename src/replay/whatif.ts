@@ -2,7 +2,7 @@ import type { Ledger } from '../db/ledger.js';
 import { sql } from '../db/sql.js';
 import type { Period } from '../period.js';
 import type { PriceBook } from '../pricing/install.js';
-import { replay } from './engine.js';
+import { replay, replayScenarios } from './engine.js';
 import type { ReplayResult } from './result.js';
 import { assignRules, loadReplayFrame, type ReplayFrame } from './frame.js';
 import { boundEnds, compilePlan, scenarioFor, sweepEnds, variedGroups, type AssumptionGroup, type End } from './plan.js';
@@ -150,34 +150,38 @@ export function policyTargets(policies: Policy[]): string[] {
 /** Runs one policy over a loaded frame: central, bounds, sweeps and transform ablations. Pure. */
 export function evaluatePolicy(frame: ReplayFrame, policy: Policy, ruleIx: Int16Array, calibration?: Pick<Calibration, 'observed' | 'warnings'>): PolicyOutcome {
   const plan = compilePlan(policy, frame);
-  const run = (p: Policy, ends: Partial<Record<AssumptionGroup, End>> = {}) => replay(frame, p === policy ? plan : compilePlan(p, frame), ruleIx, scenarioFor(p, frame, ends));
   const groups = variedGroups(policy);
-  const central = run(policy);
+  // failure-rate sweeps follow from the central run's sums (no budget can react to them then)
+  const derived = (g: AssumptionGroup) => (g === 'fail_rate' || g === 'repeat_fail_rate') && !policy.budgets.length;
+  // a single varied group's sweep is the bounds themselves; other sweeps are replays
+  const swept = groups.length > 1 ? groups.filter((g) => !derived(g)) : [];
+  // every scenario of the policy's own plan, replayed together: those that share their states in one pass
+  const ends: Partial<Record<AssumptionGroup, End>>[] = [{}];
   // with every assumption a point (or unused), the bounds are the central run itself
-  const low = groups.length ? run(policy, boundEnds('optimistic')) : central;
-  const high = groups.length ? run(policy, boundEnds('pessimistic')) : central;
+  if (groups.length) ends.push(boundEnds('optimistic'), boundEnds('pessimistic'));
+  for (const g of swept) ends.push(sweepEnds(g).cheap, sweepEnds(g).dear);
+  const runs = replayScenarios(frame, plan, ruleIx, ends.map((e) => scenarioFor(policy, frame, e)));
+  const central = runs[0];
+  const low = groups.length ? runs[1] : central;
+  const high = groups.length ? runs[2] : central;
   const baseline = central.baselineUsd;
-  /** cost with one group at `ends`: failure rates follow from the central run's sums (no budget can
-   *  react to them then); a single varied group is the bounds themselves; else a replay */
-  const costAt = (g: AssumptionGroup, ends: Partial<Record<AssumptionGroup, End>>, bound: ReplayResult): number => {
+  /** cost with one group at its cheap (0) or dear (1) end, the rest central */
+  const costAt = (g: AssumptionGroup, side: 0 | 1, bound: ReplayResult): number => {
     if (groups.length === 1) return bound.costUsd;
-    if ((g === 'fail_rate' || g === 'repeat_fail_rate') && !policy.budgets.length) {
-      return central.costUsd - central.failTermUsd + failureCost(central, frame, scenarioFor(policy, frame, ends));
-    }
-    return run(policy, ends).costUsd;
+    if (derived(g)) return central.costUsd - central.failTermUsd + failureCost(central, frame, scenarioFor(policy, frame, side ? sweepEnds(g).dear : sweepEnds(g).cheap));
+    return runs[3 + 2 * swept.indexOf(g) + side].costUsd;
   };
   const sensitivity = groups
     .map((g) => {
-      const { cheap, dear } = sweepEnds(g);
-      const c = costAt(g, cheap, low);
-      const d = costAt(g, dear, high);
+      const c = costAt(g, 0, low);
+      const d = costAt(g, 1, high);
       return { assumption: g, cost_cheap_usd: c, cost_dear_usd: d, swing_usd: Math.abs(d - c) };
     })
     .sort((x, y) => y.swing_usd - x.swing_usd || x.assumption.localeCompare(y.assumption));
   const savingsByTransform = policy.transforms.map((t, k) => {
     const without = { ...policy, transforms: policy.transforms.filter((_, j) => j !== k) };
     const inert = !without.transforms.length && !without.budgets.length && without.rules.every((r) => !r.route);
-    return { transform: t.kind, savings_usd: (inert ? baseline : run(without).costUsd) - central.costUsd };
+    return { transform: t.kind, savings_usd: (inert ? baseline : replay(frame, compilePlan(without, frame), ruleIx, scenarioFor(without, frame, {})).costUsd) - central.costUsd };
   });
   const pct = (x: number) => (baseline > 0 ? x / baseline : 0);
   const tiers = tierDistribution(frame, central);

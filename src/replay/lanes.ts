@@ -1,0 +1,168 @@
+import { rateIx, type ReplayFrame } from './frame.js';
+import type { ReplayPlan, Scenario } from './plan.js';
+import type { ReplayResult } from './result.js';
+
+/**
+ * Lanes: scenarios of one policy that walk the same states in one pass (engine.ts). What a thread's
+ * cache holds, which model serves a step, compactions and subagent contexts follow from the plan and
+ * from the tokenizer ratios, the subagent context, the recovered share of breaks and the summary
+ * length; output ratios and failure rates only change what the steps cost. Scenarios that agree on
+ * the former share one walk and keep a cost of their own per lane (the central run, the bounds and
+ * the output/failure sweeps of most policies). Budgets react to cost, so with budgets every scenario
+ * walks alone.
+ */
+
+/**
+ * Whether two scenarios of `plan` walk the same states (see above). An assumption the plan never reads
+ * does not count: the subagent context without subagent routes, the recovered share without a stable
+ * prefix, the summary length without compaction.
+ */
+export function sharesState(plan: ReplayPlan, a: Scenario, b: Scenario): boolean {
+  if (plan.stablePrefix && a.recover !== b.recover) return false;
+  if (plan.compactAboveTokens !== Infinity && a.summaryTokens !== b.summaryTokens) return false;
+  if (plan.ruleSubagent.includes(1) && a.subagentContextTokens !== b.subagentContextTokens) return false;
+  if (a.tokenizerRatio.length !== b.tokenizerRatio.length) return false;
+  for (let k = 0; k < a.tokenizerRatio.length; k++) if (a.tokenizerRatio[k] !== b.tokenizerRatio[k]) return false;
+  return true;
+}
+
+/** Scenario indexes grouped into passes: each group shares its states (one scenario per group with budgets). */
+export function groupScenarios(plan: ReplayPlan, scenarios: Scenario[]): number[][] {
+  const groups: number[][] = [];
+  for (let s = 0; s < scenarios.length; s++) {
+    const g = plan.budgets.length ? undefined : groups.find((x) => sharesState(plan, scenarios[x[0]], scenarios[s]));
+    if (g) g.push(s);
+    else groups.push([s]);
+  }
+  return groups;
+}
+
+/**
+ * One attempt's list price split at its output: the prompt's part is summed once, then each lane adds
+ * its own output. The same operations in the same order as priceAttempt (attempt.ts), so each lane's
+ * price is priceAttempt's to the bit.
+ */
+export class PromptPrice {
+  private prompt = 0;
+  private outRate = 0;
+  private mult = 0;
+  private web = 0;
+
+  /** Row i's prompt buckets on `model`. */
+  set(f: ReplayFrame, i: number, model: number, u: number, r: number, w5: number, w1h: number): void {
+    const rt = f.rates;
+    const at = rateIx(f, i, model);
+    const above = rt.longContextAbove[at];
+    const long = f.isBucket[i] === 1 ? f.isLongBucket[i] === 1 && !Number.isNaN(above) : u + r + w5 + w1h > above;
+    if (long) {
+      this.prompt = u * rt.lcInput[at] + r * rt.lcCacheRead[at] + w5 * rt.lcWrite5m[at] + w1h * rt.lcWrite1h[at];
+      this.outRate = rt.lcOutput[at];
+    } else {
+      this.prompt = u * rt.input[at] + r * rt.cacheRead[at] + w5 * rt.write5m[at] + w1h * rt.write1h[at];
+      this.outRate = rt.output[at];
+    }
+    this.mult = rt.tierMultiplier[model * rt.serviceTiers + f.serviceTierIx[i]];
+    this.web = f.webSearch[i] * rt.webSearch[at];
+  }
+
+  /** The attempt's price with `o` output tokens. */
+  usd(o: number): number {
+    return ((this.prompt + o * this.outRate) / 1e6) * this.mult + this.web;
+  }
+}
+
+/**
+ * Each lane's running sums, lane by lane side by side ([bucket × lanes + lane]): a row adds to one
+ * line for all lanes instead of one per lane. Each lane's sums take the same values in the same
+ * order as a replay of its own, so they are its sums to the bit; `into` writes them to the results.
+ */
+export class LaneSums {
+  readonly cost: Float64Array;
+  readonly failSlope: Float64Array;
+  readonly failTerm: Float64Array;
+  private readonly rule: Float64Array;
+  private readonly type: Float64Array;
+  private readonly session: Float64Array;
+  private readonly modelRequests: Float64Array;
+  private readonly modelTokens: Float64Array;
+  private readonly modelCost: Float64Array;
+  readonly retry: Float64Array; // per (model × task types + task type) × MAX_ATTEMPTS + attempts − 1
+  readonly strong: Float64Array;
+
+  constructor(readonly lanes: number, rules: number, f: ReplayFrame, failureCells: number) {
+    const n = (k: number) => new Float64Array(k * lanes);
+    this.cost = n(1);
+    this.failSlope = n(1);
+    this.failTerm = n(1);
+    this.rule = n(rules);
+    this.type = n(f.taskTypes.length);
+    this.session = n(f.sessions.length);
+    this.modelRequests = n(f.models.length);
+    this.modelTokens = n(f.models.length);
+    this.modelCost = n(f.models.length);
+    this.retry = n(failureCells);
+    this.strong = n(failureCells);
+  }
+
+  /** Row i, served by `target` with `tokens` (the prompt's, then each lane's output `o`), cost each lane `cost`. */
+  count(f: ReplayFrame, i: number, rule: number, target: number, req: number, prompt: number, o: Float64Array, cost: Float64Array): void {
+    const k = this.lanes;
+    const r = rule * k;
+    const t = f.taskTypeIx[i] * k;
+    const s = f.sessionIx[i] * k;
+    const m = target * k;
+    for (let l = 0; l < k; l++) {
+      const c = cost[l];
+      this.cost[l] += c;
+      this.rule[r + l] += c;
+      this.type[t + l] += c;
+      this.session[s + l] += c;
+      this.modelRequests[m + l] += req;
+      this.modelTokens[m + l] += prompt + o[l];
+      this.modelCost[m + l] += c;
+    }
+  }
+
+  /** Each lane's sums into its result. */
+  into(results: ReplayResult[]): void {
+    const k = this.lanes;
+    const copy = (from: Float64Array, l: number, to: Float64Array) => {
+      for (let x = 0; x < to.length; x++) to[x] = from[x * k + l];
+    };
+    results.forEach((res, l) => {
+      res.costUsd = this.cost[l];
+      res.failSlopeUsd = this.failSlope[l];
+      res.failTermUsd = this.failTerm[l];
+      copy(this.rule, l, res.byRule.costUsd);
+      copy(this.type, l, res.byTaskType.costUsd);
+      copy(this.session, l, res.bySession);
+      copy(this.modelRequests, l, res.byModelAfter.requests);
+      copy(this.modelTokens, l, res.byModelAfter.tokens);
+      copy(this.modelCost, l, res.byModelAfter.costUsd);
+      copy(this.retry, l, res.failures.retryUsd);
+      copy(this.strong, l, res.failures.strongUsd);
+    });
+  }
+}
+
+/**
+ * Per lane and (model × task types + task type) cell: f₂^(n−1) and Σₖ₌₁ⁿ⁻¹ f₂^(k−1) for n = 1 … `most`,
+ * at [(cell × lanes + lane) × most + n − 1]: the same `**` and sums as per row, made once.
+ */
+export function repeatPowers(scs: Scenario[], cells: number, most: number): { power: Float64Array; retries: Float64Array } {
+  const k = scs.length;
+  const power = new Float64Array(cells * k * most);
+  const retries = new Float64Array(cells * k * most);
+  for (let c = 0; c < cells; c++) {
+    for (let l = 0; l < k; l++) {
+      const f2 = scs[l].repeatFailRate[c];
+      for (let n = 1; n <= most; n++) {
+        let sum = 0;
+        for (let j = 1; j < n; j++) sum += f2 ** (j - 1);
+        power[(c * k + l) * most + n - 1] = f2 ** (n - 1);
+        retries[(c * k + l) * most + n - 1] = sum;
+      }
+    }
+  }
+  return { power, retries };
+}
