@@ -1,8 +1,10 @@
-// The build's steps after tsc (npm run build, prepack). Both make start-up cheaper, and recount runs
+// The build's steps after tsc (npm run build, prepack). Each makes start-up cheaper, and recount runs
 // the same without them (a plain `tsc`), only slower:
 // 1. dist/vendor/duckdb-node-api.cjs: @duckdb/node-api's ~120 CommonJS files in one (src/db/duckdb.ts
 //    loads it when it was bundled from the installed version); its native bindings stay outside.
 // 2. dist/price-cache: the bundled catalog's resolved price_rows (src/pricing/price-cache.ts).
+// 3. dist/vendor/vega.mjs: vega and vega-lite's ~285 ES modules in one (scripts/vega-bundle.mjs;
+//    src/report/vega-runtime.ts loads it when it was bundled from the installed versions).
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -47,5 +49,14 @@ async function buildPriceCache() {
   }
 }
 
+async function bundleVega() {
+  const { scenegraphCopies } = await import('../dist/src/report/text-width.js');
+  const { installedVersion } = await import('../dist/src/report/vega-runtime.js');
+  const { bundleVega: bundle } = await import('./vega-bundle.mjs');
+  const versions = { vega: installedVersion('vega'), 'vega-lite': installedVersion('vega-lite') };
+  await bundle({ root, vendor: path.join(root, 'dist', 'vendor'), copies: scenegraphCopies(), versions });
+}
+
 await bundleNodeApi();
 await buildPriceCache();
+await bundleVega();

@@ -1,8 +1,8 @@
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import { html, unsafe, type Html } from './html.js';
 import { OTHER } from './section-data.js';
-import { installTextMetrics, REPORT_FONT } from './text-width.js';
+import { REPORT_FONT } from './text-width.js';
+import { loadVega } from './vega-runtime.js';
 
 /** Labels longer than this (px) are cut with an ellipsis; with exact widths a 50-character model name fits. */
 export const LABEL_LIMIT = 340;
@@ -59,10 +59,21 @@ export function withReportConfig(spec: Record<string, unknown>): TopLevelSpec {
 
 /**
  * Renders a vega-lite spec to an SVG string on the server: compiled with vega-lite, laid out by vega
- * with the report font's width table, no canvas, no DOM, no network.
+ * with the report font's width table, no canvas, no DOM, no network. A chart rendered ahead with the
+ * same spec (`renderAhead`) is taken as it is.
  */
-export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  await installTextMetrics();
+export function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const key = JSON.stringify(spec);
+  const early = ahead.get(key);
+  if (early) {
+    ahead.delete(key);
+    return early;
+  }
+  return inTurn(() => drawSvg(spec));
+}
+
+async function drawSvg(spec: TopLevelSpec): Promise<string> {
+  const { vega, compile } = await loadVega();
   const compiled = compile(spec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Error });
   try {
@@ -70,6 +81,35 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   } finally {
     view.finalize();
   }
+}
+
+/** Charts rendered ahead of their page, by spec JSON; `aheadStarted` once a report's first is queued. */
+const ahead = new Map<string, Promise<string>>();
+let aheadStarted = false;
+let queue: Promise<unknown> = Promise.resolve();
+
+/** One chart at a time, in the order asked: vega's SVG ids count up in that order. */
+function inTurn<T>(work: () => T | Promise<T>): Promise<T> {
+  const result = queue.then(work);
+  queue = result.catch(() => undefined);
+  return result;
+}
+
+/**
+ * Starts rendering a chart before its page: `report` asks as each chart's data arrives, so vega works on
+ * the main thread (idle otherwise) while DuckDB runs the later queries. Asked in page order, the charts
+ * take the same SVG ids as drawn with the page; a spec the page never asks for only costs its time.
+ */
+export function renderAhead(spec: TopLevelSpec): void {
+  const key = JSON.stringify(spec);
+  if (ahead.has(key)) return;
+  if (!aheadStarted) {
+    aheadStarted = true;
+    inTurn(resetIds).catch(() => undefined); // a failure to load vega surfaces with the first chart
+  }
+  const svg = inTurn(() => drawSvg(spec));
+  svg.catch(() => undefined); // a failure surfaces when the page takes the chart
+  ahead.set(key, svg);
 }
 
 const GEOMETRY = / (d|transform|x|y|x1|x2|y1|y2|width|height|points)="([^"]*)"/g;
@@ -101,7 +141,20 @@ export async function renderChart(id: string, spec: TopLevelSpec, caption: strin
   return html`<figure class="chart" id="chart-${id}">${unsafe(labelled)}<figcaption>${caption}</figcaption></figure>`;
 }
 
-/** Starts a report's chart ids (vega's clip and gradient ids) from 1, so one report's output is reproducible. */
-export function resetChartIds(): void {
-  vega.resetSVGDefIds();
+/**
+ * Starts a report's chart ids (vega's clip and gradient ids) from 1, so one report's output is
+ * reproducible; charts rendered ahead started the count already.
+ */
+export async function resetChartIds(): Promise<void> {
+  if (!aheadStarted) await inTurn(resetIds);
+}
+
+/** The page is done: charts rendered ahead and not taken are dropped, the next report counts from 1. */
+export function endCharts(): void {
+  ahead.clear();
+  aheadStarted = false;
+}
+
+async function resetIds(): Promise<void> {
+  (await loadVega()).vega.resetSVGDefIds();
 }

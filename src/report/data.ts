@@ -8,6 +8,10 @@ import { runWhatIf, type WhatIfReport } from '../replay/whatif.js';
 import type { ReportData } from './model.js';
 import { completedTasksData } from './completed-tasks-section.js';
 import { Pseudonyms } from './redact.js';
+import { renderAhead } from './charts.js';
+import { cacheHitSpec, costPerRequestSpec, spendOverTimeSpec, taskTypeSpec, tierSpec, tokenMixSpec } from './chart-specs.js';
+import { tierDistributionSpec } from './tier-section.js';
+import { policyCostSpec, tierMixSpec } from './whatif-section.js';
 import { withSharedKeyRates, withSharedRollup, withSharedTurns } from './rollup.js';
 import { tierDistributionData } from './tier-data.js';
 import {
@@ -32,6 +36,8 @@ export interface GatherOptions {
   version?: string;
   /** Routing policies to replay over the period for the what-if section. */
   policies?: Policy[];
+  /** Render each chart as its data arrives (charts.ts `renderAhead`), while the later queries run. */
+  chartsAhead?: boolean;
 }
 
 type Row = Record<string, unknown>;
@@ -75,19 +81,27 @@ async function gatherWithRollup(session: Session, period: Period, opts: GatherOp
   const q = reportQueries(session, period, pseudonyms);
   const { summary, findings } = await collectFindings(q);
   const [concentration] = await q('concentration');
+  const ahead = opts.chartsAhead ? renderAhead : () => undefined; // in page order, as the sections ask
   const headline = headlineData(summary, concentration, await q('cost_per_request_by_model'));
   const spendOverTime = spendOverTimeData(await q('spend_by_day_and_model'));
+  if (spendOverTime.points.length) ahead(spendOverTimeSpec(spendOverTime));
+  if (headline.cost_per_request.length) ahead(costPerRequestSpec(headline.cost_per_request));
   const taskTypes = taskTypeData(await q('spend_by_task_type'));
-  const [tokenMix] = await q('token_mix', { grain: 'all' });
+  if (taskTypes.by_task_type.length) [taskTypeSpec(taskTypes), tierSpec(taskTypes)].forEach(ahead);
+  const tokenMix = tokenMixData((await q('token_mix', { grain: 'all' }))[0]);
+  if (tokenMix.list_cost_usd > 0) ahead(tokenMixSpec(tokenMix));
   const cache = cacheData(await q('cache_hit_ratio', { grain: 'day' }), await q('cache_breaks_by_session'));
+  if (cache.days.length) ahead(cacheHitSpec(cache));
   const sessions = topSessionsData(await q('spend_by_session', { limit: '10' }));
   const anomalies = anomalyData(await q('anomalous_days'));
   const reconciliation = reconciliationData(await q('reconciliation'));
   const ledgerPath = pseudonyms ? pseudonyms.of('file', session.ledger.path) : session.ledger.path;
   const provenance = provenanceData(ledgerPath, await q('counted_views'), await q('imports_by_format'), await q('imported_files', { limit: '20' }));
   const whatif = opts.policies?.length ? redactWhatIf(await runWhatIf(session.ledger, session.prices, period, opts.policies), pseudonyms) : undefined;
+  if (whatif?.policies.length && whatif.history.requests) [policyCostSpec(whatif), tierMixSpec(whatif)].forEach(ahead);
   // with policies the panel comes from the replay; without, from the history's calls per model
   const tiers = tierDistributionData(whatif, whatif?.policies.length ? undefined : { byModel: await q('spend_by_model'), book: session.prices });
+  if (tiers) ahead(tierDistributionSpec(tiers));
   const completedTasks = completedTasksData(await q('outcomes_by_model_and_task'), whatif); // null without agent turns
   const periodLabel = describePeriod(period);
   return {
@@ -102,7 +116,7 @@ async function gatherWithRollup(session: Session, period: Period, opts: GatherOp
     findings: findingItems(findings),
     spend_over_time: spendOverTime,
     task_types: taskTypes,
-    token_mix: tokenMixData(tokenMix),
+    token_mix: tokenMix,
     cache,
     top_sessions: sessions,
     anomalies,

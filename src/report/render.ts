@@ -1,4 +1,4 @@
-import { resetChartIds } from './charts.js';
+import { endCharts, resetChartIds } from './charts.js';
 import { utcMinute } from './format.js';
 import { html, unsafe, type Html } from './html.js';
 import type { ReportData } from './model.js';
@@ -93,11 +93,15 @@ async function renderSection(section: ReportSection, data: ReportData): Promise<
  * `defaultSections`; pass `insertSection(defaultSections, mySection, { before: 'methodology' })` to add one.
  */
 export async function renderReport(data: ReportData, sections: readonly ReportSection[] = defaultSections): Promise<string> {
-  resetChartIds();
+  await resetChartIds();
   const rendered: { section: ReportSection; body: Html }[] = [];
-  for (const s of sections) {
-    const r = await renderSection(s, data); // one at a time: vega's SVG ids count up in page order
-    if (r) rendered.push(r);
+  try {
+    for (const s of sections) {
+      const r = await renderSection(s, data); // one at a time: vega's SVG ids count up in page order
+      if (r) rendered.push(r);
+    }
+  } finally {
+    endCharts();
   }
   const page = html`<!DOCTYPE html>
 <html lang="en">

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { BOLD_ADVANCES, REGULAR_ADVANCES, UNITS_PER_EM, type AdvanceRanges } from './font-metrics.js';
 
 /**
@@ -62,8 +61,10 @@ export function measureItem(item: TextItem, text: unknown): number {
   return size <= 0 ? 0 : textWidth(line, size, isBold(item.fontWeight));
 }
 
-interface VegaTextMetrics {
+/** vega-scenegraph's `textMetrics`: vega-runtime.ts points `width` at `measureItem`. */
+export interface VegaTextMetrics {
   width: (item: TextItem, text: unknown) => number;
+  estimateWidth?: (item: TextItem, text: unknown) => number;
 }
 
 /**
@@ -104,22 +105,4 @@ function readPackageJson(entry: string): { dependencies?: Record<string, string>
     if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
   }
   return null;
-}
-
-let installed: Promise<void> | null = null;
-
-/**
- * Points vega's text measurement at the table, in every copy of vega-scenegraph. Vega measures through
- * `textMetrics.width` for layout (axis and legend extents) and for cutting labels past their `limit`;
- * without a canvas it would guess 0.8 em per character, pad axes for text that is not there and cut long
- * model names short. Idempotent.
- */
-export function installTextMetrics(): Promise<void> {
-  installed ??= Promise.all(
-    scenegraphCopies().map(async (file) => {
-      const mod = (await import(pathToFileURL(file).href)) as { textMetrics?: VegaTextMetrics };
-      if (mod.textMetrics) mod.textMetrics.width = measureItem;
-    }),
-  ).then(() => undefined);
-  return installed;
 }

@@ -2,7 +2,8 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BOLD_ADVANCES, REGULAR_ADVANCES, UNITS_PER_EM } from '../../src/report/font-metrics.js';
 import { LABEL_LIMIT, renderSvg, withReportConfig } from '../../src/report/charts.js';
-import { charAdvanceEm, FALLBACK_EM, installTextMetrics, isBold, measureItem, REPORT_FONT, scenegraphCopies, textWidth } from '../../src/report/text-width.js';
+import { charAdvanceEm, FALLBACK_EM, isBold, measureItem, REPORT_FONT, scenegraphCopies, textWidth } from '../../src/report/text-width.js';
+import { loadVega } from '../../src/report/vega-runtime.js';
 
 const LONG = 'anthropic/claude-sonnet-4-5-20250929-long-context';
 
@@ -57,7 +58,7 @@ describe('vega with the width table', () => {
   const copies: Metrics[] = [];
   beforeAll(async () => {
     for (const file of scenegraphCopies()) copies.push((await import(pathToFileURL(file).href)) as Metrics);
-    await installTextMetrics();
+    await loadVega();
   });
   afterAll(() => copies.forEach((c) => (c.textMetrics.width = measureItem)));
 
