@@ -1,21 +1,10 @@
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BOLD_ADVANCES, REGULAR_ADVANCES, UNITS_PER_EM } from '../../src/report/font-metrics.js';
-import { LABEL_LIMIT, renderSvg, withReportConfig } from '../../src/report/charts.js';
+import { LABEL_LIMIT, renderSvg } from '../../src/report/charts.js';
+import { barChart, LONG } from './bar-chart.js';
 import { charAdvanceEm, FALLBACK_EM, isBold, measureItem, REPORT_FONT, scenegraphCopies, textWidth } from '../../src/report/text-width.js';
 import { loadVega } from '../../src/report/vega-runtime.js';
-
-const LONG = 'anthropic/claude-sonnet-4-5-20250929-long-context';
-
-/** A bar chart whose y axis lists `labels` (11px labels, the report's config). */
-const barChart = (labels: string[]) =>
-  withReportConfig({
-    width: 200,
-    height: { step: 20 },
-    data: { values: labels.map((label, i) => ({ label, v: i + 1 })) },
-    mark: 'bar',
-    encoding: { y: { field: 'label', type: 'nominal', title: null, sort: null }, x: { field: 'v', type: 'quantitative', title: null } },
-  });
 
 interface Metrics {
   textMetrics: { width: (item: unknown, text: unknown) => number; estimateWidth: (item: unknown, text: unknown) => number };

@@ -5,7 +5,8 @@ import type { TopLevelSpec } from 'vega-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withSession } from '../../src/session.js';
 import { resolvePeriod } from '../../src/period.js';
-import { endCharts, renderAhead, renderSvg, roundGeometry, withReportConfig } from '../../src/report/charts.js';
+import { endCharts, renderAhead, renderSvg, roundGeometry } from '../../src/report/charts.js';
+import { barChart, LONG } from './bar-chart.js';
 import { cacheHitSpec, costPerRequestSpec, spendOverTimeSpec, taskTypeSpec, tierSpec, tokenMixSpec } from '../../src/report/chart-specs.js';
 import { gatherReportData, type GatherOptions } from '../../src/report/data.js';
 import type { ReportData } from '../../src/report/model.js';
@@ -17,17 +18,7 @@ import { policyCostSpec, tierMixSpec } from '../../src/report/whatif-section.js'
 import { readPolicy } from '../../src/replay/policy.js';
 import { importPaths, newLedger, root, samples, tempDir } from '../helpers.js';
 
-const LONG = 'anthropic/claude-sonnet-4-5-20250929-long-context';
 const OCTOBER = resolvePeriod({ month: '2026-10' });
-
-const barChart = (labels: string[]): TopLevelSpec =>
-  withReportConfig({
-    width: 200,
-    height: { step: 20 },
-    data: { values: labels.map((label, i) => ({ label, v: i + 1 })) },
-    mark: 'bar',
-    encoding: { y: { field: 'label', type: 'nominal', title: null, sort: null }, x: { field: 'v', type: 'quantitative', title: null } },
-  });
 
 /** Every chart spec a report of `d` draws (the sections' own spec functions). */
 function reportSpecs(d: ReportData): TopLevelSpec[] {
