@@ -13,7 +13,8 @@ import { cacheHitSpec, costPerRequestSpec, spendOverTimeSpec, taskTypeSpec, tier
 import { tierDistributionSpec } from './tier-section.js';
 import { policyCostSpec, tierMixSpec } from './whatif-section.js';
 import { withSharedKeyRates, withSharedRollup, withSharedTurns } from './rollup.js';
-import { tierDistributionData } from './tier-data.js';
+import { dearestOutputRates, tierDistributionData } from './tier-data.js';
+import { sql } from '../db/sql.js';
 import {
   anomalyData,
   cacheData,
@@ -100,7 +101,7 @@ async function gatherWithRollup(session: Session, period: Period, opts: GatherOp
   const whatif = opts.policies?.length ? redactWhatIf(await runWhatIf(session.ledger, session.prices, period, opts.policies), pseudonyms) : undefined;
   if (whatif?.policies.length && whatif.history.requests) [policyCostSpec(whatif), tierMixSpec(whatif)].forEach(ahead);
   // with policies the panel comes from the replay; without, from the history's calls per model
-  const tiers = tierDistributionData(whatif, whatif?.policies.length ? undefined : { byModel: await q('spend_by_model'), book: session.prices });
+  const tiers = tierDistributionData(whatif, whatif?.policies.length ? undefined : { byModel: await q('spend_by_model'), dearestOutput: await dearestOutput(session) });
   if (tiers) ahead(tierDistributionSpec(tiers));
   const completedTasks = completedTasksData(await q('outcomes_by_model_and_task'), whatif); // null without agent turns
   const periodLabel = describePeriod(period);
@@ -139,4 +140,15 @@ function redactWhatIf(w: WhatIfReport, pseudonyms: Pseudonyms | undefined): What
       budget_events: p.budget_events.map((e) => ({ ...e, group: e.group == null ? null : pseudonyms.of(e.per === 'project' ? 'project' : 'key', e.group) })),
     })),
   };
+}
+
+/**
+ * Each model's dearest output rate for the tier panel. With the build's price cache the session's
+ * price_rows hold the catalog's rows already: reading them there spares loading the catalog (~0.2 s),
+ * which book.rows would do just for this panel.
+ */
+async function dearestOutput(session: Session): Promise<Map<string, number>> {
+  if (!session.prices.cache) return dearestOutputRates(session.prices);
+  const rows = await session.ledger.all<{ model: string; output_usd_per_mtok: number }>(sql('pricing/model_dearest_output'));
+  return new Map(rows.map((r) => [r.model, Number(r.output_usd_per_mtok)]));
 }

@@ -16,7 +16,7 @@ const TARGETS = { tier12_min_request_share: TIER_TARGETS.tier12MinRequestShare, 
  * Labels are unique, since a chart draws one bar per label and two policies may share a name.
  * Null when there are no calls to show.
  */
-export function tierDistributionData(w: WhatIfReport | undefined, history?: { byModel: Row[]; book: PriceBook }): TierDistribution | null {
+export function tierDistributionData(w: WhatIfReport | undefined, history?: { byModel: Row[]; dearestOutput: ReadonlyMap<string, number> }): TierDistribution | null {
   if (w?.policies.length) {
     if (w.history.requests === 0) return null;
     const seen = new Map<string, number>();
@@ -34,13 +34,13 @@ export function tierDistributionData(w: WhatIfReport | undefined, history?: { by
     };
   }
   if (!history) return null;
-  const now = tierShares(historyClasses(history.byModel, history.book));
+  const now = tierShares(historyClasses(history.byModel, history.dearestOutput));
   return now.requests + now.untiered_requests > 0 ? { targets: TARGETS, scenarios: [{ label: 'now (history)', kind: 'history', ...now }] } : null;
 }
 
 /** Calls and list spend per price class, from spend_by_model rows; unpriced rows have no class. */
-function historyClasses(rows: Row[], book: PriceBook): ClassUsage[] {
-  const classOf = modelClasses(book);
+function historyClasses(rows: Row[], dearestOutput: ReadonlyMap<string, number>): ClassUsage[] {
+  const classOf = modelClass(dearestOutput);
   const out = new Map<string, ClassUsage>();
   const add = (tier: string, requests: number, cost: number) => {
     const c = out.get(tier) ?? out.set(tier, { tier, requests: 0, cost_usd: 0 }).get(tier)!;
@@ -55,15 +55,17 @@ function historyClasses(rows: Row[], book: PriceBook): ClassUsage[] {
   return [...out.values()];
 }
 
-/** A model's price class (price-tiers.ts MODEL_TIERS) by its dearest output list rate in the book. */
-function modelClasses(book: PriceBook): (model: string) => string {
+/** Each model's dearest output list rate among a book's rows (no output rate, e.g. an embedding model, counts as 0). */
+export function dearestOutputRates(book: PriceBook): Map<string, number> {
   const dearest = new Map<string, number>();
-  for (const { row } of book.rows) {
-    // no output rate (an embedding model) bills no output: the cheapest class, as the replay has it
-    dearest.set(row.model, Math.max(dearest.get(row.model) ?? 0, row.output_usd_per_mtok ?? 0));
-  }
+  for (const { row } of book.rows) dearest.set(row.model, Math.max(dearest.get(row.model) ?? 0, row.output_usd_per_mtok ?? 0));
+  return dearest;
+}
+
+/** A model's price class (price-tiers.ts MODEL_TIERS) by its dearest output list rate: the cheapest class without one, as the replay has it. */
+function modelClass(dearestOutput: ReadonlyMap<string, number>): (model: string) => string {
   return (model) => {
-    const out = dearest.get(model);
+    const out = dearestOutput.get(model);
     return out == null ? 'unpriced' : MODEL_TIERS.find((t) => out >= t.minOutputUsdPerMtok)!.tier;
   };
 }

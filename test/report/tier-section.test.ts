@@ -5,7 +5,12 @@ import { loadPriceBook } from '../../src/pricing/install.js';
 import { matchesCondition, readPolicy } from '../../src/replay/policy.js';
 import { evaluatePolicy, type WhatIfReport } from '../../src/replay/whatif.js';
 import type { ReportData } from '../../src/report/model.js';
-import { tierDistributionData } from '../../src/report/tier-data.js';
+import { dearestOutputRates, tierDistributionData } from '../../src/report/tier-data.js';
+import { bundledPriceBook, catalogBook, installPricing } from '../../src/pricing/book.js';
+import { writePriceCache } from '../../src/pricing/price-cache.js';
+import { Ledger } from '../../src/db/ledger.js';
+import { sql } from '../../src/db/sql.js';
+import { defineReadViews } from '../../src/session.js';
 import { rowLabel, tierDistributionSpec, tierSection } from '../../src/report/tier-section.js';
 import { buildFrame, type RowSpec } from '../replay/frame-builder.js';
 import { withSession } from '../../src/session.js';
@@ -87,6 +92,40 @@ describe('the panel without --policy', () => {
     expect(now.tiers.map((t) => t.requests)).toEqual(before.tiers.map((t) => t.requests));
     now.tiers.forEach((t, i) => expect(t.cost_usd).toBeCloseTo(before.tiers[i].cost_usd, 9));
     expect(String(await tierSection.render(alone))).toContain('<code>--policy FILE</code>');
+  });
+  it('takes the models’ dearest output rates from the session’s price rows, as the catalog’s own rows give them', async () => {
+    const built = catalogBook();
+    const ledger = await Ledger.open(':memory:');
+    await installPricing(ledger, built);
+    const rows = await ledger.all<{ model: string; output_usd_per_mtok: number }>(sql('pricing/model_dearest_output'));
+    ledger.close();
+    expect(rows.length).toBeGreaterThan(500);
+    expect(new Map(rows.map((r) => [r.model, Number(r.output_usd_per_mtok)]))).toEqual(dearestOutputRates(built));
+  });
+
+  it('draws the history alone from the build’s price cache without building the catalog’s rows', async () => {
+    const cacheDir = tempDir();
+    const writer = await Ledger.open(':memory:');
+    await installPricing(writer, catalogBook());
+    await writePriceCache(writer, catalogBook(), cacheDir);
+    writer.close();
+    const cached = bundledPriceBook({ cacheDir });
+    expect(cached.cache).toBeDefined();
+    Object.defineProperty(cached, 'rows', { get: () => { throw new Error('the catalog’s rows were built'); } });
+    const ledger = await newLedger();
+    await importPaths(ledger, [samples('claude-code')]);
+    const db = ledger.path;
+    ledger.close();
+    const period = resolvePeriod({ month: '2026-10' });
+    const session = await Ledger.open(db, { readOnly: true });
+    await defineReadViews(session, cached);
+    const fromCache = await gatherReportData({ ledger: session, prices: cached }, period);
+    session.close();
+    const fromBook = await withSession({ db }, (s) => gatherReportData(s, period));
+    const [now, then] = [fromCache.tier_distribution!.scenarios[0], fromBook.tier_distribution!.scenarios[0]];
+    expect(now.requests).toBeGreaterThan(0);
+    expect(now.tiers.map((t) => [t.tier, t.requests])).toEqual(then.tiers.map((t) => [t.tier, t.requests]));
+    now.tiers.forEach((t, i) => expect(t.cost_usd).toBeCloseTo(then.tiers[i].cost_usd, 9)); // sums in DuckDB's order
   });
 });
 
