@@ -54,7 +54,7 @@ export async function observedBreaks(ledger: Ledger, f: BreakInputs, threads: nu
   for (const b of await ledger.all<{ row_id: number; observed_break: number; rewritten_tokens: number }>(sql('replay/replay_break_rows'))) {
     setBreak(f, out, place(b.row_id), b.observed_break, b.rewritten_tokens);
   }
-  for (let i = 0; i < f.rows; i++) if (out.observedBreak[i] === 1) out.breakCostUsd[i] = breakCost(f, i, out.rewrittenTokens[i]);
+  priceBreaks(f, out);
   return out;
 }
 
@@ -79,7 +79,7 @@ export function threadBreaks(f: BreakInputs, threads: number, out: BreakColumns)
     if (ttl !== TTL_NONE) lastTtl[t] = ttl;
     previous[t] = i;
   }
-  for (let i = 0; i < f.rows; i++) if (out.observedBreak[i] === 1) out.breakCostUsd[i] = breakCost(f, i, out.rewrittenTokens[i]);
+  priceBreaks(f, out);
   return true;
 }
 
@@ -104,8 +104,11 @@ function setBreak(f: BreakInputs, out: BreakColumns, i: number, kind: number, re
   out.rewrittenTokens[i] = kind === 1 ? rewritten : 0;
 }
 
-/** As create_replay_rows priced it: rewritten × (paid − cache read) / 1e6 × tier multiplier, 0 where unpriced. */
-function breakCost(f: BreakInputs, i: number, rewritten: number): number {
-  const usd = (rewritten * f.breakUsdPerMtok[i]) / 1e6 * f.tierMultiplier[i];
-  return Number.isNaN(usd) ? 0 : usd;
+/** Each prefix break's cost as create_replay_rows priced it: rewritten × (paid − cache read) / 1e6 × tier multiplier, 0 where unpriced. */
+function priceBreaks(f: BreakInputs, out: BreakColumns): void {
+  for (let i = 0; i < f.rows; i++) {
+    if (out.observedBreak[i] !== 1) continue;
+    const usd = (out.rewrittenTokens[i] * f.breakUsdPerMtok[i]) / 1e6 * f.tierMultiplier[i];
+    out.breakCostUsd[i] = Number.isNaN(usd) ? 0 : usd;
+  }
 }
