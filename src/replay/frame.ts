@@ -2,6 +2,7 @@ import type { DuckDBDataChunk } from '@duckdb/node-api';
 import type { Ledger } from '../db/ledger.js';
 import { RecountError } from '../errors.js';
 import { sql } from '../db/sql.js';
+import { onThreadsThatFit } from '../db/threads.js';
 import type { Period } from '../period.js';
 import { observedBreaks } from './frame-breaks.js';
 import { loadRates, type RateTable } from './rates.js';
@@ -102,9 +103,7 @@ const INT_COLUMNS = [
  * The ledger session must have usage_counted and the period macros installed (withSession).
  */
 export async function loadReplayFrame(ledger: Ledger, period: Period, targets: string[], input: 'counted' | 'agents' = 'counted'): Promise<ReplayFrame> {
-  // input: the counted rows, or the agent usage a plan meters (plan-routing.ts)
-  await ledger.run(sql(`replay/create_replay_input_${input}`));
-  for (const step of BUILD) await ledger.run(sql(`replay/${step}`), step === 'create_replay_rows' ? { since: period.since, until: period.until, tz: period.tz } : {});
+  await buildReplayCore(ledger, period, input);
   const { breakUsdPerMtok, tierMultiplier, ...frame } = await readRows(ledger);
   // ids are dense over the whole ledger; ids of values absent from the period get a placeholder, so
   // null stays the id of rows that have no value (no key: no per-key budget applies)
@@ -143,8 +142,26 @@ export async function loadReplayFrame(ledger: Ledger, period: Period, targets: s
  */
 const placesOf = new WeakMap<Ledger, Int32Array>();
 
-/** The statements that build replay_core and its dictionaries, in order (queries/replay/). */
-const BUILD = ['create_replay_threads', 'create_replay_dictionaries', 'create_replay_rows', 'create_replay_rows_view'];
+/**
+ * Memory create_replay_rows takes of DuckDB's limit per thread for each ledger row of the period,
+ * with a margin. At the default 384MB, two threads built it for 7.2M rows of the scale ledger and
+ * ran out at 8.8M and 10.1M, where one thread finished (docs/benchmarks.md, "What-if at 10M rows"):
+ * a thread takes 22–27 bytes a row. 32 keeps two threads up to 6M rows at 384MB.
+ */
+export const FRAME_BYTES_PER_ROW_PER_THREAD = 32;
+
+/**
+ * Builds replay_core and its dictionaries from `input` (the counted rows, or the agent usage a plan
+ * meters: plan-routing.ts). replay_core's statement runs on as many threads as the period's ledger
+ * rows fit in, and again on one thread if it still runs out; the narrow scans around it keep them all.
+ */
+async function buildReplayCore(ledger: Ledger, period: Period, input: 'counted' | 'agents'): Promise<void> {
+  const bounds = { since: period.since, until: period.until, tz: period.tz };
+  for (const step of [`create_replay_input_${input}`, 'create_replay_threads', 'create_replay_dictionaries']) await ledger.run(sql(`replay/${step}`));
+  const { n } = await ledger.one<{ n: bigint }>(sql('ledger/count_period_rows'), bounds);
+  await onThreadsThatFit(ledger, Number(n), FRAME_BYTES_PER_ROW_PER_THREAD, () => ledger.run(sql('replay/create_replay_rows'), bounds));
+  await ledger.run(sql('replay/create_replay_rows_view'));
+}
 
 type FrameColumns = Omit<
   ReplayFrame,
