@@ -158,7 +158,7 @@ export const FRAME_BYTES_PER_ROW_PER_THREAD = 32;
 async function buildReplayCore(ledger: Ledger, period: Period, input: 'counted' | 'agents'): Promise<void> {
   const bounds = { since: period.since, until: period.until, tz: period.tz };
   for (const step of [`create_replay_input_${input}`, 'create_replay_threads', 'create_replay_dictionaries']) await ledger.run(sql(`replay/${step}`));
-  const { n } = await ledger.one<{ n: bigint }>(sql('ledger/count_period_rows'), bounds);
+  const { n } = await ledger.one<{ n: bigint }>(sql('ledger/count_period_rows'), { since: period.since, until: period.until });
   await onThreadsThatFit(ledger, Number(n), FRAME_BYTES_PER_ROW_PER_THREAD, () => ledger.run(sql('replay/create_replay_rows'), bounds));
   await ledger.run(sql('replay/create_replay_rows_view'));
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { newLedger } from '../helpers.js';
+import { importPaths, newLedger, priceLedger, samples } from '../helpers.js';
+import { sql } from '../../src/db/sql.js';
 import { onThreadsThatFit, parseMemoryLimit, threadsThatFit } from '../../src/db/threads.js';
 import { FRAME_BYTES_PER_ROW_PER_THREAD } from '../../src/replay/frame.js';
 
@@ -90,5 +91,29 @@ describe('onThreadsThatFit', () => {
     expect(rows).toBe(1_000);
     expect(seen).toEqual([2, 1]);
     expect(await threadsOf(ledger)).toBe(2);
+  });
+});
+
+describe('count_period_rows', () => {
+  it('never counts fewer rows than a period holds, in any zone', async () => {
+    const ledger = await newLedger();
+    await importPaths(ledger, [samples('month')]);
+    await priceLedger(ledger);
+    const count = async (text: string, params: Record<string, string | null>) => Number((await ledger.one<{ n: bigint }>(text, params)).n);
+    const bound = (since: string | null, until: string | null) => count(sql('ledger/count_period_rows'), { since, until });
+    const held = (since: string | null, until: string | null, tz: string) =>
+      count('SELECT count(*) AS n FROM usage WHERE in_period(started_at, bucket_width, $since, $until, $tz)', { since, until, tz });
+    const all = await held(null, null, 'UTC');
+    expect(all).toBeGreaterThan(100);
+    expect(await bound(null, null)).toBe(all);
+    const days = (await ledger.all<{ day: string }>('SELECT DISTINCT CAST(started_at::DATE AS VARCHAR) AS day FROM usage ORDER BY day')).map((d) => d.day);
+    expect(days.length).toBeGreaterThan(20);
+    const [first, mid, last] = [days[0], days[Math.floor(days.length / 2)], days[days.length - 1]];
+    for (const tz of ['UTC', 'Pacific/Kiritimati', 'Pacific/Pago_Pago', 'Europe/Berlin']) {
+      // single days: a zone far from UTC puts part of the day before or after it in UTC
+      for (const day of days) expect(await bound(day, day)).toBeGreaterThanOrEqual(await held(day, day, tz));
+      for (const [since, until] of [[mid, null], [null, mid], [first, last]] as const) expect(await bound(since, until)).toBeGreaterThanOrEqual(await held(since, until, tz));
+    }
+    expect(await bound(mid, mid)).toBeLessThan(all); // a bound, but not the whole ledger
   });
 });
