@@ -2,16 +2,12 @@ import { discoverFiles } from '../import/discover.js';
 import { claudeCodeDirs } from '../importers/claude-code/dirs.js';
 import { countLinesAhead } from '../import/line-counts.js';
 import { codexSessionDirs } from '../importers/codex/dirs.js';
-import { installedAgentDirs } from '../import/agents.js';
 import { Ledger, resolveDbPath } from '../db/ledger.js';
 import { RecountError, refuseVirtualPaths } from '../errors.js';
 import { progressBar } from '../format/progress.js';
 import { toJson } from '../format/table.js';
 import { verbose } from '../format/output-options.js';
-import { forcedFormatWarnings, perFileTable, perFormatTable } from '../format/import-summary.js';
 import fs from 'node:fs';
-import { mappingImporter } from '../importers/mapping/index.js';
-import { readMapping } from '../importers/mapping/read-mapping.js';
 
 export interface ImportFlags {
   db?: string;
@@ -26,7 +22,7 @@ export interface ImportFlags {
 
 export async function importCommand(paths: string[], flags: ImportFlags): Promise<void> {
   const inputs = [...paths, ...(flags.claudeCode ? claudeCodeDirs() : []), ...(flags.codex ? codexSessionDirs() : []),
-                  ...(flags.agents ? installedAgentDirs() : [])];
+                  ...(flags.agents ? (await import('../import/agents.js')).installedAgentDirs() : [])]; // agents.js loads every format
   if (flags.mapping && flags.format) throw new RecountError('--mapping and --format both choose the format', 'use one of them');
   if (!inputs.length) throw new RecountError('nothing to import', 'pass files or folders (recount import PATH…), or --agents / --claude-code / --codex for local agent logs');
   refuseVirtualPaths(inputs, 'input');
@@ -37,19 +33,19 @@ export async function importCommand(paths: string[], flags: ImportFlags): Promis
   const dbPath = resolveDbPath(flags.db);
   const readsAll = flags.full || !fs.existsSync(dbPath);
   const lineCounting = readsAll ? countLinesAhead(files.map((f) => f.path)) : undefined;
-  // the import code, the price catalog and the rules' YAML parser (a tenth of a second of modules)
-  // load while DuckDB opens and migrates the ledger on its own threads
-  const modules = Promise.all([import('../import/import-run.js'), import('../pricing/catalog.js')]);
+  // the import code, the price catalog and the summary's formatting with the importer registry it
+  // detects with (a tenth of a second of modules) load while DuckDB opens the ledger on its own threads
+  const modules = Promise.all([import('../import/import-run.js'), import('../pricing/catalog.js'), import('../format/import-summary.js')]);
   const ledger = await Ledger.open(dbPath).catch(async (err: unknown) => {
     lineCounting?.cancel();
     await modules; // not left loading behind the error
     throw err;
   });
-  const [{ importFiles }, { loadCatalog }] = await modules;
+  const [{ importFiles }, { loadCatalog }, { forcedFormatWarnings, perFileTable, perFormatTable }] = await modules;
   const progress = progressBar();
   const started = Date.now();
   try {
-    const importer = flags.mapping ? mappingImporter(readMapping(flags.mapping)) : undefined;
+    const importer = flags.mapping ? await mappingFile(flags.mapping) : undefined;
     const report = await importFiles(ledger, files, {
       format: flags.format,
       importer,
@@ -87,6 +83,12 @@ export async function importCommand(paths: string[], flags: ImportFlags): Promis
     progress.done();
     ledger.close();
   }
+}
+
+/** The importer a --mapping file describes (its modules load yaml: only when one is given). */
+async function mappingFile(file: string) {
+  const [{ mappingImporter }, { readMapping }] = await Promise.all([import('../importers/mapping/index.js'), import('../importers/mapping/read-mapping.js')]);
+  return mappingImporter(readMapping(file));
 }
 
 /** One line on what an incremental import did not read again, or undefined when it read everything. */

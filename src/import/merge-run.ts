@@ -4,7 +4,6 @@ import { MAP, timestampTz, VARCHAR } from '../db/duckdb.js';
 import { tracePhase, type Ledger } from '../db/ledger.js';
 import { sql } from '../db/sql.js';
 import { BATCH_BYTES, byImporter, stagedModelMap, stageFiles, stageRechecked, type PlannedFile } from './staging.js';
-import { ledgerRules } from '../classify/classify.js';
 import { withRuleIndex } from '../classify/compile.js';
 import type { TaskRule } from '../classify/rules.js';
 import { DirectFallback, directFiles, insertDirect, sampledModelNames, settleDirectCounts } from './direct-import.js';
@@ -18,6 +17,7 @@ import { relabelTails } from './tail-read.js';
 import { rememberedModelIds, rememberModelIds } from './model-id-cache.js';
 import { maskStagedPaths, storedPath } from './mask-path.js';
 import { repeatedRowBlocks } from './repeated-rows.js';
+import { importRules, rememberRules, type ImportRules } from './rules-cache.js';
 
 /*
  * The reading half of an import (import-run.ts plans it): the planned files staged, or written in one
@@ -53,14 +53,14 @@ function runSettings(plan: PlannedFile[]): Record<string, number | boolean> {
 
 /** readFiles with its settings made. */
 async function readPlanned(ledger: Ledger, plan: PlannedFile[], counting: LineCounting, ctx: RunContext): Promise<FileOutcome[]> {
-  const rules = (await ledgerRules(ledger)).rules;
+  const rules = await importRules(ledger); // parsed once per rule text (rules-cache.ts)
   // ids of the models the ledger has seen come from it: the catalog loads only for a new name
   const opts = { ...ctx.opts, modelIds: await rememberedModelIds(ledger, ctx.opts.modelIds) };
   const direct = await directFiles(ledger, plan, ctx.opts.directMinBytes);
   const scans = await scanPlannedLines(plan, counting);
   const states = [...readStates(plan, scans, ctx.known, ctx), ...ctx.touched];
   tracePhase('import: rules loaded, lines scanned');
-  const run = (onePass: PlannedFile[]) => mergeRun(ledger, plan, onePass, { ...ctx, opts, rules, states });
+  const run = (onePass: PlannedFile[]) => mergeRun(ledger, plan, onePass, { ...ctx, opts, rules: rules.rules, parsedRules: rules, states });
   try {
     return await run(direct);
   } catch (err) {
@@ -69,7 +69,7 @@ async function readPlanned(ledger: Ledger, plan: PlannedFile[], counting: LineCo
   }
 }
 
-type MergeRun = RunContext & { rules: TaskRule[]; states: FileStateRow[] };
+type MergeRun = RunContext & { rules: TaskRule[]; parsedRules: ImportRules; states: FileStateRow[] };
 
 /**
  * Stages the files that are not `direct`, then in one transaction writes the direct ones in one pass
@@ -125,19 +125,21 @@ async function writeRun(ledger: Ledger, plan: PlannedFile[], direct: PlannedFile
   await recordFiles(ledger, importId, importedAt, result);
   await recordFileStates(ledger, run.states, run.unchanged);
   await rememberModelIds(ledger, opts.modelIds);
+  await rememberRules(ledger, run.parsedRules);
   return result;
 }
 
 /** Dedupes the staged rows within the run and against the ledger, writes them labelled; returns per-file counts. */
 async function mergeStaged(ledger: Ledger, importId: string, importedAt: Date, modelMap: DuckDBMapValue, rules: TaskRule[]): Promise<Map<string, Partial<FileOutcome>>> {
-  // a table with nothing staged needs no statement but its (empty) plan, which file_counts reads
-  const staged = await stagedRows(ledger);
-  if (staged.usage_rows) {
-    await ledger.run(sql('import/mask_staged_usage'));
-    await ledger.run(sql('import/reject_implausible_usage'), { now_at: timestampTz(importedAt) });
-  }
+  // a table with nothing staged needs no statement but its (empty) plan, which file_counts reads; nor
+  // do usage rows without a secret's marker, an implausible row or a reject (staged_merge_checks.sql)
+  const nowAt = { now_at: timestampTz(importedAt) };
+  const staged = await ledger.one<MergeChecks>(sql('import/staged_merge_checks'), nowAt);
+  if (staged.secret_rows) await ledger.run(sql('import/mask_staged_usage'));
+  if (staged.implausible_rows) await ledger.run(sql('import/reject_implausible_usage'), nowAt);
   if (staged.invoice_rows) await ledger.run(sql('import/mask_staged_invoice'));
-  const { is_new } = await ledger.one<{ is_new: boolean }>(sql('import/staged_usage_is_new'));
+  // masked keys or new rejects change what is new: asked again after them
+  const { is_new } = staged.secret_rows || staged.implausible_rows ? await ledger.one<{ is_new: boolean }>(sql('import/staged_usage_is_new')) : staged;
   await ledger.run(sql(is_new ? 'import/plan_new_usage' : 'import/plan_usage_merge'));
   await ledger.run(sql('import/plan_invoice_merge'));
   if (staged.usage_rows) await ledger.run(sql('import/delete_replaced_usage'));
@@ -149,9 +151,19 @@ async function mergeStaged(ledger: Ledger, importId: string, importedAt: Date, m
   const insert = withRuleIndex(sql('import/insert_staged_usage'), rules, { model: 'coalesce(map_extract_value($model_map, model_raw), model_raw)' });
   if (staged.usage_rows) await ledger.run(insert.sql, { ...insert.params, ...mapParam, keep_all: kept_all }, mapType);
   if (staged.invoice_rows) await ledger.run(sql('import/insert_staged_invoice'), mapParam, mapType);
-  await ledger.run(sql('import/insert_rejects'), { import_id: importId });
+  if (staged.reject_rows || staged.implausible_rows || staged.invoice_rows) await ledger.run(sql('import/insert_rejects'), { import_id: importId });
   const counts = await ledger.all<FileOutcome>(sql('import/file_counts'));
   return new Map(counts.map(({ path, ...c }) => [path, c]));
+}
+
+/** Staged rows, and those the merge's optional statements would touch (staged_merge_checks.sql). */
+interface MergeChecks {
+  usage_rows: number;
+  secret_rows: number;
+  implausible_rows: number;
+  reject_rows: number;
+  invoice_rows: number;
+  is_new: boolean; // as staged_usage_is_new.sql, before masking and rejecting
 }
 
 /** Rows staged per scratch table (staged_table_rows.sql). */

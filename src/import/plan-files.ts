@@ -4,8 +4,6 @@ import { RecountError, unreadableFile } from '../errors.js';
 import type { FoundFile } from './discover.js';
 import type { LineCounting, LineScan } from './line-counts.js';
 import { batchesOf, readsWholeText, type Importer } from '../importers/format.js';
-import { mappingImporter } from '../importers/mapping/index.js';
-import { readMapping } from '../importers/mapping/read-mapping.js';
 import { resumeRule } from './resume.js';
 import { foldWal } from './file-state.js';
 import type { PlannedFile } from './staging.js';
@@ -55,7 +53,7 @@ export async function planFormats(files: FoundFile[], forced: string | Importer 
         continue;
       }
       seen = foldWal(stat, walBeside(file.path, folders));
-      importer = forcedImporter ?? siblingMapping(file.path, folders);
+      importer = forcedImporter ?? (await siblingMapping(file.path, folders));
       if (unchanged?.(file.path, seen, importer?.id)) {
         same.push(file.path);
         continue;
@@ -137,12 +135,17 @@ function folderOf(filePath: string, folders: Map<string, Folder>): Folder {
   return folder;
 }
 
-/** A folder can carry its own mappings: `<name>.mapping.yaml` (or .yml, .json) next to `<name>.csv` reads it. */
-function siblingMapping(filePath: string, folders: Map<string, Folder>): Importer | undefined {
+/**
+ * A folder can carry its own mappings: `<name>.mapping.yaml` (or .yml, .json) next to `<name>.csv` reads
+ * it. The mapping modules (and yaml) load only when there is one: a folder of transcripts has none.
+ */
+async function siblingMapping(filePath: string, folders: Map<string, Folder>): Promise<Importer | undefined> {
   if (!folderOf(filePath, folders).mappings) return undefined;
   const base = filePath.replace(/\.(csv|jsonl|ndjson|json)$/i, '');
   const mapping = ['.mapping.yaml', '.mapping.yml', '.mapping.json'].map((ext) => base + ext).find((p) => fs.existsSync(p));
-  return mapping ? mappingImporter(readMapping(mapping)) : undefined;
+  if (!mapping) return undefined;
+  const [{ mappingImporter }, { readMapping }] = await Promise.all([import('../importers/mapping/index.js'), import('../importers/mapping/read-mapping.js')]);
+  return mappingImporter(readMapping(mapping));
 }
 
 /** The stat of the SQLite write-ahead log beside a file (`<file>-wal`), if there is one. */

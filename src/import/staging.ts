@@ -37,7 +37,10 @@ export async function stageFiles(ledger: Ledger, plan: PlannedFile[], importId: 
   await ledger.run(sql('import/create_stage_files'));
   for (const macro of STAGING_MACROS) await ledger.run(sql(`import/macros/${macro}`));
   for (const importer of new Set(plan.map((f) => f.importer))) {
-    for (const macro of importer.macros ?? []) await ledger.run(formatSql(importer, `macros/${macro}`));
+    for (const macro of importer.macros ?? []) {
+      const text = formatSql(importer, `macros/${macro}`);
+      if (!(batchesOf(importer) && text.includes(BATCH_MARKER))) await ledger.run(text); // bindFiles defines a batched one per run
+    }
   }
   await recordStageFiles(ledger, plan);
 
