@@ -1,5 +1,5 @@
 import { withSession } from '../session.js';
-import { runNamedQuery } from '../db/named-query.js';
+import { sql } from '../db/sql.js';
 import { describePeriod, resolvePeriod, type PeriodFlags } from '../period.js';
 import { formatCell, toJson, usd } from '../format/table.js';
 import { emptyPeriodNote } from '../format/coverage.js';
@@ -39,11 +39,17 @@ function describeViews(views: CountedView[]): string[] {
   return lines;
 }
 
+// queries/summary.sql and counted_views.sql's figures from one pass over the counted rows
+const PASS = ['summary/create_summary_pass', 'summary/summary_totals', 'summary/summary_views'];
+
 export async function summaryCommand(flags: SummaryFlags): Promise<void> {
   const period = resolvePeriod(flags);
-  await withSession(flags, async ({ ledger, prices }) => {
-    const [row] = await runNamedQuery(ledger, 'summary', {}, period);
-    const views = await runNamedQuery<CountedView>(ledger, 'counted_views', {}, period);
+  const params = { since: period.since, until: period.until, tz: period.tz };
+  // the SQL it runs named: the forensics macros it never calls are not defined
+  await withSession({ ...flags, runs: PASS.map(sql).join('\n') }, async ({ ledger, prices }) => {
+    await ledger.run(sql(PASS[0]), params);
+    const row = await ledger.one<Record<string, unknown>>(sql(PASS[1]));
+    const views = await ledger.all<CountedView>(sql(PASS[2]), params);
     const { first_at: _f, last_at: _l, ...summary } = row;
     if (flags.json) {
       process.stdout.write(toJson({ ...summary, period, views, price_catalog: { label: prices.label, fingerprint: prices.fingerprint } }));
