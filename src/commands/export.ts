@@ -6,6 +6,7 @@ import { sql } from '../db/sql.js';
 import { resolvePeriod, type PeriodFlags } from '../period.js';
 import { writeArrowFile } from '../export/arrow-ipc.js';
 import { checkedRowCount, onThreadsThatFit } from '../export/one-thread-retry.js';
+import { copyInSlices, exportSlices } from '../export/sorted-slices.js';
 import { RecountError } from '../errors.js';
 import { resolveDbPath, type Ledger, type Params } from '../db/ledger.js';
 import { checkOutTarget, checkOverwrite, type OutputKind } from '../report/write.js';
@@ -46,13 +47,20 @@ export async function exportCommand(flags: ExportFlags): Promise<void> {
     const counted = sql('ledger/count_export_rows').replace(/^SELECT count\(\*\) AS n FROM \(\$rows\)/m, () => `SELECT count(*) AS n FROM (\n${rowsQuery(source.sql)}\n)`);
     const count = async (text: string, params: Params) => Number((await ledger.one<{ n: bigint }>(text, params)).n);
     const sortRows = flags.format === 'arrow' ? await count(counted, values) : await count(sql('ledger/count_export_ledger_rows'), { ...period });
-    const rows = await onThreadsThatFit(ledger, sortRows, async () => {
-      if (flags.format === 'arrow') return checkedRowCount(await writeArrowFile(ledger.conn, source.sql, values, tmp), sortRows);
-      // DuckDB streams the rows to the file itself, sorting in bounded memory (spilling if need be)
-      const copy = sql(flags.format === 'parquet' ? 'ledger/copy_export_parquet' : 'ledger/copy_export_csv')
-        .replace(/^COPY \(\$rows\) TO \$out\b/m, () => `COPY (\n${rowsQuery(source.sql)}\n) TO ${quoteLiteral(tmp)}`);
-      return Number((await ledger.conn.run(copy, values)).rowsChanged);
-    });
+    // DuckDB streams the rows to the file itself, sorting in bounded memory (spilling if need be)
+    const copy = async (rowsSql: string, params: Params) => {
+      const text = sql(flags.format === 'parquet' ? 'ledger/copy_export_parquet' : 'ledger/copy_export_csv')
+        .replace(/^COPY \(\$rows\) TO \$out\b/m, () => `COPY (\n${rowsSql}\n) TO ${quoteLiteral(tmp)}`);
+      return Number((await ledger.conn.run(text, params)).rowsChanged);
+    };
+    // the default export sorts by started_at first: too many rows to sort on every thread are sorted in slices
+    const slices = flags.format !== 'arrow' && !flags.query ? await exportSlices(ledger, sortRows, { ...period }) : null;
+    const rows = slices
+      ? await copyInSlices(ledger, rowsQuery(source.sql), values, slices, (rowsSql) => copy(rowsSql, {}))
+      : await onThreadsThatFit(ledger, sortRows, async () => {
+          if (flags.format === 'arrow') return checkedRowCount(await writeArrowFile(ledger.conn, source.sql, values, tmp), sortRows);
+          return copy(rowsQuery(source.sql), values);
+        });
     fs.renameSync(tmp, out);
     process.stderr.write(`wrote ${rows.toLocaleString('en-US')} rows to ${out}\n`);
     process.stdout.write(`${out}\n`);
