@@ -5,7 +5,7 @@ import { bindParams, parseParamFlags, readQuery } from '../db/named-query.js';
 import { sql } from '../db/sql.js';
 import { resolvePeriod, type PeriodFlags } from '../period.js';
 import { writeArrowFile } from '../export/arrow-ipc.js';
-import { checkedRowCount, onThreadsThatFit } from '../export/one-thread-retry.js';
+import { checkedRowCount, sortOnThreadsThatFit } from '../export/sort-threads.js';
 import { copyInSlices, exportSlices } from '../export/sorted-slices.js';
 import { RecountError } from '../errors.js';
 import { resolveDbPath, type Ledger, type Params } from '../db/ledger.js';
@@ -46,7 +46,7 @@ export async function exportCommand(flags: ExportFlags): Promise<void> {
     // checked against them), Parquet and CSV count the ledger rows of the period, a cheap bound
     const counted = sql('ledger/count_export_rows').replace(/^SELECT count\(\*\) AS n FROM \(\$rows\)/m, () => `SELECT count(*) AS n FROM (\n${rowsQuery(source.sql)}\n)`);
     const count = async (text: string, params: Params) => Number((await ledger.one<{ n: bigint }>(text, params)).n);
-    const sortRows = flags.format === 'arrow' ? await count(counted, values) : await count(sql('ledger/count_export_ledger_rows'), { ...period });
+    const sortRows = flags.format === 'arrow' ? await count(counted, values) : await count(sql('ledger/count_period_rows'), { since: period.since, until: period.until });
     // DuckDB streams the rows to the file itself, sorting in bounded memory (spilling if need be)
     const copy = async (rowsSql: string, params: Params) => {
       const text = sql(flags.format === 'parquet' ? 'ledger/copy_export_parquet' : 'ledger/copy_export_csv')
@@ -57,7 +57,7 @@ export async function exportCommand(flags: ExportFlags): Promise<void> {
     const slices = flags.format !== 'arrow' && !flags.query ? await exportSlices(ledger, sortRows, { ...period }) : null;
     const rows = slices
       ? await copyInSlices(ledger, rowsQuery(source.sql), values, slices, (rowsSql) => copy(rowsSql, {}))
-      : await onThreadsThatFit(ledger, sortRows, async () => {
+      : await sortOnThreadsThatFit(ledger, sortRows, async () => {
           if (flags.format === 'arrow') return checkedRowCount(await writeArrowFile(ledger.conn, source.sql, values, tmp), sortRows);
           return copy(rowsQuery(source.sql), values);
         });

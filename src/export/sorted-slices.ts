@@ -1,6 +1,7 @@
 import type { Ledger, Params } from '../db/ledger.js';
 import { sql } from '../db/sql.js';
-import { onThreadsThatFit, parseMemoryLimit, retriedOnOneThread, SORT_BYTES_PER_ROW_PER_THREAD, sortThreads } from './one-thread-retry.js';
+import { parseMemoryLimit, retriedOnOneThread } from '../db/threads.js';
+import { SORT_BYTES_PER_ROW_PER_THREAD, sortOnThreadsThatFit, sortThreads } from './sort-threads.js';
 
 /**
  * An export too big to sort on every thread within DuckDB's memory limit (10M ledger rows at 384MB)
@@ -54,7 +55,7 @@ export function slicesOf(hours: { hourUs: bigint; rows: number }[], maxRows: num
  * on every thread (one sort is cheaper then) or the limit is unknown.
  */
 export async function exportSlices(ledger: Ledger, rows: number, period: Params): Promise<Slice[] | null> {
-  const settings = await ledger.one<{ memory_limit: string; threads: bigint }>(sql('ledger/get_export_sort_settings'));
+  const settings = await ledger.one<{ memory_limit: string; threads: bigint }>(sql('ledger/get_memory_settings'));
   const threads = Number(settings.threads);
   const limit = parseMemoryLimit(settings.memory_limit);
   if (limit === null || sortThreads(rows, limit, threads) >= threads) return null;
@@ -73,7 +74,7 @@ export async function copyInSlices(ledger: Ledger, rowsSql: string, values: Para
   try {
     for (const [i, s] of slices.entries()) {
       const text = put(i === 0 ? 'export/create_sorted_slices' : 'export/insert_sorted_slice');
-      await onThreadsThatFit(ledger, s.rows, () => ledger.run(text, { ...values, from_us: s.fromUs, to_us: s.toUs }));
+      await sortOnThreadsThatFit(ledger, s.rows, () => ledger.run(text, { ...values, from_us: s.fromUs, to_us: s.toUs }));
     }
     return await retriedOnOneThread(ledger, () => copy('SELECT * FROM export_sorted'));
   } finally {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { importPaths, newLedger, priceLedger, samples, transcriptOfTelemetrySession } from '../helpers.js';
 import { runNamedQuery } from '../../src/db/named-query.js';
-import { checkedRowCount, retriedOnOneThread, StreamEndedEarly } from '../../src/export/one-thread-retry.js';
+import { retriedOnOneThread, StreamEndedEarly } from '../../src/db/threads.js';
+import { checkedRowCount } from '../../src/export/sort-threads.js';
 
 // What keeps `recount export` within the memory limit at 10M rows: the counted flag looked up only
 // for the rows usage_counted can leave out, and a write that runs out of memory retried on one thread.

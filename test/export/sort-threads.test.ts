@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newLedger } from '../helpers.js';
-import { onThreadsThatFit, parseMemoryLimit, SORT_BYTES_PER_ROW_PER_THREAD, sortThreads } from '../../src/export/one-thread-retry.js';
+import { SORT_BYTES_PER_ROW_PER_THREAD, sortOnThreadsThatFit, sortThreads } from '../../src/export/sort-threads.js';
 
 // How many threads an export sorts on, chosen from its row count and DuckDB's memory limit, so a big
 // export starts on one thread instead of running out on two first (docs/benchmarks.md).
@@ -24,19 +24,9 @@ describe('sortThreads', () => {
     expect(sortThreads(0, DEFAULT_LIMIT, 2)).toBe(2);
     expect(sortThreads(10_000_000, null, 2)).toBe(2); // a limit we cannot read changes nothing (the retry is still there)
   });
-
-  it('reads the memory limit as DuckDB shows it', () => {
-    expect(parseMemoryLimit('366.2 MiB')).toBeCloseTo(366.2 * MiB);
-    expect(parseMemoryLimit('2.0 GiB')).toBe(2 * 1024 * MiB);
-    expect(parseMemoryLimit('97.6 KiB')).toBeCloseTo(97.6 * 1024);
-    expect(parseMemoryLimit('512 bytes')).toBe(512);
-    expect(parseMemoryLimit('1.5 TB')).toBe(1.5e12);
-    expect(parseMemoryLimit('unlimited')).toBeNull();
-    expect(parseMemoryLimit('12 parsecs')).toBeNull();
-  });
 });
 
-describe('onThreadsThatFit', () => {
+describe('sortOnThreadsThatFit', () => {
   const threadsOf = async (ledger: Awaited<ReturnType<typeof newLedger>>) =>
     Number((await ledger.one<{ t: number }>("SELECT current_setting('threads') AS t")).t);
 
@@ -49,8 +39,8 @@ describe('onThreadsThatFit', () => {
       seen.push(await threadsOf(ledger));
       return 7;
     };
-    expect(await onThreadsThatFit(ledger, 10_116_641, write)).toBe(7); // the count injected: no 10M rows here
-    expect(await onThreadsThatFit(ledger, 2_000_000, write)).toBe(7);
+    expect(await sortOnThreadsThatFit(ledger, 10_116_641, write)).toBe(7); // the count injected: no 10M rows here
+    expect(await sortOnThreadsThatFit(ledger, 2_000_000, write)).toBe(7);
     expect(seen).toEqual([1, 2]);
     expect(await threadsOf(ledger)).toBe(2);
   });
@@ -59,30 +49,8 @@ describe('onThreadsThatFit', () => {
     const ledger = await newLedger();
     await ledger.run('SET threads = 2');
     await ledger.run("SET memory_limit = '2GB'");
-    expect(await onThreadsThatFit(ledger, 10_116_641, () => threadsOf(ledger))).toBe(2);
+    expect(await sortOnThreadsThatFit(ledger, 10_116_641, () => threadsOf(ledger))).toBe(2);
     await ledger.run("SET memory_limit = '64MB'");
-    expect(await onThreadsThatFit(ledger, 1_000_000, () => threadsOf(ledger))).toBe(1);
-  });
-
-  it('puts the threads back when the write fails, and still retries one that runs out of memory', async () => {
-    const ledger = await newLedger();
-    await ledger.run('SET threads = 2');
-    let calls = 0;
-    const failing = onThreadsThatFit(ledger, 10_000_000, async () => {
-      calls++;
-      throw new Error('IO Error: No space left on device');
-    });
-    await expect(failing).rejects.toThrow(/No space left/);
-    expect(calls).toBe(1);
-    expect(await threadsOf(ledger)).toBe(2);
-    const seen: number[] = [];
-    const rows = await onThreadsThatFit(ledger, 1_000, async () => {
-      seen.push(await threadsOf(ledger));
-      if (seen.length === 1) throw new Error('Out of Memory Error: failed to pin block of size 256.0 KiB');
-      return 1_000;
-    });
-    expect(rows).toBe(1_000);
-    expect(seen).toEqual([2, 1]);
-    expect(await threadsOf(ledger)).toBe(2);
+    expect(await sortOnThreadsThatFit(ledger, 1_000_000, () => threadsOf(ledger))).toBe(1);
   });
 });
