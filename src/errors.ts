@@ -68,7 +68,7 @@ export function environmentError(err: unknown, spillDir?: string): RecountError 
   }
   if (/^Out of Memory Error/.test(first)) {
     const limit = process.env.RECOUNT_MEMORY_LIMIT ? `now ${process.env.RECOUNT_MEMORY_LIMIT}` : 'default 384MB';
-    const hint = `set RECOUNT_MEMORY_LIMIT (${limit}) higher, e.g. RECOUNT_MEMORY_LIMIT=2GB, or read fewer or smaller files at once`;
+    const hint = `set RECOUNT_MEMORY_LIMIT (${limit}) higher, e.g. RECOUNT_MEMORY_LIMIT=2GB, or import fewer files at once, or read a shorter period (--since/--until)`;
     return new RecountError(`DuckDB ran out of memory: ${first.replace(/^Out of Memory Error: /, '')}`, hint);
   }
   if (err instanceof RangeError && /Invalid string length|Array buffer allocation failed/.test(first)) {

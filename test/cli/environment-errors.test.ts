@@ -37,7 +37,7 @@ describe('the CLI on a hostile machine', () => {
   it('DuckDB out of memory names RECOUNT_MEMORY_LIMIT, exit 1', () => {
     const r = runCli(['import', samples('claude-code'), '--db', path.join(tempDir(), 'l.duckdb')], { RECOUNT_MEMORY_LIMIT: '8MB' });
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^recount: DuckDB ran out of memory: .*\nhint: set RECOUNT_MEMORY_LIMIT \(now 8MB\) higher, e.g\. RECOUNT_MEMORY_LIMIT=2GB, or read fewer or smaller files at once\n$/);
+    expect(r.stderr).toMatch(/^recount: DuckDB ran out of memory: .*\nhint: set RECOUNT_MEMORY_LIMIT \(now 8MB\) higher, e.g\. RECOUNT_MEMORY_LIMIT=2GB, or import fewer files at once, or read a shorter period \(--since\/--until\)\n$/);
   });
 
   // permissions cannot be taken from root: the commands run as nobody (uid 65534), when it can
