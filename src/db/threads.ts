@@ -29,15 +29,20 @@ export function parseMemoryLimit(shown: string): number | null {
   return unit ? Number(m[1]) * unit : null;
 }
 
+/** DuckDB's memory limit in bytes (null when not a size) and its threads, as this session has them. */
+export async function memorySettings(ledger: Ledger): Promise<{ limitBytes: number | null; threads: number }> {
+  const settings = await ledger.one<{ memory_limit: string; threads: bigint }>(sql('ledger/get_memory_settings'));
+  return { limitBytes: parseMemoryLimit(settings.memory_limit), threads: Number(settings.threads) };
+}
+
 /**
  * Runs `work`, which reads `rows` rows at `bytesPerRow` of memory per row and thread, on as many
  * DuckDB threads as fit the memory limit (threadsThatFit); work that still runs out is retried on one
  * thread (retriedOnOneThread). The threads are put back after.
  */
 export async function onThreadsThatFit<T>(ledger: Ledger, rows: number, bytesPerRow: number, work: () => Promise<T>): Promise<T> {
-  const settings = await ledger.one<{ memory_limit: string; threads: bigint }>(sql('ledger/get_memory_settings'));
-  const threads = Number(settings.threads);
-  const fit = threadsThatFit(rows, bytesPerRow, parseMemoryLimit(settings.memory_limit), threads);
+  const { limitBytes, threads } = await memorySettings(ledger);
+  const fit = threadsThatFit(rows, bytesPerRow, limitBytes, threads);
   if (fit >= threads) return retriedOnOneThread(ledger, work);
   await ledger.run(`SET threads = ${fit}`);
   try {

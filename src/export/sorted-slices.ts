@@ -1,6 +1,6 @@
 import type { Ledger, Params } from '../db/ledger.js';
 import { sql } from '../db/sql.js';
-import { parseMemoryLimit, retriedOnOneThread } from '../db/threads.js';
+import { memorySettings, retriedOnOneThread } from '../db/threads.js';
 import { SORT_BYTES_PER_ROW_PER_THREAD, sortOnThreadsThatFit, sortThreads } from './sort-threads.js';
 
 /**
@@ -55,9 +55,7 @@ export function slicesOf(hours: { hourUs: bigint; rows: number }[], maxRows: num
  * on every thread (one sort is cheaper then) or the limit is unknown.
  */
 export async function exportSlices(ledger: Ledger, rows: number, period: Params): Promise<Slice[] | null> {
-  const settings = await ledger.one<{ memory_limit: string; threads: bigint }>(sql('ledger/get_memory_settings'));
-  const threads = Number(settings.threads);
-  const limit = parseMemoryLimit(settings.memory_limit);
+  const { limitBytes: limit, threads } = await memorySettings(ledger);
   if (limit === null || sortThreads(rows, limit, threads) >= threads) return null;
   const hours = await ledger.all<{ hour_us: bigint; rows: bigint }>(sql('export/count_ledger_rows_by_hour'), period);
   const slices = slicesOf(hours.map((h) => ({ hourUs: BigInt(h.hour_us), rows: Number(h.rows) })), sliceRows(limit, threads));
