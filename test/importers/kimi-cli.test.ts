@@ -95,6 +95,20 @@ describe('Kimi CLI wire logs', () => {
     expect(lines.map((r) => r.line)).toEqual([2, 4, 8]);
   });
 
+  it('counts a block written again after the file grew once, when the copy comes in a later import', async () => {
+    // a grown wire log is read in full (kimi-cli has no resume rule), so the copy finds its first line
+    const rec = (time: number, inputOther: number) => ({ type: 'usage.record', time, model: 'kimi-k2', usageScope: 'turn', usage: { inputOther, output: 10, inputCacheRead: 0, inputCacheCreation: 0 } });
+    const block = [rec(1778400001000, 100), rec(1778400002000, 200)];
+    const file = wire([{ type: 'metadata', protocol_version: '1.5' }, ...block]);
+    const ledger = await newLedger();
+    await importPaths(ledger, [file]);
+    fs.appendFileSync(file, [...block, rec(1778400003000, 400)].map((l) => JSON.stringify(l)).join('\n') + '\n');
+    const grown = await importPaths(ledger, [file]);
+    await expectCountsBalance(ledger, grown);
+    expect(grown.totals).toMatchObject({ imported: 1, rejected: 0 });
+    expect(await usageTotals(ledger)).toMatchObject({ rows: 3, input: 700, output: 30 });
+  });
+
   it('resolves a subagent’s model alias from the main agent’s requests, else from config.toml, and prices it', async () => {
     const home = tempDir();
     const at = (agent: string, session = 'session_a') => path.join(home, 'sessions', 'wd_shop', session, 'agents', agent, 'wire.jsonl');
