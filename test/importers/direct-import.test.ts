@@ -8,7 +8,7 @@ import type { Importer } from '../../src/importers/format.js';
 import { importFiles, type ImportReport } from '../../src/import/import-run.js';
 import type { Ledger } from '../../src/db/ledger.js';
 import { loadCatalog } from '../../src/pricing/catalog.js';
-import { ccAssistant, ccUser, expectCountsBalance, jsonl } from './util.js';
+import { ccAssistant, ccUser, expectCountsBalance, jsonl, toolResult, toolUse } from './util.js';
 
 // The one-pass import (src/import/direct-import.ts) takes large exports only, and any first import
 // of Claude Code transcripts; these tests set the threshold to 0 (or out of reach, for the general
@@ -191,6 +191,37 @@ describe('one-pass import of Claude Code transcripts', () => {
     writeTemp('b.jsonl', jsonl(line), dir);
     const { ledger } = await same([dir]);
     expect(await ledger.all('SELECT source_line, prompt_text FROM usage_with_prompts')).toEqual([{ source_line: 3, prompt_text: 'go' }]);
+  });
+
+  it('writes the same agent events as the general path, and gives the session its threads back', async () => {
+    // every kind of signal line: prompts, an interrupt, tool calls on a usage line (two streamed lines
+    // of one response), results (one failed), and a subagent file repeating a call
+    const dir = tempDir();
+    const ts = (s: number) => `2026-10-22T20:00:${String(s).padStart(2, '0')}.000Z`;
+    const bash = { ...toolUse('Bash', 'toolu_bash'), input: { command: 'npx vitest run' } };
+    const read = toolUse('Read', 'toolu_read');
+    const failed = { ...toolResult('toolu_read'), is_error: true, content: 'Exit code 2\nno such file' };
+    const call = ccAssistant({ msgId: 'msg_1', ts: ts(2), usage: { output: 4 }, content: [bash] });
+    writeTemp('a.jsonl', jsonl(
+      ccUser('run the tests', ts(1)),
+      call,
+      ccAssistant({ msgId: 'msg_1', ts: ts(3), usage: { output: 9 }, content: [read] }),
+      ccUser([toolResult('toolu_bash'), failed], ts(4)),
+      ccUser('[Request interrupted by user]', ts(5)),
+      ccUser([{ type: 'text', text: 'again' }], ts(6)),
+      ccAssistant({ msgId: 'msg_2', ts: ts(7), usage: { output: 2 } }),
+    ), dir);
+    writeTemp('agent-b.jsonl', jsonl(call, ccAssistant({ msgId: 'msg_3', ts: ts(8), usage: { output: 1 }, sidechain: true, content: [toolUse('Grep')] })), dir);
+    const events = (l: Ledger) => l.all('SELECT * EXCLUDE (import_id) FROM agent_events ORDER BY ALL');
+    const general = await importVia([dir], false);
+    const ledger = await newLedger();
+    await ledger.run('SET threads = 2');
+    await importVia([dir], true, { ledger });
+    const written = await events(ledger);
+    expect(written).toEqual(await events(general.ledger));
+    expect(new Set(written.map((e) => e.event))).toEqual(new Set(['prompt', 'interrupt', 'tool_call', 'tool_result']));
+    expect(written.filter((e) => e.event === 'tool_call')).toHaveLength(3);
+    expect(await ledger.all("SELECT current_setting('threads') AS threads")).toEqual([{ threads: 2 }]);
   });
 
   it('a line that is not UTF-8 is rejected alike on both paths, and leaves the ledger ready for the next import', async () => {

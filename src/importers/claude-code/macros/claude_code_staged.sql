@@ -29,11 +29,17 @@ WITH file_lines AS (  -- the files given to the JSON reader, with their lines (c
   JOIN (SELECT unnest(flatten(json_batches)) AS path) USING (path)
 ),
 lines AS (  -- every line, its file as the file's order in the run (a path per line would fill memory)
-  -- A usage line that says how a turn went (its tool calls) comes twice: as itself, in its response's
-  -- group, and as a signal copy (no key), whose group is its file's. Its signals then go to the file's
-  -- one long list, not to a short list per response: a list state per group cost ~30 MiB at 100 MiB of
-  -- transcripts. A copy counts nowhere (every aggregate but signal_lines leaves it out).
-  SELECT s.file_order, l.* EXCLUDE (source_file, key), CASE WHEN signal_copy THEN NULL ELSE l.key END AS key, signal_copy
+  -- A line that says how a turn went (agent_events: tool blocks, a human prompt, an interrupt) carries
+  -- them as `signal`, which makes it a group of its own in `grouped`: its fields wait in the rows of the
+  -- aggregation's hash table, which DuckDB can spill, not in a list per file in arena memory, which it
+  -- cannot (at 618 MiB of transcripts those lists ran the statement out of its 384MB). A usage line with
+  -- tool calls comes twice: as itself, in its response's group, and as a signal copy (no key) with the
+  -- signal. A copy counts nowhere (every aggregate leaves it out).
+  SELECT s.file_order, l.* EXCLUDE (source_file, key), CASE WHEN signal_copy THEN NULL ELSE l.key END AS key, signal_copy,
+         CASE WHEN event_line IS NOT NULL AND (signal_copy OR l.key IS NULL) THEN
+           {'pos': pos, 'line': event_line, 'blocks': tool_blocks,
+            'mark': CASE WHEN starts_with(prompt, '[Request interrupted by user') THEN 'interrupt' WHEN prompt IS NOT NULL THEN 'prompt' END}
+         END AS signal
   FROM (
     SELECT *, unnest(CASE WHEN key IS NOT NULL AND event_line IS NOT NULL THEN [false, true] ELSE [false] END) AS signal_copy
     FROM (
@@ -46,11 +52,12 @@ lines AS (  -- every line, its file as the file's order in the run (a path per l
 grouped AS MATERIALIZED (
   -- the lines in one pass, never held: per file and response (key) the line the merge would keep of
   -- that file's (in plan_usage_merge.sql's order for keep-best: main chain over sidechain, the largest
-  -- token total, the first line) with what it carries, and its lines' tool names; per file, in the
-  -- group without a key, its human prompts. Every group counts what the JSON reader made of its lines
+  -- token total, the first line) with what it carries, and its lines' tool names; per file, in groups
+  -- without a key, its other lines, each signal line in a group of its own (a human prompt's with its
+  -- text: `prompts`). Every group counts what the JSON reader made of its lines
   -- (rows; clean: every line an object with a type and none to reject), their first position, the
   -- usage lines that read (kept or duplicates), lines without usage, and the lines to reject.
-  SELECT file_order, key,
+  SELECT file_order, key, signal,
          count(*) FILTER (WHERE NOT exact AND NOT signal_copy) AS json_rows,
          bool_and(ok AND NOT (is_usage AND reason IS NOT NULL)) FILTER (WHERE NOT exact AND NOT signal_copy) AS json_clean,
          min(pos) FILTER (WHERE NOT exact) AS first_json_pos,
@@ -64,13 +71,9 @@ grouped AS MATERIALIZED (
                              + usage.cache_write_1h_tokens + usage.output_tokens),
                   'pos': pos}) FILTER (WHERE is_usage AND reason IS NULL AND NOT signal_copy) AS pick,
          list_distinct(flatten(list(line_tools) FILTER (WHERE is_usage AND line_tools IS NOT NULL AND NOT signal_copy))) AS tools,
-         list({'pos': pos, 'prompt': prompt}) FILTER (WHERE prompt IS NOT NULL) AS prompts,
-         -- the lines that say how a turn went (agent_events): tool blocks, human prompts, interrupts
-         list({'pos': pos, 'line': event_line, 'blocks': tool_blocks,
-               'mark': CASE WHEN starts_with(prompt, '[Request interrupted by user') THEN 'interrupt' WHEN prompt IS NOT NULL THEN 'prompt' END})
-           FILTER (WHERE event_line IS NOT NULL AND key IS NULL) AS signal_lines  -- a usage line's: its copy's
+         list({'pos': pos, 'prompt': prompt}) FILTER (WHERE prompt IS NOT NULL) AS prompts
   FROM lines
-  GROUP BY file_order, key
+  GROUP BY file_order, key, signal
 ),
 files AS MATERIALIZED (
   -- per file: its JSON rows, whether they are clean, the offset from a line's position to its number
@@ -143,10 +146,9 @@ file_kept AS (
   SELECT file_order, count(*) AS kept FROM picked GROUP BY ALL
 ),
 signal_rows AS (  -- the signal lines of the files read exactly
-  SELECT file_order, s.pos AS pos, s.line AS line, s.mark AS mark, s.blocks AS blocks
-  FROM (SELECT file_order, unnest(signal_lines) AS s
-        FROM grouped
-        WHERE signal_lines IS NOT NULL AND file_order IN (SELECT file_order FROM read_files))
+  SELECT file_order, signal.pos AS pos, signal.line AS line, signal.mark AS mark, signal.blocks AS blocks
+  FROM grouped
+  WHERE signal IS NOT NULL AND file_order IN (SELECT file_order FROM read_files)
 ),
 marks AS (  -- a prompt or interrupt line: one event each, a prompt's with its md5 (a hash join over these few lines only)
   SELECT s.file_order, s.pos, s.line, s.mark AS kind, NULL AS call_id, NULL AS tool_name, NULL AS command, NULL AS is_error,
