@@ -8,7 +8,8 @@
 -- it has them, else the model's home provider's.
 -- Strings stay in the dictionaries (the rule fields come back through the replay_rows view), so the
 -- rows of a large period fit in memory; tools and tags are per row and kept. Readers ORDER BY
--- order_us, order_hash, two fixed-width keys.
+-- order_us, order_hash, two fixed-width keys. A row's start time is order_us alone (read_replay_rows
+-- makes its epoch seconds from it).
 -- A thread is (source, session_id, agent): per-request rows with a session are replayed with cache
 -- state; rows without one (thread_ix = -1) and provider buckets are re-priced bucket by bucket.
 -- Cold-start kinds (the cold_starts rules) are found after the read (src/replay/frame-breaks.ts): a
@@ -48,7 +49,6 @@ days AS (SELECT CAST(CAST(value AS DATE) - DATE '1970-01-01' AS INTEGER) AS v, i
 SELECT
   c.order_us,
   c.order_hash,
-  CAST(epoch(c.started_at) AS DOUBLE) AS t_s,
   -- amounts as BIGINT: usage_counted's union makes them HUGEINT, twice the width, for the same values
   CAST(c.requests AS BIGINT) AS requests, CAST(c.input_tokens AS BIGINT) AS input_tokens,
   CAST(c.cache_read_tokens AS BIGINT) AS cache_read_tokens, CAST(c.cache_write_5m_tokens AS BIGINT) AS cache_write_5m_tokens,

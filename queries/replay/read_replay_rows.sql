@@ -1,10 +1,12 @@
 -- read_replay_rows: the numeric columns of replay_core (create_replay_rows.sql), in replay order, for the
 -- engine's typed arrays, with each row's id (the rule matches read unsorted and place rows by it).
+-- t_s is the start time's epoch() as usage's started_at gives it (the same double), made here from
+-- order_us rather than kept in replay_core: one column less written and spilled.
 -- The observed breaks are found from these rows (frame-breaks.ts). Aggregate buckets carry their
 -- vendor long-context bucket (is_long_bucket) since they have no per-request prompt size.
 SELECT
   CAST(rowid AS INTEGER)                       AS row_id,
-  t_s,
+  epoch(make_timestamptz(order_us))            AS t_s,
   CAST(requests AS DOUBLE)                     AS requests,
   CAST(input_tokens AS DOUBLE)                 AS input_tokens,
   CAST(cache_read_tokens AS DOUBLE)            AS cache_read_tokens,

@@ -68,6 +68,24 @@ describe('the frame and the rule matches in replay order', () => {
     expect(Array.from(got)).toEqual(want.map((r) => r.rule_ix));
   });
 
+  it('reads each start time as epoch(started_at), though replay_core keeps only its µs', async () => {
+    // start times to the µs, where epoch() and a plain µs / 1e6 are different doubles for some
+    const micro = await newLedger();
+    const rows = generateSyntheticMonth(1).rows.slice(0, 300);
+    await loadRows(micro, rows.map((r, i) => ({ ...r, started_at: r.started_at.replace(/\.\d{3}Z$/, `.${String(100_003 + ((i * 7_919) % 899_989)).padStart(6, '0')}Z`) })));
+    await priceLedger(micro);
+    try {
+      const frame = await loadReplayFrame(micro, { since: null, until: null, tz: 'UTC' }, []);
+      const want = await micro.all<{ t: number; divided: number }>(
+        'SELECT epoch(started_at) AS t, CAST(epoch_us(started_at) AS DOUBLE) / 1e6 AS divided FROM replay_input ORDER BY epoch_us(started_at), hash(source, record_key)',
+      );
+      expect(want.some((r) => r.t !== r.divided)).toBe(true);
+      expect(Array.from(frame.tS)).toEqual(want.map((r) => r.t));
+    } finally {
+      micro.close();
+    }
+  });
+
   it('follows a rebuilt replay_core: a part period has its own rows and ids', async () => {
     const period = { since: '2026-10-10', until: '2026-10-20', tz: 'UTC' };
     const all = await loadReplayFrame(ledger, { since: null, until: null, tz: 'UTC' }, []);
