@@ -16,8 +16,13 @@ export interface Attempt {
   c1h: number;
 }
 
+/**
+ * An attempt not yet priced. Its fields start as NaN, not 0: V8 then keeps them as doubles from the
+ * start, where a 0 (a small integer) would change their representation at the first fraction and
+ * throw away the optimized replay loop once more in the first policy's run.
+ */
 export function newAttempt(): Attempt {
-  return { u: 0, r: 0, w5: 0, w1h: 0, o: 0, usd: 0, c5: 0, c1h: 0 };
+  return { u: NaN, r: NaN, w5: NaN, w1h: NaN, o: NaN, usd: NaN, c5: NaN, c1h: NaN };
 }
 
 export function setAttempt(a: Attempt, u: number, r: number, w5: number, w1h: number, o: number, usd: number): void {
@@ -29,6 +34,19 @@ export function setAttempt(a: Attempt, u: number, r: number, w5: number, w1h: nu
   a.usd = usd;
   a.c5 = w5;
   a.c1h = w1h;
+}
+
+/** `from`'s fields into `into` (returned). */
+export function copyAttempt(from: Attempt, into: Attempt): Attempt {
+  into.u = from.u;
+  into.r = from.r;
+  into.w5 = from.w5;
+  into.w1h = from.w1h;
+  into.o = from.o;
+  into.usd = from.usd;
+  into.c5 = from.c5;
+  into.c1h = from.c1h;
+  return into;
 }
 
 /**

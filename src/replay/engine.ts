@@ -1,10 +1,10 @@
 import { rateIx, type ReplayFrame } from './frame.js';
 import type { ReplayPlan, Scenario } from './plan.js';
-import { BudgetLedger } from './budgets.js';
-import { groupScenarios, sharesState } from './lanes.js';
-import { APPROXIMATED, BASELINE, BILLED, BLOCKED, CACHE_LOSS, COMPACTION_USD, COMPACTIONS, RECOVERED, REPLAYED, ReplayPass, SHARED_TALLIES, TARGET_UNPRICED, TOTAL, UNPRICED } from './pass.js';
+import { BudgetLedger, type BudgetAction } from './budgets.js';
+import { groupScenarios, sharesState, subagentOrder } from './lanes.js';
+import { APPROXIMATED, BASELINE, BILLED, BLOCKED, CACHE_LOSS, COMPACTION_USD, COMPACTIONS, REPLAYED, ReplayPass, SHARED_TALLIES, TARGET_UNPRICED, TOTAL, UNPRICED } from './pass.js';
 import { enter, step } from './step.js';
-import { emptyResult, emptyRows, type ReplayResult } from './result.js';
+import { emptyResult, emptyRows, type ReplayResult, type RowBuckets } from './result.js';
 
 export { priceAttempt } from './attempt.js';
 
@@ -59,21 +59,41 @@ export function replayLanes(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16A
 /**
  * One walk over the rows carrying several passes, each with its own states and lanes (`groups`: the
  * scenarios of each pass, which share their states). What follows from the plan alone (which model a
- * row goes to, coverage, the history's side) is decided once per row for all of them.
+ * row goes to, coverage, the history's side) is decided once per row for all of them. A pass walks its
+ * lanes in subagentOrder; results come back in the order given.
  */
 function replayPasses(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array, groups: Scenario[][], opts: { perRow?: boolean } = {}): ReplayResult[][] {
   for (const scs of groups) for (const sc of scs) if (!sharesState(plan, scs[0], sc)) throw new Error('replayPasses: these scenarios do not share their states');
   if (plan.budgets.length && (groups.length > 1 || groups[0].length > 1)) throw new Error('replayPasses: with budgets, each scenario walks alone');
   const f = frame;
-  const rt = f.rates;
+  const orders = groups.map((scs) => subagentOrder(plan, scs));
   const results = groups.map((scs) => scs.map(() => emptyResult(f, plan.ruleTarget.length)));
   const res = results[0][0];
   const rows = opts.perRow ? emptyRows(f.rows) : undefined;
-  const passes = groups.map((scs) => new ReplayPass(f, plan, scs));
+  const passes = groups.map((scs, k) => new ReplayPass(f, plan, orders[k].map((s) => scs[s])));
+  const budgets = new BudgetLedger(f, plan);
+  // the walk is a function of its own: what follows it here runs once, and compiling it into the
+  // walk's optimized code would throw that code away at the end of every policy's walk
+  walkRows(f, plan, ruleIx, passes, res, budgets, rows);
+  res.budgetEvents = budgets.events();
+  if (rows) res.rows = rows;
+  for (const [k, q] of passes.entries()) {
+    if (k > 0) q.tally.set(passes[0].tally.subarray(0, SHARED_TALLIES));
+    q.sums.into(orders[k].map((s) => results[k][s]));
+    for (const r of results[k]) {
+      tallied(r, q.tally);
+      if (r !== res) copyBaseline(res, r);
+    }
+  }
+  return results;
+}
+
+/** Every row once, in replay order, into every pass (replayPasses): the history's side in `res`. */
+function walkRows(f: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array, passes: ReplayPass[], res: ReplayResult, budgets: BudgetLedger, rows: RowBuckets | undefined): void {
+  const rt = f.rates;
   const p = passes[0];
   const tally = p.tally;
-  const budgets = new BudgetLedger(f, plan);
-
+  const capped = plan.budgets.length > 0;
   for (let i = 0; i < f.rows; i++) {
     const m = f.modelIx[i];
     const base = f.listCostUsd[i];
@@ -94,7 +114,7 @@ function replayPasses(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array, 
     const tokens = f.input[i] + f.cacheRead[i] + f.write5m[i] + f.write1h[i] + f.output[i];
     for (let k = 0; k < passes.length; k++) enter(passes[k], f, i, thread, m);
 
-    const action = budgets.actionFor(i);
+    const action = capped ? budgets.actionFor(i) : NO_ACTION;
     let by = action.by;
     if (action.blocked) {
       if (thread >= 0) for (let k = 0; k < passes.length; k++) passes[k].advanceHistory(passes[k].hist, passes[k].histIsNew, -1);
@@ -118,32 +138,27 @@ function replayPasses(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array, 
       sub = false;
     }
     tally[thread < 0 ? APPROXIMATED : REPLAYED] += req;
-    for (let k = 0; k < passes.length; k++) step(passes[k], f, plan, i, m, thread, rule, target, sub, strong, afterFailures, req);
+    for (let k = 0; k < passes.length; k++) step(passes[k], f, plan, i, m, thread, rule, target, sub, strong, afterFailures);
 
-    budgets.charge(i, p.cost[0], by);
-    if (rows) {
-      const a = p.a;
-      rows.model[i] = target;
-      rows.input[i] = a.u;
-      rows.cacheRead[i] = a.r;
-      rows.write5m[i] = a.w5;
-      rows.write1h[i] = a.w1h;
-      rows.output[i] = p.o[0];
-      rows.costUsd[i] = p.cost[0];
-    }
+    if (capped) budgets.charge(i, p.cost[0], by);
+    if (rows) keepRow(rows, i, target, p);
   }
-  res.budgetEvents = budgets.events();
-  if (rows) res.rows = rows;
-  for (const [k, q] of passes.entries()) {
-    if (k > 0) q.tally.set(tally.subarray(0, SHARED_TALLIES));
-    q.sums.into(results[k]);
-    for (const r of results[k]) {
-      tallied(r, q.tally);
-      if (r !== res) copyBaseline(res, r);
-    }
-  }
-  return results;
 }
+
+/** Row i's replayed buckets in pass p's first lane, for `perRow`. */
+function keepRow(rows: RowBuckets, i: number, target: number, p: ReplayPass): void {
+  const a = p.a;
+  rows.model[i] = target;
+  rows.input[i] = a.u;
+  rows.cacheRead[i] = a.r;
+  rows.write5m[i] = a.w5;
+  rows.write1h[i] = a.w1h;
+  rows.output[i] = p.o[0];
+  rows.costUsd[i] = p.cost[0];
+}
+
+/** What no budget does to a request. */
+const NO_ACTION: BudgetAction = Object.freeze({ blocked: false, downgradeTo: -1, by: -1 });
 
 /** A pass's sums every lane shares (its tally) into one lane's result. */
 function tallied(res: ReplayResult, tally: Float64Array): void {
@@ -158,7 +173,6 @@ function tallied(res: ReplayResult, tally: Float64Array): void {
   res.baselineUsd = tally[BASELINE];
   res.billedUsd = tally[BILLED];
   res.cacheLossUsd = tally[CACHE_LOSS];
-  res.recoveredBreakUsd = tally[RECOVERED];
   res.compactions = tally[COMPACTIONS];
   res.compactionUsd = tally[COMPACTION_USD];
 }

@@ -8,22 +8,42 @@ import type { ReplayResult } from './result.js';
  * from the tokenizer ratios, the subagent context, the recovered share of breaks and the summary
  * length; output ratios and failure rates only change what the steps cost. Scenarios that agree on
  * the former share one walk and keep a cost of their own per lane (the central run, the bounds and
- * the output/failure sweeps of most policies). Budgets react to cost, so with budgets every scenario
- * walks alone.
+ * the output/failure sweeps of most policies). Two of the former share a walk too:
+ * - the subagent context only sizes the subagents' own contexts, which nothing else reads: a pass
+ *   keeps those per subagent group (lanes of one context, subagentOrder) and the main loop's once;
+ * - the recovered share of breaks only changes what a request costs while every request runs as
+ *   observed (a plan that routes nothing, caps nothing and compacts nothing: observedOnly).
+ * Budgets react to cost, so with budgets every scenario walks alone.
  */
 
 /**
  * Whether two scenarios of `plan` walk the same states (see above). An assumption the plan never reads
- * does not count: the subagent context without subagent routes, the recovered share without a stable
- * prefix, the summary length without compaction.
+ * does not count: the recovered share without a stable prefix, the summary length without compaction.
  */
 export function sharesState(plan: ReplayPlan, a: Scenario, b: Scenario): boolean {
-  if (plan.stablePrefix && a.recover !== b.recover) return false;
+  if (plan.stablePrefix && a.recover !== b.recover && !observedOnly(plan)) return false;
   if (plan.compactAboveTokens !== Infinity && a.summaryTokens !== b.summaryTokens) return false;
-  if (plan.ruleSubagent.includes(1) && a.subagentContextTokens !== b.subagentContextTokens) return false;
   if (a.tokenizerRatio.length !== b.tokenizerRatio.length) return false;
   for (let k = 0; k < a.tokenizerRatio.length; k++) if (a.tokenizerRatio[k] !== b.tokenizerRatio[k]) return false;
   return true;
+}
+
+/** Every request of `plan` runs as observed: no rule routes, no budget, no compaction (step.ts's first branch). */
+export function observedOnly(plan: ReplayPlan): boolean {
+  return !plan.budgets.length && plan.compactAboveTokens === Infinity && plan.ruleTarget.every((t) => t < 0);
+}
+
+/**
+ * The lanes of one pass in walking order: grouped by subagent context (groups in order of first
+ * appearance, lanes in their order within each), so each subagent group is a run of lanes. Without
+ * subagent routes, the order given.
+ */
+export function subagentOrder(plan: ReplayPlan, scs: Scenario[]): number[] {
+  const order = scs.map((_, k) => k);
+  if (!plan.ruleSubagent.includes(1)) return order;
+  const first = new Map<number, number>();
+  scs.forEach((sc, k) => first.has(sc.subagentContextTokens) || first.set(sc.subagentContextTokens, k));
+  return order.sort((x, y) => first.get(scs[x].subagentContextTokens)! - first.get(scs[y].subagentContextTokens)! || x - y);
 }
 
 /** Scenario indexes grouped into passes: each group shares its states (one scenario per group with budgets). */
@@ -43,10 +63,11 @@ export function groupScenarios(plan: ReplayPlan, scenarios: Scenario[]): number[
  * price is priceAttempt's to the bit.
  */
 export class PromptPrice {
-  private prompt = 0;
-  private outRate = 0;
-  private mult = 0;
-  private web = 0;
+  // NaN until set: doubles from the start (see newAttempt)
+  private prompt = NaN;
+  private outRate = NaN;
+  private mult = NaN;
+  private web = NaN;
 
   /** Row i's prompt buckets on `model`. */
   set(f: ReplayFrame, i: number, model: number, u: number, r: number, w5: number, w1h: number): void {
@@ -80,6 +101,7 @@ export class LaneSums {
   readonly cost: Float64Array;
   readonly failSlope: Float64Array;
   readonly failTerm: Float64Array;
+  readonly recovered: Float64Array; // stable_prefix: what each lane's recovered breaks saved
   private readonly rule: Float64Array;
   private readonly type: Float64Array;
   private readonly session: Float64Array;
@@ -94,6 +116,7 @@ export class LaneSums {
     this.cost = n(1);
     this.failSlope = n(1);
     this.failTerm = n(1);
+    this.recovered = n(1);
     this.rule = n(rules);
     this.type = n(f.taskTypes.length);
     this.session = n(f.sessions.length);
@@ -104,14 +127,17 @@ export class LaneSums {
     this.strong = n(failureCells);
   }
 
-  /** Row i, served by `target` with `tokens` (the prompt's, then each lane's output `o`), cost each lane `cost`. */
-  count(f: ReplayFrame, i: number, rule: number, target: number, req: number, prompt: number, o: Float64Array, cost: Float64Array): void {
+  /**
+   * Row i in lanes `from` … `to` − 1, served by `target` with `prompt` tokens plus each lane's output
+   * `o`, at each lane's `cost`.
+   */
+  count(f: ReplayFrame, i: number, rule: number, target: number, req: number, prompt: number, o: Float64Array, cost: Float64Array, from: number, to: number): void {
     const k = this.lanes;
     const r = rule * k;
     const t = f.taskTypeIx[i] * k;
     const s = f.sessionIx[i] * k;
     const m = target * k;
-    for (let l = 0; l < k; l++) {
+    for (let l = from; l < to; l++) {
       const c = cost[l];
       this.cost[l] += c;
       this.rule[r + l] += c;
@@ -133,6 +159,7 @@ export class LaneSums {
       res.costUsd = this.cost[l];
       res.failSlopeUsd = this.failSlope[l];
       res.failTermUsd = this.failTerm[l];
+      res.recoveredBreakUsd = this.recovered[l];
       copy(this.rule, l, res.byRule.costUsd);
       copy(this.type, l, res.byTaskType.costUsd);
       copy(this.session, l, res.bySession);

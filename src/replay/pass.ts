@@ -1,15 +1,14 @@
 import { newAttempt, setAttempt, type Attempt } from './attempt.js';
 import { CacheSlots } from './cache.js';
 import { rateIx, type ReplayFrame } from './frame.js';
-import { LaneSums, PromptPrice, repeatPowers } from './lanes.js';
+import { LaneSums, observedOnly, PromptPrice, repeatPowers } from './lanes.js';
 import type { ReplayPlan, Scenario } from './plan.js';
 import { MAX_ATTEMPTS } from './result.js';
 
-// cache contexts of a thread: its main loop as replayed, the subagent that routed steps run in, and
-// its main loop as it ran in history (what the observed reads were read from)
+// main-loop cache contexts of a thread: as replayed, and as it ran in history (what the observed
+// reads were read from); the subagent that routed steps run in has slots of its own (subSlots)
 export const MAIN = 0;
-export const SUB = 1;
-export const HIST = 2;
+export const HIST = 1;
 
 // the sums every lane shares, kept in a typed array while the pass runs (ReplayPass.tally)
 export const TOTAL = 0;
@@ -21,20 +20,18 @@ export const BLOCKED = 5;
 export const BASELINE = 6;
 export const BILLED = 7;
 export const CACHE_LOSS = 8;
-export const RECOVERED = 9;
-export const COMPACTIONS = 10;
-export const COMPACTION_USD = 11;
-export const TALLIES = 12;
+export const COMPACTIONS = 9;
+export const COMPACTION_USD = 10;
+export const TALLIES = 11;
 /** tally[0 … SHARED_TALLIES − 1] follow from the plan alone: every pass of a plan has the same */
 export const SHARED_TALLIES = 8;
 
 // per thread, side by side (one 64-byte line): the compaction offset, the base prompt (its first),
-// whether its last step ran in a subagent and that subagent's accumulated context, its last prompt,
-// and the share of its cache writes made with a 1 h TTL (its latest writes)
+// whether its last step ran in a subagent, its last prompt, and the share of its cache writes made
+// with a 1 h TTL (its latest writes). The subagent's accumulated context is its group's (subTokens).
 export const T_OFFSET = 0;
 export const T_BASE = 1;
 export const T_IN_SUB = 2;
-export const T_SUB_TOKENS = 3;
 export const T_LAST_PROMPT = 4;
 export const T_SHARE_1H = 5;
 export const T_STRIDE = 8;
@@ -45,10 +42,13 @@ export const T_STRIDE = 8;
  * functions, so V8's optimized loop survives from one run (scenario, policy) to the next instead of
  * deoptimizing on each run's new closures.
  *
- * A pass carries one or more lanes (lanes.ts): scenarios that share every state and differ in output
- * ratios and failure rates. `a` holds the request's replayed buckets, shared by the lanes; `o` and `usd`
- * hold each lane's output and price, `fail` each lane's expected failure cost. Sums every lane shares
- * (coverage, cache loss, compactions, recovered breaks) go to `tally`, each lane's own to `sums`.
+ * A pass carries one or more lanes (lanes.ts): scenarios that share every state but their subagents'
+ * and differ in output ratios, failure rates, subagent contexts and (when every request runs as
+ * observed) recovered breaks. Lanes of one subagent context are a subagent group (lanes `subFrom[g]`
+ * … `subTo[g]` − 1) with its own subagent slots and contexts. `a` holds the request's replayed buckets,
+ * shared by the lanes (of a group, for a subagent step); `o` and `usd` hold each lane's output and
+ * price, `fail` each lane's expected failure cost. Sums every lane shares (coverage, cache loss,
+ * compactions) go to `tally`, each lane's own to `sums`.
  */
 export class ReplayPass {
   readonly nModels: number;
@@ -56,6 +56,7 @@ export class ReplayPass {
   readonly lanes: number;
   readonly slots: CacheSlots;
   readonly a: Attempt = newAttempt();
+  readonly laneAttempt: Attempt = newAttempt(); // a lane's own copy of `a` (step.ts recoverLanes)
   private readonly scratch: Attempt = newAttempt();
   readonly o: Float64Array;
   readonly usd: Float64Array;
@@ -65,10 +66,17 @@ export class ReplayPass {
   readonly tally = new Float64Array(TALLIES); // the sums every lane shares (indexes above)
   readonly th: Float64Array; // per-thread state (T_ fields above)
   readonly cost: Float64Array; // per lane: the row's cost
+  // subagent groups: lanes, slots (per thread and model) and each thread's accumulated subagent context
+  readonly subFrom: number[] = [];
+  readonly subTo: number[] = [];
+  readonly subSlots: CacheSlots[] = [];
+  readonly subTokens: Float64Array[] = [];
+  readonly sameRecover: boolean; // every lane recovers the same share of breaks
+  readonly observedOnly: boolean; // every request runs as observed: the pass keeps no cache state (lanes.ts)
   // the row being replayed (step.ts enter): history's slot, whether it is new, the thread's 1 h share
   hist = -1;
   histIsNew = false;
-  share1h = 0;
+  share1h = NaN; // a double from the start (see newAttempt)
   private readonly powers: { power: Float64Array; retries: Float64Array };
   private readonly price = new PromptPrice();
   private readonly retry = new PromptPrice();
@@ -93,11 +101,28 @@ export class ReplayPass {
     this.sums = new LaneSums(this.lanes, plan.ruleTarget.length, f, cells * MAX_ATTEMPTS);
     this.powers = repeatPowers(scs, cells, MAX_ATTEMPTS);
     // a thread uses about two slots (history's and the replay's main loop): sized for that up front
-    this.slots = new CacheSlots(f.threads * this.nModels * 3, plan.ttlSeconds, f.threads * 2);
+    this.slots = new CacheSlots(f.threads * this.nModels * 2, plan.ttlSeconds, f.threads * 2);
+    this.sameRecover = scs.every((sc) => sc.recover === this.sc.recover);
+    this.observedOnly = observedOnly(plan);
+    if (plan.ruleSubagent.includes(1)) this.subagentGroups(f, plan);
   }
 
+  /** A subagent group per run of lanes with one subagent context (engine.ts orders them so: lanes.ts subagentOrder). */
+  private subagentGroups(f: ReplayFrame, plan: ReplayPlan): void {
+    for (let l = 0; l < this.lanes; l++) {
+      if (l > 0 && this.scs[l].subagentContextTokens === this.scs[l - 1].subagentContextTokens) continue;
+      if (this.scs.slice(0, l).some((sc) => sc.subagentContextTokens === this.scs[l].subagentContextTokens)) throw new Error('ReplayPass: lanes of one subagent context must be adjacent');
+      this.subFrom.push(l);
+      this.subTo.push(l + 1);
+      this.subSlots.push(new CacheSlots(f.threads * this.nModels, plan.ttlSeconds, f.threads));
+      this.subTokens.push(new Float64Array(f.threads));
+    }
+    for (let g = 0; g < this.subFrom.length; g++) this.subTo[g] = g + 1 < this.subFrom.length ? this.subFrom[g + 1] : this.lanes;
+  }
+
+  /** A main-loop slot (`ctx` MAIN or HIST) of (thread, model). */
   slotOf(thread: number, model: number, ctx: number, create: boolean): number {
-    return this.slots.slot((thread * this.nModels + model) * 3 + ctx, create);
+    return this.slots.slot((thread * this.nModels + model) * 2 + ctx, create);
   }
 
   explicitCache(i: number, model: number): boolean {
@@ -125,25 +150,28 @@ export class ReplayPass {
     }
   }
 
-  /** Each lane's output (O, times its output ratio on another model than row i's) and price of `a`'s prompt on `model`. */
-  private priceLanes(i: number, model: number, O: number): void {
+  /**
+   * Lanes `from` … `to` − 1: each one's output (O, times its output ratio on another model than row
+   * i's) and price of `a`'s prompt on `model`.
+   */
+  private priceLanes(i: number, model: number, O: number, from: number, to: number): void {
     const same = model === this.f.modelIx[i];
-    for (let l = 0; l < this.lanes; l++) {
+    for (let l = from; l < to; l++) {
       const o = (same ? 1 : this.scs[l].outputRatio[model]) * O;
       this.o[l] = o;
       this.usd[l] = this.price.usd(o);
     }
-    this.a.o = this.o[0];
-    this.a.usd = this.usd[0];
+    this.a.o = this.o[from];
+    this.a.usd = this.usd[from];
   }
 
   /**
    * One request on `model` that can read `warm` tokens of its prompt's start from cache: reads them
    * within the cacheable part, writes the rest with the 1 h share `share1h` (explicit-cache models) or
-   * sends it uncached. Fills `a` and the lanes (output O, scaled on another model), adds the cache loss
-   * against `observedRead`.
+   * sends it uncached. Fills `a` and lanes `from` … `to` − 1 (output O, scaled on another model), adds
+   * the cache loss against `observedRead`.
    */
-  priceCached(i: number, model: number, prompt: number, O: number, uncached: number, observedRead: number, warm: number, share1h: number): void {
+  priceCached(i: number, model: number, prompt: number, O: number, uncached: number, observedRead: number, warm: number, share1h: number, from = 0, to = this.lanes): void {
     const f = this.f;
     const explicit = this.explicitCache(i, model);
     const ok = this.cacheable(model, prompt);
@@ -157,7 +185,7 @@ export class ReplayPass {
     const a = this.a;
     setAttempt(a, u, r, w5, w1h, 0, 0);
     this.price.set(f, i, model, u, r, w5, w1h);
-    this.priceLanes(i, model, O);
+    this.priceLanes(i, model, O, from, to);
     if (!explicit && ok) a.c5 = room - r;
     const lost = Math.max(0, Math.min(room, observedRead) - r);
     if (lost > 0) {
@@ -173,7 +201,7 @@ export class ReplayPass {
     const a = this.a;
     this.bucketOn(i, model, a);
     this.price.set(this.f, i, model, a.u, a.r, a.w5, a.w1h);
-    this.priceLanes(i, model, this.f.output[i]);
+    this.priceLanes(i, model, this.f.output[i], 0, this.lanes);
   }
 
   /** Row i's buckets translated to another `model` (into `into`); implicit caches bill no writes. */
@@ -193,12 +221,12 @@ export class ReplayPass {
   }
 
   /**
-   * Each lane's expected cost of failures (into `fail`) of the attempt in `a` on `model`: f·B with B =
+   * Expected cost of failures of lanes `from` … `to` − 1 (into `fail`) of the attempt in `a` on `model`: f·B with B =
    * retries on the warm prefix (after_failures − 1 of them, each after a repeat failure f₂) + f₂^(n−1) ·
    * one attempt on `strong` (the escalation target, or the original model for a plain redo), which
    * writes with the thread's TTL mix. Linear in f.
    */
-  failureCost(i: number, model: number, strong: number, n: number, thread: number, share1h: number): void {
+  failureCost(i: number, model: number, strong: number, n: number, thread: number, share1h: number, from = 0, to = this.lanes): void {
     const f = this.f;
     const a = this.a;
     const prompt = a.u + a.r + a.w5 + a.w1h;
@@ -211,7 +239,7 @@ export class ReplayPass {
     const k = this.lanes;
     // per (model, task type, attempts) sums, so failure-rate sweeps need no second replay
     const g = (cell * MAX_ATTEMPTS + Math.min(n, MAX_ATTEMPTS) - 1) * k;
-    for (let l = 0; l < k; l++) {
+    for (let l = from; l < to; l++) {
       const sc = this.scs[l];
       const fr = sc.failRate[cell];
       const retryUsd = this.retry.usd(this.o[l]);

@@ -86,6 +86,12 @@ transforms:
   - stable_prefix: { recover: [0.5, 0.8, 1.0] }
   - compact: { above_tokens: 150000, summary_tokens: [8000, 15000, 30000] }
 `,
+  stable: `version: 1
+rules:
+  - { name: default, when: {} }
+transforms:
+  - stable_prefix: { recover: [0.5, 0.8, 1.0] }
+`,
   budget: `version: 1
 assumptions:
   output_ratio: { default: [0.9, 1.0, 1.2] }
@@ -136,10 +142,12 @@ describe('one pass for a policy’s scenarios', () => {
     };
     // output ratios and failure rates change costs only: one walk (the subagent context is not read)
     expect(groups(POLICIES.escalate)).toEqual([[0, 1, 2, 3, 4, 5, 6, 7, 8]]);
-    // subagent routes read the subagent context, and the tokenizer ratio changes every prompt
-    expect(groups(POLICIES.subagent)).toEqual([[0, 5, 6, 7, 8], [1], [2], [3], [4], [9], [10]]);
-    // recovered breaks and summaries change what the caches hold
+    // the tokenizer ratio changes every prompt; the subagent context only the subagents' own (a pass keeps those per context)
+    expect(groups(POLICIES.subagent)).toEqual([[0, 5, 6, 7, 8, 9, 10], [1, 3], [2, 4]]);
+    // recovered breaks and summaries change what the caches hold once a request runs other than observed
     expect(groups(POLICIES.transforms)).toEqual([[0, 3, 4], [1], [2], [5], [6], [7], [8]]);
+    // with every request as observed, recovered breaks change only what they cost
+    expect(groups(POLICIES.stable)).toEqual([[0, 1, 2, 3, 4]]);
     // budgets react to each scenario's own cost
     expect(groups(POLICIES.budget)).toEqual([[0], [1], [2], [3], [4]]);
   });
