@@ -8,7 +8,6 @@ import { withSession } from '../session.js';
 import { describePeriod, resolvePeriod, type PeriodFlags } from '../period.js';
 import { gatherReportData } from '../report/data.js';
 import { renderReport } from '../report/render.js';
-import { preloadVega } from '../report/vega-runtime.js';
 import { readPolicies, replayWarnings } from '../replay/policy-check.js';
 import { warnOnStderr } from './whatif.js';
 import { checkOutPath, reportFileName, writeFileAtomic } from '../report/write.js';
@@ -34,11 +33,11 @@ export async function reportCommand(flags: ReportFlags): Promise<void> {
   checkOutPath(out, { kind: 'html', ledger: resolveDbPath(flags.db), force: flags.force });
   if (flags.title != null && !flags.title.trim()) throw new RecountError('--title is empty', 'give the report a title, or leave --title out');
   const started = performance.now();
-  preloadVega(); // the charts' modules load while DuckDB runs the queries
   const content = await withSession({ ...flags, readOnly: true }, async (session) => {
     // the same warnings as `whatif`: what a policy file holds that the replay does not read, rules that do nothing
     const policies = readPolicies(flags.policy ?? [], session.prices, warnOnStderr);
-    const data = await gatherReportData(session, period, { title: flags.title, redact: flags.redact, policies, chartsAhead: true });
+    // the session closes after the page: what the report shares stays until then (warnings and the note read the ledger's tables)
+    const data = await gatherReportData(session, period, { title: flags.title, redact: flags.redact, policies, chartsAhead: true, sessionEnds: true });
     if (data.whatif) for (const w of await replayWarnings(session.ledger, policies, data.whatif, describePeriod(period))) warnOnStderr(w);
     if (!data.headline.requests && !flags.json) process.stderr.write(`note: ${await emptyPeriodNote(session.ledger, period)}\n`);
     return renderReport(data);

@@ -5,10 +5,11 @@ import { describePeriod, now, type Period } from '../period.js';
 import { version as recountVersion } from '../version.js';
 import type { Policy } from '../replay/policy.js';
 import { runWhatIf, type WhatIfReport } from '../replay/whatif.js';
-import type { ReportData } from './model.js';
+import type { ReportData, TierDistribution } from './model.js';
 import { completedTasksData } from './completed-tasks-section.js';
 import { Pseudonyms } from './redact.js';
 import { renderAhead } from './charts.js';
+import { preloadVega } from './vega-runtime.js';
 import { cacheHitSpec, costPerRequestSpec, spendOverTimeSpec, taskTypeSpec, tierSpec, tokenMixSpec } from './chart-specs.js';
 import { tierDistributionSpec } from './tier-section.js';
 import { policyCostSpec, tierMixSpec } from './whatif-section.js';
@@ -39,6 +40,12 @@ export interface GatherOptions {
   policies?: Policy[];
   /** Render each chart as its data arrives (charts.ts `renderAhead`), while the later queries run. */
   chartsAhead?: boolean;
+  /**
+   * The session closes after the report: the tables written once for it stay, read by the same names
+   * (rollup.ts `keep`; the same rows in the period's zone), instead of the ledger's views and macros
+   * being defined again for nothing.
+   */
+  sessionEnds?: boolean;
 }
 
 type Row = Record<string, unknown>;
@@ -54,11 +61,23 @@ export function reportQueries(session: Session, period: Period, pseudonyms?: Pse
     const key = `${name}?${JSON.stringify(given)}`;
     let rows = cache.get(key);
     if (!rows) {
-      rows = runNamedQuery<Row>(session.ledger, name, given, period).then((r) => (pseudonyms ? pseudonyms.rows(r) : r));
+      rows = runUnlessEmpty(session, name, () => runNamedQuery<Row>(session.ledger, name, given, period)).then((r) => (pseudonyms ? pseudonyms.rows(r) : r));
       cache.set(key, rows);
     }
     return rows;
   };
+}
+
+/**
+ * Queries whose every row needs a row of one ledger table, with the statement that says whether it
+ * holds any: without one the query's rows are known (none) and its pass over the counted rows is spared.
+ */
+const EMPTY_WITHOUT: Record<string, string> = { reconciliation: 'forensics/has_invoice_lines' };
+
+async function runUnlessEmpty(session: Session, name: string, run: () => Promise<Row[]>): Promise<Row[]> {
+  const check = EMPTY_WITHOUT[name];
+  if (check && !(await session.ledger.one<{ has_lines: boolean }>(sql(check))).has_lines) return [];
+  return run();
 }
 
 /**
@@ -74,7 +93,12 @@ export function reportQueries(session: Session, period: Period, pseudonyms?: Pse
  */
 export async function gatherReportData(session: Session, period: Period, opts: GatherOptions = {}): Promise<ReportData> {
   const { ledger } = session;
-  return withSharedKeyRates(ledger, () => withSharedTurns(ledger, () => withSharedRollup(ledger, period, () => gatherWithRollup(session, period, opts))));
+  const keep = Boolean(opts.sessionEnds);
+  const gather = () => gatherWithRollup(session, period, opts);
+  // vega's modules (~0.2 s of compiling on the main thread) load while DuckDB writes the agent turns:
+  // loaded from the start, they held up the ledger's opening and every statement before the turns
+  const loadCharts = opts.chartsAhead ? preloadVega : undefined;
+  return withSharedKeyRates(ledger, () => withSharedTurns(ledger, () => withSharedRollup(ledger, period, gather, keep), keep, loadCharts), keep);
 }
 
 async function gatherWithRollup(session: Session, period: Period, opts: GatherOptions): Promise<ReportData> {
@@ -93,6 +117,10 @@ async function gatherWithRollup(session: Session, period: Period, opts: GatherOp
   if (tokenMix.list_cost_usd > 0) ahead(tokenMixSpec(tokenMix));
   const cache = cacheData(await q('cache_hit_ratio', { grain: 'day' }), await q('cache_breaks_by_session'));
   if (cache.days.length) ahead(cacheHitSpec(cache));
+  // without policies the tier panel needs only per-model rows of the rollup: asked here, its chart is
+  // drawn while the per-request queries below run (the next chart on the page, so its SVG ids are the same)
+  const historyTiers = opts.policies?.length ? undefined : await tiersFromHistory(session, q);
+  if (historyTiers) ahead(tierDistributionSpec(historyTiers));
   const sessions = topSessionsData(await q('spend_by_session', { limit: '10' }));
   const anomalies = anomalyData(await q('anomalous_days'));
   const reconciliation = reconciliationData(await q('reconciliation'));
@@ -101,8 +129,8 @@ async function gatherWithRollup(session: Session, period: Period, opts: GatherOp
   const whatif = opts.policies?.length ? redactWhatIf(await runWhatIf(session.ledger, session.prices, period, opts.policies), pseudonyms) : undefined;
   if (whatif?.policies.length && whatif.history.requests) [policyCostSpec(whatif), tierMixSpec(whatif)].forEach(ahead);
   // with policies the panel comes from the replay; without, from the history's calls per model
-  const tiers = tierDistributionData(whatif, whatif?.policies.length ? undefined : { byModel: await q('spend_by_model'), dearestOutput: await dearestOutput(session) });
-  if (tiers) ahead(tierDistributionSpec(tiers));
+  const tiers = whatif?.policies.length ? tierDistributionData(whatif) : historyTiers !== undefined ? historyTiers : await tiersFromHistory(session, q);
+  if (tiers && tiers !== historyTiers) ahead(tierDistributionSpec(tiers)); // the history's was asked for above
   const completedTasks = completedTasksData(await q('outcomes_by_model_and_task'), whatif); // null without agent turns
   const periodLabel = describePeriod(period);
   return {
@@ -140,6 +168,11 @@ function redactWhatIf(w: WhatIfReport, pseudonyms: Pseudonyms | undefined): What
       budget_events: p.budget_events.map((e) => ({ ...e, group: e.group == null ? null : pseudonyms.of(e.per === 'project' ? 'project' : 'key', e.group) })),
     })),
   };
+}
+
+/** The tier panel's data from the history alone: calls and list spend per model, each model tiered by its dearest output rate. */
+async function tiersFromHistory(session: Session, q: QueryRunner): Promise<TierDistribution | null> {
+  return tierDistributionData(undefined, { byModel: await q('spend_by_model'), dearestOutput: await dearestOutput(session) });
 }
 
 /**

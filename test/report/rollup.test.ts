@@ -71,6 +71,29 @@ describe('the report shared rollup', () => {
   }, 60_000);
 });
 
+describe('the report shared tables, kept for a session that closes next', () => {
+  it('stay, and the same names read them with the rows they give alone', async () => {
+    const l = await newLedger();
+    await importPaths(l, [samples('month')]);
+    await priceLedger(l);
+    const period: Period = { since: '2026-10-06', until: '2026-10-19', tz: 'Asia/Kolkata' };
+    const read = () => Promise.all(['spend_by_model', 'outcomes_by_session', 'spend_by_session'].map((name) => runNamedQuery(l, name, {}, period)));
+    const alone = await read();
+    await withSharedKeyRates(l, () => withSharedTurns(l, () => withSharedRollup(l, period, async () => undefined, true), true), true);
+    const { tables } = await l.one<{ tables: number }>(
+      "SELECT CAST(count(*) AS INTEGER) AS tables FROM duckdb_tables() WHERE table_name IN ('counted_days_shared', 'agent_turns_shared', 'usage_key_rates_shared')",
+    );
+    expect(tables).toBe(3);
+    const kept = await read();
+    alone.forEach((rows, i) => {
+      expect(rows.length, `query ${i}`).toBeGreaterThan(0);
+      expectSameRows(kept[i], rows, `query ${i}`);
+    });
+    await expect(runNamedQuery(l, 'spend_by_model', {}, { ...period, tz: 'UTC' })).rejects.toThrow(/shared rollup is in zone Asia\/Kolkata/); // still the rollup
+    l.close();
+  }, 60_000);
+});
+
 describe('the report shared pricing keys', () => {
   it('give usage_priced every row and rate it gives alone, and are gone afterwards', async () => {
     const priced = () => ledger.all<Record<string, unknown>>('SELECT * EXCLUDE (import_id) FROM usage_priced ORDER BY source, record_key');
