@@ -1,7 +1,8 @@
 -- What the ledger remembers of the files an import is given (queries/schema/009_create_file_state.sql),
--- checked against each file's size and modification time as the import found them, in one query: a
--- file whose both are as recorded (same_stat) is left unopened unless its format changed, so only its
--- path, format and count come back; the others come with what reading them from an offset needs.
+-- checked against each file's size and modification time as the import found them. The import asks
+-- it only for the files whose stat differs from file_state_stats.sql's; a file whose both are as
+-- recorded (same_stat) comes back with only its path, format and count, the others with what reading
+-- them from an offset needs.
 -- grain: one row per remembered path among $paths
 -- params: paths VARCHAR[], sizes BIGINT[], mtimes DOUBLE[] (one each per path, in the same order)
 WITH found AS (

@@ -1,4 +1,4 @@
-import { discoverFiles } from '../import/discover.js';
+import { discoverFiles, statFiles, type FoundFile } from '../import/discover.js';
 import { claudeCodeDirs } from '../importers/claude-code/dirs.js';
 import { countLinesAhead } from '../import/line-counts.js';
 import { codexSessionDirs } from '../importers/codex/dirs.js';
@@ -26,17 +26,31 @@ export async function importCommand(paths: string[], flags: ImportFlags): Promis
   if (flags.mapping && flags.format) throw new RecountError('--mapping and --format both choose the format', 'use one of them');
   if (!inputs.length) throw new RecountError('nothing to import', 'pass files or folders (recount import PATH…), or --agents / --claude-code / --codex for local agent logs');
   refuseVirtualPaths(inputs, 'input');
-  const files = discoverFiles(inputs);
+  const dbPath = resolveDbPath(flags.db);
+  const exists = fs.existsSync(dbPath);
+  // An existing ledger opens on DuckDB's threads while the folders are listed and the files stat'ed
+  // (a new one only once they are: a path that is not there must not leave a ledger behind); an
+  // incremental import on one DuckDB thread, which a large run raises (merge-run.ts). The import code,
+  // the price catalog and the summary's formatting with the importer registry it detects with (a
+  // tenth of a second of modules) load meanwhile too.
+  const opening = exists ? Ledger.open(dbPath, { oneThread: !flags.full }) : undefined;
+  const modules = Promise.all([import('../import/import-run.js'), import('../pricing/catalog.js'), import('../format/import-summary.js')]);
+  let files: FoundFile[];
+  let stats: Map<string, fs.Stats>;
+  try {
+    files = discoverFiles(inputs);
+    stats = statFiles(files);
+  } catch (err) {
+    // the listing's error is the one to report; nothing left open or loading behind it
+    await Promise.all([opening?.then((l) => l.close(), () => undefined), modules.catch(() => undefined)]);
+    throw err;
+  }
   // A new ledger, or --full, reads every file: their lines are counted on a worker while DuckDB opens
   // the ledger and the import code loads. Otherwise the ledger says first which files changed, and
   // only those are counted (importFiles starts that).
-  const dbPath = resolveDbPath(flags.db);
-  const readsAll = flags.full || !fs.existsSync(dbPath);
+  const readsAll = flags.full || !exists;
   const lineCounting = readsAll ? countLinesAhead(files.map((f) => f.path)) : undefined;
-  // the import code, the price catalog and the summary's formatting with the importer registry it
-  // detects with (a tenth of a second of modules) load while DuckDB opens the ledger on its own threads
-  const modules = Promise.all([import('../import/import-run.js'), import('../pricing/catalog.js'), import('../format/import-summary.js')]);
-  const ledger = await Ledger.open(dbPath).catch(async (err: unknown) => {
+  const ledger = await (opening ?? Ledger.open(dbPath)).catch(async (err: unknown) => {
     lineCounting?.cancel();
     await modules; // not left loading behind the error
     throw err;
@@ -53,6 +67,7 @@ export async function importCommand(paths: string[], flags: ImportFlags): Promis
       onProgress: progress.listener,
       onPlan: progress.plan,
       lineCounting,
+      stats,
       incremental: !flags.full,
     });
     progress.done();

@@ -36,10 +36,15 @@ export class Ledger {
     private readonly instance: DuckDBInstance,
     readonly conn: DuckDBConnection,
     private readonly spill: string,
+    readonly oneThread: boolean, // opened on one DuckDB thread (open's `oneThread`)
   ) {}
 
-  /** Opens (creating if needed) and migrates the ledger at `dbPath`. */
-  static async open(dbPath: string, opts: { readOnly?: boolean } = {}): Promise<Ledger> {
+  /**
+   * Opens (creating if needed) and migrates the ledger at `dbPath`. `oneThread`: DuckDB starts with
+   * one thread instead of one per core, for a session that expects little work (an incremental
+   * import): setting it later, and back before the close, cost ~10 ms of CPU each way.
+   */
+  static async open(dbPath: string, opts: { readOnly?: boolean; oneThread?: boolean } = {}): Promise<Ledger> {
     if (opts.readOnly && dbPath !== ':memory:' && !fs.existsSync(dbPath)) {
       throw new RecountError(`no ledger at ${dbPath}`, 'import something first: recount import PATH (or pass --db)');
     }
@@ -50,10 +55,10 @@ export class Ledger {
     if (dbPath !== ':memory:') fs.mkdirSync(path.dirname(dbPath), { recursive: true });
     tracePhase('ledger: opening');
     if (opts.readOnly) return Ledger.openReadOnly(dbPath);
-    const ledger = await Ledger.connect(dbPath, false);
+    const ledger = await Ledger.connect(dbPath, false, opts.oneThread);
     try {
-      refuseForeign(dbPath, await ledger.all<{ table_name: string }>(sql('ledger/list_file_tables')));
-      await migrate(ledger);
+      const tracked = refuseForeign(dbPath, await ledger.all<{ table_name: string }>(sql('ledger/list_file_tables')));
+      await migrate(ledger, tracked);
       tracePhase('ledger: migrated');
     } catch (err) {
       ledger.close(); // not left holding the file
@@ -83,13 +88,13 @@ export class Ledger {
   }
 
   /** A DuckDB instance on the file and its connection, with the session settings every command needs. */
-  private static async connect(dbPath: string, readOnly: boolean): Promise<Ledger> {
+  private static async connect(dbPath: string, readOnly: boolean, oneThread = false): Promise<Ledger> {
     const spill = spillDir(dbPath);
     if (process.env.RECOUNT_TRACE_SQL) process.stderr.write(`[ledger] ${dbPath} spills to ${spill}\n`);
     let instance: DuckDBInstance;
     try {
       const mode: Record<string, string> = readOnly ? { access_mode: 'READ_ONLY' } : { storage_compatibility_version: LEDGER_STORAGE_VERSION };
-      instance = await DuckDBInstance.create(dbPath, { ...mode, temp_directory: spill });
+      instance = await DuckDBInstance.create(dbPath, { ...mode, temp_directory: spill, ...(oneThread ? { threads: '1' } : {}) });
     } catch (err) {
       releaseSpillDir(spill);
       throw translateOpenError(dbPath, err);
@@ -98,7 +103,7 @@ export class Ledger {
     if (!readOnly && dbPath !== ':memory:') removeLegacySpillDir(dbPath);
     const conn = await instance.connect();
     tracePhase('ledger: DuckDB open');
-    const ledger = new Ledger(dbPath, instance, conn, spill);
+    const ledger = new Ledger(dbPath, instance, conn, spill, oneThread);
     try {
       // bounded memory: DuckDB spills big sorts and joins to a temp folder instead of growing
       await conn.run(`SET memory_limit = '${memoryLimit()}'`);

@@ -20,11 +20,16 @@ export function listMigrations(): Migration[] {
     .map((f) => ({ version: Number.parseInt(f, 10), name: f.replace(/\.sql$/, ''), sql: fs.readFileSync(path.join(dir, f), 'utf8') }));
 }
 
-/** Brings an older (or new, empty) ledger file up to the current schema. */
-export async function migrate(ledger: Ledger): Promise<void> {
-  await ledger.run(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ DEFAULT now())',
-  );
+/**
+ * Brings an older (or new, empty) ledger file up to the current schema. `tracked`: the file has its
+ * schema_migrations table already (the open listed its tables), so no statement creates it.
+ */
+export async function migrate(ledger: Ledger, tracked = false): Promise<void> {
+  if (!tracked) {
+    await ledger.run(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ DEFAULT now())',
+    );
+  }
   const done = new Set((await ledger.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version));
   const known = listMigrations();
   const newest = Math.max(...known.map((m) => m.version));

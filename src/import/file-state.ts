@@ -40,13 +40,48 @@ export interface FoundStat {
 }
 
 /**
- * The remembered state of those of `files` the ledger has read before, in one query that also
- * compares their sizes and times: a file found as recorded comes back without what only reading it
- * from an offset needs (most files of a folder of transcripts are as they were).
+ * The remembered state of those of `files` the ledger has read before. Every remembered size and time
+ * comes back in one scan and is compared here (most files of a folder of transcripts are as they
+ * were); only files whose stat differs are asked again for what reading them from an offset needs.
+ * A file found as recorded comes back without those (null hashes, offsets, import and time).
  */
 export async function loadFileStates(ledger: Ledger, files: FoundStat[]): Promise<Map<string, FileState>> {
   if (!files.length) return new Map();
-  // remembered under their stored paths (masked: mask-path.ts), returned under the files' own
+  const stats = (await ledger.conn.runAndReadAll(sql('import/file_state_stats'))).getColumnsObjectJS() as unknown as StatColumns;
+  const rowOf = new Map(stats.path.map((p, i) => [p, i]));
+  const states = new Map<string, FileState>();
+  const changed: FoundStat[] = [];
+  for (const f of files) {
+    const stored = maskSecretsIn(f.path); // remembered under its stored path (masked: mask-path.ts)
+    const i = rowOf.get(stored);
+    if (i === undefined) continue;
+    const size = Number(stats.size_bytes[i]);
+    if (size !== f.size || stats.mtime_ms[i] !== f.mtimeMs) {
+      changed.push(f);
+      continue;
+    }
+    states.set(f.path, {
+      path: f.path, format: stats.format[i], size_bytes: size, mtime_ms: stats.mtime_ms[i],
+      head_hash: null, tail_hash: null, consumed_bytes: null, consumed_lines: null, import_id: null, read_at: null,
+      unchanged_imports: Number(stats.unchanged_imports[i]),
+    });
+  }
+  for (const [p, state] of await changedStates(ledger, changed)) states.set(p, state);
+  return states;
+}
+
+/** file_state_stats.sql's columns. */
+interface StatColumns {
+  path: string[];
+  format: string[];
+  size_bytes: bigint[];
+  mtime_ms: number[];
+  unchanged_imports: bigint[];
+}
+
+/** The whole remembered state of `files`, remembered with another size or time (file_states.sql). */
+async function changedStates(ledger: Ledger, files: FoundStat[]): Promise<Map<string, FileState>> {
+  if (!files.length) return new Map();
   const own = new Map(files.map((f) => [maskSecretsIn(f.path), f.path]));
   const params = {
     paths: listValue(files.map((f) => maskSecretsIn(f.path))),

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type fs from 'node:fs';
-import type { FoundFile } from './discover.js';
+import { statFiles, type FoundFile } from './discover.js';
 import type { Importer } from '../importers/format.js';
 import type { ModelIds } from '../pricing/model-ids.js';
 import type { ProgressListener, ProgressUpdate } from '../format/progress.js';
@@ -8,7 +8,7 @@ import { tracePhase, type Ledger } from '../db/ledger.js';
 import type { PlannedFile } from './staging.js';
 import { countLinesAhead, type LineCounting } from './line-counts.js';
 import { loadFileStates, recordFileStates, touchedStates, unchangedSince, type FileState } from './file-state.js';
-import { planFormats, scannedFiles, statFiles } from './plan-files.js';
+import { planFormats, scannedFiles } from './plan-files.js';
 import { TailReads } from './tail-read.js';
 import { maskedError, maskSecretsIn } from './mask-path.js';
 
@@ -40,6 +40,7 @@ export interface ImportOptions {
   onPlan?: (bytes: number) => void; // told the bytes the run will read, once it knows (a progress bar's total)
   directMinBytes?: number; // smallest file a one-pass import takes (direct-import.ts; tests lower it)
   lineCounting?: LineCounting; // started by the caller for the same files, sooner (line-counts.ts)
+  stats?: Map<string, fs.Stats>; // the files' stats, when the caller took them already (statFiles)
   // skip the files unchanged since the ledger read them and read grown ones from where it stopped
   // (file-state.ts); `recount import` does, unless --full. Either way the ledger remembers the files read.
   incremental?: boolean;
@@ -74,7 +75,7 @@ async function runImport(ledger: Ledger, files: FoundFile[], opts: ImportOptions
   const importId = `imp_${(opts.now ?? new Date()).toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}_${randomBytes(3).toString('hex')}`;
   const importedAt = opts.now ?? new Date();
   tracePhase('import: modules loaded');
-  const stats = statFiles(files);
+  const stats = opts.stats ?? statFiles(files);
   const found = [...stats].map(([p, st]) => ({ path: p, size: st.size, mtimeMs: st.mtimeMs }));
   const known = await loadFileStates(ledger, found);
   tracePhase(`import: ${known.size} file states loaded`);

@@ -36,19 +36,22 @@ export interface RunContext {
 
 /** Reads the planned files: in one pass where it can (direct-import.ts), else staged and merged. */
 export async function readFiles(ledger: Ledger, plan: PlannedFile[], counting: LineCounting, ctx: RunContext): Promise<FileOutcome[]> {
-  return ledger.withSettings(runSettings(plan), () => readPlanned(ledger, plan, counting, ctx));
+  const bytes = plan.reduce((n, f) => n + f.bytes, 0);
+  // a session opened on one thread (an incremental import) takes every core back for a large run
+  if (ledger.oneThread && bytes >= BATCH_BYTES) await ledger.run('RESET threads');
+  return ledger.withSettings(runSettings(ledger, bytes), () => readPlanned(ledger, plan, counting, ctx));
 }
 
 /**
  * DuckDB settings for a run by the bytes it reads. Less than one reader batch (staging.ts) runs on one
  * thread: a re-import of one new session took a third to a half more CPU in its statements on two
- * (each statement's fixed cost per thread). A larger run has the allocator return freed memory on a
- * background thread: the read statement's freed buffers otherwise stay in the process under the
- * statements after it (a 200 MiB folder's peak RSS ~40 MiB lower).
+ * (each statement's fixed cost per thread); a session opened on one thread stays so. A larger run has
+ * the allocator return freed memory on a background thread: the read statement's freed buffers
+ * otherwise stay in the process under the statements after it (a 200 MiB folder's peak RSS ~40 MiB lower).
  */
-function runSettings(plan: PlannedFile[]): Record<string, number | boolean> {
-  const bytes = plan.reduce((n, f) => n + f.bytes, 0);
-  return bytes < BATCH_BYTES ? { threads: 1 } : { allocator_background_threads: true };
+function runSettings(ledger: Ledger, bytes: number): Record<string, number | boolean> {
+  if (bytes < BATCH_BYTES) return ledger.oneThread ? {} : { threads: 1 };
+  return { allocator_background_threads: true };
 }
 
 /** readFiles with its settings made. */

@@ -16,22 +16,6 @@ import type { PlannedFile } from './staging.js';
 export type Unchanged = (filePath: string, stat: fs.Stats, format: string | undefined) => boolean;
 
 /**
- * Each file's size and time, once per run: an incremental import compares them with the ledger's
- * before planning. A file that cannot be read is left out, for planFormats to name.
- */
-export function statFiles(files: FoundFile[]): Map<string, fs.Stats> {
-  const stats = new Map<string, fs.Stats>();
-  for (const { path: p } of files) {
-    try {
-      stats.set(p, fs.statSync(p));
-    } catch {
-      // planFormats stats it again and says why it cannot be read
-    }
-  }
-  return stats;
-}
-
-/**
  * The files to read, each with its importer, size and time; and those `unchanged` says need no
  * reading (left out before detection: a folder of transcripts is thousands of files, most of them
  * as they were). Empty and unknown files are warned about (an unknown file named on the command line
@@ -52,8 +36,9 @@ export async function planFormats(files: FoundFile[], forced: string | Importer 
         warnings.push(`${file.path}: empty file, nothing to import`);
         continue;
       }
-      seen = foldWal(stat, walBeside(file.path, folders));
-      importer = forcedImporter ?? (await siblingMapping(file.path, folders));
+      const folder = folderOf(file, folders);
+      seen = foldWal(stat, walBeside(file.path, folder));
+      importer = forcedImporter ?? (await siblingMapping(file.path, folder));
       if (unchanged?.(file.path, seen, importer?.id)) {
         same.push(file.path);
         continue;
@@ -119,13 +104,14 @@ interface Folder {
 /**
  * One listing per folder: a folder of transcripts is thousands of files, and one without any
  * mapping-like or -wal name needs no look for each of them (a listing that fails looks every time).
+ * A file found in a folder brings the listing discovery made (discover.ts).
  */
-function folderOf(filePath: string, folders: Map<string, Folder>): Folder {
-  const dir = path.dirname(filePath);
+function folderOf(file: FoundFile, folders: Map<string, Folder>): Folder {
+  const dir = path.dirname(file.path);
   let folder = folders.get(dir);
   if (!folder) {
     try {
-      const names = fs.readdirSync(dir);
+      const names = file.folderNames ?? fs.readdirSync(dir);
       folder = { mappings: names.some((name) => /\.mapping\./i.test(name)), wals: new Set(names.filter((name) => name.endsWith('-wal'))) };
     } catch {
       folder = { mappings: true, wals: undefined };
@@ -139,8 +125,8 @@ function folderOf(filePath: string, folders: Map<string, Folder>): Folder {
  * A folder can carry its own mappings: `<name>.mapping.yaml` (or .yml, .json) next to `<name>.csv` reads
  * it. The mapping modules (and yaml) load only when there is one: a folder of transcripts has none.
  */
-async function siblingMapping(filePath: string, folders: Map<string, Folder>): Promise<Importer | undefined> {
-  if (!folderOf(filePath, folders).mappings) return undefined;
+async function siblingMapping(filePath: string, folder: Folder): Promise<Importer | undefined> {
+  if (!folder.mappings) return undefined;
   const base = filePath.replace(/\.(csv|jsonl|ndjson|json)$/i, '');
   const mapping = ['.mapping.yaml', '.mapping.yml', '.mapping.json'].map((ext) => base + ext).find((p) => fs.existsSync(p));
   if (!mapping) return undefined;
@@ -149,8 +135,7 @@ async function siblingMapping(filePath: string, folders: Map<string, Folder>): P
 }
 
 /** The stat of the SQLite write-ahead log beside a file (`<file>-wal`), if there is one. */
-function walBeside(filePath: string, folders: Map<string, Folder>): fs.Stats | undefined {
-  const { wals } = folderOf(filePath, folders);
+function walBeside(filePath: string, { wals }: Folder): fs.Stats | undefined {
   if (wals && !wals.has(`${path.basename(filePath)}-wal`)) return undefined;
   const wal = fs.statSync(`${filePath}-wal`, { throwIfNoEntry: false });
   return wal?.isFile() ? wal : undefined;

@@ -31,17 +31,21 @@ export interface PlannedFile {
  * transaction about twice as slowly.
  */
 export async function stageFiles(ledger: Ledger, plan: PlannedFile[], importId: string, opts: { skip?: PlannedFile[]; onProgress?: ProgressListener } = {}): Promise<void> {
-  await ledger.run(sql('import/create_staged_usage'));
-  await ledger.run(sql('import/create_direct_staged')); // after staged_usage, whose columns it takes
-  await ledger.run(sql('import/create_staged_invoice'));
-  await ledger.run(sql('import/create_stage_files'));
-  for (const macro of STAGING_MACROS) await ledger.run(sql(`import/macros/${macro}`));
+  // the scratch tables and macros in one call, in order: two dozen statements' round trips were ~20 ms
+  const setup = [
+    sql('import/create_staged_usage'),
+    sql('import/create_direct_staged'), // after staged_usage, whose columns it takes
+    sql('import/create_staged_invoice'),
+    sql('import/create_stage_files'),
+    ...STAGING_MACROS.map((macro) => sql(`import/macros/${macro}`)),
+  ];
   for (const importer of new Set(plan.map((f) => f.importer))) {
     for (const macro of importer.macros ?? []) {
       const text = formatSql(importer, `macros/${macro}`);
-      if (!(batchesOf(importer) && text.includes(BATCH_MARKER))) await ledger.run(text); // bindFiles defines a batched one per run
+      if (!(batchesOf(importer) && text.includes(BATCH_MARKER))) setup.push(text); // bindFiles defines a batched one per run
     }
   }
+  await ledger.run(setup.join('\n;\n')); // on lines of their own: a statement may end in a comment
   await recordStageFiles(ledger, plan);
 
   const skip = new Set(opts.skip ?? []);

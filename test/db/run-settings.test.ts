@@ -55,6 +55,29 @@ describe('DuckDB settings of an import run', () => {
     ledger.close();
   }, 60_000);
 
+  it('keeps a ledger opened on one thread there for a small run, and gives a large run every core', async () => {
+    const dbFile = path.join(tempDir(), 'l.duckdb');
+    const plain = await Ledger.open(dbFile);
+    const cores = (await settings(plain)).threads;
+    plain.close();
+    const small = await Ledger.open(dbFile, { oneThread: true });
+    expect(small.oneThread).toBe(true);
+    const seenSmall = watchReads(small);
+    await importPaths(small, [samples('claude-code')]);
+    expect(seenSmall.length).toBeGreaterThan(0);
+    expect(seenSmall).toEqual(seenSmall.map(() => ({ threads: 1, background: false })));
+    expect(await settings(small)).toEqual({ threads: 1, background: false });
+    small.close();
+
+    const dir = tempDir();
+    generateClaudeCodeProjects(dir, 4.5 * 1024 * 1024);
+    const large = await Ledger.open(dbFile, { oneThread: true });
+    const seenLarge = watchReads(large);
+    await importPaths(large, [path.join(dir, 'projects')]);
+    expect(seenLarge).toEqual([{ threads: cores, background: true }]);
+    large.close();
+  }, 60_000);
+
   it('puts a setting back when the work fails, inside a transaction too', async () => {
     const ledger = await Ledger.open(path.join(tempDir(), 'l.duckdb'));
     const before = await settings(ledger);
