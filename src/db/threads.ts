@@ -36,6 +36,21 @@ export async function memorySettings(ledger: Ledger): Promise<{ limitBytes: numb
 }
 
 /**
+ * Runs `work` on `n` DuckDB threads, then puts back the session's own count (`threads`, read when not
+ * given), not DuckDB's default: a caller may have lowered it. Fewer than `n` already: runs as it is.
+ */
+export async function onThreads<T>(ledger: Ledger, n: number, work: () => Promise<T>, threads?: number): Promise<T> {
+  const own = threads ?? (await memorySettings(ledger)).threads;
+  if (n >= own) return work();
+  await ledger.run(`SET threads = ${n}`);
+  try {
+    return await work();
+  } finally {
+    await ledger.restore(`SET threads = ${own}`);
+  }
+}
+
+/**
  * Runs `work`, which reads `rows` rows at `bytesPerRow` of memory per row and thread, on as many
  * DuckDB threads as fit the memory limit (threadsThatFit); work that still runs out is retried on one
  * thread (retriedOnOneThread). The threads are put back after.
@@ -43,13 +58,7 @@ export async function memorySettings(ledger: Ledger): Promise<{ limitBytes: numb
 export async function onThreadsThatFit<T>(ledger: Ledger, rows: number, bytesPerRow: number, work: () => Promise<T>): Promise<T> {
   const { limitBytes, threads } = await memorySettings(ledger);
   const fit = threadsThatFit(rows, bytesPerRow, limitBytes, threads);
-  if (fit >= threads) return retriedOnOneThread(ledger, work);
-  await ledger.run(`SET threads = ${fit}`);
-  try {
-    return await retriedOnOneThread(ledger, work);
-  } finally {
-    await ledger.restore(`SET threads = ${threads}`);
-  }
+  return onThreads(ledger, fit, () => retriedOnOneThread(ledger, work), threads);
 }
 
 /**
@@ -62,15 +71,10 @@ export async function retriedOnOneThread<T>(ledger: Ledger, work: () => Promise<
     return await work();
   } catch (err) {
     if (!(isOutOfMemory(err) || err instanceof StreamEndedEarly)) throw err; // before any query that could hide it
-    const threads = Number((await ledger.one<{ threads: number }>("SELECT current_setting('threads') AS threads")).threads);
+    const { threads } = await memorySettings(ledger);
     if (threads <= 1) throw err;
     process.stderr.write(`${(err as Error).message.split('\n')[0]}, on ${threads} threads: running again on one (slower, less memory)\n`);
-    await ledger.run('SET threads = 1');
-    try {
-      return await work();
-    } finally {
-      await ledger.restore(`SET threads = ${threads}`);
-    }
+    return onThreads(ledger, 1, work, threads);
   }
 }
 

@@ -11,7 +11,7 @@ import type { Ledger } from '../db/ledger.js';
 import { sql } from '../db/sql.js';
 import { holdsSecret } from './mask-path.js';
 import { bindFiles, byImporter, readerError, type PlannedFile } from './staging.js';
-import { memorySettings } from '../db/threads.js';
+import { onThreads } from '../db/threads.js';
 
 /**
  * One-pass imports. The general path stages every row, plans the merge against the ledger, then
@@ -105,7 +105,7 @@ export async function insertDirect(
       await ledger.run('SET preserve_insertion_order = true');
       await ledger.runWatched(read, readParams, tick, files.types);
       await ledger.run('SET preserve_insertion_order = false');
-      await onOneThread(ledger, () => ledger.runWatched(statement, bound, tick, types));
+      await onThreads(ledger, 1, () => ledger.runWatched(statement, bound, tick, types));
     };
     // the rows' order in the ledger means nothing (the general path writes them in hash order too),
     // and keeping it would make DuckDB insert them on one thread
@@ -200,16 +200,4 @@ async function labelUnmappedModels(ledger: Ledger, importer: Importer, names: st
   const { sql: statement, params } = labelUnmappedModelsStatement(opts.rules);
   const modelMap = mapValue(names.map((raw) => ({ key: raw, value: opts.modelIds.canonical(raw) ?? raw })));
   await ledger.run(statement, { ...params, model_map: modelMap, import_id: opts.importId, source: importer.id }, { model_map: MAP(VARCHAR, VARCHAR) });
-}
-
-/** Runs `work` on one DuckDB thread, then puts the session's threads back. */
-async function onOneThread(ledger: Ledger, work: () => Promise<void>): Promise<void> {
-  const { threads } = await memorySettings(ledger);
-  if (threads <= 1) return work();
-  await ledger.run('SET threads = 1');
-  try {
-    await work();
-  } finally {
-    await ledger.restore(`SET threads = ${threads}`);
-  }
 }
