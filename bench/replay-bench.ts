@@ -3,8 +3,7 @@ import { Ledger } from '../src/db/ledger.js';
 import { withSession } from '../src/session.js';
 import { readPolicy } from '../src/replay/policy.js';
 import { loadReplayFrame } from '../src/replay/frame.js';
-import { assignRules } from '../src/replay/frame.js';
-import { ruleIndexSql } from '../src/replay/policy.js';
+import { matchRules, testedTags } from '../src/replay/rule-match.js';
 import { evaluatePolicy, policyTargets } from '../src/replay/whatif.js';
 import { bestOf, timedRun, type Best } from './contender.js';
 import { compact, int, log, renderTable, secs } from './format.js';
@@ -123,9 +122,9 @@ async function phaseTimes(db: string): Promise<{ label: string; seconds: number 
   };
   await withSession({ db }, async ({ ledger, prices }) => {
     const policies = BENCH_POLICIES.map((p) => readPolicy(p, prices));
-    const frame = await time('load the frame (SQL → typed arrays)', () => loadReplayFrame(ledger, { since: null, until: null, tz: 'UTC' }, policyTargets(policies)));
+    const frame = await time('load the frame (SQL → typed arrays)', () => loadReplayFrame(ledger, { since: null, until: null, tz: 'UTC' }, policyTargets(policies), 'counted', testedTags(policies.flatMap((p) => p.rules))));
     for (const p of policies) {
-      const ruleIx = await time(`${p.name}: match rules (SQL)`, () => assignRules(ledger, frame.rows, ruleIndexSql(p.rules)));
+      const ruleIx = await time(`${p.name}: match rules`, () => matchRules(frame, p.rules));
       await time(`${p.name}: replay (all scenarios)`, () => evaluatePolicy(frame, p, ruleIx));
     }
   });

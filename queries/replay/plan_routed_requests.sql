@@ -1,16 +1,12 @@
 -- plan_routed_requests: plan_requests (agent usage, request by request per seat), each with its row in
--- the routing replay: replay_ix is the row's position in replay_rows' replay order (read_replay_rows),
+-- the routing replay: replay_ix is the row's place in the frame's replay order (replay_keys),
 -- -1 when the replay does not hold it (a provider's aggregate export counted that day instead).
 -- grain: one row per agent usage record; a seat is a user_id, else an api_key, else '(local)' (as usage_windows)
 -- params: since DATE = NULL, until DATE = NULL, tz VARCHAR = 'UTC'
 --
--- Run after create_replay_rows for the same period. A replay row is found by its order keys (start time
--- in µs, hash of source and record key) and its source.
-WITH replayed AS (
-  SELECT order_us, order_hash, source,
-         CAST(row_number() OVER (ORDER BY order_us, order_hash) - 1 AS INTEGER) AS replay_ix
-  FROM replay_rows
-)
+-- Run with the plan frame's replay_input (create_replay_input_agents.sql). A replay row is found by its
+-- order keys (start time in µs, hash of source and record key) and its source.
+WITH replayed AS (SELECT order_us, order_hash, source, place AS replay_ix FROM replay_keys($since, $until, $tz))
 SELECT coalesce(p.user_id, p.api_key, '(local)') AS seat,
        epoch_ms(p.started_at) AS started_at_ms,
        lower(p.provider) AS provider,

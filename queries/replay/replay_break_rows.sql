@@ -1,9 +1,10 @@
--- replay_break_rows: replay_core's rows that replay_breaks (create_replay_breaks.sql) finds a cold start
--- in, by row id, for frames whose threads the rows do not hold whole (a part period) or that tie in
--- time within a thread (src/replay/frame-breaks.ts).
--- grain: one row per replay_core row with a prefix break or context reset
-SELECT CAST(c.rowid AS INTEGER)               AS row_id,
+-- replay_break_rows: the observed breaks (create_replay_breaks.sql) of the period's rows, each at its
+-- place in replay order (replay_keys), for frames whose threads the rows do not hold whole (a part
+-- period) or that tie in time within a thread (src/replay/frame-breaks.ts).
+-- grain: one row per period row with a prefix break or context reset
+-- params: since DATE, until DATE, tz VARCHAR
+SELECT k.place,
        b.observed_break,
-       CAST(b.rewritten_tokens AS DOUBLE)     AS rewritten_tokens
-FROM replay_core c
-JOIN replay_breaks b ON b.order_us = c.order_us AND b.order_hash = c.order_hash
+       CAST(b.rewritten_tokens AS DOUBLE) AS rewritten_tokens
+FROM replay_keys($since, $until, $tz) k
+JOIN replay_breaks b ON b.order_us = k.order_us AND b.order_hash = k.order_hash

@@ -1,5 +1,5 @@
 -- replay_rates: list rates of every model the replay may price ($models: the rows' models and the
--- policies' targets) on every UTC day of replay_core: the model's home-provider rates (provider_ix
+-- policies' targets) on every UTC day of the frame (replay_used_ids): the model's home-provider rates (provider_ix
 -- -1), and the own rates of each price list the rows are served under (provider_ix), as price_rows
 -- resolves them for usage_priced (own entry, with the rates it lacks borrowed from the home
 -- provider's). A day a list has no own rate for a model falls back to the home rates (frame.ts).
@@ -10,14 +10,15 @@
 -- params: models VARCHAR[]
 WITH days AS (
   SELECT d.ix AS day_ix, CAST(d.value AS DATE) AS usage_day
-  FROM (SELECT DISTINCT day_ix FROM replay_core) r
-  JOIN replay_dictionaries d ON d.dictionary = 'day' AND d.ix = r.day_ix
+  FROM replay_used_ids r
+  JOIN replay_dictionaries d ON d.dictionary = r.dictionary AND d.ix = r.ix
+  WHERE r.dictionary = 'day'
 ),
 providers AS (
   SELECT d.ix AS provider_ix, d.value AS price_provider
-  FROM (SELECT DISTINCT provider_ix FROM replay_core) r
-  JOIN replay_dictionaries d ON d.dictionary = 'provider' AND d.ix = r.provider_ix
-  WHERE d.value IS NOT NULL
+  FROM replay_used_ids r
+  JOIN replay_dictionaries d ON d.dictionary = r.dictionary AND d.ix = r.ix
+  WHERE r.dictionary = 'provider' AND d.value IS NOT NULL
 ),
 wanted AS (
   SELECT unnest($models) AS model

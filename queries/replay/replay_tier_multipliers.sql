@@ -1,5 +1,5 @@
 -- replay_tier_multipliers: the service-tier multiplier (batch, flex, fast) each model would bill at
--- for each service tier seen in replay_core: its home provider's, as usage_priced applies it on
+-- for each service tier the frame's rows use (replay_used_ids): its home provider's, as usage_priced applies it on
 -- every provider's rates; a model-specific ratio beats its provider's. Pairs without one bill at 1.
 -- grain: one row per (model, service_tier_ix) with a multiplier
 -- params: models VARCHAR[]
@@ -11,9 +11,9 @@ WITH model_home AS (
 ),
 tiers AS (
   SELECT d.ix AS service_tier_ix, d.value AS service_tier
-  FROM (SELECT DISTINCT service_tier_ix FROM replay_core) r
-  JOIN replay_dictionaries d ON d.dictionary = 'service_tier' AND d.ix = r.service_tier_ix
-  WHERE d.value IS NOT NULL
+  FROM replay_used_ids r
+  JOIN replay_dictionaries d ON d.dictionary = r.dictionary AND d.ix = r.ix
+  WHERE r.dictionary = 'service_tier' AND d.value IS NOT NULL
 )
 SELECT mh.model, t.service_tier_ix, coalesce(tm_model.multiplier, tm_all.multiplier) AS multiplier
 FROM model_home mh

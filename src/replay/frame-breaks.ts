@@ -1,5 +1,6 @@
 import type { Ledger } from '../db/ledger.js';
 import { sql } from '../db/sql.js';
+import type { Period } from '../period.js';
 
 /**
  * The observed prompt-cache breaks a replay may recover or reset: the cold starts cold_starts()
@@ -7,7 +8,7 @@ import { sql } from '../db/sql.js';
  * with the defaults of cache_cold_starts.sql. When the frame holds every thread whole (no period
  * bounds), they are found here in one pass over the rows in replay order, each thread's previous
  * request kept in per-thread slots — far cheaper than the window over the ledger DuckDB runs
- * otherwise (create_replay_breaks.sql, read back by row id). Both paths price a prefix break the same
+ * otherwise (create_replay_breaks.sql, placed by replay_keys). Both paths price a prefix break the same
  * way: its rewritten tokens at what the row paid for them over a warm read, as the macro does.
  */
 export interface BreakInputs {
@@ -41,18 +42,20 @@ const TTL_5M = 1;
 const TTL_1H = 2;
 
 /**
- * The breaks of every row, in replay order. wholeThreads: the rows hold each of their threads whole
- * (no period bounds), so a thread's predecessor is the previous row of its thread here. place: where
- * each replay_core row id sits in replay order (for the SQL path).
+ * The breaks of every row, in replay order. Without period bounds the rows hold each of their threads
+ * whole, so a thread's predecessor is the previous row of its thread here; otherwise (or on a tie in
+ * time) the window of create_replay_breaks.sql decides, its rows placed by replay_keys.
  */
-export async function observedBreaks(ledger: Ledger, f: BreakInputs, threads: number, wholeThreads: boolean, place: (id: number) => number): Promise<BreakColumns> {
+export async function observedBreaks(ledger: Ledger, f: BreakInputs, threads: number, period: Period): Promise<BreakColumns> {
   const out: BreakColumns = { observedBreak: new Int32Array(f.rows), breakCostUsd: new Float64Array(f.rows), rewrittenTokens: new Float64Array(f.rows) };
+  const wholeThreads = period.since == null && period.until == null;
   if (wholeThreads && threadBreaks(f, threads, out)) return out;
   out.observedBreak.fill(0);
   out.rewrittenTokens.fill(0);
   await ledger.run(sql('replay/create_replay_breaks'));
-  for (const b of await ledger.all<{ row_id: number; observed_break: number; rewritten_tokens: number }>(sql('replay/replay_break_rows'))) {
-    setBreak(f, out, place(b.row_id), b.observed_break, b.rewritten_tokens);
+  const params = { since: period.since, until: period.until, tz: period.tz };
+  for (const b of await ledger.all<{ place: number; observed_break: number; rewritten_tokens: number }>(sql('replay/replay_break_rows'), params)) {
+    setBreak(f, out, b.place, b.observed_break, b.rewritten_tokens);
   }
   priceBreaks(f, out);
   return out;
@@ -104,7 +107,7 @@ function setBreak(f: BreakInputs, out: BreakColumns, i: number, kind: number, re
   out.rewrittenTokens[i] = kind === 1 ? rewritten : 0;
 }
 
-/** Each prefix break's cost as create_replay_rows priced it: rewritten × (paid − cache read) / 1e6 × tier multiplier, 0 where unpriced. */
+/** Each prefix break's cost as cold_starts prices it: rewritten × (paid − cache read) / 1e6 × tier multiplier, 0 where unpriced. */
 function priceBreaks(f: BreakInputs, out: BreakColumns): void {
   for (let i = 0; i < f.rows; i++) {
     if (out.observedBreak[i] !== 1) continue;

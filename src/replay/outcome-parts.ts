@@ -87,8 +87,22 @@ export function coverage(r: ReplayResult): PolicyOutcome['coverage'] {
     target_unpriced_requests: q.targetUnpriced,
     blocked_requests: q.blocked,
     evaluated_share: q.total > 0 ? (q.replayed + q.approximated) / q.total : 0,
-    approximated_sources: [], // filled from the ledger by runWhatIf
+    approximated_sources: [], // the frame's, filled by runWhatIf (approximatedSources)
   };
+}
+
+/**
+ * The rows that can only be re-priced bucket by bucket, by source: provider aggregates (bucketed) and
+ * per-request rows without a session (no thread to carry a cache); most requests first.
+ */
+export function approximatedSources(frame: ReplayFrame): PolicyOutcome['coverage']['approximated_sources'] {
+  const requests = new Float64Array(frame.sources.length * 2); // (source, bucketed) pairs
+  for (let i = 0; i < frame.rows; i++) if (frame.threadIx[i] < 0) requests[frame.sourceIx[i] * 2 + frame.isBucket[i]] += frame.requests[i];
+  const out: PolicyOutcome['coverage']['approximated_sources'] = [];
+  for (let k = 0; k < requests.length; k++) {
+    if (requests[k] > 0) out.push({ source: frame.sources[k >> 1] ?? '', bucketed: (k & 1) === 1, requests: requests[k] });
+  }
+  return out.sort((a, b) => b.requests - a.requests || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
 }
 
 /**

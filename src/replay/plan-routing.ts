@@ -3,12 +3,13 @@ import { sql } from '../db/sql.js';
 import type { Period } from '../period.js';
 import { loadCatalog } from '../pricing/catalog.js';
 import { replay } from './engine.js';
-import { assignRules, loadReplayFrame, type ReplayFrame } from './frame.js';
+import { loadReplayFrame, type ReplayFrame } from './frame.js';
+import { matchRules, testedTags } from './rule-match.js';
 import { calibratePolicy, loadObservedOutcomes } from './observed.js';
 import { boundEnds, compilePlan, scenarioFor, variedGroups } from './plan.js';
 import { evaluatePlans, type PlansReport, type Range } from './plan-outcome.js';
 import { loadPlanRequests, type End, type PlanRequest } from './plan-replay.js';
-import { ruleIndexSql, type Policy } from './policy.js';
+import type { Policy } from './policy.js';
 import type { RowBuckets } from './result.js';
 
 /**
@@ -52,20 +53,20 @@ export async function loadAgentRequests(ledger: Ledger, period: Period): Promise
 /**
  * Every plan policy over the period's agent usage; the ones with rules meter their routed requests.
  * Those rules replay over a frame of their own: the agent usage the plans meter (all of it, also on
- * days a provider's aggregate export is what the routing policies replay). It replaces replay_rows,
+ * days a provider's aggregate export is what the routing policies replay). It replaces replay_input,
  * so it runs after the routing policies.
  */
 export async function replayPlans(ledger: Ledger, period: Period, plans: readonly Policy[]): Promise<PlansReport> {
   const withRules = plans.filter((p) => p.planRules);
   if (!withRules.length) return evaluatePlans(await loadPlanRequests(ledger, period), period, plans);
-  const frame = await loadReplayFrame(ledger, period, targetsOf(withRules), 'agents');
+  const frame = await loadReplayFrame(ledger, period, targetsOf(withRules), 'agents', testedTags(withRules.flatMap((p) => p.rules)));
   const agent = await loadAgentRequests(ledger, period);
   // fail_rate: observed in a plan file reads the agent turns as a routing policy's does (observed.ts)
   const observed = withRules.some((p) => p.assumptions.observed) ? await loadObservedOutcomes(ledger, period) : [];
   const taskTypes = frame.taskTypes.filter((t): t is string => t != null);
   const routed = new Map<Policy, RoutedPlan>();
   for (const p of withRules) {
-    const ruleIx = await assignRules(ledger, frame.rows, ruleIndexSql(p.rules));
+    const ruleIx = matchRules(frame, p.rules);
     routed.set(p, routePlan(frame, calibratePolicy(p, observed, targetsOf([p]), taskTypes).policy, ruleIx, agent));
   }
   return evaluatePlans(agent.map(asPlanRequest), period, plans, routed);

@@ -135,18 +135,3 @@ export function conditionToSql(cond: Condition): { sql: string; params: Record<s
   const bind = sqlBinder(params);
   return { sql: compileCondition(cond, columnSql(bind), bind), params };
 }
-
-/**
- * The policy's first-match rules as one query over replay_rows: the matching rule's index per row,
- * with the row's id (unsorted: assignRules puts each in replay order; the default rule is last, so
- * every row gets one).
- */
-export function ruleIndexSql(rules: readonly Rule[]): { sql: string; params: Record<string, Value> } {
-  const params: Record<string, Value> = {};
-  const bind = sqlBinder(params);
-  const fields = columnSql(bind);
-  const cases = rules.map((r, i) => (r.isDefault ? '' : `WHEN ${compileCondition(r.when, fields, bind)} THEN ${i} `)).join('');
-  const fallback = rules.findIndex((r) => r.isDefault);
-  const pick = cases ? `CASE ${cases}ELSE ${fallback} END` : String(fallback);
-  return { sql: `SELECT row_id, CAST(${pick} AS SMALLINT) AS rule_ix FROM replay_rows`, params };
-}

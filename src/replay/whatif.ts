@@ -1,19 +1,19 @@
 import type { Ledger } from '../db/ledger.js';
-import { sql } from '../db/sql.js';
 import type { Period } from '../period.js';
 import type { PriceBook } from '../pricing/install.js';
 import { replay, replayScenarios } from './engine.js';
 import type { ReplayResult } from './result.js';
-import { assignRules, loadReplayFrame, type ReplayFrame } from './frame.js';
+import { loadReplayFrame, type ReplayFrame } from './frame.js';
+import { matchRules, testedTags } from './rule-match.js';
 import { boundEnds, compilePlan, scenarioFor, sweepEnds, variedGroups, type AssumptionGroup, type End } from './plan.js';
-import { ruleIndexSql, type Policy } from './policy.js';
+import type { Policy } from './policy.js';
 import type { PlansReport } from './plan-outcome.js';
 import { replayPlans } from './plan-routing.js';
 import { historyPolicy } from './plan-model.js';
 import { tierShares, type TierShares } from './tier-targets.js';
 import { calibratePolicy, loadObservedOutcomes, type Calibration, type ObservedOutcome } from './observed.js';
 import { tierDistribution } from './price-tiers.js';
-import { assumptionRows, breakEven, budgetEvents, coverage, failureCost, modelUsage, ruleSavings, taskTypeCosts } from './outcome-parts.js';
+import { approximatedSources, assumptionRows, breakEven, budgetEvents, coverage, failureCost, modelUsage, ruleSavings, taskTypeCosts } from './outcome-parts.js';
 
 /**
  * `recount whatif`: the period's history replayed under each policy, central estimate with
@@ -103,15 +103,15 @@ export async function runWhatIf(ledger: Ledger, prices: PriceBook, period: Perio
   // plans replay the history as it was against their limits; routing policies go through the engine
   const plans = all.filter((p) => p.plan);
   const policies = all.filter((p) => !p.plan);
-  const frame = await loadReplayFrame(ledger, period, policyTargets(policies));
-  const approximated = await ledger.all<{ source: string; bucketed: boolean; requests: number }>(sql('replay/approximated_sources'));
+  const frame = await loadReplayFrame(ledger, period, policyTargets(policies), 'counted', testedTags(policies.flatMap((p) => p.rules)));
+  const approximated = approximatedSources(frame);
   const outcomes: PolicyOutcome[] = [];
   // fail_rate: observed reads the period's agent turns once, for every policy that asks
   const observed: ObservedOutcome[] = policies.some((p) => p.assumptions.observed) ? await loadObservedOutcomes(ledger, period) : [];
   const taskTypes = frame.taskTypes.filter((t): t is string => t != null);
   // with plans only, one identity replay (a plan's own) still says what the history was
   for (const policy of policies.length ? policies : [historyPolicy(plans[0], prices)]) {
-    const ruleIx = await assignRules(ledger, frame.rows, ruleIndexSql(policy.rules));
+    const ruleIx = matchRules(frame, policy.rules);
     const calibration = calibratePolicy(policy, observed, policyTargets([policy]), taskTypes);
     const outcome = evaluatePolicy(frame, calibration.policy, ruleIx, calibration);
     outcome.coverage.approximated_sources = approximated;

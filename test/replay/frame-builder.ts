@@ -88,6 +88,9 @@ export function buildFrame(specs: RowSpec[], rates: Record<string, ModelRates> =
     projectIx: i32(),
     serviceTierIx: i32(),
     dayIx: i32(),
+    rowProviderIx: i32(), // every row from one provider, one source, without tools or tags
+    sourceIx: i32(),
+    toolsIx: i32(),
     threads: 0,
     days: ['2026-10-01'],
     models,
@@ -97,6 +100,10 @@ export function buildFrame(specs: RowSpec[], rates: Record<string, ModelRates> =
     projects,
     sessions,
     serviceTiers: [null],
+    sources: ['claude-code'],
+    rowProviders: [null],
+    toolSets: [null],
+    tags: new Map(),
     rates: emptyRateTable(models.length, 1, 1),
   };
   models.forEach((m, k) => {
