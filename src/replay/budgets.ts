@@ -20,6 +20,7 @@ export class BudgetLedger {
   private readonly windows: number[];
   private readonly crossings: Map<number, BudgetEvent>[];
   private readonly action: BudgetAction = { blocked: false, downgradeTo: -1, by: -1 };
+  private readonly keys: Float64Array; // the row of the last actionFor: its key under each budget (for charge)
 
   constructor(private readonly f: ReplayFrame, private readonly plan: ReplayPlan) {
     let lo = Infinity;
@@ -35,16 +36,18 @@ export class BudgetLedger {
       return cells <= 1 << 22 ? new Float64Array(cells) : new Map<number, number>();
     });
     this.crossings = plan.budgets.map(() => new Map());
+    this.keys = new Float64Array(plan.budgets.length);
   }
 
-  /** The action for row i (one object, reused: read it before the next call). */
+  /** The action for row i (one object, reused: read it before the next call), which charge(i) then counts. */
   actionFor(i: number): BudgetAction {
     const act = this.action;
     act.blocked = false;
     act.downgradeTo = -1;
     act.by = -1;
+    for (let k = 0; k < this.plan.budgets.length; k++) this.keys[k] = this.keyOf(k, i);
     for (let k = 0; k < this.plan.budgets.length && !act.blocked; k++) {
-      const key = this.keyOf(k, i);
+      const key = this.keys[k];
       if (key < 0 || this.spentAt(k, key) < this.plan.budgets[k].capUsd) continue;
       act.by = k;
       act.blocked = this.plan.budgets[k].downgradeTo < 0;
@@ -54,16 +57,20 @@ export class BudgetLedger {
     return act;
   }
 
-  /** Row i cost `cost` (after the action of budget `by`, -1 for none): counts it against every budget. */
-  charge(i: number, cost: number, by: number): void {
+  /**
+   * Row i (the last actionFor's) cost `costs[0]` (after the action of budget `by`, -1 for none): counts
+   * it against every budget. The array, not the number: a fraction passed to a call is a new heap number.
+   */
+  charge(i: number, costs: Float64Array, by: number): void {
     const f = this.f;
+    const cost = costs[0];
     if (by >= 0) {
-      const ev = this.crossings[by].get(this.keyOf(by, i))!;
+      const ev = this.crossings[by].get(this.keys[by])!;
       ev.affectedRequests += f.requests[i];
       ev.affectedCostUsd += cost;
     }
     for (let k = 0; k < this.plan.budgets.length; k++) {
-      const key = this.keyOf(k, i);
+      const key = this.keys[k];
       if (key < 0) continue;
       const b = this.plan.budgets[k];
       const before = this.spentAt(k, key);

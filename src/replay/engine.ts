@@ -1,4 +1,5 @@
-import { rateIx, type ReplayFrame } from './frame.js';
+import type { ReplayFrame } from './frame.js';
+import { R_INPUT } from './rates.js';
 import type { ReplayPlan, Scenario } from './plan.js';
 import { BudgetLedger, type BudgetAction } from './budgets.js';
 import { groupScenarios, sharesState, subagentOrder } from './lanes.js';
@@ -28,8 +29,8 @@ export { priceAttempt } from './attempt.js';
  * Rows without a thread (provider buckets, requests without a session) are re-priced bucket by bucket
  * ("approximated"); rows of an unpriced model cannot be compared and are left out of both sides.
  * Pure: no I/O, deterministic, no per-row objects. The pricing steps are ReplayPass's (pass.ts), a row's
- * replay in one pass is step.ts's, and one walk over the rows carries every scenario of a policy
- * (replayScenarios; lanes.ts says which share their states).
+ * replay in one pass is step.ts's (each lane's costs lane-costs.ts's), and one walk over the rows
+ * carries every scenario of a policy (replayScenarios; lanes.ts says which share their states).
  */
 export function replay(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array, sc: Scenario, opts: { perRow?: boolean } = {}): ReplayResult {
   return replayLanes(frame, plan, ruleIx, [sc], opts)[0];
@@ -90,7 +91,6 @@ function replayPasses(frame: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array, 
 
 /** Every row once, in replay order, into every pass (replayPasses): the history's side in `res`. */
 function walkRows(f: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array, passes: ReplayPass[], res: ReplayResult, budgets: BudgetLedger, rows: RowBuckets | undefined): void {
-  const rt = f.rates;
   const p = passes[0];
   const tally = p.tally;
   const capped = plan.budgets.length > 0;
@@ -131,7 +131,7 @@ function walkRows(f: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array, passes: 
       afterFailures = 1;
     }
     countBaseline(res, tally, f, i, rule, base, tokens);
-    if (Number.isNaN(rt.input[rateIx(f, i, target)])) {
+    if (Number.isNaN(p.rate[p.rateAt(i, target) + R_INPUT])) {
       // the target has no price that day: the request stays as it was, and coverage says so
       tally[TARGET_UNPRICED] += req;
       target = m;
@@ -140,7 +140,7 @@ function walkRows(f: ReplayFrame, plan: ReplayPlan, ruleIx: Int16Array, passes: 
     tally[thread < 0 ? APPROXIMATED : REPLAYED] += req;
     for (let k = 0; k < passes.length; k++) step(passes[k], f, plan, i, m, thread, rule, target, sub, strong, afterFailures);
 
-    if (capped) budgets.charge(i, p.cost[0], by);
+    if (capped) budgets.charge(i, p.cost, by);
     if (rows) keepRow(rows, i, target, p);
   }
 }

@@ -1,5 +1,6 @@
-import { rateIx, type ReplayFrame } from './frame.js';
+import type { ReplayFrame } from './frame.js';
 import type { ReplayPlan, Scenario } from './plan.js';
+import { R_CACHE_READ, R_INPUT, R_LC_CACHE_READ, R_LC_INPUT, R_LC_OUTPUT, R_LC_WRITE_1H, R_LC_WRITE_5M, R_LONG_ABOVE, R_OUTPUT, R_WEB_SEARCH, R_WRITE_1H, R_WRITE_5M } from './rates.js';
 import type { ReplayResult } from './result.js';
 
 /**
@@ -69,21 +70,20 @@ export class PromptPrice {
   private mult = NaN;
   private web = NaN;
 
-  /** Row i's prompt buckets on `model`. */
-  set(f: ReplayFrame, i: number, model: number, u: number, r: number, w5: number, w1h: number): void {
-    const rt = f.rates;
-    const at = rateIx(f, i, model);
-    const above = rt.longContextAbove[at];
+  /** Row i's prompt buckets on `model`, whose rates sit at `at` in `rate` (ReplayPass.rateAt). */
+  set(rate: Float64Array, f: ReplayFrame, i: number, model: number, at: number, u: number, r: number, w5: number, w1h: number): void {
+    const above = rate[at + R_LONG_ABOVE];
     const long = f.isBucket[i] === 1 ? f.isLongBucket[i] === 1 && !Number.isNaN(above) : u + r + w5 + w1h > above;
     if (long) {
-      this.prompt = u * rt.lcInput[at] + r * rt.lcCacheRead[at] + w5 * rt.lcWrite5m[at] + w1h * rt.lcWrite1h[at];
-      this.outRate = rt.lcOutput[at];
+      this.prompt = u * rate[at + R_LC_INPUT] + r * rate[at + R_LC_CACHE_READ] + w5 * rate[at + R_LC_WRITE_5M] + w1h * rate[at + R_LC_WRITE_1H];
+      this.outRate = rate[at + R_LC_OUTPUT];
     } else {
-      this.prompt = u * rt.input[at] + r * rt.cacheRead[at] + w5 * rt.write5m[at] + w1h * rt.write1h[at];
-      this.outRate = rt.output[at];
+      this.prompt = u * rate[at + R_INPUT] + r * rate[at + R_CACHE_READ] + w5 * rate[at + R_WRITE_5M] + w1h * rate[at + R_WRITE_1H];
+      this.outRate = rate[at + R_OUTPUT];
     }
+    const rt = f.rates;
     this.mult = rt.tierMultiplier[model * rt.serviceTiers + f.serviceTierIx[i]];
-    this.web = f.webSearch[i] * rt.webSearch[at];
+    this.web = f.webSearch[i] * rate[at + R_WEB_SEARCH];
   }
 
   /** The attempt's price with `o` output tokens. */
@@ -94,7 +94,7 @@ export class PromptPrice {
 
 /**
  * Each lane's running sums, lane by lane side by side ([bucket × lanes + lane]): a row adds to one
- * line for all lanes instead of one per lane. Each lane's sums take the same values in the same
+ * line for all lanes instead of one per lane (step.ts settle, lane-costs.ts). Each lane's sums take the same values in the same
  * order as a replay of its own, so they are its sums to the bit; `into` writes them to the results.
  */
 export class LaneSums {
@@ -102,12 +102,12 @@ export class LaneSums {
   readonly failSlope: Float64Array;
   readonly failTerm: Float64Array;
   readonly recovered: Float64Array; // stable_prefix: what each lane's recovered breaks saved
-  private readonly rule: Float64Array;
-  private readonly type: Float64Array;
-  private readonly session: Float64Array;
-  private readonly modelRequests: Float64Array;
-  private readonly modelTokens: Float64Array;
-  private readonly modelCost: Float64Array;
+  readonly rule: Float64Array;
+  readonly type: Float64Array;
+  readonly session: Float64Array;
+  readonly modelRequests: Float64Array;
+  readonly modelTokens: Float64Array;
+  readonly modelCost: Float64Array;
   readonly retry: Float64Array; // per (model × task types + task type) × MAX_ATTEMPTS + attempts − 1
   readonly strong: Float64Array;
 
@@ -125,28 +125,6 @@ export class LaneSums {
     this.modelCost = n(f.models.length);
     this.retry = n(failureCells);
     this.strong = n(failureCells);
-  }
-
-  /**
-   * Row i in lanes `from` … `to` − 1, served by `target` with `prompt` tokens plus each lane's output
-   * `o`, at each lane's `cost`.
-   */
-  count(f: ReplayFrame, i: number, rule: number, target: number, req: number, prompt: number, o: Float64Array, cost: Float64Array, from: number, to: number): void {
-    const k = this.lanes;
-    const r = rule * k;
-    const t = f.taskTypeIx[i] * k;
-    const s = f.sessionIx[i] * k;
-    const m = target * k;
-    for (let l = from; l < to; l++) {
-      const c = cost[l];
-      this.cost[l] += c;
-      this.rule[r + l] += c;
-      this.type[t + l] += c;
-      this.session[s + l] += c;
-      this.modelRequests[m + l] += req;
-      this.modelTokens[m + l] += prompt + o[l];
-      this.modelCost[m + l] += c;
-    }
   }
 
   /** Each lane's sums into its result. */
@@ -192,4 +170,12 @@ export function repeatPowers(scs: Scenario[], cells: number, most: number): { po
     }
   }
   return { power, retries };
+}
+
+/** Per-lane arrays of one length side by side: x[k] of lane l at [k × lanes + l] (one line per k). */
+export function laneMajor(perLane: Float64Array[]): Float64Array {
+  const lanes = perLane.length;
+  const out = new Float64Array(lanes ? perLane[0].length * lanes : 0);
+  perLane.forEach((x, l) => x.forEach((v, k) => (out[k * lanes + l] = v)));
+  return out;
 }

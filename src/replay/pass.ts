@@ -1,8 +1,9 @@
 import { newAttempt, setAttempt, type Attempt } from './attempt.js';
 import { CacheSlots } from './cache.js';
 import { rateIx, type ReplayFrame } from './frame.js';
-import { LaneSums, observedOnly, PromptPrice, repeatPowers } from './lanes.js';
+import { laneMajor, LaneSums, observedOnly, PromptPrice, repeatPowers } from './lanes.js';
 import type { ReplayPlan, Scenario } from './plan.js';
+import { packRates, R_CACHE_READ, R_EXPLICIT, R_INPUT, R_OUTPUT, R_WRITE_1H, R_WRITE_5M, RATE_STRIDE } from './rates.js';
 import { MAX_ATTEMPTS } from './result.js';
 
 // main-loop cache contexts of a thread: as replayed, and as it ran in history (what the observed
@@ -57,7 +58,7 @@ export class ReplayPass {
   readonly slots: CacheSlots;
   readonly a: Attempt = newAttempt();
   readonly laneAttempt: Attempt = newAttempt(); // a lane's own copy of `a` (step.ts recoverLanes)
-  private readonly scratch: Attempt = newAttempt();
+  readonly scratch: Attempt = newAttempt(); // lane-costs.ts: a bucket on the escalation target
   readonly o: Float64Array;
   readonly usd: Float64Array;
   readonly fail: Float64Array;
@@ -65,6 +66,7 @@ export class ReplayPass {
   readonly sums: LaneSums; // each lane's own sums
   readonly tally = new Float64Array(TALLIES); // the sums every lane shares (indexes above)
   readonly th: Float64Array; // per-thread state (T_ fields above)
+  readonly rate: Float64Array; // the frame's rates, packed (rates.ts packRates; rateAt)
   readonly cost: Float64Array; // per lane: the row's cost
   // subagent groups: lanes, slots (per thread and model) and each thread's accumulated subagent context
   readonly subFrom: number[] = [];
@@ -77,10 +79,15 @@ export class ReplayPass {
   hist = -1;
   histIsNew = false;
   share1h = NaN; // a double from the start (see newAttempt)
-  private readonly powers: { power: Float64Array; retries: Float64Array };
-  private readonly price = new PromptPrice();
-  private readonly retry = new PromptPrice();
-  private readonly strong = new PromptPrice();
+  // each lane's assumptions side by side ([model or cell × lanes + lane]): a lane loop reads one line
+  readonly outputRatio: Float64Array;
+  readonly failRate: Float64Array;
+  // f₂^(n−1) and the retries' Σ f₂^(k−1) per lane, cell and n ≤ mostAttempts (lanes.ts repeatPowers)
+  readonly powers: { power: Float64Array; retries: Float64Array };
+  readonly mostAttempts: number; // the most after_failures of any rule (budgets redo once)
+  readonly price = new PromptPrice(); // the request's prompt on its model (lane-costs.ts)
+  readonly retry = new PromptPrice(); // lane-costs.ts
+  readonly strong = new PromptPrice();
 
   constructor(
     readonly f: ReplayFrame,
@@ -95,11 +102,14 @@ export class ReplayPass {
     this.usd = new Float64Array(this.lanes);
     this.fail = new Float64Array(this.lanes);
     this.cost = new Float64Array(this.lanes);
-    this.th = new Float64Array(f.threads * T_STRIDE);
-    for (let k = 0; k < f.threads; k++) this.th[k * T_STRIDE + T_BASE] = this.th[k * T_STRIDE + T_LAST_PROMPT] = NaN;
+    this.rate = packRates(f.rates);
+    this.th = threadStates(f.threads);
     const cells = this.nModels * this.nTypes;
     this.sums = new LaneSums(this.lanes, plan.ruleTarget.length, f, cells * MAX_ATTEMPTS);
-    this.powers = repeatPowers(scs, cells, MAX_ATTEMPTS);
+    this.mostAttempts = Math.max(MAX_ATTEMPTS, ...plan.afterFailures);
+    this.powers = repeatPowers(scs, cells, this.mostAttempts);
+    this.outputRatio = laneMajor(scs.map((sc) => sc.outputRatio));
+    this.failRate = laneMajor(scs.map((sc) => sc.failRate));
     // a thread uses about two slots (history's and the replay's main loop): sized for that up front
     this.slots = new CacheSlots(f.threads * this.nModels * 2, plan.ttlSeconds, f.threads * 2);
     this.sameRecover = scs.every((sc) => sc.recover === this.sc.recover);
@@ -125,8 +135,13 @@ export class ReplayPass {
     return this.slots.slot((thread * this.nModels + model) * 2 + ctx, create);
   }
 
+  /** Where row i's rates on `model` start in `rate`. */
+  rateAt(i: number, model: number): number {
+    return rateIx(this.f, i, model) * RATE_STRIDE;
+  }
+
   explicitCache(i: number, model: number): boolean {
-    return this.f.rates.hasCacheWrites[rateIx(this.f, i, model)] === 1;
+    return this.rate[this.rateAt(i, model) + R_EXPLICIT] === 1;
   }
 
   cacheable(model: number, prompt: number): boolean {
@@ -136,9 +151,13 @@ export class ReplayPass {
   /** The observed request as it ran, with what its cache held after it (implicit caches hold the prompt). */
   observed(i: number, into: Attempt): void {
     const f = this.f;
-    setAttempt(into, f.input[i], f.cacheRead[i], f.write5m[i], f.write1h[i], f.output[i], f.listCostUsd[i]);
+    const u = f.input[i];
+    const r = f.cacheRead[i];
+    const w5 = f.write5m[i];
+    const w1h = f.write1h[i];
+    setAttempt(into, u, r, w5, w1h, f.output[i], f.listCostUsd[i]);
     const m = f.modelIx[i];
-    if (!this.explicitCache(i, m)) into.c5 = this.cacheable(m, f.input[i] + f.cacheRead[i] + f.write5m[i] + f.write1h[i]) ? f.input[i] : 0;
+    if (!this.explicitCache(i, m)) into.c5 = this.cacheable(m, u + r + w5 + w1h) ? u : 0;
   }
 
   /** Every lane's output and price are `a`'s (the request as observed, or on its own model). */
@@ -151,29 +170,17 @@ export class ReplayPass {
   }
 
   /**
-   * Lanes `from` … `to` − 1: each one's output (O, times its output ratio on another model than row
-   * i's) and price of `a`'s prompt on `model`.
+   * One request of row i on `model` that can read `warm` tokens of its prompt's start from cache: reads
+   * them within the cacheable part, writes the rest with the thread's 1 h share (explicit-cache models)
+   * or sends it uncached. Fills `a` and `price` (the lanes' outputs and prices are lane-costs.ts's),
+   * adds the cache loss against `observedRead`.
    */
-  private priceLanes(i: number, model: number, O: number, from: number, to: number): void {
-    const same = model === this.f.modelIx[i];
-    for (let l = from; l < to; l++) {
-      const o = (same ? 1 : this.scs[l].outputRatio[model]) * O;
-      this.o[l] = o;
-      this.usd[l] = this.price.usd(o);
-    }
-    this.a.o = this.o[from];
-    this.a.usd = this.usd[from];
-  }
-
-  /**
-   * One request on `model` that can read `warm` tokens of its prompt's start from cache: reads them
-   * within the cacheable part, writes the rest with the 1 h share `share1h` (explicit-cache models) or
-   * sends it uncached. Fills `a` and lanes `from` … `to` − 1 (output O, scaled on another model), adds
-   * the cache loss against `observedRead`.
-   */
-  priceCached(i: number, model: number, prompt: number, O: number, uncached: number, observedRead: number, warm: number, share1h: number, from = 0, to = this.lanes): void {
+  priceCached(i: number, model: number, prompt: number, uncached: number, observedRead: number, warm: number): void {
     const f = this.f;
-    const explicit = this.explicitCache(i, model);
+    const rate = this.rate;
+    const at = this.rateAt(i, model);
+    const share1h = this.share1h;
+    const explicit = rate[at + R_EXPLICIT] === 1;
     const ok = this.cacheable(model, prompt);
     const u0 = !ok ? prompt : explicit ? Math.min(uncached, prompt) : 0;
     const room = prompt - u0;
@@ -184,28 +191,25 @@ export class ReplayPass {
     const u = explicit || !ok ? u0 : prompt - r;
     const a = this.a;
     setAttempt(a, u, r, w5, w1h, 0, 0);
-    this.price.set(f, i, model, u, r, w5, w1h);
-    this.priceLanes(i, model, O, from, to);
+    this.price.set(rate, f, i, model, at, u, r, w5, w1h);
     if (!explicit && ok) a.c5 = room - r;
     const lost = Math.max(0, Math.min(room, observedRead) - r);
     if (lost > 0) {
+      const paid = explicit ? (1 - share1h) * rate[at + R_WRITE_5M] + share1h * rate[at + R_WRITE_1H] : rate[at + R_INPUT];
       const rt = f.rates;
-      const at = rateIx(f, i, model);
-      const paid = explicit ? (1 - share1h) * rt.write5m[at] + share1h * rt.write1h[at] : rt.input[at];
-      this.tally[CACHE_LOSS] += ((lost * Math.max(0, paid - rt.cacheRead[at])) / 1e6) * rt.tierMultiplier[model * rt.serviceTiers + f.serviceTierIx[i]];
+      this.tally[CACHE_LOSS] += ((lost * Math.max(0, paid - rate[at + R_CACHE_READ])) / 1e6) * rt.tierMultiplier[model * rt.serviceTiers + f.serviceTierIx[i]];
     }
   }
 
-  /** A bucket re-priced as a whole on another `model` than row i's (into `a` and the lanes): tokens translated, the observed cache mix kept. */
+  /** A bucket re-priced as a whole on another `model` than row i's (into `a` and `price`): tokens translated, the observed cache mix kept. */
   priceBucket(i: number, model: number): void {
     const a = this.a;
     this.bucketOn(i, model, a);
-    this.price.set(this.f, i, model, a.u, a.r, a.w5, a.w1h);
-    this.priceLanes(i, model, this.f.output[i], 0, this.lanes);
+    this.price.set(this.rate, this.f, i, model, this.rateAt(i, model), a.u, a.r, a.w5, a.w1h);
   }
 
   /** Row i's buckets translated to another `model` (into `into`); implicit caches bill no writes. */
-  private bucketOn(i: number, model: number, into: Attempt): void {
+  bucketOn(i: number, model: number, into: Attempt): void {
     const f = this.f;
     const rho = this.sc.tokenizerRatio[model];
     let u = rho * f.input[i];
@@ -221,81 +225,14 @@ export class ReplayPass {
   }
 
   /**
-   * Expected cost of failures of lanes `from` … `to` − 1 (into `fail`) of the attempt in `a` on `model`: f·B with B =
-   * retries on the warm prefix (after_failures − 1 of them, each after a repeat failure f₂) + f₂^(n−1) ·
-   * one attempt on `strong` (the escalation target, or the original model for a plain redo), which
-   * writes with the thread's TTL mix. Linear in f.
-   */
-  failureCost(i: number, model: number, strong: number, n: number, thread: number, share1h: number, from = 0, to = this.lanes): void {
-    const f = this.f;
-    const a = this.a;
-    const prompt = a.u + a.r + a.w5 + a.w1h;
-    const retryRead = this.explicitCache(i, model) ? a.r + a.w5 + a.w1h : this.cacheable(model, prompt) ? prompt : 0;
-    this.retry.set(f, i, model, prompt - retryRead, retryRead, 0, 0);
-    const strongListed = this.strongPrompt(i, strong, thread, share1h);
-    const strongSame = strong === f.modelIx[i];
-    const cell = model * this.nTypes + f.taskTypeIx[i];
-    const sums = this.sums;
-    const k = this.lanes;
-    // per (model, task type, attempts) sums, so failure-rate sweeps need no second replay
-    const g = (cell * MAX_ATTEMPTS + Math.min(n, MAX_ATTEMPTS) - 1) * k;
-    for (let l = from; l < to; l++) {
-      const sc = this.scs[l];
-      const fr = sc.failRate[cell];
-      const retryUsd = this.retry.usd(this.o[l]);
-      const strongUsd = strongListed ? f.listCostUsd[i] : this.strong.usd((strongSame ? 1 : sc.outputRatio[strong]) * f.output[i]);
-      let slope: number;
-      if (n <= MAX_ATTEMPTS) {
-        const at = (cell * k + l) * MAX_ATTEMPTS + n - 1;
-        slope = retryUsd * this.powers.retries[at] + this.powers.power[at] * strongUsd;
-      } else {
-        const f2 = sc.repeatFailRate[cell];
-        let retries = 0;
-        for (let j = 1; j < n; j++) retries += f2 ** (j - 1);
-        slope = retryUsd * retries + f2 ** (n - 1) * strongUsd;
-      }
-      sums.failSlope[l] += slope;
-      sums.failTerm[l] += fr * slope;
-      sums.retry[g + l] += retryUsd;
-      sums.strong[g + l] += strongUsd;
-      this.fail[l] = fr * slope;
-    }
-  }
-
-  /**
-   * The prompt of one attempt of row i on `strong` after failures (into `strong`): re-priced as a
-   * bucket, or with the thread's warm main context. True when it is the bucket as observed (its list cost).
-   */
-  private strongPrompt(i: number, strong: number, thread: number, share1h: number): boolean {
-    const f = this.f;
-    const same = strong === f.modelIx[i];
-    if (thread < 0) {
-      if (same) return true;
-      const b = this.scratch;
-      this.bucketOn(i, strong, b);
-      this.strong.set(f, i, strong, b.u, b.r, b.w5, b.w1h);
-      return false;
-    }
-    const rho = same ? 1 : this.sc.tokenizerRatio[strong];
-    const sP = rho * (f.input[i] + f.cacheRead[i] + f.write5m[i] + f.write1h[i]);
-    const explicit = this.explicitCache(i, strong);
-    const ok = this.cacheable(strong, sP);
-    const u0 = !ok ? sP : explicit ? Math.min(rho * f.input[i], sP) : 0;
-    const r = ok ? Math.min(this.slots.warm(this.slotOf(thread, strong, MAIN, false), f.tS[i]), sP - u0) : 0;
-    const w = explicit && ok ? sP - u0 - r : 0;
-    this.strong.set(f, i, strong, sP - r - w, r, w * (1 - share1h), w * share1h);
-    return false;
-  }
-
-  /**
    * Whether `to` is dearer than `from` for row i: a higher input or output list rate on the row's day
    * and price list. An unpriced target is not dearer here (it is kept out further on).
    */
   dearer(i: number, to: number, from: number): boolean {
-    const rt = this.f.rates;
-    const a = rateIx(this.f, i, to);
-    const b = rateIx(this.f, i, from);
-    return rt.input[a] > rt.input[b] || rt.output[a] > rt.output[b];
+    const rate = this.rate;
+    const a = this.rateAt(i, to);
+    const b = this.rateAt(i, from);
+    return rate[a + R_INPUT] > rate[b + R_INPUT] || rate[a + R_OUTPUT] > rate[b + R_OUTPUT];
   }
 
   /**
@@ -318,4 +255,14 @@ export class ReplayPass {
     const cut = rho * (f.cacheRead[i] + recovered);
     return f.observedBreak[i] !== 0 || same ? Math.min(warm, cut) : warm;
   }
+}
+
+/**
+ * Per-thread state (T_ fields) with no base or last prompt yet (NaN). A function of its own: its loop,
+ * compiled on the stack in the constructor, would throw the constructor's code away on every pass.
+ */
+function threadStates(threads: number): Float64Array {
+  const th = new Float64Array(threads * T_STRIDE);
+  for (let k = 0; k < threads; k++) th[k * T_STRIDE + T_BASE] = th[k * T_STRIDE + T_LAST_PROMPT] = NaN;
+  return th;
 }

@@ -139,3 +139,27 @@ export function emptyRateTable(models: number, days: number, serviceTiers: numbe
     serviceTiers: Math.max(serviceTiers, 1),
   };
 }
+
+// one (slot, day)'s rates side by side (packRates): a replayed request reads one line, not a dozen arrays
+export const R_INPUT = 0;
+export const R_OUTPUT = 1;
+export const R_CACHE_READ = 2;
+export const R_WRITE_5M = 3;
+export const R_WRITE_1H = 4;
+export const R_LC_INPUT = 5;
+export const R_LC_OUTPUT = 6;
+export const R_LC_CACHE_READ = 7;
+export const R_LC_WRITE_5M = 8;
+export const R_LC_WRITE_1H = 9;
+export const R_LONG_ABOVE = 10;
+export const R_WEB_SEARCH = 11;
+export const R_EXPLICIT = 12; // hasCacheWrites, 0 or 1
+export const RATE_STRIDE = 16;
+
+/** The table's rates at [rate index × RATE_STRIDE + R_ field]: the same values, one line per (slot, day). */
+export function packRates(r: RateTable): Float64Array {
+  const out = new Float64Array(r.input.length * RATE_STRIDE);
+  const fields = [r.input, r.output, r.cacheRead, r.write5m, r.write1h, r.lcInput, r.lcOutput, r.lcCacheRead, r.lcWrite5m, r.lcWrite1h, r.longContextAbove, r.webSearch, r.hasCacheWrites];
+  for (let k = 0; k < r.input.length; k++) fields.forEach((x, j) => (out[k * RATE_STRIDE + j] = x[k]));
+  return out;
+}

@@ -1,6 +1,7 @@
 import { copyAttempt, priceAttempt, recoverBreak, type Attempt } from './attempt.js';
 import type { ReplayFrame } from './frame.js';
 import type { ReplayPlan } from './plan.js';
+import { laneCosts } from './lane-costs.js';
 import { COMPACTION_USD, COMPACTIONS, HIST, MAIN, ReplayPass, T_BASE, T_IN_SUB, T_LAST_PROMPT, T_OFFSET, T_SHARE_1H, T_STRIDE } from './pass.js';
 
 /**
@@ -39,9 +40,10 @@ export function step(p: ReplayPass, f: ReplayFrame, plan: ReplayPlan, i: number,
       p.uniform();
     } else {
       p.priceBucket(i, target);
-      p.failureCost(i, target, strong, afterFailures, -1, 0);
+      laneCosts(p, i, rule, target, strong, afterFailures, -1, 0, true, 0, p.lanes);
+      return;
     }
-    settle(p, f, i, rule, target, a, 0, fails, 0, p.lanes);
+    settle(p, f, i, rule, target, a, 0, p.lanes);
     return;
   }
   if (Number.isNaN(th[at + T_BASE])) th[at + T_BASE] = P;
@@ -73,15 +75,9 @@ function mainStep(p: ReplayPass, f: ReplayFrame, plan: ReplayPlan, i: number, m:
   let offset = th[at + T_OFFSET];
   if (P - offset < th[at + T_BASE]) offset = th[at + T_OFFSET] = 0;
   let compactUsd = 0;
-  if (P - offset > plan.compactAboveTokens && th[at + T_BASE] + sc.summaryTokens < P - offset) {
-    // compaction: one summarizing request over the context (read if warm, else input) plus the
-    // summary; this turn then writes base + summary
-    const context = (target === m ? 1 : sc.tokenizerRatio[target]) * (P - offset);
-    const r = Math.min(slots.warm(p.slotOf(thread, target, MAIN, false), t), context);
-    compactUsd = priceAttempt(f, i, target, context - r, r, 0, 0, sc.summaryTokens);
-    p.tally[COMPACTIONS] += 1;
-    p.tally[COMPACTION_USD] += compactUsd;
-    offset = th[at + T_OFFSET] = P - (th[at + T_BASE] + sc.summaryTokens);
+  if (P - offset > plan.compactAboveTokens) {
+    compactUsd = compact(p, f, i, m, thread, target, P, offset);
+    offset = th[at + T_OFFSET];
   }
   const slot = p.slotOf(thread, target, MAIN, true);
   const mirrors = p.advanceHistory(p.hist, p.histIsNew, slot) && offset === 0;
@@ -97,11 +93,29 @@ function mainStep(p: ReplayPass, f: ReplayFrame, plan: ReplayPlan, i: number, m:
   const same = target === m;
   const rho = same ? 1 : sc.tokenizerRatio[target];
   const recovered = plan.stablePrefix && f.observedBreak[i] === 1 ? sc.recover * f.rewrittenTokens[i] : 0;
-  p.priceCached(i, target, rho * (P - offset), f.output[i], rho * f.input[i], rho * R,
-    compactUsd > 0 ? 0 : mirrors ? rho * (R + recovered) : p.divergedRead(i, slot, rho, recovered, same), p.share1h);
+  p.priceCached(i, target, rho * (P - offset), rho * f.input[i], rho * R,
+    compactUsd > 0 ? 0 : mirrors ? rho * (R + recovered) : p.divergedRead(i, slot, rho, recovered, same));
   slots.touch(slot, t, a.r, a.c5, a.c1h);
-  if (!same) p.failureCost(i, target, strong, afterFailures, thread, p.share1h);
-  settle(p, f, i, rule, target, a, compactUsd, !same, 0, p.lanes);
+  laneCosts(p, i, rule, target, strong, afterFailures, thread, compactUsd, !same, 0, p.lanes);
+}
+
+/**
+ * Compaction before row i when its context (past `offset`) outgrew base + summary: one summarizing
+ * request over the context (read if warm, else input) plus the summary; this turn then writes base +
+ * summary (the thread's new offset). Returns its cost (0 when there was none). Out of mainStep: rare.
+ */
+function compact(p: ReplayPass, f: ReplayFrame, i: number, m: number, thread: number, target: number, P: number, offset: number): number {
+  const sc = p.sc;
+  const th = p.th;
+  const at = thread * T_STRIDE;
+  if (!(th[at + T_BASE] + sc.summaryTokens < P - offset)) return 0;
+  const context = (target === m ? 1 : sc.tokenizerRatio[target]) * (P - offset);
+  const r = Math.min(p.slots.warm(p.slotOf(thread, target, MAIN, false), f.tS[i]), context);
+  const usd = priceAttempt(f, i, target, context - r, r, 0, 0, sc.summaryTokens);
+  p.tally[COMPACTIONS] += 1;
+  p.tally[COMPACTION_USD] += usd;
+  th[at + T_OFFSET] = P - (th[at + T_BASE] + sc.summaryTokens);
+  return usd;
 }
 
 /** Row i as observed (in `a`, filled here when the pass keeps no cache state); a stable prefix turns a share of an observed break into reads. */
@@ -111,7 +125,7 @@ function observedStep(p: ReplayPass, f: ReplayFrame, plan: ReplayPlan, i: number
   if (plan.stablePrefix && f.observedBreak[i] === 1) recoverLanes(p, f, i, rule, target);
   else {
     p.uniform();
-    settle(p, f, i, rule, target, a, 0, false, 0, p.lanes);
+    settle(p, f, i, rule, target, a, 0, p.lanes);
   }
 }
 
@@ -126,7 +140,7 @@ function recoverLanes(p: ReplayPass, f: ReplayFrame, i: number, rule: number, ta
     const saved = p.sc.recover > 0 ? recoverBreak(f, i, p.sc.recover, a) : 0;
     if (p.sc.recover > 0) for (let l = 0; l < p.lanes; l++) p.sums.recovered[l] += saved;
     p.uniform();
-    settle(p, f, i, rule, target, a, 0, false, 0, p.lanes);
+    settle(p, f, i, rule, target, a, 0, p.lanes);
     return;
   }
   for (let l = p.lanes - 1; l >= 0; l--) {
@@ -135,18 +149,34 @@ function recoverLanes(p: ReplayPass, f: ReplayFrame, i: number, rule: number, ta
     if (recover > 0) p.sums.recovered[l] += recoverBreak(f, i, recover, x);
     p.o[l] = x.o;
     p.usd[l] = x.usd;
-    settle(p, f, i, rule, target, x, 0, false, l, l + 1);
+    settle(p, f, i, rule, target, x, l, l + 1);
   }
 }
 
 /**
- * Lanes `from` … `to` − 1 of row i, served with `x`'s prompt: each one's cost (its price, plus
- * `shared`, plus its failures when `fails`), counted.
+ * Lanes `from` … `to` − 1 of row i, served with `x`'s prompt at each lane's price (p.o, p.usd; no
+ * failures, nothing shared): each one's cost, counted (lane-costs.ts counts the rows that may fail).
  */
-function settle(p: ReplayPass, f: ReplayFrame, i: number, rule: number, target: number, x: Attempt, shared: number, fails: boolean, from: number, to: number): void {
-  const cost = p.cost;
-  for (let l = from; l < to; l++) cost[l] = p.usd[l] + shared + (fails ? p.fail[l] : 0);
-  p.sums.count(f, i, rule, target, f.requests[i], x.u + x.r + x.w5 + x.w1h, p.o, cost, from, to);
+function settle(p: ReplayPass, f: ReplayFrame, i: number, rule: number, target: number, x: Attempt, from: number, to: number): void {
+  const sums = p.sums;
+  const k = p.lanes;
+  const req = f.requests[i];
+  const prompt = x.u + x.r + x.w5 + x.w1h;
+  const r = rule * k;
+  const t = f.taskTypeIx[i] * k;
+  const s = f.sessionIx[i] * k;
+  const m = target * k;
+  for (let l = from; l < to; l++) {
+    const c = p.usd[l] + 0; // as price + shared + failures were summed: a −0 price costs +0
+    p.cost[l] = c;
+    sums.cost[l] += c;
+    sums.rule[r + l] += c;
+    sums.type[t + l] += c;
+    sums.session[s + l] += c;
+    sums.modelRequests[m + l] += req;
+    sums.modelTokens[m + l] += prompt + p.o[l];
+    sums.modelCost[m + l] += c;
+  }
 }
 
 /**
@@ -157,17 +187,14 @@ function subagentSteps(p: ReplayPass, f: ReplayFrame, i: number, thread: number,
   const fresh = p.th[thread * T_STRIDE + T_IN_SUB] === 0;
   p.advanceHistory(p.hist, p.histIsNew, -1);
   for (let g = p.subFrom.length - 1; g >= 0; g--) {
-    subagentStep(p, g, f, i, thread, target, strong, afterFailures, P, lastPrompt, fresh);
-    const a = p.a;
-    settle(p, f, i, rule, target, a, 0, true, p.subFrom[g], p.subTo[g]);
+    subagentStep(p, g, f, i, thread, target, P, lastPrompt, fresh);
+    laneCosts(p, i, rule, target, strong, afterFailures, thread, 0, true, p.subFrom[g], p.subTo[g]);
   }
 }
 
 /** Row i in subagent group g: its own small context, grown by the steps it takes (`fresh`: the first of a run). */
-function subagentStep(p: ReplayPass, g: number, f: ReplayFrame, i: number, thread: number, target: number, strong: number, afterFailures: number, P: number, lastPrompt: number, fresh: boolean): void {
-  const from = p.subFrom[g];
-  const to = p.subTo[g];
-  const context = p.scs[from].subagentContextTokens;
+function subagentStep(p: ReplayPass, g: number, f: ReplayFrame, i: number, thread: number, target: number, P: number, lastPrompt: number, fresh: boolean): void {
+  const context = p.scs[p.subFrom[g]].subagentContextTokens;
   const slots = p.subSlots[g];
   const tokens = p.subTokens[g];
   const a = p.a;
@@ -183,7 +210,6 @@ function subagentStep(p: ReplayPass, g: number, f: ReplayFrame, i: number, threa
   const prompt = context + tokens[thread];
   const slot = slots.slot(thread * p.nModels + target, true);
   const warm = Math.min(slots.warm(slot, t), fresh ? context : Infinity);
-  p.priceCached(i, target, prompt, f.output[i], rho * f.input[i], 0, warm, p.share1h, from, to);
+  p.priceCached(i, target, prompt, rho * f.input[i], 0, warm);
   slots.touch(slot, t, a.r, a.c5, a.c1h);
-  p.failureCost(i, target, strong, afterFailures, thread, p.share1h, from, to);
 }
