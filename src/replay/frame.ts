@@ -78,11 +78,11 @@ export function rateIx(f: ReplayFrame, i: number, model: number): number {
 const ABSENT = '(not in this period)';
 
 /**
- * Memory reading the frame takes of DuckDB's limit per thread for each ledger row of the period, with
- * a margin. Building the frame as a temp table, two threads at the default 384MB built it for 7.2M
- * rows of the scale ledger and ran out at 8.8M and 10.1M, where one thread finished (docs/benchmarks.md,
- * "What-if at 10M rows"): a thread took 22–27 bytes a row. The read sorts what that table held, so it
- * keeps the same bound: two threads up to 6M rows at 384MB.
+ * Memory writing the frame's rows to their temp table (create_replay_frame_rows.sql) takes of DuckDB's
+ * limit per thread for each ledger row of the period, with a margin. Two threads at the default 384MB
+ * wrote the wider table before it for 7.2M rows of the scale ledger and ran out at 8.8M and 10.1M,
+ * where one thread finished (docs/benchmarks.md, "What-if at 10M rows"): a thread took 22–27 bytes a
+ * row. 32 keeps two threads up to 6M rows at 384MB.
  */
 export const FRAME_BYTES_PER_ROW_PER_THREAD = 32;
 
