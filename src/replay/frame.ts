@@ -111,7 +111,7 @@ export async function loadReplayFrame(ledger: Ledger, period: Period, targets: s
   let threads = 0;
   for (let i = 0; i < frame.rows; i++) if (frame.threadIx[i] + 1 > threads) threads = frame.threadIx[i] + 1;
   const breaks = await observedBreaks(ledger, { ...frame, breakUsdPerMtok, tierMultiplier }, threads, period);
-  await ledger.run(sql('replay/create_replay_used_ids'), { days: usedIds(frame.dayIx), providers: usedIds(frame.providerIx), service_tiers: usedIds(frame.serviceTierIx) }, USED_ID_TYPES);
+  await ledger.run(sql('replay/create_replay_used_ids'), { days: usedIds(days), providers: usedIds(providers), service_tiers: usedIds(serviceTiers) }, USED_ID_TYPES);
   const toolSets: (readonly string[] | null)[] = [];
   for (const d of entries('tools')) toolSets[d.ix] = d.tools;
   return {
@@ -153,14 +153,10 @@ async function readTags(ledger: Ledger, period: Period, names: readonly string[]
   return out;
 }
 
-/** The distinct ids of a column (dense, from 0), as a DuckDB list (create_replay_used_ids.sql). */
-function usedIds(ids: Int32Array): ReturnType<typeof listValue> {
-  let max = -1;
-  for (let i = 0; i < ids.length; i++) if (ids[i] > max) max = ids[i];
-  const used = new Uint8Array(max + 1);
-  for (let i = 0; i < ids.length; i++) used[ids[i]] = 1;
+/** The ids a dictionary as the period sees it (usedValues) holds a value for, as a DuckDB list (create_replay_used_ids.sql). */
+function usedIds(values: (string | null)[]): ReturnType<typeof listValue> {
   const out: bigint[] = [];
-  for (let id = 0; id <= max; id++) if (used[id]) out.push(BigInt(id));
+  values.forEach((v, id) => v !== ABSENT && out.push(BigInt(id)));
   return listValue(out);
 }
 
