@@ -1,6 +1,7 @@
 import { MAIN, type ReplayPass } from './pass.js';
 import { R_EXPLICIT } from './rates.js';
 import { MAX_ATTEMPTS } from './result.js';
+import type { LaneSums } from './lanes.js';
 
 /**
  * Row i served on `model` with the prompt in p.a, priced in p.price (pass.ts priceCached, priceBucket):
@@ -51,13 +52,7 @@ export function laneCosts(p: ReplayPass, i: number, rule: number, model: number,
     }
     const c = usd + shared + fail;
     p.cost[l] = c;
-    sums.cost[l] += c;
-    sums.rule[r + l] += c;
-    sums.type[t + l] += c;
-    sums.session[s + l] += c;
-    sums.modelRequests[m + l] += req;
-    sums.modelTokens[m + l] += prompt + o;
-    sums.modelCost[m + l] += c;
+    countLane(sums, l, c, r, t, s, m, req, prompt + o);
   }
   a.o = p.o[from];
   a.usd = p.usd[from];
@@ -93,4 +88,18 @@ function failurePrices(p: ReplayPass, i: number, model: number, strong: number, 
   const w = explicit && ok ? sP - u0 - r : 0;
   p.strong.set(p.rate, f, i, strong, sAt, sP - r - w, r, w * (1 - share1h), w * share1h);
   return false;
+}
+
+/**
+ * Lane l's cost `c` of a row into its sums: the lane's total, and by rule, task type, session and
+ * model (r, t, s, m: each id × lanes), with the row's requests and tokens.
+ */
+export function countLane(sums: LaneSums, l: number, c: number, r: number, t: number, s: number, m: number, req: number, tokens: number): void {
+  sums.cost[l] += c;
+  sums.rule[r + l] += c;
+  sums.type[t + l] += c;
+  sums.session[s + l] += c;
+  sums.modelRequests[m + l] += req;
+  sums.modelTokens[m + l] += tokens;
+  sums.modelCost[m + l] += c;
 }

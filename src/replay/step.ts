@@ -1,7 +1,7 @@
 import { copyAttempt, priceAttempt, recoverBreak, type Attempt } from './attempt.js';
 import type { ReplayFrame } from './frame.js';
 import type { ReplayPlan } from './plan.js';
-import { laneCosts } from './lane-costs.js';
+import { countLane, laneCosts } from './lane-costs.js';
 import { COMPACTION_USD, COMPACTIONS, HIST, MAIN, ReplayPass, T_BASE, T_IN_SUB, T_LAST_PROMPT, T_OFFSET, T_SHARE_1H, T_STRIDE } from './pass.js';
 
 /**
@@ -169,13 +169,7 @@ function settle(p: ReplayPass, f: ReplayFrame, i: number, rule: number, target: 
   for (let l = from; l < to; l++) {
     const c = p.usd[l] + 0; // as price + shared + failures were summed: a −0 price costs +0
     p.cost[l] = c;
-    sums.cost[l] += c;
-    sums.rule[r + l] += c;
-    sums.type[t + l] += c;
-    sums.session[s + l] += c;
-    sums.modelRequests[m + l] += req;
-    sums.modelTokens[m + l] += prompt + p.o[l];
-    sums.modelCost[m + l] += c;
+    countLane(sums, l, c, r, t, s, m, req, prompt + p.o[l]);
   }
 }
 
